@@ -1,0 +1,120 @@
+"""The extractor interface and the registry by file type.
+
+Like camelot's parsers, every extractor subclasses :class:`Extractor` and is
+registered for the kinds it reads. The handler (:func:`extract_file`) owns file I/O:
+it reads bytes once, sniffs the real kind from magic bytes (a portal's HTML error
+page saved as ``.pdf`` is HTML, not a PDF) and hands bytes to the extractor.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import ClassVar
+
+from ogi.errors import ExtractionError, UnsupportedFormat
+from ogi.types import Document
+
+log = logging.getLogger(__name__)
+
+_REGISTRY: dict[str, type["Extractor"]] = {}
+
+
+class Extractor(ABC):
+    """Reads one kind of file into a :class:`Document`; never knows the schema."""
+
+    name: ClassVar[str]
+    version: ClassVar[str]  # bump when output changes: it is part of the cache key
+    kinds: ClassVar[tuple[str, ...]]  # sniffed kinds this extractor reads
+
+    @abstractmethod
+    def extract(self, data: bytes, file_name: str) -> Document:
+        """Parse ``data`` (the whole file). Raise ExtractionError subclasses on failure."""
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}@{self.version}"
+
+
+def register(cls: type[Extractor]) -> type[Extractor]:
+    """Class decorator: make ``cls`` the extractor for each of its kinds."""
+    for kind in cls.kinds:
+        _REGISTRY[kind] = cls
+    return cls
+
+
+def registered() -> dict[str, type[Extractor]]:
+    _load_builtin()
+    return dict(_REGISTRY)
+
+
+SUFFIX_KIND = {
+    ".pdf": "pdf", ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
+    ".docx": "docx", ".doc": "doc", ".wps": "doc", ".txt": "txt", ".text": "txt",
+    ".md": "md", ".markdown": "md", ".png": "image", ".jpg": "image", ".jpeg": "image",
+    ".tif": "image", ".tiff": "image",
+}
+
+
+def sniff(data: bytes, file_name: str) -> str:
+    """The file's real kind from its first bytes, falling back to its suffix."""
+    head = data[:4096]
+    suffix = Path(file_name).suffix.lower()
+    by_suffix = SUFFIX_KIND.get(suffix, "")
+    if head.startswith(b"%PDF") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx" if by_suffix in ("docx", "") or b"word/" in data[:65536] else by_suffix or "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "doc"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
+        return "image"
+    low = head.lower().lstrip()
+    if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in low[:1024] or (
+        b"<body" in low or b"<div" in low or b"<table" in low) and by_suffix not in ("md", "txt"):
+        return "html"
+    if by_suffix in ("txt", "md", "html"):
+        return by_suffix
+    if not data:
+        return by_suffix or "empty"
+    return by_suffix or "unknown"
+
+
+def _load_builtin() -> None:
+    """Import the bundled extractors so they register themselves."""
+    import importlib
+
+    for mod in ("extractors.text", "extractors.html", "extractors.pdf", "extractors.docx", "extractors.ocr"):
+        try:
+            importlib.import_module(mod)
+        except ImportError as e:  # an optional extractor's dependency is missing
+            if e.name and e.name.startswith("extractors."):
+                continue
+            log.warning("extractor %s unavailable: %s", mod, e)
+
+
+def for_file(data: bytes, file_name: str) -> Extractor:
+    """The extractor for these bytes, or UnsupportedFormat."""
+    _load_builtin()
+    kind = sniff(data, file_name)
+    cls = _REGISTRY.get(kind)
+    if cls is None:
+        if not data:
+            raise UnsupportedFormat("empty file (0 bytes): nothing to read", file=file_name)
+        raise UnsupportedFormat(f"no extractor for file kind '{kind}'", file=file_name)
+    return cls()
+
+
+def extract_file(path: str | Path, data: bytes | None = None) -> Document:
+    """Read ``path`` (or use ``data``) and extract it with the right extractor."""
+    p = Path(path)
+    if data is None:
+        try:
+            data = p.read_bytes()
+        except OSError as e:
+            raise ExtractionError(f"cannot read file: {e.strerror}", file=p.name) from e
+    ex = for_file(data, p.name)
+    doc = ex.extract(data, p.name)
+    doc.extractor = ex.key
+    return doc

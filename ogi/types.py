@@ -1,0 +1,166 @@
+"""Neutral types shared by every stage.
+
+Extractors produce a :class:`Document` (paragraphs and :class:`RawTable` s in
+reading order, with provenance); normalizers turn it into a :class:`Report`.
+Extractors never know the template; normalizers never open files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (PDF points, or pixels for scans)
+
+
+@dataclass(slots=True, eq=False)
+class Cell:
+    """One printed cell. ``row``/``col`` are grid positions of its top-left corner.
+
+    Identity matters: a merged cell is one object that :meth:`RawTable.grid`
+    places at every grid position it covers (eq=False keeps ``is``/hash by id).
+    """
+
+    text: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    page: int | None = None
+    bbox: BBox | None = None
+    confidence: float | None = None
+
+
+@dataclass(slots=True)
+class RawTable:
+    """A table as printed: cells on a grid, no schema knowledge."""
+
+    cells: list[Cell]
+    page: int | None = None
+    source: str = ""
+
+    @property
+    def n_rows(self) -> int:
+        return max((c.row + c.rowspan for c in self.cells), default=0)
+
+    @property
+    def n_cols(self) -> int:
+        return max((c.col + c.colspan for c in self.cells), default=0)
+
+    def grid(self) -> list[list[Cell | None]]:
+        """Expand spans: every covered position refers to the same Cell object."""
+        g: list[list[Cell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        for c in self.cells:
+            for r in range(c.row, c.row + c.rowspan):
+                for k in range(c.col, c.col + c.colspan):
+                    if g[r][k] is None:
+                        g[r][k] = c
+        return g
+
+    def rows(self) -> list[list[Cell]]:
+        """Per grid row, the distinct cells left to right (a row-spanning label repeats)."""
+        out: list[list[Cell]] = []
+        for line in self.grid():
+            seen: list[Cell] = []
+            for c in line:
+                if c is not None and (not seen or seen[-1] is not c):
+                    seen.append(c)
+            out.append(seen)
+        return out
+
+    @classmethod
+    def from_rows(cls, rows: list[list[str]], *, page: int | None = None, source: str = "") -> "RawTable":
+        """Build from plain rows of strings (text dumps): one cell per string, no spans."""
+        cells = [Cell(text=t, row=r, col=k, page=page) for r, line in enumerate(rows) for k, t in enumerate(line)]
+        return cls(cells=cells, page=page, source=source)
+
+
+@dataclass(slots=True)
+class Paragraph:
+    """A run of narrative text. ``heading`` is the extractor's layout hint only."""
+
+    text: str
+    page: int | None = None
+    heading: bool = False
+
+
+Block = Union[Paragraph, RawTable]
+
+
+@dataclass(slots=True)
+class Document:
+    """What every extractor returns: blocks in reading order plus page-level hints."""
+
+    file_name: str
+    format: str  # pdf | html | docx | txt | md
+    blocks: list[Block] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)  # e.g. html <title>, publish date
+    pages: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    extractor: str = ""  # name@version, part of the cache key
+
+    @property
+    def tables(self) -> list[RawTable]:
+        return [b for b in self.blocks if isinstance(b, RawTable)]
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+
+@dataclass(slots=True)
+class Fact:
+    table: str
+    row: str
+    col: str
+    value: float | None
+    raw: str
+    page: int | None = None
+    bbox: BBox | None = None
+    confidence: float | None = None
+
+
+@dataclass(slots=True)
+class Section:
+    number: int  # 1..6
+    title: str
+    text: str
+    keywords: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Check:
+    rule: str  # starts with its id: "R1 requests.total", "Y1 ..."
+    passed: bool
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class Report:
+    """One input file, normalized. Every input file yields exactly one Report."""
+
+    report_id: str
+    file_name: str
+    sha256: str
+    format: str
+    status: str = "ok"
+    error: str = ""
+    title: str | None = None
+    agency: str | None = None
+    admin_level: str | None = None
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    township: str | None = None
+    region_code: str | None = None
+    year: int | None = None
+    template: str | None = None
+    published: str | None = None
+    source_url: str | None = None
+    extractor: str = ""
+    fee_charged: bool | None = None
+    fee_notices: int | None = None
+    fee_amount_yuan: float | None = None
+    facts: list[Fact] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
