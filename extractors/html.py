@@ -1,0 +1,437 @@
+"""Portal article pages (HTML) → :class:`Document`.
+
+Portals wrap the report in page chrome (nav, breadcrumbs, footers, related links),
+declare GBK only in ``<meta>``, and paste tables from Word. We decode by the declared
+charset, pick the article container (known CMS classes, else the densest block of
+Chinese text), then walk it in document order: text lines become Paragraphs, data
+tables become RawTables placed on the real HTML grid (rowspan/colspan honoured).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from extractors.base import Extractor, register
+from extractors.encoding import declared_charset, decode_bytes
+from ogi.errors import ExtractionError
+from ogi.types import Block, Cell, Document, Paragraph, RawTable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class HtmlSettings:
+    """What varies between portals: container names, chrome names, thresholds."""
+
+    # (attribute, token) in priority order; a token matches one class name or the id
+    containers: tuple[tuple[str, str], ...] = (
+        ("class", "TRS_Editor"), ("class", "TRS_UEDITOR"), ("class", "Custom_UnionStyle"),
+        ("class", "article-content"), ("class", "article_content"), ("id", "zoom"),
+        ("class", "zoom"), ("class", "view"), ("class", "pages_content"), ("class", "news_content"),
+        ("class", "content"), ("id", "content"), ("class", "article"), ("id", "article"),
+    )
+    chrome: tuple[str, ...] = (
+        "nav", "navbar", "menu", "header", "top", "footer", "foot", "bottom", "breadcrumb", "crumb",
+        "crumbs", "position", "location", "share", "bdshare", "related", "xgwz", "xglj", "sidebar",
+        "side", "copyright", "print", "toolbar", "search", "article-bottom", "article-info",
+    )
+    min_container_cjk: int = 150  # a known container with less text is a decoy
+    container_share: float = 0.5  # ... or holding less than this share of the densest block
+    density_share: float = 0.8  # descend into a child holding this share of the text
+    heading_max_chars: int = 40
+    layout_cell_cjk: int = 300  # a table cell with more CJK text than this is page layout
+    min_image_px: int = 60  # smaller <img> are icons, not pictures of tables
+
+
+SETTINGS = HtmlSettings()
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014\u00b7"
+_CJK_RE = re.compile(f"[{_CJK}]")
+_WS_RE = re.compile(r"[\s\u00a0\u3000\u2002-\u200a\u202f\u205f]+")
+_ZW_RE = re.compile("[\u200b-\u200d\u2060\ufeff\x00]")
+_CJK_SPACE_RE = re.compile(f"(?<=[{_CJK}{_CJK_PUNCT}]) | (?=[{_CJK}{_CJK_PUNCT}])")
+_CJK_EDGE_RE = re.compile(f"[{_CJK}{_CJK_PUNCT}]")
+_NUMBERED_RE = re.compile(r"^\s*(第[一二三四五六七八九十]+[部分章]|[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十]+[）)])")
+_SENTENCE_END_RE = re.compile(r"[。；;]$")
+_DATE_RE = re.compile(r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})")
+_PUB_TEXT_RE = re.compile(r"(发布时间|发布日期|发文日期|公开日期|更新时间|日期|时间)\s*[:：]\s*" + _DATE_RE.pattern)
+_PUB_META = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "dc.date",
+             "dc.date.created", "maketime", "publishtime", "dcterms.created")
+_TITLE_META = ("articletitle", "og:title", "dc.title")
+_BOLD_STYLE_RE = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)|font-family\s*:[^;]*(黑体|SimHei)", re.I)
+_CENTER_RE = re.compile(r"text-align\s*:\s*center", re.I)
+_HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+_DROP_TAGS = {"script", "style", "noscript", "iframe", "template", "select", "textarea", "button",
+              "object", "embed", "svg", "input", "head", "link", "meta"}
+_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+               "section", "article", "header", "footer", "main", "aside", "blockquote", "center",
+               "pre", "address", "figure", "figcaption", "form", "fieldset", "hr", "nav", "caption",
+               "tr", "td", "th", "tbody", "thead", "tfoot", "body"}
+_HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_BOLD_TAGS = {"b", "strong"} | _HEADING_TAGS
+
+
+# ---------------------------------------------------------------- text helpers
+
+def clean_text(s: str) -> str:
+    """Collapse whitespace (incl. &nbsp;), drop spaces next to CJK; digits stay as they are."""
+    s = _WS_RE.sub(" ", _ZW_RE.sub("", s)).strip()
+    return _CJK_SPACE_RE.sub("", s) if " " in s else s
+
+
+def cjk_count(s: str | None) -> int:
+    return len(_CJK_RE.findall(s)) if s else 0
+
+
+def _tokens(el: etree._Element, attr: str) -> list[str]:
+    return (el.get(attr) or "").split()
+
+
+def _iso_date(m: re.Match[str]) -> str | None:
+    y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
+    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+
+
+def _is_hidden(el: etree._Element) -> bool:
+    return el.get("hidden") is not None or bool(_HIDDEN_RE.search(el.get("style") or ""))
+
+
+# ---------------------------------------------------------------- parsing and cleanup
+
+def parse(data: bytes, file_name: str) -> etree._Element:
+    """Decode by BOM / ``<meta>`` charset (GBK → gb18030) and parse; lxml would guess otherwise."""
+    if not data.strip():
+        raise ExtractionError("empty HTML file", file=file_name)
+    text = _XML_DECL_RE.sub("", decode_bytes(data, declared_charset(data)))
+    try:
+        root = lxml_html.document_fromstring(_ZW_RE.sub("", text))
+    except (etree.ParserError, ValueError) as e:
+        raise ExtractionError(f"cannot parse HTML: {e}", file=file_name) from e
+    return root
+
+
+def page_meta(root: etree._Element) -> dict[str, str]:
+    """<title>, <meta> publish date and article title, read before chrome is removed."""
+    meta: dict[str, str] = {}
+    t = root.find(".//title")
+    if t is not None and clean_text(t.text_content()):
+        meta["html_title"] = clean_text(t.text_content())
+    for m in root.iter("meta"):
+        key = (m.get("name") or m.get("property") or "").lower()
+        val = clean_text(m.get("content") or "")
+        if key in _PUB_META and "published" not in meta and (d := _DATE_RE.search(val)):
+            if iso := _iso_date(d):
+                meta["published"] = iso
+        elif key in _TITLE_META and val and "meta_title" not in meta:
+            meta["meta_title"] = val
+    return meta
+
+
+def strip_noise(root: etree._Element, settings: HtmlSettings = SETTINGS) -> None:
+    """Remove scripts/styles/comments, hidden elements and named page chrome without tables."""
+    chrome = {c.lower() for c in settings.chrome}
+    doomed = []
+    for el in root.iter():
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if not tag or tag in _DROP_TAGS or _is_hidden(el):
+            doomed.append(el)
+        elif tag in ("nav", "footer", "aside") or any(
+                t.lower() in chrome for t in _tokens(el, "class") + _tokens(el, "id")):
+            if el.find(".//table") is None and tag not in ("body", "html"):
+                doomed.append(el)
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()  # keeps the tail text
+
+
+# ---------------------------------------------------------------- finding the article
+
+def cjk_weights(root: etree._Element) -> dict[etree._Element, int]:
+    """CJK characters under each element, link text excluded (nav and related lists are links)."""
+    weights: dict[etree._Element, int] = {}
+
+    def visit(el: etree._Element) -> int:
+        n = 0 if el.tag == "a" else cjk_count(el.text)
+        for child in el:
+            if isinstance(child.tag, str):
+                c = visit(child)
+                n += 0 if el.tag == "a" else c
+            n += cjk_count(child.tail)
+        weights[el] = n
+        return n
+
+    visit(root)
+    return weights
+
+
+def densest(body: etree._Element, weights: dict[etree._Element, int], settings: HtmlSettings) -> etree._Element:
+    """Descend from <body> while one child holds most of the text: the article block."""
+    cur = body
+    while True:
+        kids = [k for k in cur if isinstance(k.tag, str) and k.tag not in ("table", "p")]
+        if cur.tag in ("table", "tbody", "thead", "tr"):
+            kids = [k for k in cur if isinstance(k.tag, str)]
+        best = max(kids, key=lambda k: weights.get(k, 0), default=None)
+        if best is None or weights.get(best, 0) < settings.density_share * weights.get(cur, 0):
+            return cur
+        cur = best
+
+
+def find_article(root: etree._Element, settings: HtmlSettings = SETTINGS) -> etree._Element:
+    """A known CMS container if it holds the text, else the densest block."""
+    body = root.find("body")
+    body = body if body is not None else root
+    weights = cjk_weights(body)
+    dense = densest(body, weights, settings)
+    by_rule: dict[tuple[str, str], etree._Element] = {}
+    wanted = {(a, t.lower()) for a, t in settings.containers}
+    for el in body.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for attr in ("class", "id"):
+            for tok in _tokens(el, attr):
+                key = (attr, tok.lower())
+                if key in wanted and key not in by_rule and weights.get(el, 0) >= settings.min_container_cjk:
+                    by_rule[key] = el
+    floor = settings.container_share * weights.get(dense, 0)
+    for attr, tok in settings.containers:
+        el = by_rule.get((attr, tok.lower()))
+        if el is not None and weights.get(el, 0) >= floor:
+            log.debug("article container %s=%s", attr, tok)
+            return el
+    log.debug("article container by text density: <%s class=%s>", dense.tag, dense.get("class"))
+    return dense
+
+
+# ---------------------------------------------------------------- tables
+
+def _span(el: etree._Element, attr: str, hi: int) -> int:
+    m = re.match(r"\s*(\d+)", el.get(attr) or "")
+    return max(1, min(int(m.group(1)), hi)) if m else 1
+
+
+def table_rows(table: etree._Element) -> list[etree._Element]:
+    """The table's own <tr>s (directly or in thead/tbody/tfoot), not those of nested tables."""
+    rows: list[etree._Element] = []
+    for child in table:
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            rows.extend(r for r in child if r.tag == "tr")
+    return rows
+
+
+def cell_text(td: etree._Element) -> str:
+    """Text of a cell: one line per <p>/<div>/<br>, each cleaned; Word <span> noise joined."""
+    parts: list[str] = []
+
+    def visit(el: etree._Element) -> None:
+        if not isinstance(el.tag, str) or el.tag in _DROP_TAGS:
+            return
+        block = el.tag in _BLOCK_TAGS and el is not td
+        if block or el.tag == "br":
+            parts.append("\n")
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            visit(child)
+            if child.tail:
+                parts.append(child.tail)
+        if block:
+            parts.append("\n")
+
+    visit(td)
+    return join_lines([clean_text(x) for x in "".join(parts).split("\n")])
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join a cell's lines: no separator where CJK meets (商业/企业 → 商业企业), else "\n"."""
+    out = ""
+    for line in filter(None, lines):
+        if out:
+            out += "" if _CJK_EDGE_RE.match(out[-1]) or _CJK_EDGE_RE.match(line[0]) else "\n"
+        out += line
+    return out
+
+
+def build_table(table: etree._Element, source: str = "html") -> RawTable:
+    """One Cell per <td>/<th> on the HTML table grid: occupied slots push later cells right."""
+    rows = table_rows(table)
+    occupied: set[tuple[int, int]] = set()
+    cells: list[Cell] = []
+    for r, tr in enumerate(rows):
+        c = 0
+        for td in tr:
+            if td.tag not in ("td", "th"):
+                continue
+            while (r, c) in occupied:
+                c += 1
+            rs, cs = _span(td, "rowspan", len(rows) - r), _span(td, "colspan", 1000)
+            occupied.update((r + i, c + k) for i in range(rs) for k in range(cs))
+            cells.append(Cell(text=cell_text(td), row=r, col=c, rowspan=rs, colspan=cs))
+            c += cs
+    return RawTable(cells=cells, page=None, source=source)
+
+
+def is_layout_table(table: etree._Element, settings: HtmlSettings = SETTINGS) -> bool:
+    """A table holding other tables, long prose or a single row/column lays out the page."""
+    if table.find(".//table") is not None:
+        return True
+    rows = table_rows(table)
+    if len(rows) < 2 or max((sum(1 for td in tr if td.tag in ("td", "th")) for tr in rows), default=0) < 2:
+        return True
+    return any(cjk_count(td.text_content()) > settings.layout_cell_cjk
+               for tr in rows for td in tr if td.tag in ("td", "th"))
+
+
+# ---------------------------------------------------------------- walking the article
+
+class _Walker:
+    """Turns the article subtree into blocks in document order."""
+
+    def __init__(self, settings: HtmlSettings) -> None:
+        self.settings = settings
+        self.blocks: list[Block] = []
+        self.images = 0
+        self._buf: list[tuple[str, bool]] = []  # (text, bold)
+        self._ctx: list[tuple[bool, bool]] = [(False, False)]  # (in h1-h6, centered)
+
+    def flush(self) -> None:
+        raw = "".join(t for t, _ in self._buf)
+        for line in raw.split("\n"):
+            text = clean_text(line)
+            if text:
+                self.blocks.append(Paragraph(text=text, page=None, heading=self._heading(text)))
+        self._buf.clear()
+
+    def _heading(self, text: str) -> bool:
+        in_h, centered = self._ctx[-1]
+        if in_h:
+            return True
+        if len(text) > self.settings.heading_max_chars or _SENTENCE_END_RE.search(text):
+            return False
+        total = sum(1 for t, _ in self._buf for ch in t if not ch.isspace())
+        bold = sum(1 for t, b in self._buf if b for ch in t if not ch.isspace())
+        if "\n" not in "".join(t for t, _ in self._buf) and total and bold >= 0.9 * total:
+            return True
+        return centered or bool(_NUMBERED_RE.match(text)) and len(text) <= 30
+
+    def walk(self, el: etree._Element, bold: bool = False) -> None:
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _DROP_TAGS:
+            return
+        if tag == "table":
+            self.flush()
+            self.table(el, bold)
+            return
+        if tag == "img":
+            self.image(el)
+            return
+        if tag == "br":
+            self._buf.append(("\n", bold))
+            return
+        bold = bold or tag in _BOLD_TAGS or bool(_BOLD_STYLE_RE.search(el.get("style") or ""))
+        block = tag in _BLOCK_TAGS
+        if block:
+            self.flush()
+            centered = (el.get("align") or "").lower() == "center" or tag == "center" or bool(
+                _CENTER_RE.search(el.get("style") or ""))
+            self._ctx.append((tag in _HEADING_TAGS or self._ctx[-1][0], centered))
+        if el.text:
+            self._buf.append((el.text, bold))
+        for child in el:
+            self.walk(child, bold)
+            if child.tail:
+                self._buf.append((child.tail, bold))
+        if block:
+            self.flush()
+            self._ctx.pop()
+
+    def table(self, table: etree._Element, bold: bool) -> None:
+        if is_layout_table(table, self.settings):
+            for tr in table_rows(table):
+                for td in tr:
+                    self.walk(td, bold)
+            return
+        raw = build_table(table, source=f"html table {len(self.tables) + 1}")
+        if any(c.text for c in raw.cells):
+            self.blocks.append(raw)
+
+    def image(self, img: etree._Element) -> None:
+        sizes = [int(m.group(1)) for a in ("width", "height") if (m := re.match(r"\s*(\d+)", img.get(a) or ""))]
+        src = (img.get("src") or "").lower()
+        if any(s < self.settings.min_image_px for s in sizes) or re.search(r"icon|logo|blank|spacer|\.gif$", src):
+            return
+        self.images += 1
+
+    @property
+    def tables(self) -> list[RawTable]:
+        return [b for b in self.blocks if isinstance(b, RawTable)]
+
+
+def article_title(root: etree._Element, blocks: list[Block], meta: dict[str, str]) -> str | None:
+    """The report's own title: <meta> ArticleTitle, h1/h2/.title, the first line naming 年度报告, <title>."""
+    cands = [meta.get("meta_title", "")]
+    for el in root.iter():
+        if isinstance(el.tag, str) and (el.tag in ("h1", "h2") or any(
+                "title" in t.lower() for t in _tokens(el, "class") + _tokens(el, "id"))) and el.tag != "title":
+            cands.append(clean_text(el.text_content()))
+    cands += [b.text for b in blocks if isinstance(b, Paragraph) and len(b.text) <= 80]
+    cands.append(re.split(r"[_|]| - ", meta.get("html_title", ""))[0])
+    for want in ("年度报告", "年报", "报告"):
+        for c in cands:
+            if want in c and 6 <= len(c) <= 80:
+                return c
+    return None
+
+
+def published_from_text(root: etree._Element) -> str | None:
+    """A 发布时间/发布日期 line anywhere on the page (the info bar sits outside the article)."""
+    text = clean_text(root.text_content())
+    found = [(m.group(1), _iso_date(m)) for m in _PUB_TEXT_RE.finditer(text)]
+    for label, iso in sorted(found, key=lambda f: "发布" not in f[0]):
+        if iso:
+            return iso
+    return None
+
+
+@register
+class HtmlExtractor(Extractor):
+    """Portal article pages: article container → paragraphs and grid tables."""
+
+    name = "html"
+    version = "1"
+    kinds = ("html",)
+
+    def __init__(self, settings: HtmlSettings = SETTINGS) -> None:
+        self.settings = settings
+
+    def extract(self, data: bytes, file_name: str) -> Document:
+        root = parse(data, file_name)
+        meta = page_meta(root)
+        if "published" not in meta and (pub := published_from_text(root)):
+            meta["published"] = pub
+        strip_noise(root, self.settings)
+        article = find_article(root, self.settings)
+        walker = _Walker(self.settings)
+        walker.walk(article)
+        walker.flush()
+        doc = Document(file_name=file_name, format="html", blocks=walker.blocks, meta=meta, extractor=self.key)
+        if title := article_title(root, walker.blocks, meta):
+            meta["title"] = title
+        meta.pop("meta_title", None)
+        if not walker.tables and walker.images:
+            meta["table_images"] = str(walker.images)
+            doc.warnings.append("tables are images")
+        if not walker.blocks:
+            doc.warnings.append("no article text found")
+        log.debug("%s: %d paragraphs, %d tables", file_name, len(doc.paragraphs), len(doc.tables))
+        return doc
