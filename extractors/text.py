@@ -1,0 +1,174 @@
+"""Plain-text and Markdown reports: PDF-to-text dumps, `pdftotext -layout`, pipe/TSV Markdown.
+
+Lines are classified as table rows (pipes, tabs, or columns separated by wide gaps)
+or narrative; consecutive table rows become one :class:`RawTable` of plain strings.
+Nothing here knows the template: label fragments stay as they are printed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.base import Extractor, register
+from extractors.encoding import decode_bytes
+from ogi.errors import ExtractionError
+from ogi.types import Block, Document, Paragraph, RawTable
+
+_PIPE_SEP = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_GAP = re.compile(r"\S(?: {2,}|\u3000+)\S")
+_SPLIT_GAP = re.compile(r"(?: {2,}|\u3000+)")
+_NUMS_ONLY = re.compile(r"^[-+]?[\d０-９.,．]+(?: +[-+]?[\d０-９.,．]+)+$")
+_PAGE_NO = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*/?\s*共\s*\d+\s*页)?|\d{1,3})\s*$")
+_HEADING = re.compile(r"^\s*(?:#{1,6}\s+|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+_MD_MARK = re.compile(r"^#{1,6}\s+")
+
+MAX_LINE = 200_000  # a single "line" longer than this is not a report line
+
+
+@dataclass(frozen=True, slots=True)
+class TextSettings:
+    """How wide a gap must be to separate layout columns, and how far a table row may be indented."""
+
+    min_indent_fragment: int = 4
+
+    def __post_init__(self) -> None:
+        if self.min_indent_fragment < 1:
+            raise ValueError("min_indent_fragment must be >= 1")
+
+
+def split_row(line: str) -> list[str] | None:
+    """Cells of a table-looking line, or None for narrative."""
+    s = line.rstrip("\r\n")
+    stripped = s.strip()
+    if not stripped:
+        return None
+    if stripped.startswith("|") and stripped.count("|") >= 2:
+        inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
+        return [c.strip() for c in inner.split("|")]
+    if "\t" in s:
+        return [c.strip() for c in s.split("\t")]
+    if _GAP.search(stripped):
+        cells: list[str] = []
+        for part in _SPLIT_GAP.split(stripped):
+            part = part.strip()
+            if _NUMS_ONLY.match(part):
+                cells.extend(part.split())
+            else:
+                cells.append(part)
+        return cells
+    return None
+
+
+def _clean_para(s: str) -> str:
+    s = _MD_MARK.sub("", s.strip())
+    return s.replace("**", "").replace("__", "").strip()
+
+
+def _is_layout(lines: list[str]) -> bool:
+    """`pdftotext -layout` output: no tabs or pipes, many indented lines."""
+    if any("\t" in ln or ln.lstrip().startswith("|") for ln in lines):
+        return False
+    indented = sum(1 for ln in lines if ln.startswith("  ") and ln.strip())
+    return indented >= 0.2 * max(1, sum(1 for ln in lines if ln.strip()))
+
+
+def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -> list[Block]:
+    """Group lines into paragraphs and tables (pure; the core of this extractor)."""
+    layout = _is_layout(lines)
+    blocks: list[Block] = []
+    rows: list[list[str]] = []
+    pending_blank = False
+    para: list[str] = []
+
+    def flush_para() -> None:
+        if para:
+            text = "".join(para) if layout else " ".join(para)
+            text = _clean_para(text)
+            if text:
+                blocks.append(Paragraph(text=text, heading=bool(_HEADING.match(para[0]))))
+            para.clear()
+
+    def flush_table() -> None:
+        if rows:
+            blocks.append(RawTable.from_rows([list(r) for r in rows], source="text"))
+            rows.clear()
+
+    n = len(lines)
+    for i, raw in enumerate(lines):
+        line = raw.replace("\f", "").rstrip()
+        if _PIPE_SEP.match(line.strip()) and line.strip():
+            continue
+        if not line.strip():
+            pending_blank = True
+            flush_para()
+            continue
+        if _PAGE_NO.match(line):
+            continue
+        cells = split_row(line)
+        if cells is None and rows and layout:
+            # a wrapped label fragment between table rows ("   公开"): keep it in the table
+            indent = len(line) - len(line.lstrip())
+            nxt = next((ln for ln in lines[i + 1 : i + 4] if ln.strip()), "")
+            if indent >= settings.min_indent_fragment and split_row(nxt) is not None and not _HEADING.match(line):
+                cells = [line.strip()]
+        if cells is not None and (_HEADING.match(line) and len([c for c in cells if c]) <= 1):
+            cells = None  # "## 三、…\t" is a heading, not a one-cell row
+        if cells is not None:
+            flush_para()
+            rows.append(cells)
+            pending_blank = False
+            continue
+        # narrative line
+        if rows:
+            nxt = next((ln for ln in lines[i + 1 : i + 3] if ln.strip()), "")
+            if pending_blank and split_row(nxt) is not None and not _HEADING.match(line) and len(line.strip()) < 40:
+                rows.append([line.strip()])  # a lone label line inside a table
+                continue
+            flush_table()
+        if layout and para and (line.startswith(" ") or _HEADING.match(line)):
+            flush_para()
+        elif not layout and para:
+            flush_para()
+        para.append(line.strip() if layout else line)
+        pending_blank = False
+    flush_para()
+    flush_table()
+    return _merge_blank_split_tables(blocks)
+
+
+def _merge_blank_split_tables(blocks: list[Block]) -> list[Block]:
+    """Tables separated only by blank lines are one table (blank lines inside tables)."""
+    out: list[Block] = []
+    for b in blocks:
+        if isinstance(b, RawTable) and out and isinstance(out[-1], RawTable):
+            prev = out[-1]
+            merged = [[c.text for c in r] for r in prev.rows()] + [[c.text for c in r] for r in b.rows()]
+            out[-1] = RawTable.from_rows(merged, source=prev.source)
+        else:
+            out.append(b)
+    return out
+
+
+@register
+class TextExtractor(Extractor):
+    """`.txt` and `.md` reports."""
+
+    name = "text"
+    version = "1"
+    kinds = ("txt", "md")
+
+    def __init__(self, settings: TextSettings = TextSettings()) -> None:
+        self.settings = settings
+
+    def extract(self, data: bytes, file_name: str) -> Document:
+        if not data.strip():
+            raise ExtractionError("empty text file: nothing to read", file=file_name)
+        if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise ExtractionError("binary content in a text file (NUL bytes): not a text report", file=file_name)
+        text = decode_bytes(data)
+        lines = text.splitlines()
+        if any(len(ln) > MAX_LINE for ln in lines):
+            raise ExtractionError(f"a single line longer than {MAX_LINE} characters: not a report text", file=file_name)
+        fmt = "md" if file_name.lower().endswith((".md", ".markdown")) else "txt"
+        return Document(file_name=file_name, format=fmt, blocks=lines_to_blocks(lines, self.settings))

@@ -1,0 +1,85 @@
+"""The template as data: field ids from fields.csv and label patterns from labels.yaml."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).parent
+TEMPLATES = ("2019", "2021")
+
+
+@dataclass(frozen=True, slots=True)
+class RowSpec:
+    id: str
+    patterns: tuple[re.Pattern[str], ...]
+    weak: bool = False
+    templates: tuple[str, ...] = TEMPLATES
+    fallback: tuple[str, ...] = TEMPLATES
+
+    def matches(self, label: str) -> bool:
+        return any(p.search(label) for p in self.patterns)
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    name: str
+    markers: tuple[str, ...]
+    rows: tuple[RowSpec, ...] = ()
+    columns: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+
+    def rows_for(self, template: str) -> tuple[RowSpec, ...]:
+        return tuple(r for r in self.rows if template in r.templates)
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    tables: dict[str, TableSpec]
+    template_markers: dict[str, tuple[str, ...]]
+    fields: dict[tuple[str, str, str], tuple[str, ...]]  # (template, table, row) → cols in order
+    labels: dict[tuple[str, str, str, str], tuple[str, str]]  # (template, table, row, col) → labels
+
+    def cols(self, template: str, table: str, row: str) -> tuple[str, ...]:
+        return self.fields.get((template, table, row), ())
+
+
+@lru_cache(maxsize=None)
+def load_spec(labels_path: str | None = None, fields_path: str | None = None) -> Spec:
+    """Read the shipped (or given) label and field files once per process."""
+    lp = Path(labels_path) if labels_path else HERE / "labels.yaml"
+    fp = Path(fields_path) if fields_path else HERE / "fields.csv"
+    data = yaml.safe_load(lp.read_text(encoding="utf-8"))
+    tables: dict[str, TableSpec] = {}
+    for name, t in data["tables"].items():
+        rows = tuple(
+            RowSpec(
+                id=r["id"],
+                patterns=tuple(re.compile(p) for p in r["match"]),
+                weak=bool(r.get("weak", False)),
+                templates=tuple(r.get("templates", TEMPLATES)),
+                fallback=tuple(r.get("fallback", r.get("templates", TEMPLATES))),
+            )
+            for r in t.get("rows", [])
+        )
+        tables[name] = TableSpec(
+            name=name,
+            markers=tuple(t.get("markers", [])),
+            rows=rows,
+            columns=tuple(t.get("columns", [])),
+            groups=tuple(t.get("groups", [])),
+        )
+    fields: dict[tuple[str, str, str], list[str]] = {}
+    labels: dict[tuple[str, str, str, str], tuple[str, str]] = {}
+    with fp.open(encoding="utf-8") as f:
+        for rec in csv.DictReader(f):
+            key = (rec["template"], rec["table"], rec["row"])
+            fields.setdefault(key, []).append(rec["col"])
+            labels[(rec["template"], rec["table"], rec["row"], rec["col"])] = (rec["row_label"], rec["col_label"])
+    markers = {k: tuple(v) for k, v in data["template_markers"].items()}
+    return Spec(tables=tables, template_markers=markers, fields={k: tuple(v) for k, v in fields.items()}, labels=labels)

@@ -1,0 +1,288 @@
+"""Map neutral tables to the template's stable cell ids, by label, not by position.
+
+Stages, each a small pure function:
+  table rows → :class:`Line` (label text + trailing value cells)
+  → route each line to a table kind (active / requests / appeals)
+  → map lines to row ids (label patterns; template order when a dump lost the label)
+  → facts with the printed text kept in ``raw``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from normalizers.spec import Spec, TableSpec, load_spec
+from normalizers.values import clean_label, is_blank, parse_value
+from ogi.types import Block, Cell, Fact, Paragraph, RawTable
+
+log = logging.getLogger(__name__)
+
+KINDS = ("active", "requests", "appeals")
+APPEALS_WIDTH = 15
+REQUESTS_WIDTH = 7
+
+_SECTION_KIND = (
+    (re.compile(r"主动公开政府信息"), "active"),
+    (re.compile(r"收到和处理|公开申请情况|依申请公开情况"), "requests"),
+    (re.compile(r"行政复议|行政诉讼"), "appeals"),
+    (re.compile(r"存在的主要问题|其他需要报告|总体情况"), None),
+)
+_HEADING_NUM = re.compile(r"^\s*[#*\s]*[一二三四五六七八九十]+\s*[、.．]")
+
+
+@dataclass(slots=True)
+class Line:
+    """One printed table row: its label (cleaned) and the value cells after it."""
+
+    label: str
+    values: list[Cell]
+    page: int | None = None
+
+    @property
+    def numbers(self) -> int:
+        return sum(1 for c in self.values if not is_blank(c.text))
+
+
+@dataclass(slots=True)
+class Tables:
+    """What the mapping found: facts, which tables, and what went wrong (for people)."""
+
+    template: str | None
+    facts: list[Fact] = field(default_factory=list)
+    found: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+
+
+def split_line(cells: list[Cell], page: int | None = None) -> Line:
+    """Label = text up to the last non-value cell; values = the trailing run of value cells."""
+    k = len(cells)
+    while k > 0 and parse_value(cells[k - 1].text) is not None:
+        k -= 1
+    label = clean_label("".join(c.text for c in cells[:k]))
+    pg = next((c.page for c in cells if c.page is not None), page)
+    return Line(label=label, values=list(cells[k:]), page=pg)
+
+
+def fit(values: list[Cell], n: int, keep: str = "last") -> list[Cell] | None:
+    """Exactly ``n`` value cells: drop blank padding at the ends, then extra cells; None if short."""
+    r = list(values)
+    while len(r) > n and is_blank(r[-1].text):
+        r.pop()
+    while len(r) > n and is_blank(r[0].text):
+        r.pop(0)
+    if len(r) > n:
+        r = r[-n:] if keep == "last" else r[:n]
+    return r if len(r) == n else None
+
+
+def detect_template(texts: list[str], year: int | None, spec: Spec | None = None) -> str | None:
+    """2021 or 2019, from markers printed in the tables; the year decides a tie."""
+    spec = spec or load_spec()
+    blob = clean_label("".join(texts))
+    score = {t: sum(blob.count(clean_label(m)) for m in ms) for t, ms in spec.template_markers.items()}
+    best = max(score, key=lambda t: score[t])
+    if score[best] > 0 and list(score.values()).count(score[best]) == 1:
+        return best
+    if year is not None:
+        return "2021" if year >= 2021 else "2019"
+    return None
+
+
+def classify_table(lines: list[Line], spec: Spec) -> str | None:
+    """Which template table a raw table holds, from its label markers; None if unsure."""
+    blob = "".join(ln.label for ln in lines)
+    score = {name: sum(blob.count(clean_label(m)) for m in t.markers) for name, t in spec.tables.items()}
+    if any(ln.numbers >= 10 and not ln.label for ln in lines):
+        score["appeals"] += 3
+    best = max(score, key=lambda k: score[k])
+    return best if score[best] > 0 else None
+
+
+def section_kind(text: str) -> tuple[bool, str | None]:
+    """(is a section heading, table kind it introduces) for a short heading-like paragraph."""
+    s = clean_label(text)
+    if len(s) > 40 or not _HEADING_NUM.match(text):
+        return False, None
+    for pat, kind in _SECTION_KIND:
+        if pat.search(s):
+            return True, kind
+    return False, None
+
+
+def route_lines(blocks: list[Block], spec: Spec) -> dict[str, list[Line]]:
+    """Every table line, in reading order, assigned to the table kind it belongs to."""
+    out: dict[str, list[Line]] = {k: [] for k in KINDS}
+    current: str | None = None  # kind from the latest section heading
+    prev_kind: str | None = None
+    heading_since = True
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            is_head, kind = section_kind(b.text)
+            if is_head:
+                current, heading_since = kind, True
+            continue
+        lines = [split_line(cells, b.page) for cells in b.rows() if cells]
+        kind = classify_table(lines, spec)
+        if kind is None:
+            kind = prev_kind if not heading_since and prev_kind else current
+        if kind is None:
+            continue
+        for ln in lines:
+            out[_line_kind(ln, kind, spec)].append(ln)
+        prev_kind, heading_since = kind, False
+    return out
+
+
+def _line_kind(ln: Line, default: str, spec: Spec) -> str:
+    if not ln.label:
+        return default
+    hits = [name for name, t in spec.tables.items() if any(r.matches(ln.label) and not r.weak for r in t.rows)]
+    if default in hits or not hits:
+        return default
+    return hits[0]
+
+
+def _fact(table: str, row: str, col: str, cell: Cell, page: int | None) -> Fact:
+    return Fact(
+        table=table, row=row, col=col, value=parse_value(cell.text), raw=cell.text,
+        page=cell.page if cell.page is not None else page, bbox=cell.bbox, confidence=cell.confidence,
+    )
+
+
+def _is_value_row(ln: Line, width: int, matched: bool) -> bool:
+    return ln.numbers > 0 or (matched and len(ln.values) >= width)
+
+
+def map_active(lines: list[Line], template: str, spec: Spec) -> Tables:
+    t = spec.tables["active"]
+    res = Tables(template=template)
+    rows = t.rows_for(template)
+    done: set[str] = set()
+    for ln in lines:
+        rs = next((r for r in rows if r.matches(ln.label)), None)
+        if rs is None or rs.id in done:
+            continue
+        cols = spec.cols(template, "active", rs.id)
+        if not _is_value_row(ln, len(cols), True):
+            continue
+        cells = fit(ln.values, len(cols), keep="first")
+        if cells is None:
+            res.problems.append(f"active.{rs.id}: {len(ln.values)} value cells printed, {len(cols)} expected")
+            continue
+        done.add(rs.id)
+        res.facts.extend(_fact("active", rs.id, c, cell, ln.page) for c, cell in zip(cols, cells))
+    if done:
+        res.found.add("active")
+        missing = [r.id for r in rows if r.id not in done]
+        if missing:
+            res.problems.append("active rows not found: " + ", ".join(missing))
+    return res
+
+
+def _match_row(label: str, rows: tuple, assigned: set[str], pointer: int) -> int | None:
+    if not label:
+        return None
+    strong = [i for i, r in enumerate(rows) if not r.weak and r.matches(label)]
+    if strong:
+        fresh = [i for i in strong if rows[i].id not in assigned]
+        after = [i for i in fresh if i > pointer]
+        return (after or fresh or strong)[0]
+    weak = [i for i, r in enumerate(rows) if r.weak and r.matches(label)]
+    return weak[0] if weak else None
+
+
+def _next_row(rows: tuple, template: str, assigned: set[str], pointer: int) -> int | None:
+    single_other = "other" in assigned
+    split_other = any(a.startswith("other.") for a in assigned)
+    for i in range(pointer + 1, len(rows)):
+        r = rows[i]
+        if r.id in assigned or template not in r.fallback:
+            continue
+        if (single_other and r.id.startswith("other.")) or (split_other and r.id == "other"):
+            continue
+        return i
+    return None
+
+
+def map_requests(lines: list[Line], template: str, spec: Spec) -> Tables:
+    t: TableSpec = spec.tables["requests"]
+    res = Tables(template=template)
+    rows = t.rows_for(template)
+    assigned: set[str] = set()
+    pointer = -1
+    pending: list[str] = []
+    for ln in lines:
+        idx = _match_row(ln.label, rows, assigned, pointer)
+        if not _is_value_row(ln, REQUESTS_WIDTH, idx is not None):
+            if ln.label:
+                pending.append(ln.label)
+            continue
+        if idx is None:
+            idx = _match_row("".join(pending) + ln.label, rows, assigned, pointer)
+        if idx is None:
+            idx = _next_row(rows, template, assigned, pointer)
+        pending = []
+        if idx is None:
+            res.problems.append(f"requests: an extra value row '{ln.label[:30]}' matches no template row")
+            continue
+        rid = rows[idx].id
+        if rid in assigned:
+            continue  # a repeated row (header repeated after a page break)
+        cells = fit(ln.values, REQUESTS_WIDTH)
+        if cells is None:
+            res.problems.append(f"requests.{rid}: {len(ln.values)} value cells printed, {REQUESTS_WIDTH} expected")
+            pointer = idx
+            continue
+        assigned.add(rid)
+        pointer = idx
+        res.facts.extend(_fact("requests", rid, c, cell, ln.page) for c, cell in zip(t.columns, cells))
+    if assigned:
+        res.found.add("requests")
+        expect = [r.id for r in rows if r.id != "other" and not r.id.startswith("other.")]
+        missing = [r for r in expect if r not in assigned]
+        if not ("other" in assigned or (template == "2021" and all(
+                r.id in assigned for r in rows if r.id.startswith("other.")))):
+            missing.append("other" if template == "2019" else "other.*")
+        if missing:
+            res.problems.append("requests rows not found: " + ", ".join(missing))
+    return res
+
+
+def map_appeals(lines: list[Line], spec: Spec) -> Tables:
+    t = spec.tables["appeals"]
+    res = Tables(template=None)
+    value_lines = [ln for ln in lines if ln.numbers > 0]
+    cells = next((c for c in (fit(ln.values, APPEALS_WIDTH) for ln in value_lines) if c is not None), None)
+    if cells is None and value_lines:
+        cells = fit([c for ln in value_lines for c in ln.values], APPEALS_WIDTH, keep="first")
+    if cells is None:
+        if value_lines:
+            n = sum(len(ln.values) for ln in value_lines)
+            res.problems.append(f"appeals: {n} value cells printed, {APPEALS_WIDTH} expected")
+        return res
+    page = value_lines[0].page
+    ids = [(g, c) for g in t.groups for c in t.columns]
+    res.facts.extend(_fact("appeals", g, c, cell, page) for (g, c), cell in zip(ids, cells))
+    res.found.add("appeals")
+    return res
+
+
+def map_tables(blocks: list[Block], year: int | None, spec: Spec | None = None) -> Tables:
+    """All three tables of a report from its blocks; template detected from the labels."""
+    spec = spec or load_spec()
+    routed = route_lines(blocks, spec)
+    texts = [ln.label for kind in KINDS for ln in routed[kind]]
+    template = detect_template(texts, year, spec)
+    res = Tables(template=template)
+    if template is None:
+        if any(routed.values()):
+            res.problems.append("template version not recognised (neither 2019 nor 2021 labels)")
+        return res
+    for part in (map_active(routed["active"], template, spec), map_requests(routed["requests"], template, spec),
+                 map_appeals(routed["appeals"], spec)):
+        res.facts.extend(part.facts)
+        res.found |= part.found
+        res.problems.extend(part.problems)
+    return res
