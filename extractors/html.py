@@ -40,6 +40,7 @@ class HtmlSettings:
         "crumbs", "position", "location", "share", "bdshare", "related", "xgwz", "xglj", "sidebar",
         "side", "copyright", "print", "toolbar", "search", "article-bottom", "article-info",
     )
+    chrome_max_cjk: int = 300  # named chrome holding more (non-link) text than this is kept
     min_container_cjk: int = 150  # a known container with less text is a decoy
     container_share: float = 0.5  # ... or holding less than this share of the densest block
     density_share: float = 0.8  # descend into a child holding this share of the text
@@ -145,7 +146,8 @@ def strip_noise(root: etree._Element, settings: HtmlSettings = SETTINGS) -> None
             doomed.append(el)
         elif tag in ("nav", "footer", "aside") or any(
                 t.lower() in chrome for t in _tokens(el, "class") + _tokens(el, "id")):
-            if el.find(".//table") is None and tag not in ("body", "html"):
+            if tag not in ("body", "html") and el.find(".//table") is None and cjk_count(
+                    "".join(el.xpath(".//text()[not(ancestor::a)]"))) <= settings.chrome_max_cjk:
                 doomed.append(el)
     for el in doomed:
         if el.getparent() is not None:
@@ -176,9 +178,8 @@ def densest(body: etree._Element, weights: dict[etree._Element, int], settings: 
     """Descend from <body> while one child holds most of the text: the article block."""
     cur = body
     while True:
-        kids = [k for k in cur if isinstance(k.tag, str) and k.tag not in ("table", "p")]
-        if cur.tag in ("table", "tbody", "thead", "tr"):
-            kids = [k for k in cur if isinstance(k.tag, str)]
+        kids = [k for k in cur if isinstance(k.tag, str) and k.tag != "p"
+                and (k.tag != "table" or is_layout_table(k, settings))]
         best = max(kids, key=lambda k: weights.get(k, 0), default=None)
         if best is None or weights.get(best, 0) < settings.density_share * weights.get(cur, 0):
             return cur
@@ -356,6 +357,8 @@ class _Walker:
             self._ctx.pop()
 
     def table(self, table: etree._Element, bold: bool) -> None:
+        for caption in table.findall("caption"):
+            self.walk(caption, bold)
         if is_layout_table(table, self.settings):
             for tr in table_rows(table):
                 for td in tr:
@@ -377,13 +380,15 @@ class _Walker:
         return [b for b in self.blocks if isinstance(b, RawTable)]
 
 
-def article_title(root: etree._Element, blocks: list[Block], meta: dict[str, str]) -> str | None:
+def title_candidates(root: etree._Element) -> list[str]:
+    """Texts of h1/h2/.title elements, read before chrome removal (a title may sit in a header)."""
+    return [clean_text(el.text_content()) for el in root.iter() if isinstance(el.tag, str) and el.tag != "title"
+            and (el.tag in ("h1", "h2") or any("title" in t.lower() for t in _tokens(el, "class") + _tokens(el, "id")))]
+
+
+def article_title(heads: list[str], blocks: list[Block], meta: dict[str, str]) -> str | None:
     """The report's own title: <meta> ArticleTitle, h1/h2/.title, the first line naming 年度报告, <title>."""
-    cands = [meta.get("meta_title", "")]
-    for el in root.iter():
-        if isinstance(el.tag, str) and (el.tag in ("h1", "h2") or any(
-                "title" in t.lower() for t in _tokens(el, "class") + _tokens(el, "id"))) and el.tag != "title":
-            cands.append(clean_text(el.text_content()))
+    cands = [meta.get("meta_title", ""), *heads]
     cands += [b.text for b in blocks if isinstance(b, Paragraph) and len(b.text) <= 80]
     cands.append(re.split(r"[_|]| - ", meta.get("html_title", ""))[0])
     for want in ("年度报告", "年报", "报告"):
@@ -419,13 +424,14 @@ class HtmlExtractor(Extractor):
         meta = page_meta(root)
         if "published" not in meta and (pub := published_from_text(root)):
             meta["published"] = pub
+        heads = title_candidates(root)
         strip_noise(root, self.settings)
         article = find_article(root, self.settings)
         walker = _Walker(self.settings)
         walker.walk(article)
         walker.flush()
         doc = Document(file_name=file_name, format="html", blocks=walker.blocks, meta=meta, extractor=self.key)
-        if title := article_title(root, walker.blocks, meta):
+        if title := article_title(heads, walker.blocks, meta):
             meta["title"] = title
         meta.pop("meta_title", None)
         if not walker.tables and walker.images:
