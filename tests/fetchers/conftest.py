@@ -1,0 +1,94 @@
+"""A fixture portal on 127.0.0.1 (pytest-httpserver): GBK listings, reports, stubs, traps.
+
+Behaviour lives here; page bodies are files under tests/fixtures/portal/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from werkzeug import Request, Response
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # the project is not installed in the venv yet
+    sys.path.insert(0, str(ROOT))
+
+from fetchers.settings import FetchSettings  # noqa: E402
+
+PORTAL = ROOT / "tests" / "fixtures" / "portal"
+LAST_MODIFIED = "Wed, 10 Jan 2024 08:00:00 GMT"
+
+#: URL path → fixture file, where they differ (the same PDF under two URLs).
+ALIASES = {"/xxgk/ndbg/202402/P020240110.pdf": "upload/2024/P020240110.pdf"}
+FLAKY = {"/xxgk/ndbg/202402/t20240201_105.html"}  # 503 on the first request only
+CONTENT_TYPES = {
+    ".html": "text/html",  # no charset: GBK is declared only in <meta>
+    ".txt": "text/plain",
+    ".pdf": "application/octet-stream",
+}
+NO_ETAG = {".txt"}  # validated by Last-Modified only
+
+
+@dataclass
+class Portal:
+    base: str
+    host: str
+    other_host: str
+    served: dict[str, int] = field(default_factory=dict)
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+def body_for(path: str, other_host: str) -> bytes | None:
+    rel = ALIASES.get(path, path.lstrip("/"))
+    if path.endswith("/"):
+        rel += "index.html"
+    f = PORTAL / rel
+    if not rel or ".." in rel or not f.is_file():
+        return None
+    data = f.read_bytes()
+    return data.replace(b"{{OTHER}}", other_host.encode()) if f.suffix == ".html" else data
+
+
+def make_handler(portal: Portal):
+    def handle(request: Request) -> Response:
+        path = request.path
+        portal.served[path] = portal.served.get(path, 0) + 1
+        if path in FLAKY and portal.served[path] == 1:
+            return Response("busy", status=503, headers={"Retry-After": "0"})
+        data = body_for(path, portal.other_host)
+        if data is None:
+            return Response("not found", status=404, content_type="text/html")
+        suffix = Path(path).suffix or ".html"
+        headers = {"Last-Modified": LAST_MODIFIED}
+        etag = None if suffix in NO_ETAG else '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
+        if etag:
+            headers["ETag"] = etag
+        if suffix == ".pdf":
+            headers["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%B9%B4%E6%8A%A5.pdf"
+        if (etag and request.headers.get("If-None-Match") == etag) or (
+                not etag and request.headers.get("If-Modified-Since") == LAST_MODIFIED):
+            return Response(status=304, headers=headers)
+        return Response(data, status=200, headers=headers, content_type=CONTENT_TYPES.get(suffix, "text/html"))
+
+    return handle
+
+
+@pytest.fixture
+def portal(httpserver) -> Portal:
+    host = f"127.0.0.1:{httpserver.port}"
+    p = Portal(base=f"http://{host}", host=host, other_host=f"localhost:{httpserver.port}")
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(make_handler(p))
+    return p
+
+
+@pytest.fixture
+def fast() -> FetchSettings:
+    """No delays in tests; few tries so failures are quick."""
+    return FetchSettings(delay=0.0, backoff=0.0, max_tries=3, timeout=5.0)
