@@ -1,0 +1,103 @@
+"""Document → Report: tables, sections, metadata and identity checks, then a status.
+
+Pure: takes an extracted :class:`Document`, never opens files.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from normalizers.checks import report_checks
+from normalizers.metadata import extract_metadata
+from normalizers.sections import fee_facts, split_sections
+from normalizers.template import map_tables
+from ogi.types import Document, Report
+
+log = logging.getLogger(__name__)
+
+NORMALIZER_VERSION = "1"
+_REPORT_WORDS = re.compile(r"政府信息公开|政务公开|信息公开工作")
+LOW_CONFIDENCE = 0.90
+
+
+def title_candidates(doc: Document, n: int = 8) -> list[str]:
+    """The first non-empty lines plus page metadata titles: where a report names itself."""
+    out = [doc.meta[k] for k in ("title", "html_title") if doc.meta.get(k)]
+    for b in doc.paragraphs[: n * 2]:
+        t = b.text.strip()
+        if t:
+            out.append(t)
+        if len(out) >= n + 2:
+            break
+    return out
+
+
+def body_text(doc: Document, limit: int = 20000) -> str:
+    text = "\n".join(p.text for p in doc.paragraphs)
+    return text[:limit]
+
+
+def _year_hint(title: str) -> int | None:
+    m = re.search(r"(20\d{2})\s*年", title)
+    return int(m.group(1)) if m else None
+
+
+def normalize(doc: Document, report: Report) -> Report:
+    """Fill ``report`` (already carrying ids and hashes) from ``doc``; sets status and error."""
+    report.format = doc.format
+    report.extractor = doc.extractor
+    meta = extract_metadata(title_candidates(doc), body_text(doc), doc.file_name, doc.meta)
+    for name in ("title", "agency", "admin_level", "province", "city", "county", "township", "region_code", "year"):
+        setattr(report, name, getattr(meta, name, None))
+    report.published = doc.meta.get("published") or report.published
+
+    tables = map_tables(doc.blocks, report.year)
+    report.template = tables.template or (None if report.year is None else ("2021" if report.year >= 2021 else "2019"))
+    report.facts = tables.facts
+    report.sections = split_sections(doc.blocks)
+    six = next((s for s in report.sections if s.number == 6), None)
+    if six is not None and report.template == "2021":
+        fee = fee_facts(six.text)
+        report.fee_charged, report.fee_notices, report.fee_amount_yuan = fee.charged, fee.notices, fee.amount_yuan
+    report.checks = report_checks(report.facts)
+    _set_status(doc, report, tables.found, tables.problems)
+    return report
+
+
+def _set_status(doc: Document, report: Report, found: set[str], problems: list[str]) -> None:
+    failed = [c for c in report.checks if not c.passed]
+    missing = [t for t in ("active", "requests", "appeals") if t not in found]
+    text = body_text(doc, 5000) + " ".join(title_candidates(doc))
+    if not found and not report.sections and not _REPORT_WORDS.search(text):
+        report.status = "not_a_report"
+        report.error = "no 政府信息公开 annual-report text or template tables found in this file"
+        return
+    if doc.meta.get("table_images") and not found:
+        report.status = "tables_missing"
+        report.error = f"the statistical tables are printed as {doc.meta['table_images']} image(s); nothing to read"
+        return
+    if missing:
+        report.status = "tables_missing"
+        report.error = "tables not found: " + ", ".join(missing) + (f"; {'; '.join(problems)}" if problems else "")
+        return
+    low = [f for f in report.facts if f.confidence is not None and f.confidence < LOW_CONFIDENCE]
+    if problems or low:
+        report.status = "needs_review"
+        why = list(problems)
+        if low:
+            why.append(f"{len(low)} OCR-read cells below confidence {LOW_CONFIDENCE}")
+        if failed:
+            why.append("identities failed: " + ", ".join(c.rule for c in failed))
+        report.error = "; ".join(why)
+        return
+    if failed:
+        if doc.meta.get("ocr"):
+            report.status = "needs_review"
+            report.error = "OCR-read tables break identities (possible misread): " + ", ".join(c.rule for c in failed)
+        else:
+            report.status = "checks_failed"
+            report.error = "identities fail as printed: " + "; ".join(f"{c.rule} ({c.detail})" for c in failed[:6])
+        return
+    report.status, report.error = "ok", ""
+
