@@ -253,7 +253,8 @@ def map_requests(lines: list[Line], template: str, spec: Spec) -> Tables:
 def map_appeals(lines: list[Line], spec: Spec) -> Tables:
     t = spec.tables["appeals"]
     res = Tables(template=None)
-    value_lines = [ln for ln in lines if ln.numbers > 0]
+    # a row of blanks under the header is a row of zeros (zeros printed as blank)
+    value_lines = [ln for ln in lines if ln.numbers > 0 or (not ln.label and len(ln.values) >= APPEALS_WIDTH)]
     cells = next((c for c in (fit(ln.values, APPEALS_WIDTH) for ln in value_lines) if c is not None), None)
     if cells is None and value_lines:
         cells = fit([c for ln in value_lines for c in ln.values], APPEALS_WIDTH, keep="first")
