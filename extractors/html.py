@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from extractors.base import Extractor, register
 from extractors.encoding import declared_charset, decode_bytes
@@ -30,10 +29,11 @@ class HtmlSettings:
 
     # (attribute, token) in priority order; a token matches one class name or the id
     containers: tuple[tuple[str, str], ...] = (
-        ("class", "TRS_Editor"), ("class", "TRS_UEDITOR"), ("class", "Custom_UnionStyle"),
-        ("class", "article-content"), ("class", "article_content"), ("id", "zoom"),
-        ("class", "zoom"), ("class", "view"), ("class", "pages_content"), ("class", "news_content"),
-        ("class", "content"), ("id", "content"), ("class", "article"), ("id", "article"),
+        ("class", "TRS_Editor"), ("class", "TRS_UEDITOR"), ("class", "TRS_PreAppend"), ("class", "Custom_UnionStyle"),
+        ("id", "UCAP-CONTENT"), ("class", "article-content"), ("class", "article_content"), ("id", "zoom"),
+        ("class", "zoom"), ("id", "zoomcon"), ("class", "view"), ("class", "pages_content"), ("id", "mainText"),
+        ("class", "news_content"), ("class", "wzcon"), ("class", "con_text"), ("class", "content"),
+        ("id", "content"), ("class", "article"), ("id", "article"),
     )
     chrome: tuple[str, ...] = (
         "nav", "navbar", "menu", "header", "top", "footer", "foot", "bottom", "breadcrumb", "crumb",
@@ -67,9 +67,15 @@ _PUB_META = ("pubdate", "publishdate", "firstpublishedtime", "article:published_
 _TITLE_META = ("articletitle", "og:title", "dc.title")
 _BOLD_STYLE_RE = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)|font-family\s*:[^;]*(黑体|SimHei)", re.I)
 _CENTER_RE = re.compile(r"text-align\s*:\s*center", re.I)
-_HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_INT_RE = re.compile(r"\s*(\d+)")
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+_XP_NAMED = etree.XPath("//*[@class or @id or self::nav or self::footer or self::aside]")
+_XP_HIDDEN = etree.XPath("//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]")
+_XP_NONLINK_TEXT = etree.XPath(".//text()[not(ancestor::a)]")
+_XP_TITLES = etree.XPath("//h1 | //h2 | //*[not(self::title)][contains(translate(@class, 'TILE', 'tile'), 'title')"
+                         " or contains(translate(@id, 'TILE', 'tile'), 'title')]")
 _DROP_TAGS = {"script", "style", "noscript", "iframe", "template", "select", "textarea", "button",
               "object", "embed", "svg", "input", "head", "link", "meta"}
 _BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
@@ -89,11 +95,30 @@ def clean_text(s: str) -> str:
 
 
 def cjk_count(s: str | None) -> int:
-    return len(_CJK_RE.findall(s)) if s else 0
+    return 0 if not s or s.isascii() else len(_CJK_RE.findall(s))
 
 
-def _tokens(el: etree._Element, attr: str) -> list[str]:
-    return (el.get(attr) or "").split()
+def _names(el: etree._Element) -> list[str]:
+    """Lower-cased class names and id of an element."""
+    return f"{el.get('class') or ''} {el.get('id') or ''}".lower().split()
+
+
+def text_of(el: etree._Element) -> str:
+    return "".join(el.itertext())
+
+
+def drop(el: etree._Element) -> None:
+    """Remove an element but keep its tail text (it belongs to the parent)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def _iso_date(m: re.Match[str]) -> str | None:
@@ -102,7 +127,8 @@ def _iso_date(m: re.Match[str]) -> str | None:
 
 
 def _is_hidden(el: etree._Element) -> bool:
-    return el.get("hidden") is not None or bool(_HIDDEN_RE.search(el.get("style") or ""))
+    style = (el.get("style") or "").lower().replace(" ", "")
+    return el.get("hidden") is not None or "display:none" in style or "visibility:hidden" in style
 
 
 # ---------------------------------------------------------------- parsing and cleanup
@@ -113,9 +139,11 @@ def parse(data: bytes, file_name: str) -> etree._Element:
         raise ExtractionError("empty HTML file", file=file_name)
     text = _XML_DECL_RE.sub("", decode_bytes(data, declared_charset(data)))
     try:
-        root = lxml_html.document_fromstring(_ZW_RE.sub("", text))
+        root = etree.fromstring(_ZW_RE.sub("", text), _PARSER)  # plain elements: lxml.html's are slow
     except (etree.ParserError, ValueError) as e:
         raise ExtractionError(f"cannot parse HTML: {e}", file=file_name) from e
+    if root is None:
+        raise ExtractionError("HTML without elements", file=file_name)
     return root
 
 
@@ -123,8 +151,8 @@ def page_meta(root: etree._Element) -> dict[str, str]:
     """<title>, <meta> publish date and article title, read before chrome is removed."""
     meta: dict[str, str] = {}
     t = root.find(".//title")
-    if t is not None and clean_text(t.text_content()):
-        meta["html_title"] = clean_text(t.text_content())
+    if t is not None and clean_text(text_of(t)):
+        meta["html_title"] = clean_text(text_of(t))
     for m in root.iter("meta"):
         key = (m.get("name") or m.get("property") or "").lower()
         val = clean_text(m.get("content") or "")
@@ -139,19 +167,15 @@ def page_meta(root: etree._Element) -> dict[str, str]:
 def strip_noise(root: etree._Element, settings: HtmlSettings = SETTINGS) -> None:
     """Remove scripts/styles/comments, hidden elements and named page chrome without tables."""
     chrome = {c.lower() for c in settings.chrome}
-    doomed = []
-    for el in root.iter():
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if not tag or tag in _DROP_TAGS or _is_hidden(el):
+    doomed = list(root.iter(*_DROP_TAGS, etree.Comment, etree.ProcessingInstruction))
+    doomed += [el for el in _XP_HIDDEN(root) if _is_hidden(el)]
+    for el in _XP_NAMED(root):
+        if (el.tag in ("nav", "footer", "aside") or not chrome.isdisjoint(_names(el))) and el.tag not in (
+                "body", "html") and el.find(".//table") is None and cjk_count(
+                "".join(_XP_NONLINK_TEXT(el))) <= settings.chrome_max_cjk:
             doomed.append(el)
-        elif tag in ("nav", "footer", "aside") or any(
-                t.lower() in chrome for t in _tokens(el, "class") + _tokens(el, "id")):
-            if tag not in ("body", "html") and el.find(".//table") is None and cjk_count(
-                    "".join(el.xpath(".//text()[not(ancestor::a)]"))) <= settings.chrome_max_cjk:
-                doomed.append(el)
     for el in doomed:
-        if el.getparent() is not None:
-            el.drop_tree()  # keeps the tail text
+        drop(el)
 
 
 # ---------------------------------------------------------------- finding the article
@@ -194,14 +218,12 @@ def find_article(root: etree._Element, settings: HtmlSettings = SETTINGS) -> etr
     dense = densest(body, weights, settings)
     by_rule: dict[tuple[str, str], etree._Element] = {}
     wanted = {(a, t.lower()) for a, t in settings.containers}
-    for el in body.iter():
-        if not isinstance(el.tag, str):
+    for el in _XP_NAMED(body):
+        if weights.get(el, 0) < settings.min_container_cjk:
             continue
         for attr in ("class", "id"):
-            for tok in _tokens(el, attr):
-                key = (attr, tok.lower())
-                if key in wanted and key not in by_rule and weights.get(el, 0) >= settings.min_container_cjk:
-                    by_rule[key] = el
+            for key in wanted.intersection((attr, tok) for tok in (el.get(attr) or "").lower().split()):
+                by_rule.setdefault(key, el)
     floor = settings.container_share * weights.get(dense, 0)
     for attr, tok in settings.containers:
         el = by_rule.get((attr, tok.lower()))
@@ -215,7 +237,8 @@ def find_article(root: etree._Element, settings: HtmlSettings = SETTINGS) -> etr
 # ---------------------------------------------------------------- tables
 
 def _span(el: etree._Element, attr: str, hi: int) -> int:
-    m = re.match(r"\s*(\d+)", el.get(attr) or "")
+    v = el.get(attr)
+    m = _INT_RE.match(v) if v else None
     return max(1, min(int(m.group(1)), hi)) if m else 1
 
 
@@ -289,7 +312,7 @@ def is_layout_table(table: etree._Element, settings: HtmlSettings = SETTINGS) ->
     rows = table_rows(table)
     if len(rows) < 2 or max((sum(1 for td in tr if td.tag in ("td", "th")) for tr in rows), default=0) < 2:
         return True
-    return any(cjk_count(td.text_content()) > settings.layout_cell_cjk
+    return any(cjk_count(text_of(td)) > settings.layout_cell_cjk
                for tr in rows for td in tr if td.tag in ("td", "th"))
 
 
@@ -380,17 +403,23 @@ class _Walker:
         return [b for b in self.blocks if isinstance(b, RawTable)]
 
 
-def title_candidates(root: etree._Element) -> list[str]:
-    """Texts of h1/h2/.title elements, read before chrome removal (a title may sit in a header)."""
-    return [clean_text(el.text_content()) for el in root.iter() if isinstance(el.tag, str) and el.tag != "title"
-            and (el.tag in ("h1", "h2") or any("title" in t.lower() for t in _tokens(el, "class") + _tokens(el, "id")))]
+def title_elements(root: etree._Element) -> list[tuple[etree._Element, str]]:
+    """h1/h2/.title elements and their text, taken before chrome removal (a title may sit in a header)."""
+    return [(el, clean_text(text_of(el))) for el in _XP_TITLES(root)]
 
 
-def article_title(heads: list[str], blocks: list[Block], meta: dict[str, str]) -> str | None:
-    """The report's own title: <meta> ArticleTitle, h1/h2/.title, the first line naming 年度报告, <title>."""
-    cands = [meta.get("meta_title", ""), *heads]
+def article_title(heads: list[tuple[str, bool]], blocks: list[Block], meta: dict[str, str]) -> str | None:
+    """The report's own title: <meta> ArticleTitle, h1/h2/.title, the first line naming 年度报告, <title>.
+
+    ``heads`` are (text, still on the page after chrome removal): a sidebar may list other reports.
+    """
+    page_title = meta.get("html_title", "")
+    kept = [h for h, alive in heads if alive]
+    cands = [meta.get("meta_title", ""), *[h for h in kept if h in page_title], *kept]
+    lines = [b for b in blocks if isinstance(b, Paragraph)][:12]
+    cands += [a.text + b.text for a, b in zip(lines, lines[1:]) if a.heading and b.heading]  # title on 2 lines
     cands += [b.text for b in blocks if isinstance(b, Paragraph) and len(b.text) <= 80]
-    cands.append(re.split(r"[_|]| - ", meta.get("html_title", ""))[0])
+    cands += [h for h, alive in heads if not alive] + [re.split(r"[_|]| - ", page_title)[0]]
     for want in ("年度报告", "年报", "报告"):
         for c in cands:
             if want in c and 6 <= len(c) <= 80:
@@ -400,7 +429,7 @@ def article_title(heads: list[str], blocks: list[Block], meta: dict[str, str]) -
 
 def published_from_text(root: etree._Element) -> str | None:
     """A 发布时间/发布日期 line anywhere on the page (the info bar sits outside the article)."""
-    text = clean_text(root.text_content())
+    text = clean_text(text_of(root))
     found = [(m.group(1), _iso_date(m)) for m in _PUB_TEXT_RE.finditer(text)]
     for label, iso in sorted(found, key=lambda f: "发布" not in f[0]):
         if iso:
@@ -424,14 +453,14 @@ class HtmlExtractor(Extractor):
         meta = page_meta(root)
         if "published" not in meta and (pub := published_from_text(root)):
             meta["published"] = pub
-        heads = title_candidates(root)
+        heads = title_elements(root)
         strip_noise(root, self.settings)
         article = find_article(root, self.settings)
         walker = _Walker(self.settings)
         walker.walk(article)
         walker.flush()
         doc = Document(file_name=file_name, format="html", blocks=walker.blocks, meta=meta, extractor=self.key)
-        if title := article_title(heads, walker.blocks, meta):
+        if title := article_title([(t, root in el.iterancestors()) for el, t in heads], walker.blocks, meta):
             meta["title"] = title
         meta.pop("meta_title", None)
         if not walker.tables and walker.images:

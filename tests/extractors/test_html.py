@@ -180,6 +180,14 @@ def test_published_date_from_page_text() -> None:
     assert doc.meta["published"] == "2020-01-31"
 
 
+def test_title_on_two_centered_lines_without_meta_or_h1() -> None:
+    body = ("<div class='sidebar'><div class='title'>某某镇2018年政府信息公开工作年度报告</div></div>"
+            "<div class='TRS_Editor'><p align='center'>平潭综合实验区2019年</p><p align='center'>政府信息公开工作年度报告</p>"
+            + "<p>根据《中华人民共和国政府信息公开条例》要求，编制本报告。</p>" * 10 + "</div>")
+    doc = HtmlExtractor().extract(page(body, "<meta charset='utf-8'><title>年报专栏</title>"), "t.html")
+    assert doc.meta["title"] == "平潭综合实验区2019年政府信息公开工作年度报告"
+
+
 def test_page_chrome_is_not_in_the_article() -> None:
     doc = extract("pingtan_2021_cut.html")
     texts = " ".join(p.text for p in doc.paragraphs)
