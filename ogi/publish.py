@@ -110,22 +110,25 @@ def year_checks(tables: dict[str, pa.Table]) -> pa.Table:
         key = f"{t}.{r}.{c}"
         if key in wanted and v is not None:
             vals.setdefault(rid, {})[key] = v
-    by_agency: dict[tuple, dict[int, dict]] = {}
+    by_agency: dict[tuple, dict[int, list[dict]]] = {}
     for r in rep:
         if r["agency"] and r["year"] is not None:
-            by_agency.setdefault((r["agency"], r["province"]), {})[r["year"]] = r
+            by_agency.setdefault((r["agency"], r["province"]), {}).setdefault(r["year"], []).append(r)
     rows = {"report_id": [], "rule": [], "passed": [], "detail": [], "year": []}
     for years in by_agency.values():
-        for y, r in years.items():
-            prev = years.get(y - 1)
-            if prev is None:
+        for y, reps in years.items():
+            if y - 1 not in years:
                 continue
-            for chk in cross_year_checks(vals.get(prev["report_id"], {}), vals.get(r["report_id"], {}), r["template"]):
-                rows["report_id"].append(r["report_id"])
-                rows["rule"].append(chk.rule)
-                rows["passed"].append(chk.passed)
-                rows["detail"].append(f"{chk.detail} (previous year's report {prev['report_id']})")
-                rows["year"].append(y)
+            # the same agency-year may come twice (a page and its text dump): compare with the fuller one
+            prev = max(years[y - 1], key=lambda p: len(vals.get(p["report_id"], {})))
+            for r in reps:
+                for chk in cross_year_checks(vals.get(prev["report_id"], {}), vals.get(r["report_id"], {}),
+                                             r["template"]):
+                    rows["report_id"].append(r["report_id"])
+                    rows["rule"].append(chk.rule)
+                    rows["passed"].append(chk.passed)
+                    rows["detail"].append(f"{chk.detail} (previous year's report {prev['report_id']})")
+                    rows["year"].append(y)
     return pa.table(rows, schema=DATASETS["checks"])
 
 
