@@ -198,16 +198,28 @@ def cjk_weights(root: etree._Element) -> dict[etree._Element, int]:
     return weights
 
 
-def densest(body: etree._Element, weights: dict[etree._Element, int], settings: HtmlSettings) -> etree._Element:
-    """Descend from <body> while one child holds most of the text: the article block."""
-    cur = body
+def densest(body: etree._Element, weights: dict[etree._Element, int], data: set[etree._Element],
+            settings: HtmlSettings) -> etree._Element:
+    """Descend from <body> while one child holds most of the text and the tables: the article.
+
+    "The tables" is at least half of the page's data tables (a sidebar may hold a small one).
+    """
+    cur, tables = body, len(data)
     while True:
-        kids = [k for k in cur if isinstance(k.tag, str) and k.tag != "p"
-                and (k.tag != "table" or is_layout_table(k, settings))]
+        kids = [k for k in cur if isinstance(k.tag, str) and k.tag != "p" and k not in data]
         best = max(kids, key=lambda k: weights.get(k, 0), default=None)
-        if best is None or weights.get(best, 0) < settings.density_share * weights.get(cur, 0):
+        if best is None or weights.get(best, 0) < settings.density_share * weights.get(cur, 0) or (
+                not _enough(_count_in(best, data), tables)):
             return cur
         cur = best
+
+
+def _count_in(el: etree._Element, tables: set[etree._Element]) -> int:
+    return sum(1 for t in el.iter("table") if t in tables)
+
+
+def _enough(n: int, total: int) -> bool:
+    return 2 * n >= total and (n > 0 or total == 0)
 
 
 def find_article(root: etree._Element, settings: HtmlSettings = SETTINGS) -> etree._Element:
@@ -215,7 +227,8 @@ def find_article(root: etree._Element, settings: HtmlSettings = SETTINGS) -> etr
     body = root.find("body")
     body = body if body is not None else root
     weights = cjk_weights(body)
-    dense = densest(body, weights, settings)
+    data = {t for t in body.iter("table") if not is_layout_table(t, settings)}
+    dense = densest(body, weights, data, settings)
     by_rule: dict[tuple[str, str], etree._Element] = {}
     wanted = {(a, t.lower()) for a, t in settings.containers}
     for el in _XP_NAMED(body):
@@ -225,9 +238,10 @@ def find_article(root: etree._Element, settings: HtmlSettings = SETTINGS) -> etr
             for key in wanted.intersection((attr, tok) for tok in (el.get(attr) or "").lower().split()):
                 by_rule.setdefault(key, el)
     floor = settings.container_share * weights.get(dense, 0)
+    dense_tables = _count_in(dense, data)
     for attr, tok in settings.containers:
         el = by_rule.get((attr, tok.lower()))
-        if el is not None and weights.get(el, 0) >= floor:
+        if el is not None and weights.get(el, 0) >= floor and _enough(_count_in(el, data), dense_tables):
             log.debug("article container %s=%s", attr, tok)
             return el
     log.debug("article container by text density: <%s class=%s>", dense.tag, dense.get("class"))

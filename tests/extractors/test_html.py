@@ -167,6 +167,23 @@ def test_known_container_with_little_text_loses_to_the_dense_block() -> None:
     assert len(doc.paragraphs) == 20 and "分享" not in doc.paragraphs[0].text
 
 
+def test_known_container_missing_the_tables_loses_to_the_dense_block() -> None:
+    table = "<table><tr><td>信息内容</td><td>本年制发件数</td></tr><tr><td>规章</td><td>3</td></tr></table>"
+    body = ("<div class='main'><div class='TRS_Editor'>" + "<p>本机关坚持以公开为常态、不公开为例外，持续推进政务公开。</p>" * 20
+            + "</div><div class='tables'><p>二、主动公开政府信息情况</p>" + table + "</div></div>")
+    doc = HtmlExtractor().extract(page(body), "d.html")
+    assert len(doc.tables) == 1 and len(doc.paragraphs) == 21
+
+
+def test_a_small_table_in_the_sidebar_does_not_pull_the_sidebar_in() -> None:
+    table = "<table><tr><td>信息内容</td><td>本年制发件数</td></tr><tr><td>规章</td><td>3</td></tr></table>"
+    sidebar = "<div class='lbox'><table><tr><td>电话</td><td>12345</td></tr><tr><td>传真</td><td>54321</td></tr></table></div>"
+    body = (sidebar + "<div class='TRS_Editor'>" + "<p>本机关坚持以公开为常态、不公开为例外，持续推进政务公开。</p>" * 20
+            + table * 3 + "</div>")
+    doc = HtmlExtractor().extract(page(body), "d.html")
+    assert len(doc.tables) == 3 and "电话" not in [c.text for t in doc.tables for c in t.cells]
+
+
 def test_container_is_found_without_known_class_names() -> None:
     data = (FIX / "pingtan_2021_cut.html").read_bytes()
     by_class = HtmlExtractor().extract(data, "p.html")
