@@ -33,7 +33,7 @@ _TOPIC = re.compile(r"(?:政府信息公开|政务公开|信息公开).*$")
 _PERIOD = re.compile(r"((?:19|20)\d{2})年1月1日(?:起)?(?:至|到|—|-)((?:19|20)\d{2})年12月31日")
 _PUBLISHED_BODY = re.compile(r"(?:发布|公开|成文|印发)(?:日期|时间)[:：]\s*((?:19|20)\d{2})")
 _DATE = re.compile(r"((?:19|20)\d{2})[-/.年]?(0?[1-9]|1[0-2])[-/.月]?(0?[1-9]|[12]\d|3[01])")
-_FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])")
+_FILE_DATE = re.compile(r"(?:(?<!\d)|(?<=[A-Za-z]0))((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])")
 _FILE_LEAD_YEAR = re.compile(r"^((?:19|20)\d{2})(?!\d)")
 _GOV_REST = frozenset({"", "人民政府", "政府", "办事处", "街道办事处", "管委会", "管理委员会", "人民政府办事处"})
 _PUBLISHED_KEYS = ("published", "publish_date", "pubdate", "date", "PubDate", "publishdate", "article:published_time")
@@ -58,6 +58,11 @@ def clean_line(text: str) -> str:
     text = _MARKUP.sub("", text.strip())
     text = _LABEL.sub("", text.strip())
     return _SPACE.sub("", text).translate(_DIGITS_ONLY)
+
+
+def _trim_site(title: str) -> str:
+    """'…年度报告-某某县人民政府' (a <title> glued to its site name) → the report title."""
+    return re.sub(r"(报告)[-_|｜—].*$", r"\1", title)
 
 
 def _looks_like_title(line: str) -> bool:
@@ -117,7 +122,7 @@ def extract_title(title_candidates: list[str], meta: dict[str, str], file_name: 
             found += _titles_at(lines, i)
     if not found:
         return None
-    return max(found, key=_title_quality)  # max keeps the first of equals
+    return _trim_site(max(found, key=_title_quality))  # max keeps the first of equals
 
 
 def _year_value(text: str) -> int:
@@ -140,7 +145,7 @@ def extract_year(title: str | None, body_text: str, file_name: str, meta: dict[s
     if m := _YEAR.search(stem):
         return _year_value(m.group(1))
     if m := _FILE_DATE.search(stem) or _FILE_LEAD_YEAR.search(stem):
-        return int(m.group(1)) - 1  # a publication date in the name (t20200127_…, 2020zfxxgkndbg_…)
+        return int(m.group(1)) - 1  # a publication date in the name (t20200127_…, P020220112…, 2020zfxxgkndbg_…)
     return None
 
 
@@ -149,7 +154,7 @@ def agency_string(title: str) -> str:
     m = _YEAR.search(title)
     if not m:
         return _TOPIC.sub("", title)
-    before = re.sub(r"(?:关于|的)$", "", title[: m.start()])
+    before = re.sub(r"^关于|(?:关于|的)$", "", title[: m.start()])
     return before or _TOPIC.sub("", title[m.end() :])
 
 
@@ -163,9 +168,18 @@ def _agency(place: Place, region: Region) -> tuple[str | None, bool]:
     if place.special is not None:
         return (place.special.gov_name if is_gov else place.special.name + rest), not is_gov
     own = {"province": region.province, "city": region.city, "county": region.county}.get(region.level or "")
-    if own is None:
-        return (rest or None), bool(rest) and not is_gov
+    if own is None:  # place unknown to the gazetteer (OCR typo, new zone): keep the printed name
+        return (rest or None), bool(rest) and not rest.endswith(("人民政府", "管委会", "管理委员会"))
     return (own + "人民政府" if is_gov else own + rest), not is_gov
+
+
+def _guess_level(agency: str | None) -> str | None:
+    """Level of a government the gazetteer does not know, from its name: 沐阳县人民政府 → county."""
+    m = re.search(r"(省|自治区|市|州|盟|地区|县|区|旗|镇|乡|街道)(?:人民政府|管委会|管理委员会|办事处)$", agency or "")
+    if not m:
+        return None
+    return {"省": "province", "自治区": "province", "市": None, "州": "city", "盟": "city", "地区": "city",
+            "镇": "township", "乡": "township", "街道": "township"}.get(m.group(1), "county")
 
 
 def extract_metadata(
@@ -186,7 +200,8 @@ def extract_metadata(
     elif is_dept:
         admin, detail = "department", f"{region.level}_dept" if region.level else None
     else:
-        admin, detail = region.level, f"{region.level}_gov" if region.level else None
+        level = region.level or _guess_level(agency)
+        admin, detail = level, f"{level}_gov" if level else None
     return Metadata(
         title=title,
         year=year,

@@ -24,7 +24,7 @@ DATA_DIR = Path(__file__).resolve().parent
 LEVELS = ("province", "city", "county")
 MUNICIPALITIES = frozenset({"110000", "120000", "310000", "500000"})
 # Names that are also ordinary words (城区 = "urban area"): never counted as body evidence.
-_TOWNSHIP_RE = re.compile(r"^(.{1,12}?(?:街道|镇|乡|苏木))(办事处|人民政府|政府)?$")
+_TOWNSHIP_RE = re.compile(r"^(.{1,12}?(?:街道|镇|乡|苏木))(办事处|人民政府|政府|办)?$")
 _GOV_FOLLOW = ("人民政府", "政府", "门户", "委员会")
 
 
@@ -241,6 +241,14 @@ def _consistent(g: Gazetteer, place: Place) -> list[Division]:
     return finest
 
 
+def _common_ancestor(g: Gazetteer, divs: list[Division]) -> Division | None:
+    """The finest division that contains all of ``divs`` (None if they span provinces)."""
+    if not divs:
+        return None
+    shared = [d for d in [divs[0], *g.ancestors(divs[0])] if all(g.is_under(x, d) for x in divs)]
+    return shared[0] if shared else None
+
+
 def _region_from(g: Gazetteer, div: Division | None, township: str | None, printed: str | None,
                  year: int | None) -> Region:
     """Names down to ``div`` (plus the township), with the stable code of ``div``."""
@@ -286,15 +294,22 @@ def resolve(place: Place, evidence_text: str = "", year: int | None = None) -> R
             if cands[0].level == "county" or not under:
                 under = [c for c in cands if c.level == "county"] or under
             counties = under
-        if counties:
-            best = counties[0] if len(counties) == 1 else _pick(g, counties, ev(), year)
+        if len(counties) == 1:
+            return _region_from(g, counties[0], place.township, printed, year)
+        # several townships of that name, or none known: the county the body names most,
+        # under what the title says (the name list may be older than the report)
+        best = _pick(g, counties, ev(), year) if counties else None
+        if best is not None and _score(g, best, ev()) > 0:
             return _region_from(g, best, place.township, printed, year)
-        # township unknown to the NBS list: the county most named in the body, under what the title says
         named = [g.latest(s) for s in ev()]
         named = [d for d in named if d is not None and d.level == "county"
                  and (not cands or any(g.is_under(d, c) for c in cands))]
-        best = _pick(g, named, ev(), year) if named else (_pick(g, cands, ev(), year) if cands else None)
-        return _region_from(g, best, place.township, printed, year)
+        if named:
+            return _region_from(g, _pick(g, named, ev(), year), place.township, printed, year)
+        if cands:
+            return _region_from(g, _pick(g, cands, ev(), year), place.township, printed, year)
+        # no evidence at all: only what every candidate shares (a guess would be worse than null)
+        return _region_from(g, _common_ancestor(g, counties), place.township, None, year)
     if not cands:
         return Region()
     best = cands[0] if len({c.stable for c in cands}) == 1 else _pick(g, cands, ev(), year)
