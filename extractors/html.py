@@ -86,8 +86,6 @@ _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BOLD_TAGS = {"b", "strong"} | _HEADING_TAGS
 
 
-# ---------------------------------------------------------------- text helpers
-
 def clean_text(s: str) -> str:
     """Collapse whitespace (incl. &nbsp;), drop spaces next to CJK; digits stay as they are."""
     s = _WS_RE.sub(" ", _ZW_RE.sub("", s)).strip()
@@ -130,8 +128,6 @@ def _is_hidden(el: etree._Element) -> bool:
     style = (el.get("style") or "").lower().replace(" ", "")
     return el.get("hidden") is not None or "display:none" in style or "visibility:hidden" in style
 
-
-# ---------------------------------------------------------------- parsing and cleanup
 
 def parse(data: bytes, file_name: str) -> etree._Element:
     """Decode by BOM / ``<meta>`` charset (GBK → gb18030) and parse; lxml would guess otherwise."""
@@ -177,8 +173,6 @@ def strip_noise(root: etree._Element, settings: HtmlSettings = SETTINGS) -> None
     for el in doomed:
         drop(el)
 
-
-# ---------------------------------------------------------------- finding the article
 
 def cjk_weights(root: etree._Element) -> dict[etree._Element, int]:
     """CJK characters under each element, link text excluded (nav and related lists are links)."""
@@ -248,8 +242,6 @@ def find_article(root: etree._Element, settings: HtmlSettings = SETTINGS) -> etr
     return dense
 
 
-# ---------------------------------------------------------------- tables
-
 def _span(el: etree._Element, attr: str, hi: int) -> int:
     v = el.get(attr)
     m = _INT_RE.match(v) if v else None
@@ -257,14 +249,17 @@ def _span(el: etree._Element, attr: str, hi: int) -> int:
 
 
 def table_rows(table: etree._Element) -> list[etree._Element]:
-    """The table's own <tr>s (directly or in thead/tbody/tfoot), not those of nested tables."""
+    """The table's own <tr>s (directly or in thead/tbody/tfoot), not those of nested tables.
+
+    Word's zero-height helper row (``<![if !supportMisalignedColumns]>``) is not printed: skipped.
+    """
     rows: list[etree._Element] = []
     for child in table:
         if child.tag == "tr":
             rows.append(child)
         elif child.tag in ("thead", "tbody", "tfoot"):
             rows.extend(r for r in child if r.tag == "tr")
-    return rows
+    return [r for r in rows if (r.get("height") or "").strip() != "0"]
 
 
 def cell_text(td: etree._Element) -> str:
@@ -329,8 +324,6 @@ def is_layout_table(table: etree._Element, settings: HtmlSettings = SETTINGS) ->
     return any(cjk_count(text_of(td)) > settings.layout_cell_cjk
                for tr in rows for td in tr if td.tag in ("td", "th"))
 
-
-# ---------------------------------------------------------------- walking the article
 
 class _Walker:
     """Turns the article subtree into blocks in document order."""

@@ -94,6 +94,15 @@ def test_grid_honours_rowspan_and_colspan() -> None:
     assert [[c.text for c in row] for row in t.rows()] == [["A", "B"], ["A", "C", "D"], ["A", "C", "E"], ["F", "G"]]
 
 
+def test_word_zero_height_helper_row_is_skipped() -> None:
+    from lxml import html as lh
+
+    t = build_table(lh.fragment_fromstring(
+        "<table class=MsoNormalTable><tr><td>规章</td><td>1</td></tr><tr><td>规范性文件</td><td></td></tr>"
+        "<tr height=0><td width=100></td><td width=50></td></tr></table>"))
+    assert [[c.text for c in row] for row in t.rows()] == [["规章", "1"], ["规范性文件", ""]]
+
+
 def test_rowspan_past_the_last_row_is_clamped() -> None:
     from lxml import html as lh
 
