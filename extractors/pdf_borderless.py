@@ -1,0 +1,359 @@
+"""Tables printed without rules: columns and rows rebuilt from text alignment.
+
+Rows are anchored on lines that hold numbers (every template row has numeric
+cells); numeric columns are clusters of the numbers' x-centres. Text left of the
+numbers is the row label: wrapped label lines go to the nearest anchor, and stacked
+group labels (三、本年度办理结果, （三）不予公开 …) become one cell spanning the
+run of rows that no other label claims in that column. Cells are vertically centred
+in these layouts, which is what makes nearest-anchor assignment work. Header lines
+above the numbers become header rows (a cell per column, wide lines span columns).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from extractors.pdf_layout import Glyph, TextLine, cluster, glyph_lines, inside, is_cjk, join_wrapped, \
+    line_text, median, nearest_index, segments
+from extractors.pdf_page import BBox, PageGeom
+from extractors.pdf_ruled import FoundTable
+from ogi.types import Cell, RawTable
+
+log = logging.getLogger(__name__)
+
+_NUMERIC = re.compile(r"^[-—–−]?[\d０-９][\d０-９,，.．]*%?$|^[—–\-/／无]$")
+_SECTION = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+@dataclass(frozen=True, slots=True)
+class BorderlessSettings:
+    gap_ratio: float = 0.9  # a gap wider than this × glyph size separates two cells on a line
+    col_tol: float = 0.8  # numbers whose centres differ by less than this × size share a column
+    max_row_gap: float = 4.0  # anchors further apart than this × size (with no header between) split tables
+    min_strong_numbers: int = 3  # a lone numeric row needs this many numbers to be a table
+
+
+@dataclass(slots=True)
+class _Seg:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def numeric(self) -> bool:
+        return bool(_NUMERIC.match(self.text))
+
+
+@dataclass(slots=True)
+class _Line:
+    segs: list[_Seg]
+
+    @property
+    def top(self) -> float:
+        return min(s.top for s in self.segs)
+
+    @property
+    def bottom(self) -> float:
+        return max(s.bottom for s in self.segs)
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def size(self) -> float:
+        return median((s.size for s in self.segs), 10.0)
+
+    def numbers(self) -> list[_Seg]:
+        return [s for s in self.segs if s.numeric]
+
+
+def _lines(glyphs: list[Glyph], st: BorderlessSettings) -> list[_Line]:
+    out = []
+    for gl in glyph_lines(glyphs):
+        segs = []
+        for run in segments(gl, st.gap_ratio):
+            text = line_text(run).strip()
+            if text:
+                segs.append(_Seg(text, min(g.x0 for g in run), min(g.top for g in run), max(g.x1 for g in run),
+                                 max(g.bottom for g in run), median(g.size for g in run)))
+        if segs:
+            out.append(_Line(segs))
+    return out
+
+
+def _is_anchor(ln: _Line, st: BorderlessSettings) -> bool:
+    """A data row: numbers on the right, after a label (or many numbers alone)."""
+    nums = ln.numbers()
+    if not nums or not ln.segs[-1].numeric:
+        return False
+    return len(nums) >= 2 or len(ln.segs) >= 2
+
+
+def _is_section_heading(ln: _Line) -> bool:
+    return len(ln.segs) == 1 and bool(_SECTION.match(ln.segs[0].text)) and len(ln.segs[0].text) >= 12 \
+        and not any(ch.isdigit() for ch in ln.segs[0].text)
+
+
+def _regions(lines: list[_Line], st: BorderlessSettings) -> list[list[_Line]]:
+    """Runs of lines that form one table: anchors plus the header/label lines around them."""
+    out: list[list[_Line]] = []
+    cur: list[_Line] = []
+    last_anchor = -1
+    for i, ln in enumerate(lines):
+        if _is_section_heading(ln):
+            if cur:
+                out.append(cur)
+            cur, last_anchor = [], -1
+            continue
+        if _is_anchor(ln, st):
+            if last_anchor >= 0 and not cur[last_anchor + 1:] and \
+                    ln.top - cur[last_anchor].bottom > st.max_row_gap * ln.size:
+                out.append(cur)
+                cur = []
+            cur.append(ln)
+            last_anchor = len(cur) - 1
+        else:
+            cur.append(ln)
+    if cur:
+        out.append(cur)
+    tables = []
+    for reg in out:
+        idx = [i for i, ln in enumerate(reg) if _is_anchor(ln, st)]
+        if not idx:
+            continue
+        if len(idx) == 1 and len(reg[idx[0]].numbers()) < st.min_strong_numbers and idx[0] == 0:
+            continue  # a lone line with a number or two and no header: not a table
+        start = _header_start(reg, idx[0])
+        end = idx[-1] + 1
+        while end < len(reg) and reg[end].top - reg[end - 1].bottom <= 1.0 * reg[end].size \
+                and len(reg[end].segs) == 1 and reg[end].segs[0].x1 < min(s.x0 for s in reg[idx[-1]].numbers()):
+            end += 1  # the wrapped tail of the last row's label
+        tables.append(reg[start:end])
+    return tables
+
+
+def _header_start(reg: list[_Line], first: int) -> int:
+    """Walk up from the first data row while lines are close together (the header block)."""
+    i = first
+    while i > 0:
+        prev, cur = reg[i - 1], reg[i]
+        if cur.top - prev.bottom > 2.5 * cur.size:
+            break
+        if len(prev.segs) == 1 and len(prev.segs[0].text) > 25:  # a narrative line
+            break
+        i -= 1
+    return i
+
+
+def _join(segs: list[_Seg]) -> str:
+    text = ""
+    for s in sorted(segs, key=lambda s: (round(s.cy), s.x0)):
+        text = join_wrapped(text, s.text)
+    return text
+
+
+def _box(segs: list[_Seg], geom: PageGeom) -> BBox:
+    b = (min(s.x0 for s in segs), min(s.top for s in segs), max(s.x1 for s in segs), max(s.bottom for s in segs))
+    return tuple(round(v, 2) for v in geom.to_page(b))  # type: ignore[return-value]
+
+
+def _split(reg: list[_Line], anchors: list[_Line], label_x: float, num_left: float, st: BorderlessSettings,
+           ) -> tuple[list[list[_Line] | _Line], list[_Seg]]:
+    """Region → ordered units (header bands and anchor lines) plus the label-only text."""
+    anchor_ids = {id(ln) for ln in anchors}
+    units: list[list[_Line] | _Line] = []
+    label_segs: list[_Seg] = []
+    for ln in reg:
+        if id(ln) in anchor_ids:
+            units.append(ln)
+            label_segs += [s for s in ln.segs if not s.numeric or s.cx < label_x]
+        elif any(s.cx >= label_x or s.x1 > num_left for s in ln.segs) or not units:
+            if units and isinstance(units[-1], list):
+                units[-1].append(ln)
+            else:
+                units.append([ln])
+        elif isinstance(units[-1], list) and ln.top < max(x.bottom for x in units[-1]) + 0.5 * ln.size:
+            units[-1].append(ln)  # a row-header label centred inside the header band (信息内容)
+        else:
+            label_segs += ln.segs
+    return units, label_segs
+
+
+def build_region(reg: list[_Line], geom: PageGeom, st: BorderlessSettings) -> FoundTable | None:
+    """One RawTable from the lines of a borderless region."""
+    anchors = [ln for ln in reg if _is_anchor(ln, st)]
+    size = median(ln.size for ln in anchors)
+    cols = cluster([s.cx for ln in anchors for s in ln.numbers()], st.col_tol * size)
+    if not cols:
+        return None
+    num_left = min(s.x0 for ln in anchors for s in ln.numbers())
+    label_x = num_left - 0.5 * size
+    units, label_segs = _split(reg, anchors, label_x, num_left, st)
+    # label columns: item labels (the most populated x-centre) and stacked group labels left of them
+    centres = cluster([s.cx for s in label_segs], 4.0)
+    members = {i: [s for s in label_segs if nearest_index(centres, s.cx) == i] for i in range(len(centres))}
+    item_i = max(members, key=lambda i: len(members[i])) if members else None
+    item_left = min((s.x0 for s in members.get(item_i, [])), default=label_x)
+    item_right = max((s.x1 for s in members.get(item_i, [])), default=label_x)
+    groups = [i for i in members if item_i is not None and centres[i] < centres[item_i] - 4
+              and len(members[i]) >= 2 and max(s.x1 for s in members[i]) < item_left + 2]
+    groups.sort(key=lambda i: centres[i])
+    group_left = {i: min(s.x0 for s in members[i]) for i in groups}
+    n_label = len(groups) + 1
+    # grid rows: header bands and anchors in order
+    cells: list[Cell] = []
+    row_of: list[int] = []  # grid row of each anchor
+    block_of: list[int] = []  # which data block (between header bands) each anchor is in
+    row, block = 0, 0
+    for u in units:
+        if isinstance(u, list):
+            row += _header_cells(u, cols, label_x, n_label, row, geom, cells)
+            block += 1
+        else:
+            row_of.append(row)
+            block_of.append(block)
+            row += 1
+            for s in u.numbers():
+                if s.cx >= label_x:
+                    cells.append(Cell(s.text, row - 1, n_label + nearest_index(cols, s.cx), 1, 1, geom.number,
+                                      _box([s], geom)))
+    ys = [ln.cy for ln in anchors]
+    row_labels: list[list[_Seg]] = [[] for _ in anchors]
+    for i in members:
+        if i not in groups:
+            for s in members[i]:
+                row_labels[nearest_index(ys, s.cy)].append(s)
+    taken: dict[int, set[int]] = {g: set() for g in groups}
+    for r, segs in enumerate(row_labels):
+        if not segs:
+            continue
+        c = sum(s.cx for s in segs) / len(segs)
+        covered = [k for k, g in enumerate(groups) if group_left[g] >= 2 * c - item_right - 3]
+        for k in covered:
+            taken[groups[k]].add(r)
+        col = covered[0] if covered else len(groups)
+        cells.append(Cell(_join(segs), row_of[r], col, 1, n_label - col, geom.number, _box(segs, geom)))
+    for k, g in enumerate(groups):
+        for lo, hi, blk in _group_runs(members[g], ys, block_of, taken[g]):
+            cells.append(Cell(_join(blk), row_of[lo], k, row_of[hi] - row_of[lo] + 1, 1, geom.number,
+                              _box(blk, geom)))
+    segs_all = [s for ln in reg for s in ln.segs]
+    bbox = (min(s.x0 for s in segs_all) - 1, min(s.top for s in segs_all) - 1,
+            max(s.x1 for s in segs_all) + 1, max(s.bottom for s in segs_all) + 1)
+    return FoundTable(RawTable(cells=_dedupe(cells), page=geom.number, source="pdfplumber-borderless"), bbox)
+
+
+def _group_runs(segs: list[_Seg], ys: list[float], block_of: list[int], taken: set[int],
+                ) -> list[tuple[int, int, list[_Seg]]]:
+    """Each stacked group label → the run of free rows it is vertically centred on."""
+    bounds = [(ys[i - 1] + ys[i]) / 2 for i in range(1, len(ys))]
+    top = [ys[0] - (bounds[0] - ys[0] if bounds else 5)] + bounds
+    bottom = bounds + [ys[-1] + (ys[-1] - bounds[-1] if bounds else 5)]
+    out = []
+    blocks = _stacks(segs)
+    for bi, blk in enumerate(blocks):
+        cy = (min(s.top for s in blk) + max(s.bottom for s in blk)) / 2
+        seed = nearest_index(ys, cy)
+        lo = seed
+        while lo - 1 >= 0 and lo - 1 not in taken and block_of[lo - 1] == block_of[seed]:
+            lo -= 1
+        end = seed
+        while end + 1 < len(ys) and end + 1 not in taken and block_of[end + 1] == block_of[seed]:
+            end += 1
+        if bi == len(blocks) - 1:
+            hi = end  # the last group runs to the end (it may continue on the next page)
+        else:  # centred on its rows
+            hi = min(range(seed, end + 1), key=lambda h: abs((top[lo] + bottom[h]) / 2 - cy))
+        taken.update(range(lo, hi + 1))
+        out.append((lo, hi, blk))
+    return out
+
+
+def _stacks(segs: list[_Seg]) -> list[list[_Seg]]:
+    """Vertically adjacent fragments of one column, stacked into blocks."""
+    out: list[list[_Seg]] = []
+    for s in sorted(segs, key=lambda s: s.top):
+        if out and s.top - out[-1][-1].bottom <= 1.0 * s.size:
+            out[-1].append(s)
+        else:
+            out.append([s])
+    return out
+
+
+def _header_cells(lines: list[_Line], cols: list[float], label_x: float, n_label: int, row0: int,
+                  geom: PageGeom, out: list[Cell]) -> int:
+    """Header band → rows: segments over several columns span them, the rest stack per column."""
+    pitch = min((b - a for a, b in zip(cols, cols[1:])), default=50.0)
+    spans: list[tuple[_Seg, int, int]] = []
+    per_col: dict[int, list[_Seg]] = {}
+    label: list[_Seg] = []
+    for li, ln in enumerate(lines):
+        below = [s for lower in lines[li + 1:] for s in lower.segs if s.cx >= label_x]
+        for s in ln.segs:
+            under = {nearest_index(cols, b.cx) for b in below if s.x0 - pitch / 2 <= b.cx <= s.x1 + pitch / 2}
+            inner = [k for k, c in enumerate(cols) if s.x0 < c < s.x1]
+            if s.x1 <= label_x:
+                label.append(s)
+            elif li == 0 and len(ln.segs) == 1 and s.x0 < label_x:  # a full-width caption row (第二十条第（一）项)
+                spans.append((s, 0, n_label + len(cols)))
+            elif len(inner) >= 2 or len(under) >= 2:
+                ks = sorted(set(inner) | under)
+                spans.append((s, n_label + ks[0], ks[-1] - ks[0] + 1))
+            else:
+                per_col.setdefault(nearest_index(cols, s.cx), []).append(s)
+    levels = cluster([s.top for s, _, _ in spans], 2.0)
+    n_rows = len(levels) + (1 if per_col or label or not spans else 0)
+    for s, c0, n in spans:
+        out.append(Cell(s.text, row0 + nearest_index(levels, s.top), c0, 1, n, geom.number, _box([s], geom)))
+    for k, segs in per_col.items():
+        above = [nearest_index(levels, s.top) for s, c0, n in spans
+                 if c0 <= n_label + k < c0 + n and s.top < min(x.top for x in segs)]
+        start = min(max(above) + 1 if above else 0, n_rows - 1)
+        out.append(Cell(_join(segs), row0 + start, n_label + k, n_rows - start, 1, geom.number, _box(segs, geom)))
+    if label:
+        above = [nearest_index(levels, s.top) for s, c0, n in spans if c0 == 0 and s.top < min(x.top for x in label)]
+        start = min(max(above) + 1 if above else 0, n_rows - 1)
+        out.append(Cell(_join(label), row0 + start, 0, n_rows - start, n_label, geom.number, _box(label, geom)))
+    return n_rows
+
+
+def _dedupe(cells: list[Cell]) -> list[Cell]:
+    """Two texts landing on one grid slot: keep both, joined, in the first cell."""
+    at: dict[tuple[int, int], Cell] = {}
+    out = []
+    for c in sorted(cells, key=lambda c: (c.row, c.col)):
+        key = (c.row, c.col)
+        if key in at:
+            at[key].text = join_wrapped(at[key].text, c.text)
+            continue
+        at[key] = c
+        out.append(c)
+    return out
+
+
+def borderless_tables(geom: PageGeom, taken: list[BBox], st: BorderlessSettings = BorderlessSettings(),
+                      ) -> list[FoundTable]:
+    """Tables without rules on the part of the page no ruled table covers."""
+    free = [g for g in geom.glyphs if not any(inside(g, b, 1.0) for b in taken)]
+    if not free:
+        return []
+    out = []
+    for reg in _regions(_lines(free, st), st):
+        found = build_region(reg, geom, st)
+        if found is not None:
+            out.append(found)
+    return out

@@ -1,0 +1,164 @@
+"""Geometry primitives shared by the PDF table and paragraph code.
+
+Everything here works on small immutable tuples (glyphs, segments, lines) in
+"upright" display coordinates (x0, top, x1, bottom; y grows downward), so the
+table builders never need to know whether the page was rotated.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from typing import Iterable, NamedTuple, Sequence
+
+
+class Glyph(NamedTuple):
+    """One printed character."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+
+
+class Seg(NamedTuple):
+    """A ruling segment: orientation 'h' or 'v' and its box (zero width/height)."""
+
+    orient: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    """One visual line of text with its box (what paragraphs are built from)."""
+
+    text: str
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+
+
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’—…·]")
+_LATIN = re.compile(r"[A-Za-z0-9]")
+
+
+def is_cjk(ch: str) -> bool:
+    """CJK ideographs and full-width punctuation: no spaces are printed between them."""
+    return bool(ch) and bool(_CJK.match(ch))
+
+
+def join_wrapped(a: str, b: str) -> str:
+    """Join two wrapped lines: no space across CJK or digits, one space between Latin words."""
+    if not a:
+        return b
+    if not b:
+        return a
+    x, y = a[-1], b[0]
+    if _LATIN.match(x) and _LATIN.match(y) and not (x.isdigit() and y.isdigit()):
+        return f"{a} {b}"
+    return a + b
+
+
+_SPACE_RUN = re.compile(r"[ \t\u00a0\u2002\u2003\u3000]+")
+_SPACE_NEAR_CJK = re.compile(
+    r"(?<=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’—…·])[ \t\u00a0\u3000]+"
+    r"|[ \t\u00a0\u3000]+(?=[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’—…·])"
+)
+
+
+def clean_prose(text: str) -> str:
+    """Drop layout spaces next to CJK ("2023 年" → "2023年"); keep spaces between Latin words."""
+    text = _SPACE_RUN.sub(" ", text)
+    return _SPACE_NEAR_CJK.sub("", text).strip()
+
+
+def cluster(values: Iterable[float], tol: float) -> list[float]:
+    """Sorted 1-D cluster centres: neighbours closer than ``tol`` share a centre."""
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(g) / len(g) for g in out]
+
+
+def nearest_index(centres: Sequence[float], v: float) -> int:
+    """Index of the centre closest to ``v``."""
+    return min(range(len(centres)), key=lambda i: abs(centres[i] - v))
+
+
+def glyph_lines(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
+    """Group glyphs into visual lines (by vertical centre), each sorted left to right."""
+    gs = sorted(glyphs, key=lambda g: ((g.top + g.bottom) / 2, g.x0))
+    lines: list[list[Glyph]] = []
+    centre = 0.0
+    for g in gs:
+        c = (g.top + g.bottom) / 2
+        tol = max(1.0, 0.45 * (g.bottom - g.top))
+        if lines and abs(c - centre) <= tol:
+            lines[-1].append(g)
+        else:
+            lines.append([g])
+            centre = c
+    return [sorted(line, key=lambda g: g.x0) for line in lines]
+
+
+def line_text(line: Sequence[Glyph], space_ratio: float = 0.3) -> str:
+    """Text of one line: literal spaces kept; a gap between Latin glyphs becomes a space."""
+    parts: list[str] = []
+    prev: Glyph | None = None
+    for g in line:
+        if prev is not None and parts and parts[-1] != " " and g.text != " ":
+            gap = g.x0 - prev.x1
+            if gap > space_ratio * max(g.size, 1.0) and not (is_cjk(prev.text[-1:]) or is_cjk(g.text[:1])):
+                parts.append(" ")
+        parts.append(g.text)
+        prev = g
+    return "".join(parts)
+
+
+def glyphs_text(glyphs: Iterable[Glyph]) -> str:
+    """Text of a block (cell): lines top to bottom, wrapped parts joined without CJK spaces."""
+    out = ""
+    for line in glyph_lines(glyphs):
+        out = join_wrapped(out, _SPACE_RUN.sub(" ", line_text(line)).strip())
+    return out.strip()
+
+
+def segments(line: Sequence[Glyph], gap_ratio: float = 0.9) -> list[list[Glyph]]:
+    """Split a line into runs separated by gaps wider than ``gap_ratio`` × glyph size."""
+    runs: list[list[Glyph]] = []
+    for g in line:
+        if g.text.isspace():
+            continue
+        if runs and g.x0 - runs[-1][-1].x1 <= gap_ratio * max(g.size, 1.0):
+            runs[-1].append(g)
+        else:
+            runs.append([g])
+    return runs
+
+
+def median(values: Iterable[float], default: float = 0.0) -> float:
+    vs = list(values)
+    return statistics.median(vs) if vs else default
+
+
+def bbox_of(glyphs: Iterable[Glyph]) -> tuple[float, float, float, float]:
+    gs = list(glyphs)
+    return (min(g.x0 for g in gs), min(g.top for g in gs), max(g.x1 for g in gs), max(g.bottom for g in gs))
+
+
+def inside(g: Glyph, box: tuple[float, float, float, float], pad: float = 0.0) -> bool:
+    """Whether the glyph's centre lies in ``box``."""
+    cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
+    return box[0] - pad <= cx <= box[2] + pad and box[1] - pad <= cy <= box[3] + pad

@@ -1,0 +1,85 @@
+"""Ruled tables: printed rules → cells with real rowspan/colspan.
+
+We reuse pdfplumber's lattice steps (merge rules, intersections, smallest closed
+cells) on our upright segments, then place every closed cell on a grid made of all
+distinct cell edges: a merged cell covers several grid rows/columns, which gives
+its spans. Text comes from the glyphs whose centre lies in the cell.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+
+from extractors.pdf_layout import Glyph, Seg, cluster, glyphs_text, inside, nearest_index
+from extractors.pdf_page import BBox, PageGeom
+from ogi.types import Cell, RawTable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RuledSettings:
+    snap: float = 3.0  # rules closer than this are one rule
+    join: float = 3.0  # collinear pieces with gaps up to this are one rule
+    min_length: float = 3.0
+    grid_tol: float = 2.0  # cell edges closer than this are one grid line
+    min_cols: int = 2  # a one-column "table" is a framed paragraph, not a table
+
+
+def _edge(s: Seg) -> dict:
+    return {"orientation": s.orient, "x0": s.x0, "x1": s.x1, "top": s.top, "bottom": s.bottom,
+            "width": s.x1 - s.x0, "height": s.bottom - s.top}
+
+
+def closed_cells(segs: tuple[Seg, ...], st: RuledSettings) -> list[list[BBox]]:
+    """Groups of closed cell boxes, one group per table (pdfplumber's lattice)."""
+    if len(segs) < 4:
+        return []
+    edges = merge_edges([_edge(s) for s in segs], st.snap, st.snap, st.join, st.join)
+    edges = [e for e in edges if (e["x1"] - e["x0"] if e["orientation"] == "h" else e["bottom"] - e["top"])
+             >= st.min_length]
+    cells = intersections_to_cells(edges_to_intersections(edges, st.snap, st.snap))
+    return cells_to_tables(cells)
+
+
+@dataclass(slots=True)
+class FoundTable:
+    table: RawTable
+    bbox: BBox  # upright coordinates (to drop its glyphs from paragraphs)
+
+
+def build_table(boxes: list[BBox], glyphs: tuple[Glyph, ...], geom: PageGeom, st: RuledSettings) -> FoundTable | None:
+    """One RawTable from closed cell boxes: grid positions, spans, text, page bboxes."""
+    xs = cluster([v for b in boxes for v in (b[0], b[2])], st.grid_tol)
+    ys = cluster([v for b in boxes for v in (b[1], b[3])], st.grid_tol)
+    if len(xs) - 1 < st.min_cols:
+        return None
+    bbox = (xs[0], ys[0], xs[-1], ys[-1])
+    mine = [g for g in glyphs if inside(g, bbox, 1.0)]
+    cells: list[Cell] = []
+    for b in sorted(boxes, key=lambda b: (b[1], b[0])):
+        c0, c1 = nearest_index(xs, b[0]), nearest_index(xs, b[2])
+        r0, r1 = nearest_index(ys, b[1]), nearest_index(ys, b[3])
+        if c1 <= c0 or r1 <= r0:
+            continue
+        text = glyphs_text(g for g in mine if inside(g, b))
+        x0, top, x1, bottom = geom.to_page(b)
+        cells.append(Cell(text=text, row=r0, col=c0, rowspan=r1 - r0, colspan=c1 - c0, page=geom.number,
+                          bbox=(round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2))))
+    if not cells or not any(c.text for c in cells):
+        return None
+    return FoundTable(RawTable(cells=cells, page=geom.number, source="pdfplumber-ruled"), bbox)
+
+
+def ruled_tables(geom: PageGeom, st: RuledSettings = RuledSettings()) -> list[FoundTable]:
+    """Every ruled table on the page, top to bottom."""
+    out = []
+    for boxes in closed_cells(geom.segs, st):
+        found = build_table(boxes, geom.glyphs, geom, st)
+        if found is not None:
+            out.append(found)
+    out.sort(key=lambda f: f.bbox[1])
+    return out

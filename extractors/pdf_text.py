@@ -1,0 +1,178 @@
+"""Narrative text of a PDF: lines → paragraphs, without page furniture.
+
+Lines come from pypdfium2 on plain pages (fast) and from pdfplumber glyphs on table
+pages (the same coordinates as the tables, so text inside a table is left out).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from extractors.pdf_layout import Glyph, TextLine, clean_prose, glyph_lines, join_wrapped, line_text, median
+from ogi.types import Paragraph, RawTable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class TextSettings:
+    margin_zone: float = 0.09  # top/bottom share of the page where furniture lives
+    repeat_share: float = 0.5  # a margin line on at least this share of pages is a running header/footer
+    indent_chars: float = 1.0  # x0 further right than this many glyph sizes = first-line indent
+    short_chars: float = 2.5  # a line ending this many glyph sizes before the right edge ends a paragraph
+    gap_lines: float = 1.6  # a vertical gap above this many glyph sizes starts a paragraph
+
+
+_PAGE_NO = re.compile(
+    r"^(?:[-—–－~～]*\s*\d{1,4}\s*[-—–－~～]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|"
+    r"\d+\s*/\s*\d+|[Pp]age\s*\d+(?:\s*of\s*\d+)?)$"
+)
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、．.]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|第[一二三四五六七八九十]+[章节部分])")
+
+
+def pdfium_lines(textpage: Any, page_no: int, page_height: float) -> list[TextLine]:
+    """Visual lines of a pypdfium2 text page with their boxes (y flipped to top-down)."""
+    text = textpage.get_text_range()
+    out: list[TextLine] = []
+    start = 0
+    for part in re.split(r"(\r\n|\n|\r)", text):
+        if part in ("\r\n", "\n", "\r"):
+            start += len(part)
+            continue
+        boxes = []
+        for i in range(start, start + len(part)):
+            if not part[i - start].isspace():
+                boxes.append(textpage.get_charbox(i, loose=True))
+        start += len(part)
+        if not boxes or not part.strip():
+            continue
+        left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+        top, bottom = page_height - max(b[3] for b in boxes), page_height - min(b[1] for b in boxes)
+        size = median(b[3] - b[1] for b in boxes)
+        out.append(TextLine(part.strip(), page_no, left, top, right, bottom, size))
+    return merge_same_row(out)
+
+
+def merge_same_row(lines: Sequence[TextLine]) -> list[TextLine]:
+    """Sort lines top-down and merge pieces that sit on the same visual row."""
+    out: list[TextLine] = []
+    for ln in sorted(lines, key=lambda x: ((x.top + x.bottom) / 2, x.x0)):
+        if out and abs((ln.top + ln.bottom) / 2 - (out[-1].top + out[-1].bottom) / 2) <= 0.45 * max(ln.size, 1):
+            a, b = sorted((out[-1], ln), key=lambda x: x.x0)
+            out[-1] = TextLine(f"{a.text} {b.text}", a.page, a.x0, min(a.top, b.top), max(a.x1, b.x1),
+                               max(a.bottom, b.bottom), max(a.size, b.size))
+        else:
+            out.append(ln)
+    return out
+
+
+def glyph_text_lines(glyphs: Iterable[Glyph], page_no: int) -> list[TextLine]:
+    """Visual lines from pdfplumber glyphs (already upright, tables removed)."""
+    out = []
+    for line in glyph_lines(glyphs):
+        text = line_text(line).strip()
+        if text:
+            out.append(TextLine(text, page_no, min(g.x0 for g in line), min(g.top for g in line),
+                                max(g.x1 for g in line), max(g.bottom for g in line), median(g.size for g in line)))
+    return out
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", clean_prose(text))
+
+
+def drop_furniture(pages: dict[int, list[TextLine]], heights: dict[int, float],
+                   st: TextSettings = TextSettings()) -> dict[int, list[TextLine]]:
+    """Remove page numbers and running headers/footers (text in the margin zones)."""
+
+    def in_zone(ln: TextLine) -> bool:
+        h = heights[ln.page]
+        return ln.bottom <= st.margin_zone * h or ln.top >= (1 - st.margin_zone) * h
+
+    seen: Counter[str] = Counter()
+    for lines in pages.values():
+        seen.update({_furniture_key(ln.text) for ln in lines if in_zone(ln)})
+    n = len(pages)
+    repeated = {k for k, c in seen.items() if n >= 2 and c >= 2 and c >= st.repeat_share * n}
+    out = {}
+    for p, lines in pages.items():
+        keep = []
+        for ln in lines:
+            if in_zone(ln) and (_PAGE_NO.match(clean_prose(ln.text)) or _furniture_key(ln.text) in repeated):
+                log.debug("page %d: dropped furniture %r", p, ln.text)
+                continue
+            keep.append(ln)
+        out[p] = keep
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Metrics:
+    left: float
+    right: float
+    size: float
+    centre: float
+
+
+def _metrics(lines: Sequence[TextLine], page_width: float) -> _Metrics:
+    size = median((ln.size for ln in lines), 12.0)
+    xs = Counter(round(ln.x0 / 2) * 2 for ln in lines)
+    common = [x for x, c in xs.most_common(3) if c >= max(2, xs.most_common(1)[0][1] // 3)] or [0]
+    left = float(min(common))
+    rights = sorted(ln.x1 for ln in lines)
+    right = rights[int(0.9 * (len(rights) - 1))] if rights else page_width
+    return _Metrics(left, right, size, page_width / 2)
+
+
+def is_heading(text: str) -> bool:
+    return bool(_HEADING.match(text)) and len(text) <= 40
+
+
+def paragraphs(items: Sequence[TextLine | RawTable], page_width: float,
+               st: TextSettings = TextSettings()) -> list[Paragraph | RawTable]:
+    """Wrapped lines → one Paragraph per paragraph or heading line; tables pass through."""
+    lines = [x for x in items if isinstance(x, TextLine)]
+    if not lines:
+        return [x for x in items if isinstance(x, RawTable)]
+    m = _metrics(lines, page_width)
+    out: list[Paragraph | RawTable] = []
+    cur: list[TextLine] = []
+    cur_heading = False
+
+    def flush() -> None:
+        nonlocal cur, cur_heading
+        if cur:
+            text = ""
+            for ln in cur:
+                text = join_wrapped(text, clean_prose(ln.text))
+            if text:
+                out.append(Paragraph(text=clean_prose(text), page=cur[0].page, heading=cur_heading))
+        cur, cur_heading = [], False
+
+    for item in items:
+        if isinstance(item, RawTable):
+            flush()
+            out.append(item)
+            continue
+        ln = item
+        s = max(ln.size, 1.0)
+        short = ln.x1 < m.right - st.short_chars * s
+        centred = ln.x0 > m.left + 2 * s and short and abs((ln.x0 + ln.x1) / 2 - m.centre) < 2 * s
+        heading = (is_heading(clean_prose(ln.text)) and short) or centred
+        if cur:
+            prev = cur[-1]
+            prev_short = prev.x1 < m.right - st.short_chars * max(prev.size, 1.0)
+            gap = ln.top - prev.bottom if ln.page == prev.page else 0.0
+            indented = ln.x0 > m.left + st.indent_chars * s
+            if cur_heading or heading or prev_short or indented or gap > st.gap_lines * s:
+                flush()
+        cur.append(ln)
+        cur_heading = cur_heading or heading
+        if heading:
+            cur_heading = True
+    flush()
+    return out
