@@ -27,6 +27,7 @@ from fetchers.store import ManifestEntry, RawStore, utc_now
 log = logging.getLogger(__name__)
 
 DOCUMENT_KINDS = frozenset(KINDS) - {"html"}
+NOT_A_DOCUMENT = "not-a-document"  # manifest role of an attachment URL that gave e.g. an HTML error page
 
 
 @dataclass(slots=True)
@@ -101,7 +102,8 @@ class Crawler:
         return headers
 
     def _recently_gone(self, entry: ManifestEntry | None) -> bool:
-        if entry is None or entry.http_status not in (404, 410):
+        """A 404/410 or a non-document attachment seen lately: not asked again until recheck_gone_days."""
+        if entry is None or (entry.http_status not in (404, 410) and entry.role != NOT_A_DOCUMENT):
             return False
         when = datetime.fromisoformat(entry.fetched_at)
         return datetime.now(timezone.utc) - when < timedelta(days=self.settings.recheck_gone_days)
@@ -112,8 +114,10 @@ class Crawler:
         entry = self.store.lookup(url)
         if role != "robots" and self._recently_gone(entry):
             assert entry is not None
-            raise FetchFailure(f"HTTP {entry.http_status} at {entry.fetched_at}; not asked again yet",
-                               reason=f"http-{entry.http_status}", url=url, http_status=entry.http_status)
+            what = "not a document" if entry.role == NOT_A_DOCUMENT else f"HTTP {entry.http_status}"
+            raise FetchFailure(f"{what} at {entry.fetched_at}; not asked again yet",
+                               reason=NOT_A_DOCUMENT if entry.role == NOT_A_DOCUMENT else f"http-{entry.http_status}",
+                               url=url, http_status=entry.http_status)
         headers = self._conditional_headers(entry)
         if role == "file" and entry is not None and headers == {} and entry.sha256 and \
                 not self.settings.recheck_files and self.store.body(entry.sha256) is not None:
@@ -226,7 +230,9 @@ class Crawler:
             return
         kind = sniff_kind(f.body, f.content_type)
         if kind not in DOCUMENT_KINDS:
-            self._fail(url, "not-a-document", f"attachment link gave {kind}, not a document", referer)
+            self.store.record(ManifestEntry(url, None, f.etag, f.last_modified, utc_now(), 200,
+                                            mime_and_ext(kind)[0], f.file_name, referer, NOT_A_DOCUMENT))
+            self._fail(url, NOT_A_DOCUMENT, f"attachment link gave {kind}, not a document", referer)
             self._failed_candidate(url, referer)
             return
         self._keep_report(f, kind, referer)

@@ -25,6 +25,9 @@ LAST_MODIFIED = "Wed, 10 Jan 2024 08:00:00 GMT"
 
 #: URL path → fixture file, where they differ (the same PDF under two URLs).
 ALIASES = {"/xxgk/ndbg/202402/P020240110.pdf": "upload/2024/P020240110.pdf"}
+#: A ".pdf" URL that answers 200 with an HTML error page (common on portals).
+SOFT_404 = {"/upload/2018/P020180110.pdf"}
+SOFT_404_PAGE = "<html><head><title>文件不存在</title></head><body>您访问的文件不存在</body></html>".encode()
 FLAKY = {"/xxgk/ndbg/202402/t20240201_105.html"}  # 503 on the first request only
 CONTENT_TYPES = {
     ".html": "text/html",  # no charset: GBK is declared only in <meta>
@@ -62,6 +65,8 @@ def make_handler(portal: Portal):
         portal.served[path] = portal.served.get(path, 0) + 1
         if path in FLAKY and portal.served[path] == 1:
             return Response("busy", status=503, headers={"Retry-After": "0"})
+        if path in SOFT_404:
+            return Response(SOFT_404_PAGE, status=200, content_type="application/pdf")
         data = body_for(path, portal.other_host)
         if data is None:
             return Response("not found", status=404, content_type="text/html")

@@ -80,6 +80,8 @@ def test_failures_recorded_without_stopping(first_run, portal):
     assert reasons[f"http://{portal.other_host}/xxgk/ndbg/t20230102_104.html"] == "off-host"
     failed = {r.url: r.reason for r in result.by_status("failed")}
     assert failed[portal.url("/xxgk/ndbg/202201/t20220115_102.html")] == "http-404"
+    soft = portal.url("/upload/2018/P020180110.pdf")  # "pdf" that is an HTML error page
+    assert reasons[soft] == "not-a-document" and failed[soft] == "not-a-document"
     assert len(result.stored) == 3  # found the reports after the 404
 
 
@@ -117,6 +119,8 @@ def test_second_run_is_conditional_and_stores_nothing(first_run, source, fast, h
         assert req.headers.get("If-None-Match") or req.headers.get("If-Modified-Since"), req.path
         assert resp.status_code == 304, req.path
     assert "/xxgk/ndbg/202201/t20220115_102.html" not in paths(log2)  # a fresh 404 is not asked again
+    assert "/upload/2018/P020180110.pdf" not in paths(log2)  # nor a fresh non-document
+    assert {f.url: f.reason for f in result2.failures} == {f.url: f.reason for f in result1.failures}
     assert sorted((r.sha256, r.url) for r in result2.stored) == sorted((r.sha256, r.url) for r in result1.stored)
     assert {r.status for r in result2.stored} == {"unchanged"}
     files_after = sorted(p for p in store.root.rglob("*") if p.is_file() and p.name != "manifest.sqlite")
