@@ -171,7 +171,15 @@ def _box(segs: list[_Seg], geom: PageGeom) -> BBox:
     return tuple(round(v, 2) for v in geom.to_page(b))  # type: ignore[return-value]
 
 
-def _split(reg: list[_Line], anchors: list[_Line], label_x: float, num_left: float, st: BorderlessSettings,
+def _caption(ln: _Line, mid: float, label_x: float) -> bool:
+    """A lone line across the label/number boundary or centred: a caption row (第二十条第（一）项)."""
+    if len(ln.segs) != 1 or ln.segs[0].numeric:
+        return False
+    s = ln.segs[0]
+    return s.x0 < label_x < s.x1 or abs(s.cx - mid) < 3 * ln.size
+
+
+def _split(reg: list[_Line], anchors: list[_Line], label_x: float, num_left: float, mid: float,
            ) -> tuple[list[list[_Line] | _Line], list[_Seg]]:
     """Region → ordered units (header bands and anchor lines) plus the label-only text."""
     anchor_ids = {id(ln) for ln in anchors}
@@ -181,7 +189,7 @@ def _split(reg: list[_Line], anchors: list[_Line], label_x: float, num_left: flo
         if id(ln) in anchor_ids:
             units.append(ln)
             label_segs += [s for s in ln.segs if not s.numeric or s.cx < label_x]
-        elif any(s.cx >= label_x or s.x1 > num_left for s in ln.segs) or not units:
+        elif any(s.cx >= label_x or s.x1 > num_left for s in ln.segs) or not units or _caption(ln, mid, label_x):
             if units and isinstance(units[-1], list):
                 units[-1].append(ln)
             else:
@@ -202,7 +210,8 @@ def build_region(reg: list[_Line], geom: PageGeom, st: BorderlessSettings) -> Fo
         return None
     num_left = min(s.x0 for ln in anchors for s in ln.numbers())
     label_x = num_left - 0.5 * size
-    units, label_segs = _split(reg, anchors, label_x, num_left, st)
+    mid = (min(s.x0 for ln in reg for s in ln.segs) + max(s.x1 for ln in reg for s in ln.segs)) / 2
+    units, label_segs = _split(reg, anchors, label_x, num_left, mid)
     # label columns: item labels (the most populated x-centre) and stacked group labels left of them
     centres = cluster([s.cx for s in label_segs], 4.0)
     members = {i: [s for s in label_segs if nearest_index(centres, s.cx) == i] for i in range(len(centres))}
@@ -221,7 +230,7 @@ def build_region(reg: list[_Line], geom: PageGeom, st: BorderlessSettings) -> Fo
     row, block = 0, 0
     for u in units:
         if isinstance(u, list):
-            row += _header_cells(u, cols, label_x, n_label, row, geom, cells)
+            row += _header_cells(u, cols, label_x, n_label, mid, row, geom, cells)
             block += 1
         else:
             row_of.append(row)
@@ -232,11 +241,7 @@ def build_region(reg: list[_Line], geom: PageGeom, st: BorderlessSettings) -> Fo
                     cells.append(Cell(s.text, row - 1, n_label + nearest_index(cols, s.cx), 1, 1, geom.number,
                                       _box([s], geom)))
     ys = [ln.cy for ln in anchors]
-    row_labels: list[list[_Seg]] = [[] for _ in anchors]
-    for i in members:
-        if i not in groups:
-            for s in members[i]:
-                row_labels[nearest_index(ys, s.cy)].append(s)
+    row_labels = _assign_labels([s for i in members if i not in groups for s in members[i]], ys)
     taken: dict[int, set[int]] = {g: set() for g in groups}
     for r, segs in enumerate(row_labels):
         if not segs:
@@ -255,6 +260,51 @@ def build_region(reg: list[_Line], geom: PageGeom, st: BorderlessSettings) -> Fo
     bbox = (min(s.x0 for s in segs_all) - 1, min(s.top for s in segs_all) - 1,
             max(s.x1 for s in segs_all) + 1, max(s.bottom for s in segs_all) + 1)
     return FoundTable(RawTable(cells=_dedupe(cells), page=geom.number, source="pdfplumber-borderless"), bbox)
+
+
+def _dev(block: list[_Seg], y: float) -> float:
+    return abs((min(s.top for s in block) + max(s.bottom for s in block)) / 2 - y) if block else 0.0
+
+
+def _assign_labels(segs: list[_Seg], ys: list[float]) -> list[list[_Seg]]:
+    """Wrapped label lines → rows, so that each row's label block is centred on its numbers.
+
+    Lines on an anchor's own line are pinned; the free lines between two anchors are
+    split (first j up, the rest down) by a chain DP minimising the off-centre distance.
+    """
+    m = len(ys)
+    pinned: list[list[_Seg]] = [[] for _ in ys]
+    gaps: list[list[_Seg]] = [[] for _ in range(m + 1)]  # gaps[k]: free lines just above anchor k
+    for s in sorted(segs, key=lambda s: s.cy):
+        k = nearest_index(ys, s.cy)
+        if abs(ys[k] - s.cy) <= 0.45 * s.size:
+            pinned[k].append(s)
+        else:
+            gaps[sum(1 for y in ys if y < s.cy)].append(s)
+
+    def split_options(k: int) -> range:
+        return range(len(gaps[k]) + 1) if 0 < k < m else range(1)
+
+    def block(k: int, j_above: int, j_below: int) -> list[_Seg]:
+        above = gaps[k] if k == 0 else gaps[k][j_above:]
+        below = gaps[m] if k == m - 1 else gaps[k + 1][:j_below]
+        return above + pinned[k] + below
+
+    def cost(k: int, ja: int, jb: int) -> float:
+        b = block(k, ja, jb)
+        near = 1e-3 * sum(abs(s.cy - ys[k]) for s in b)
+        # the first and last rows may be cut by a page break: their centring proves nothing
+        return near if k in (0, m - 1) else _dev(b, ys[k]) + near
+
+    best: dict[int, tuple[float, list[int]]] = {j: (0.0, [j]) for j in split_options(0)}
+    for k in range(m):
+        nxt: dict[int, tuple[float, list[int]]] = {}
+        for jb in split_options(k + 1):
+            nxt[jb] = min(((c + cost(k, ja, jb), path + [jb]) for ja, (c, path) in best.items()),
+                          key=lambda t: t[0])
+        best = nxt
+    path = min(best.values(), key=lambda t: t[0])[1]
+    return [block(k, path[k], path[k + 1]) for k in range(m)]
 
 
 def _group_runs(segs: list[_Seg], ys: list[float], block_of: list[int], taken: set[int],
@@ -294,7 +344,7 @@ def _stacks(segs: list[_Seg]) -> list[list[_Seg]]:
     return out
 
 
-def _header_cells(lines: list[_Line], cols: list[float], label_x: float, n_label: int, row0: int,
+def _header_cells(lines: list[_Line], cols: list[float], label_x: float, n_label: int, mid: float, row0: int,
                   geom: PageGeom, out: list[Cell]) -> int:
     """Header band → rows: segments over several columns span them, the rest stack per column."""
     pitch = min((b - a for a, b in zip(cols, cols[1:])), default=50.0)
@@ -306,10 +356,10 @@ def _header_cells(lines: list[_Line], cols: list[float], label_x: float, n_label
         for s in ln.segs:
             under = {nearest_index(cols, b.cx) for b in below if s.x0 - pitch / 2 <= b.cx <= s.x1 + pitch / 2}
             inner = [k for k, c in enumerate(cols) if s.x0 < c < s.x1]
-            if s.x1 <= label_x:
-                label.append(s)
-            elif li == 0 and len(ln.segs) == 1 and s.x0 < label_x:  # a full-width caption row (第二十条第（一）项)
+            if li == 0 and _caption(ln, mid, label_x):  # a full-width caption row (第二十条第（一）项)
                 spans.append((s, 0, n_label + len(cols)))
+            elif s.x1 <= label_x:
+                label.append(s)
             elif len(inner) >= 2 or len(under) >= 2:
                 ks = sorted(set(inner) | under)
                 spans.append((s, n_label + ks[0], ks[-1] - ks[0] + 1))
