@@ -106,7 +106,7 @@ class FeeFacts:
     amount_yuan: float | None
 
 
-_NO_FEE = re.compile(r"(未|没有|无|不)(收取|收)[^。；]{0,12}(信息处理费|费用)|信息处理费[^。；]{0,6}(为0|为零|0元)|未产生[^。]{0,10}信息处理费")
+_NO_FEE = re.compile(r"(未|没有|无|不)(收取|收)[^。；]{0,12}(信息处理费|费用)|信息处理费[^。；\d]{0,6}(为0|为零|(?<!\d)0(?:\.0+)?元)|未产生[^。]{0,10}信息处理费")
 _AMOUNT = re.compile(r"(?:信息处理费|收费)[^。；]{0,30}?(\d+(?:\.\d+)?)\s*(万元|元)")
 _NOTICES = re.compile(r"(\d+)\s*(?:件|份|次|个)[^。；]{0,8}收费通知|收费通知[^。；\d]{0,12}(\d+)\s*(?:件|份|次|个)")
 
@@ -116,14 +116,12 @@ def fee_facts(text: str) -> FeeFacts:
     if not text or "费" not in text:
         return FeeFacts(None, None, None)
     t = clean_text(text)
-    if _NO_FEE.search(t) and not _AMOUNT.search(t.replace("0元", "")):
-        return FeeFacts(False, 0, 0.0)
     amt = _AMOUNT.search(t)
     notices = _NOTICES.search(t)
-    amount = None
-    if amt:
-        amount = float(amt.group(1)) * (10000 if amt.group(2) == "万元" else 1)
+    amount = float(amt.group(1)) * (10000 if amt.group(2) == "万元" else 1) if amt else None
     n = int(notices.group(1) or notices.group(2)) if notices else None
+    if not amount and not n and _NO_FEE.search(t):
+        return FeeFacts(False, 0, 0.0)
     if amount is None and n is None:
         return FeeFacts(None, None, None)
     return FeeFacts(bool(amount) or bool(n), n, amount)

@@ -1,0 +1,60 @@
+"""The batch never stops on a bad file, and every input file gets exactly one report."""
+
+from pathlib import Path
+
+from ogi.pipeline import Cache, RunSettings, discover, process_file, process_many
+
+import pytest
+
+
+def _bad_folder(tmp_path: Path, fixtures: Path) -> Path:
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "empty.txt").write_bytes(b"")
+    (d / "garbage.pdf").write_bytes(b"\x00\x13garbage" * 50)
+    (d / "notes #1 'odd'.txt").write_text("今天天气很好。\n明天见。\n", encoding="utf-8")
+    (d / "fake.docx").write_bytes(b"this is not a zip")
+    (d / "unknown.xyz").write_bytes(b"\x01\x02\x03")
+    (d / "keys.json").write_text("{}")  # not a report file: skipped
+    (d / "大水坑镇 2020.txt").write_bytes((fixtures / "text" / "dashuikeng_2020.txt").read_bytes())
+    return d
+
+
+def test_bad_inputs_recorded_and_good_one_kept(tmp_path, fixtures):
+    files = discover(_bad_folder(tmp_path, fixtures))
+    assert len(files) == 6
+    reports, stats = process_many(files, RunSettings(workers=2))
+    by = {r.file_name: r for r in reports}
+    assert len(by) == 6
+    good = by["大水坑镇 2020.txt"]
+    assert good.status == "ok" and len(good.facts) == 198
+    for name, r in by.items():
+        if name != "大水坑镇 2020.txt":
+            assert r.status != "ok" and r.error, name
+    assert by["notes #1 'odd'.txt"].status == "not_a_report"
+    assert len(stats.failed) == 5
+
+
+def test_cache_skips_unchanged_files(tmp_path, fixtures):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "seed.txt").write_bytes((fixtures / "text" / "dashuikeng_2020.txt").read_bytes())
+    settings = RunSettings(workers=1, cache_dir=str(tmp_path / "cache"))
+    _, s1 = process_many(discover(src), settings)
+    reports, s2 = process_many(discover(src), settings)
+    assert (s1.extracted, s2.extracted, s2.cached) == (1, 0, 1)
+    assert len(reports[0].facts) == 198
+
+
+def test_settings_validate_themselves():
+    with pytest.raises(ValueError):
+        RunSettings(workers=0)
+    with pytest.raises(ValueError):
+        RunSettings(years=(1066,))
+
+
+def test_process_file_of_missing_path(tmp_path):
+    from ogi.pipeline import InputFile
+
+    r = process_file(InputFile(path=str(tmp_path / "nope.pdf"), key="nope.pdf", file_name="nope.pdf"))
+    assert r.status == "unreadable" and "cannot read" in r.error
