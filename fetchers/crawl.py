@@ -146,7 +146,7 @@ class Crawler:
         try:
             return self._get(url, role=role, referer=referer)
         except FetchFailure as e:
-            self._fail(url, e.reason, str(e), referer, e.http_status)
+            self._fail(url, e.reason, e.args[0], referer, e.http_status)
             return None
 
     def _fail(self, url: str, reason: str, detail: str, referer: str | None, status: int | None = None) -> None:

@@ -87,7 +87,9 @@ class RawStore:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self.manifest_path = Path(manifest) if manifest else self.root / "manifest.sqlite"
-        self._db = sqlite3.connect(self.manifest_path)
+        # a Prefect task may run in another thread than the one that opened the store;
+        # every statement commits at once, so sharing one connection is safe
+        self._db = sqlite3.connect(self.manifest_path, check_same_thread=False)
         self._db.executescript(_SCHEMA)
         self._db.commit()
 
