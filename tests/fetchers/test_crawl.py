@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,24 @@ def test_manifest_rows(first_run, portal):
     gone = store.lookup(portal.url("/xxgk/ndbg/202201/t20220115_102.html"))
     assert gone is not None and gone.http_status == 404 and gone.sha256 is None
     assert store.lookup(portal.url("/private/ndbg/t20230101_103.html")) is None
+
+
+def test_file_without_validators_is_not_asked_again(httpserver, fast, tmp_path):
+    """A stored attachment whose server sends no ETag/Last-Modified is kept, not re-downloaded."""
+    pdf = PDF.read_bytes()
+    listing = '<html><body><a href="/f/2023.pdf">2023年政府信息公开工作年度报告</a></body></html>'
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/list/").respond_with_data(listing, content_type="text/html; charset=utf-8")
+    httpserver.expect_request("/f/2023.pdf").respond_with_data(pdf, content_type="application/pdf")
+    src = Source("bare", f"http://127.0.0.1:{httpserver.port}/list/")
+    with RawStore(tmp_path / "raw") as store:
+        first = crawl(src, fast, store)
+        httpserver.clear_log()
+        second = crawl(src, fast, store)
+        assert "/f/2023.pdf" not in paths(httpserver.log)
+        httpserver.clear_log()
+        third = crawl(src, replace(fast, recheck_files=True), store)
+        assert paths(httpserver.log).count("/f/2023.pdf") == 1
+    assert [r.status for r in first.stored] == ["new"]
+    assert [r.status for r in second.stored] == ["unchanged"] == [r.status for r in third.stored]
+    assert first.stored[0].sha256 == second.stored[0].sha256 == sha(PDF)
