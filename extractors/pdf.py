@@ -20,6 +20,7 @@ import pypdfium2.raw as pdfium_c
 
 from extractors.base import Extractor, register
 from extractors.pdf_borderless import BorderlessSettings, borderless_tables
+from extractors.pdf_fast import read_page_fast
 from extractors.pdf_layout import TextLine, inside
 from extractors.pdf_page import PageGeom, read_page
 from extractors.pdf_ruled import FoundTable, RuledSettings, ruled_tables
@@ -29,21 +30,21 @@ from ogi.types import Document, RawTable
 
 log = logging.getLogger(__name__)
 
-# Words printed inside the template's tables (not in its narrative headings).
-TABLE_WORDS = ("信息内容", "本年新收", "上年结转", "申请人情况", "予以公开", "部分公开", "不予公开", "无法提供",
-               "不予处理", "其他处理", "结转下年度", "结果维持", "结果纠正", "尚未审结", "第二十条", "处理决定数量",
-               "本年制发", "新制作数量", "收费金额", "自然人", "总计")
+# Words printed in the template's table headers (not in narrative text).
+TABLE_WORDS = ("信息内容", "申请人情况", "本列数据", "第二十条第", "结果维持", "结果纠正", "尚未审结", "处理决定数量",
+               "本年制发件数", "新制作数量", "收费金额", "商业企业", "科研机构", "未经复议直接起诉", "复议后起诉")
 _NUM_TOKEN = re.compile(r"^[-—–/／]?[\d０-９][\d０-９,，.．]*$|^[—–/／\-无]$")
 
 
 @dataclass(frozen=True, slots=True)
 class PdfSettings:
-    min_table_words: int = 2  # distinct TABLE_WORDS on a page to parse it with pdfplumber
-    min_numeric_lines: int = 2  # …or this many lines holding >= 3 numbers
+    min_table_words: int = 1  # distinct TABLE_WORDS on a page to read its tables
+    min_numeric_lines: int = 2  # …or this many lines made mostly of >= 3 numbers
     min_text_chars: int = 20  # fewer non-space characters than this per page = no text layer
     ruled: RuledSettings = field(default_factory=RuledSettings)
     borderless: BorderlessSettings = field(default_factory=BorderlessSettings)
     text: TextSettings = field(default_factory=TextSettings)
+    engine: str = "pdfium"  # page geometry from "pdfium" (fast) or "pdfplumber" (pdfminer, slow)
 
 
 def looks_tabular(text: str, st: PdfSettings) -> bool:
@@ -51,7 +52,11 @@ def looks_tabular(text: str, st: PdfSettings) -> bool:
     words = sum(1 for w in TABLE_WORDS if w in text)
     if words >= st.min_table_words:
         return True
-    numeric = sum(1 for ln in text.splitlines() if sum(bool(_NUM_TOKEN.match(t)) for t in ln.split()) >= 3)
+    numeric = 0
+    for ln in text.splitlines():
+        tokens = ln.split()
+        nums = sum(bool(_NUM_TOKEN.match(t)) for t in tokens)
+        numeric += nums >= 3 and nums > len(tokens) / 2
     return numeric >= st.min_numeric_lines
 
 
@@ -111,6 +116,7 @@ class PdfExtractor(Extractor):
             meta = {k.lower(): v for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
             plain: dict[int, list[TextLine]] = {}
             table_pages: list[int] = []
+            geoms: dict[int, PageGeom] = {}
             textless: list[int] = []
             widths: dict[int, float] = {}
             heights: dict[int, float] = {}
@@ -123,6 +129,8 @@ class PdfExtractor(Extractor):
                     textless.append(i + 1)
                 elif page.get_rotation() or looks_tabular(text, st):
                     table_pages.append(i + 1)
+                    if st.engine == "pdfium":
+                        geoms[i + 1] = read_page_fast(page, tp, i + 1)
                 else:
                     plain[i + 1] = pdfium_lines(tp, i + 1, heights[i + 1])
         finally:
@@ -133,7 +141,7 @@ class PdfExtractor(Extractor):
         doc = Document(file_name=file_name, format="pdf", pages=n, meta=meta)
         if textless:
             doc.warnings.append(f"pages without text layer (not read): {textless}")
-        tables, table_lines = self._table_pages(data, file_name, table_pages, doc)
+        tables, table_lines = self._table_pages(data, table_pages, geoms, doc)
         for p, lines in table_lines.items():
             plain[p] = lines
         clean = drop_furniture(dict(sorted(plain.items())), heights, st.text)
@@ -146,26 +154,43 @@ class PdfExtractor(Extractor):
         doc.blocks = paragraphs(items, min(widths.values(), default=width), st.text)
         return doc
 
-    def _table_pages(self, data: bytes, file_name: str, pages: list[int], doc: Document,
+    def _table_pages(self, data: bytes, pages: list[int], geoms: dict[int, PageGeom], doc: Document,
                      ) -> tuple[dict[int, list[tuple[float, RawTable]]], dict[int, list[TextLine]]]:
-        """Tables (with their top) and the remaining text lines of each table page."""
-        import pdfplumber
+        """Tables (with their top) and the remaining text lines of each table page.
 
+        Geometry comes from PDFium when read already; a page where that finds no table
+        (or the pdfplumber engine is chosen) is read by pdfplumber instead.
+        """
         tables: dict[int, list[tuple[float, RawTable]]] = {}
         lines: dict[int, list[TextLine]] = {}
-        if not pages:
-            return tables, lines
-        with pdfplumber.open(io.BytesIO(data)) as pp:
-            for p in pages:
-                geom = read_page(pp.pages[p - 1], p)
-                found = self._page_tables(geom, doc)
-                tables[p] = [(f.bbox[1], f.table) for f in found]
-                rest = [g for g in geom.glyphs if not any(inside(g, f.bbox, 1.0) for f in found)]
-                lines[p] = glyph_text_lines(rest, p)
-                pp.pages[p - 1].close()  # drop pdfplumber's per-page caches
+        found_by_page: dict[int, tuple[PageGeom, list[FoundTable]]] = {}
+        retry = []
+        for p in pages:
+            if p in geoms:
+                found = self._page_tables(geoms[p])
+                if found:
+                    found_by_page[p] = (geoms[p], found)
+                    continue
+            retry.append(p)
+        if retry:
+            import pdfplumber
+
+            with pdfplumber.open(io.BytesIO(data)) as pp:
+                for p in retry:
+                    geom = read_page(pp.pages[p - 1], p)
+                    found = self._page_tables(geom)
+                    if p in geoms and found:
+                        log.warning("%s page %d: tables found by pdfplumber only", doc.file_name, p)
+                        doc.warnings.append(f"page {p}: PDFium geometry found no table; used pdfplumber")
+                    found_by_page[p] = (geom, found)
+                    pp.pages[p - 1].close()  # drop pdfplumber's per-page caches
+        for p, (geom, found) in found_by_page.items():
+            tables[p] = [(f.bbox[1], f.table) for f in found]
+            rest = [g for g in geom.glyphs if not any(inside(g, f.bbox, 1.0) for f in found)]
+            lines[p] = glyph_text_lines(rest, p)
         return tables, lines
 
-    def _page_tables(self, geom: PageGeom, doc: Document) -> list[FoundTable]:
+    def _page_tables(self, geom: PageGeom) -> list[FoundTable]:
         found = ruled_tables(geom, self.settings.ruled)
         found += borderless_tables(geom, [f.bbox for f in found], self.settings.borderless)
         found.sort(key=lambda f: f.bbox[1])

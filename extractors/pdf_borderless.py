@@ -19,6 +19,7 @@ from extractors.pdf_layout import Glyph, TextLine, cluster, glyph_lines, inside,
     line_text, median, nearest_index, segments
 from extractors.pdf_page import BBox, PageGeom
 from extractors.pdf_ruled import FoundTable
+from extractors.pdf_text import PAGE_NO
 from ogi.types import Cell, RawTable
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ def _lines(glyphs: list[Glyph], st: BorderlessSettings) -> list[_Line]:
 def _is_anchor(ln: _Line, st: BorderlessSettings) -> bool:
     """A data row: numbers on the right, after a label (or many numbers alone)."""
     nums = ln.numbers()
-    if not nums or not ln.segs[-1].numeric:
+    if not nums or not ln.segs[-1].numeric or PAGE_NO.match(" ".join(s.text for s in ln.segs)):
         return False
     return len(nums) >= 2 or len(ln.segs) >= 2
 

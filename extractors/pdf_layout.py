@@ -114,14 +114,15 @@ def glyph_lines(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
 
 
 def line_text(line: Sequence[Glyph], space_ratio: float = 0.3) -> str:
-    """Text of one line: literal spaces kept; a gap between Latin glyphs becomes a space."""
+    """Text of one line: no spaces around CJK; a gap (or space glyph) between Latin glyphs is one space."""
     parts: list[str] = []
     prev: Glyph | None = None
     for g in line:
-        if prev is not None and parts and parts[-1] != " " and g.text != " ":
-            gap = g.x0 - prev.x1
-            if gap > space_ratio * max(g.size, 1.0) and not (is_cjk(prev.text[-1:]) or is_cjk(g.text[:1])):
-                parts.append(" ")
+        if g.text.isspace():  # a space glyph is layout; Latin word gaps are rebuilt below
+            continue
+        if prev is not None and g.x0 - prev.x1 > space_ratio * max(g.size, 1.0) \
+                and not (is_cjk(prev.text[-1:]) or is_cjk(g.text[:1])):
+            parts.append(" ")
         parts.append(g.text)
         prev = g
     return "".join(parts)

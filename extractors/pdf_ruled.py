@@ -8,6 +8,7 @@ its spans. Text comes from the glyphs whose centre lies in the cell.
 
 from __future__ import annotations
 
+import bisect
 import logging
 from dataclasses import dataclass
 
@@ -34,10 +35,32 @@ def _edge(s: Seg) -> dict:
             "width": s.x1 - s.x0, "height": s.bottom - s.top}
 
 
+def open_ends(segs: tuple[Seg, ...] | list[Seg], st: RuledSettings) -> list[Seg]:
+    """Rules closing a table cut by a page break (vertical rules ending where no horizontal rule is).
+
+    A table continued on the next page has no bottom rule on this page (and no top rule on
+    the next), so its last row would not form closed cells and would be lost.
+    """
+    vs = [s for s in segs if s.orient == "v" and s.bottom - s.top >= st.min_length]
+    hs = [s for s in segs if s.orient == "h"]
+    out: list[Seg] = []
+    for end in ("top", "bottom"):
+        for y in cluster([getattr(v, end) for v in vs], st.snap):
+            ending = [v for v in vs if abs(getattr(v, end) - y) <= st.snap]
+            if len(ending) < 2:
+                continue
+            x0, x1 = min(v.x0 for v in ending), max(v.x0 for v in ending)
+            covered = any(abs(h.top - y) <= st.snap and h.x0 <= x0 + st.snap and h.x1 >= x1 - st.snap for h in hs)
+            if not covered:
+                out.append(Seg("h", x0, y, x1, y))
+    return out
+
+
 def closed_cells(segs: tuple[Seg, ...], st: RuledSettings) -> list[list[BBox]]:
     """Groups of closed cell boxes, one group per table (pdfplumber's lattice)."""
     if len(segs) < 4:
         return []
+    segs = tuple(segs) + tuple(open_ends(segs, st))
     edges = merge_edges([_edge(s) for s in segs], st.snap, st.snap, st.join, st.join)
     edges = [e for e in edges if (e["x1"] - e["x0"] if e["orientation"] == "h" else e["bottom"] - e["top"])
              >= st.min_length]
@@ -58,17 +81,31 @@ def build_table(boxes: list[BBox], glyphs: tuple[Glyph, ...], geom: PageGeom, st
     if len(xs) - 1 < st.min_cols:
         return None
     bbox = (xs[0], ys[0], xs[-1], ys[-1])
-    mine = [g for g in glyphs if inside(g, bbox, 1.0)]
-    cells: list[Cell] = []
+    slots: dict[tuple[int, int], int] = {}  # grid position → index of the cell box covering it
+    spans: list[tuple[int, int, int, int, BBox]] = []
     for b in sorted(boxes, key=lambda b: (b[1], b[0])):
         c0, c1 = nearest_index(xs, b[0]), nearest_index(xs, b[2])
         r0, r1 = nearest_index(ys, b[1]), nearest_index(ys, b[3])
         if c1 <= c0 or r1 <= r0:
             continue
-        text = glyphs_text(g for g in mine if inside(g, b))
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                slots.setdefault((r, c), len(spans))
+        spans.append((r0, c0, r1, c1, b))
+    members: list[list[Glyph]] = [[] for _ in spans]
+    for g in glyphs:  # each glyph to the cell holding its centre (bisect on the grid lines)
+        if not inside(g, bbox, 1.0):
+            continue
+        r = bisect.bisect_right(ys, (g.top + g.bottom) / 2) - 1
+        c = bisect.bisect_right(xs, (g.x0 + g.x1) / 2) - 1
+        i = slots.get((min(max(r, 0), len(ys) - 2), min(max(c, 0), len(xs) - 2)))
+        if i is not None:
+            members[i].append(g)
+    cells: list[Cell] = []
+    for (r0, c0, r1, c1, b), mine in zip(spans, members):
         x0, top, x1, bottom = geom.to_page(b)
-        cells.append(Cell(text=text, row=r0, col=c0, rowspan=r1 - r0, colspan=c1 - c0, page=geom.number,
-                          bbox=(round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2))))
+        cells.append(Cell(text=glyphs_text(mine), row=r0, col=c0, rowspan=r1 - r0, colspan=c1 - c0,
+                          page=geom.number, bbox=(round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2))))
     if not cells or not any(c.text for c in cells):
         return None
     return FoundTable(RawTable(cells=cells, page=geom.number, source="pdfplumber-ruled"), bbox)

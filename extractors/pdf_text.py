@@ -27,7 +27,7 @@ class TextSettings:
     gap_lines: float = 1.6  # a vertical gap above this many glyph sizes starts a paragraph
 
 
-_PAGE_NO = re.compile(
+PAGE_NO = re.compile(
     r"^(?:[-—–－~～]*\s*\d{1,4}\s*[-—–－~～]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|"
     r"\d+\s*/\s*\d+|[Pp]age\s*\d+(?:\s*of\s*\d+)?)$"
 )
@@ -102,7 +102,7 @@ def drop_furniture(pages: dict[int, list[TextLine]], heights: dict[int, float],
     for p, lines in pages.items():
         keep = []
         for ln in lines:
-            if in_zone(ln) and (_PAGE_NO.match(clean_prose(ln.text)) or _furniture_key(ln.text) in repeated):
+            if in_zone(ln) and (PAGE_NO.match(clean_prose(ln.text)) or _furniture_key(ln.text) in repeated):
                 log.debug("page %d: dropped furniture %r", p, ln.text)
                 continue
             keep.append(ln)
