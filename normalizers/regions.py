@@ -25,6 +25,7 @@ LEVELS = ("province", "city", "county")
 MUNICIPALITIES = frozenset({"110000", "120000", "310000", "500000"})
 # Names that are also ordinary words (城区 = "urban area"): never counted as body evidence.
 _TOWNSHIP_RE = re.compile(r"^(.{1,12}?(?:街道|镇|乡|苏木))(办事处|人民政府|政府|办)?$")
+_TOWNSHIP_WORDS = ("街道", "镇", "乡", "苏木")
 _GOV_FOLLOW = ("人民政府", "政府", "门户", "委员会")
 
 
@@ -156,6 +157,12 @@ def gazetteer() -> Gazetteer:
     return g
 
 
+def _is_township_head(text: str, word: str) -> bool:
+    """True when a division name only starts a township's name: 城区街道, not 镇平县二龙乡."""
+    m = _TOWNSHIP_RE.match(text)
+    return bool(m) and m.group(1)[len(word) :] in _TOWNSHIP_WORDS and m.group(1).startswith(word)
+
+
 def parse_place(text: str) -> Place:
     """Split an agency string into place names (coarse to fine), township and the rest.
 
@@ -174,7 +181,7 @@ def parse_place(text: str) -> Place:
                 i += n
                 break
             cands = tuple(d for d in g.by_name.get(word, ()) if LEVELS.index(d.level) > depth)
-            if cands:
+            if cands and not _is_township_head(text[i:], word):
                 segments.append((word, cands))
                 depth = min(LEVELS.index(d.level) for d in cands)
                 i += n
@@ -289,11 +296,9 @@ def resolve(place: Place, evidence_text: str = "", year: int | None = None) -> R
     if place.township:
         counties = [g.latest(c) for c in g.townships.get(place.township, ())]
         counties = [c for c in counties if c is not None]
-        if cands:
+        if cands:  # the township list narrowed to what the title names, else the title alone
             under = [c for c in counties if any(g.is_under(c, d) for d in cands)]
-            if cands[0].level == "county" or not under:
-                under = [c for c in cands if c.level == "county"] or under
-            counties = under
+            counties = under or [c for c in cands if c.level == "county"]
         if len(counties) == 1:
             return _region_from(g, counties[0], place.township, printed, year)
         # several townships of that name, or none known: the county the body names most,

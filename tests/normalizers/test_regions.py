@@ -19,6 +19,8 @@ PARSE_CASES = [
     ("黔东南州雷山县丹江镇", ["黔东南州", "雷山县"], "丹江镇", ""),
     ("平潭综合实验区", [], None, ""),
     ("沐阳县人民政府", [], None, "沐阳县人民政府"),  # OCR typo: unknown, kept as printed
+    ("城区街道办事处", [], "城区街道", "办事处"),  # 城区 is a district name, here a township's head
+    ("南阳市镇平县二龙乡", ["南阳市", "镇平县"], "二龙乡", ""),  # a county that starts with 镇
 ]
 
 
@@ -57,6 +59,8 @@ RESOLVE_CASES = [
     ("重庆市万州区", "", 2020, R("重庆市", "重庆市", "万州区", None, "500101", "county")),
     ("新疆", "", 2020, R("新疆维吾尔自治区", None, None, None, "650000", "province")),
     ("长阳县", "", 2020, R("湖北省", "宜昌市", "长阳土家族自治县", None, "420528", "county")),
+    # 宝山区 is in 上海 and 双鸭山: the township list says which
+    ("宝山区月浦镇", "", 2021, R("上海市", "上海市", "宝山区", "月浦镇", "310113", "township")),
     ("东莞市虎门镇", "", 2020, R("广东省", "东莞市", None, "虎门镇", "441900", "township")),
     # renames and merges keep one code per territory
     ("南通市崇川区", "", 2019, R("江苏省", "南通市", "崇川区", None, "320613", "county")),
