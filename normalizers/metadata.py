@@ -24,6 +24,7 @@ _SPACE = re.compile(r"[\s\u3000\xa0\u200b]+")
 _MARKUP = re.compile(r"^(?:#+|>+|[-*+]\s)\s*|\*\*|__")
 _LABEL = re.compile(r"^(?:标题|题目|文章标题|名称)[:：]")
 _SITE_SPLIT = re.compile(r"\s*(?:_|｜|\||\s-\s|——)\s*")
+_QUOTED = re.compile(r"《([^《》]{4,60}(?:报告|年报))》")
 _SENTENCE = re.compile(r"[，。；：！？《》、,;!?]")
 _TITLE_KEY = re.compile(r"(?:信息公开|政务公开).*(?:报告|年报)|年度报告$")
 _YEAR = re.compile(r"((?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3})\s*年")
@@ -120,6 +121,9 @@ def extract_title(title_candidates: list[str], meta: dict[str, str], file_name: 
     for lines in pool:
         for i in range(len(lines)):
             found += _titles_at(lines, i)
+    if not found:  # 关于印发《XX县2020年政府信息公开工作年度报告》的通知
+        quoted = [m.group(1) for lines in pool for line in lines for m in _QUOTED.finditer(line)]
+        found = [q for q in quoted if _looks_like_title(q)]
     if not found:
         return None
     return _trim_site(max(found, key=_title_quality))  # max keeps the first of equals

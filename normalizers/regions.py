@@ -190,7 +190,7 @@ def parse_place(text: str) -> Place:
             break
     rest = text[i:]
     township = None
-    m = _TOWNSHIP_RE.match(rest)
+    m = _TOWNSHIP_RE.match(re.sub(r"^(?:人民)?政府", "", rest)) or _TOWNSHIP_RE.match(rest)  # …区人民政府XX街道
     if m:
         township, rest = m.group(1), m.group(2) or ""
     return Place(tuple(segments), township, special, rest)
