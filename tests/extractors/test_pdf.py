@@ -1,0 +1,156 @@
+"""PDF extractor: real pages cut from the corpus, compared exactly with golden output."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import types
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from extractors.base import extract_file
+from extractors.pdf import PdfExtractor, PdfSettings, looks_tabular
+from extractors.pdf_layout import Seg, TextLine, clean_prose, join_wrapped
+from extractors.pdf_ruled import RuledSettings, open_ends
+from extractors.pdf_text import TextSettings, drop_furniture
+from ogi.errors import ExtractionError, NeedsOCR
+from ogi.types import Document, Paragraph
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
+HONGZE = FIX / "hongze_2024_p3-4.pdf"  # 淮安市洪泽区 2024, pages 3-4: ruled, split over the page break
+XUZHOU = FIX / "xuzhou_2025_borderless_p4.pdf"  # dev corpus: landscape page, table without rules
+
+
+def dump(doc: Document) -> list[dict]:
+    return [{"page": t.page, "rows": [[c.text for c in row] for row in t.rows()],
+             "cells": [[c.row, c.col, c.rowspan, c.colspan, c.text]
+                       for c in sorted(t.cells, key=lambda c: (c.row, c.col))]} for t in doc.tables]
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_ruled_tables_match_golden(engine: str) -> None:
+    doc = PdfExtractor(PdfSettings(engine=engine)).extract(HONGZE.read_bytes(), HONGZE.name)
+    golden = json.loads(HONGZE.with_suffix(".tables.json").read_text(encoding="utf-8"))
+    assert dump(doc) == golden
+
+
+def test_ruled_spans_and_boxes() -> None:
+    doc = PdfExtractor().extract(HONGZE.read_bytes(), HONGZE.name)
+    requests = doc.tables[1]
+    by_text = {c.text: c for c in requests.cells}
+    assert (by_text["三、本年度办理结果"].rowspan, by_text["（三）不予公开"].rowspan) == (11, 8)
+    assert by_text["申请人情况"].colspan == 7 and by_text["法人或其他组织"].colspan == 5
+    cell = by_text["（三）不予公开"]
+    assert cell.page == 1 and cell.bbox is not None and cell.bbox[0] < cell.bbox[2] and cell.bbox[1] < cell.bbox[3]
+
+
+def test_paragraphs_keep_narrative_and_drop_tables_and_page_numbers() -> None:
+    doc = PdfExtractor().extract(HONGZE.read_bytes(), HONGZE.name)
+    texts = [p.text for p in doc.paragraphs]
+    assert "三、收到和处理政府信息公开申请情况" in texts
+    assert not any("行政处罚" in t or t.strip("- ").isdigit() for t in texts)
+    heading = next(p for p in doc.paragraphs if p.text.startswith("四、"))
+    assert heading.heading
+    # reading order: the section heading sits between the two tables of page 1
+    blocks = doc.blocks
+    at = next(i for i, b in enumerate(blocks) if isinstance(b, Paragraph) and b.text.startswith("三、收到"))
+    assert blocks[at - 1] is doc.tables[0] and blocks[at + 1] is doc.tables[1]
+
+
+def test_rotated_page_gives_the_same_table() -> None:
+    src = pdfium.PdfDocument(XUZHOU.read_bytes())
+    src[0].set_rotation(90)
+    buf = io.BytesIO()
+    src.save(buf)
+    for engine in ("pdfium", "pdfplumber"):
+        ex = PdfExtractor(PdfSettings(engine=engine))
+        upright = ex.extract(XUZHOU.read_bytes(), XUZHOU.name)
+        turned = ex.extract(buf.getvalue(), XUZHOU.name)
+        assert [r for t in turned.tables for r in dump(Document("x", "pdf", [t]))[0]["rows"]] == \
+            [r for t in upright.tables for r in dump(Document("x", "pdf", [t]))[0]["rows"]]
+
+
+def test_borderless_rows() -> None:
+    doc = PdfExtractor().extract(XUZHOU.read_bytes(), XUZHOU.name)
+    (table,) = doc.tables
+    rows = [[c.text for c in row] for row in table.rows()]
+    assert rows[0] == ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    assert rows[1] == ["一、本年新收政府信息公开申请数量", "339", "38", "3", "3", "8", "5", "396"]
+    assert rows[5][1:] == ["（三）不予公开", "1．属于国家秘密", "2", "0", "0", "0", "0", "0", "2"]
+    assert rows[21][1:] == ["（六）其他处理", "1．申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                            "3", "1", "0", "0", "0", "1", "5"]
+    assert rows[-1] == ["四、结转下年度继续办理", "13", "0", "0", "0", "0", "0", "13"]
+    group = next(c for c in table.cells if c.text == "三、本年度办理结果")
+    assert (group.row, group.rowspan) == (3, 22)
+
+
+def _image_only_pdf() -> bytes:
+    from PIL import Image, ImageDraw
+
+    img = Image.new("L", (400, 300), 255)
+    ImageDraw.Draw(img).rectangle((20, 20, 380, 280), outline=0, width=3)
+    buf = io.BytesIO()
+    img.save(buf, "PDF", resolution=72)
+    return buf.getvalue()
+
+
+def test_image_only_pdf_needs_ocr_when_no_ocr_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "extractors.ocr", None)  # import fails
+    with pytest.raises(NeedsOCR):
+        PdfExtractor().extract(_image_only_pdf(), "scan.pdf")
+
+
+def test_image_only_pdf_goes_to_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    fake = types.ModuleType("extractors.ocr")
+
+    def extract_scanned_pdf(data: bytes, file_name: str) -> Document:
+        calls.append(file_name)
+        return Document(file_name=file_name, format="pdf", blocks=[Paragraph("OCR")])
+
+    fake.extract_scanned_pdf = extract_scanned_pdf  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "extractors.ocr", fake)
+    doc = PdfExtractor().extract(_image_only_pdf(), "scan.pdf")
+    assert calls == ["scan.pdf"] and doc.paragraphs[0].text == "OCR"
+
+
+def test_garbage_named_pdf_is_an_extraction_error(tmp_path: Path) -> None:
+    bad = tmp_path / "report.pdf"
+    bad.write_bytes(b"\x00\x01garbage, not a PDF at all" * 20)
+    with pytest.raises(ExtractionError) as e:
+        extract_file(bad)
+    assert "report.pdf" in str(e.value)
+    with pytest.raises(ExtractionError):
+        PdfExtractor().extract(b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF", "truncated.pdf")
+
+
+def test_clean_prose_drops_layout_spaces_only() -> None:
+    assert clean_prose("2023 年共受理 21 件 ， 邮编 ： 223100") == "2023年共受理21件，邮编：223100"
+    assert clean_prose("Windows 10 and Office 2019") == "Windows 10 and Office 2019"
+    assert join_wrapped("部分公开（区分处理的，只计这一情", "形）") == "部分公开（区分处理的，只计这一情形）"
+    assert join_wrapped("4472", "28") == "447228" and join_wrapped("hzzwgk@126", "com") == "hzzwgk@126 com"
+
+
+def test_page_numbers_and_running_headers_dropped() -> None:
+    def ln(text: str, page: int, top: float) -> TextLine:
+        return TextLine(text, page, 100, top, 300, top + 12, 12)
+
+    pages = {p: [ln("某某区人民政府文件", p, 20), ln(f"正文第{p}页内容", p, 400), ln(f"- {p} -", p, 800)] for p in (1, 2, 3)}
+    out = drop_furniture(pages, {1: 842, 2: 842, 3: 842}, TextSettings())
+    assert all([x.text for x in lines] == [f"正文第{p}页内容"] for p, lines in out.items())
+
+
+def test_table_page_triage() -> None:
+    st = PdfSettings()
+    assert looks_tabular("信息内容 本年制发件数\n规章 0 0 0", st)
+    assert looks_tabular("（六）其他处理 1 / / / / / 1\n（七）总计 6 / / / / / 6", st)
+    assert not looks_tabular("2023 年 1 月 1 日起至 2023 年 12 月 31 日止。予以公开 3 件，总计 6 件。", st)
+
+
+def test_open_table_bottom_is_closed() -> None:
+    segs = [Seg("h", 0, 0, 100, 0), Seg("v", 0, 0, 0, 50), Seg("v", 50, 0, 50, 50), Seg("v", 100, 0, 100, 50)]
+    (extra,) = open_ends(segs, RuledSettings())
+    assert (extra.orient, extra.top, extra.x0, extra.x1) == ("h", 50, 0, 100)
