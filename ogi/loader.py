@@ -1,0 +1,191 @@
+"""Load the published dataset as tidy pandas frames, or one wide row per report.
+
+    from ogi.loader import load
+    facts = load("data/dataset", years=[2023, 2024], tables="facts")         # one frame
+    d = load("data/dataset", provinces=["江苏省"], tables=("reports", "facts"))  # dict of frames
+    wide = load("data/dataset", wide=True)   # one row per report, a column per cell id
+
+Years are pushed down to the ``year=`` partitions (pyarrow dataset filters), provinces are
+resolved through ``reports`` and applied to the other datasets by ``report_id``. Rows whose
+year is unknown live in ``year_unknown.parquet`` at each dataset's root; plain hive globs in
+DuckDB and polars trip over that file, so :func:`duckdb_views` and :func:`scan_polars` read
+the partitions and that file together.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+
+from ogi.schema import DATASETS, PARTITION_COLS
+
+if TYPE_CHECKING:  # optional engines, imported only by the helpers that use them
+    import polars
+
+log = logging.getLogger(__name__)
+
+UNKNOWN_FILE = "year_unknown.parquet"
+CELL = "cell"  # facts column added by the loader: "table.row.col", the field id of fields.csv
+_PANDAS_TYPES = {pa.int8(): pd.Int8Dtype(), pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype(),
+                 pa.bool_(): pd.BooleanDtype()}
+
+
+def dataset(path: str | Path, table: str) -> ds.Dataset:
+    """One published dataset (``reports``, ``facts``, ``sections``, ``checks``) as a pyarrow Dataset."""
+    if table not in DATASETS:
+        raise ValueError(f"unknown dataset {table!r}; one of {', '.join(DATASETS)}")
+    schema = DATASETS[table]
+    root = Path(path) / table
+    if not root.exists():
+        raise FileNotFoundError(f"no {table}/ under {path}: build it with `ogi run --out {path}`")
+    part = ds.partitioning(pa.schema([schema.field(c) for c in PARTITION_COLS]), flavor="hive")
+    return ds.dataset(str(root), schema=schema, format="parquet", partitioning=part)
+
+
+def _year_filter(years: Iterable[int | None] | None) -> ds.Expression | None:
+    """``None`` in ``years`` also selects rows whose year is unknown."""
+    if years is None:
+        return None
+    ys = list(years)
+    known = [int(y) for y in ys if y is not None]
+    expr = ds.field("year").isin(pa.array(known, pa.int32()))
+    return expr | ds.field("year").is_null() if None in ys else expr
+
+
+def read_table(path: str | Path, table: str, years: Iterable[int | None] | None = None,
+               report_ids: Sequence[str] | None = None) -> pa.Table:
+    """Arrow rows of one dataset, filtered by partition year and optionally by report_id."""
+    expr = _year_filter(years)
+    if report_ids is not None:
+        by_id = ds.field("report_id").isin(pa.array(sorted(set(report_ids)), pa.string()))
+        expr = by_id if expr is None else expr & by_id
+    return dataset(path, table).to_table(filter=expr)
+
+
+def to_pandas(t: pa.Table) -> pd.DataFrame:
+    """Nullable integer and boolean dtypes, so a year stays an int and an unknown one is <NA>."""
+    return t.to_pandas(types_mapper=_PANDAS_TYPES.get)
+
+
+def _report_ids(path: str | Path, years, provinces: Iterable[str] | None) -> list[str] | None:
+    if provinces is None:
+        return None
+    rep = read_table(path, "reports", years).select(["report_id", "province"])
+    keep = rep.filter(pc.is_in(rep["province"], value_set=pa.array(list(provinces), pa.string())))
+    return keep["report_id"].to_pylist()
+
+
+def _frame(path: str | Path, table: str, years, ids: list[str] | None) -> pd.DataFrame:
+    df = to_pandas(read_table(path, table, years, ids))
+    if table == "facts":
+        df.insert(df.columns.get_loc("col") + 1, CELL, df["table"] + "." + df["row"] + "." + df["col"])
+    return df
+
+
+def load(path: str | Path = "data/dataset", years: Iterable[int | None] | None = None,
+         provinces: Iterable[str] | None = None, wide: bool = False,
+         tables: str | Sequence[str] = ("facts",)) -> pd.DataFrame | dict[str, pd.DataFrame]:
+    """Tidy frames of the dataset at ``path``.
+
+    ``tables`` as one name gives one DataFrame, as a sequence a dict name → DataFrame.
+    ``wide=True`` ignores ``tables`` and gives one row per report (see :func:`wide_frame`).
+    """
+    ids = _report_ids(path, years, provinces)
+    if wide:
+        reports = _frame(path, "reports", years, ids)
+        facts = _frame(path, "facts", years, ids)
+        return wide_frame(reports, facts)
+    names = [tables] if isinstance(tables, str) else list(tables)
+    frames = {n: _frame(path, n, years, ids) for n in names}
+    return frames[tables] if isinstance(tables, str) else frames
+
+
+def cell_order() -> list[str]:
+    """Every field id in template order (fields.csv), 2019-only and 2021-only cells included."""
+    from normalizers.spec import load_spec
+
+    seen: dict[str, None] = {}
+    for (_tpl, table, row), cols in load_spec().fields.items():
+        for col in cols:
+            seen.setdefault(f"{table}.{row}.{col}", None)
+    return list(seen)
+
+
+def wide_frame(reports: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """One row per report: its report columns, then one float column per cell id present.
+
+    Every report keeps its row (a report without tables has empty cells and says why in
+    ``status``/``error``); cell columns follow fields.csv order.
+    """
+    if CELL not in facts.columns:
+        facts = facts.assign(**{CELL: facts["table"] + "." + facts["row"] + "." + facts["col"]})
+    dup = facts.duplicated(["report_id", CELL])
+    if dup.any():
+        log.warning("%d duplicate cells in facts; keeping the first of each", int(dup.sum()))
+        facts = facts[~dup]
+    cells = facts.pivot(index="report_id", columns=CELL, values="value")
+    order = {c: i for i, c in enumerate(cell_order())}
+    cols = sorted(cells.columns, key=lambda c: (order.get(c, len(order)), c))
+    cells = cells[cols].astype("float64")
+    cells.columns.name = None
+    out = reports.merge(cells, how="left", left_on="report_id", right_index=True)
+    return out.reset_index(drop=True)
+
+
+# ---- the same files in other engines ---------------------------------------------------------
+
+def parquet_sources(path: str | Path, table: str) -> tuple[str, str | None]:
+    """(glob of the ``year=`` partitions, the unknown-year file or None) of one dataset."""
+    root = Path(path) / table
+    unknown = root / UNKNOWN_FILE
+    return str(root / "year=*" / "*.parquet"), (str(unknown) if unknown.exists() else None)
+
+
+def _has_partitions(path: str | Path, table: str) -> bool:
+    return any((Path(path) / table).glob("year=*/*.parquet"))
+
+
+def duckdb_views(con: Any, path: str | Path = "data/dataset") -> list[str]:
+    """Create one DuckDB view per dataset on ``con`` (a ``duckdb.DuckDBPyConnection``)."""
+    made = []
+    for table in DATASETS:
+        if not (Path(path) / table).exists():
+            continue
+        glob, unknown = parquet_sources(path, table)
+        parts = []
+        if _has_partitions(path, table):
+            parts.append(f"SELECT * FROM read_parquet({_sql_str(glob)}, hive_partitioning = true)")
+        if unknown:
+            parts.append(f"SELECT *, CAST(NULL AS INTEGER) AS year FROM read_parquet({_sql_str(unknown)})")
+        if not parts:
+            continue
+        con.execute(f"CREATE OR REPLACE VIEW {table} AS " + " UNION ALL BY NAME ".join(parts))
+        made.append(table)
+    return made
+
+
+def _sql_str(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def scan_polars(path: str | Path, table: str) -> "polars.LazyFrame":
+    """A polars LazyFrame over one dataset, unknown-year rows included with a null year."""
+    import polars as pl
+
+    glob, unknown = parquet_sources(path, table)
+    frames = []
+    if _has_partitions(path, table):
+        frames.append(pl.scan_parquet(glob, hive_partitioning=True,
+                                      hive_schema={"year": pl.Int32}))
+    if unknown:
+        frames.append(pl.scan_parquet(unknown).with_columns(pl.lit(None, dtype=pl.Int32).alias("year")))
+    if not frames:
+        raise FileNotFoundError(f"no Parquet files in {Path(path) / table}")
+    return pl.concat(frames, how="diagonal_relaxed")

@@ -1,0 +1,142 @@
+"""The loader: year/province filters, wide rows, and the same files read by DuckDB and polars."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ogi.loader import CELL, cell_order, duckdb_views, load, scan_polars
+from ogi.pipeline import discover, process_file
+from ogi.publish import publish
+from ogi.types import Check, Fact, Report, Section
+from tests.conftest import ROOT
+
+
+def _report(rid: str, year: int | None, province: str | None, received: float | None) -> Report:
+    facts = [] if received is None else [
+        Fact("requests", "new_received", "natural_person", received, str(int(received))),
+        Fact("requests", "new_received", "total", received, str(int(received))),
+        Fact("appeals", "review", "total", 1.0, "1"),
+    ]
+    return Report(report_id=rid, file_name=f"{rid}.txt", sha256=rid * 4, format="txt", year=year,
+                  province=province, agency=f"{rid}人民政府", template="2021" if year and year >= 2021 else "2019",
+                  status="ok" if facts else "tables_missing", facts=facts,
+                  sections=[Section(1, "一、总体情况", "正文", ["政务新媒体"])],
+                  checks=[Check("R3 requests.new_received", True, "")])
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("ds")
+    publish([_report("a", 2020, "江苏省", 5), _report("b", 2023, "江苏省", 7), _report("c", 2023, "福建省", 9),
+             _report("d", None, None, None)], out)
+    return out
+
+
+def test_one_name_gives_one_frame_a_sequence_gives_a_dict(small: Path) -> None:
+    facts = load(small, tables="facts")
+    assert isinstance(facts, pd.DataFrame)
+    assert sorted(facts["report_id"].unique()) == ["a", "b", "c"]
+    assert set(facts[CELL]) == {"requests.new_received.natural_person", "requests.new_received.total",
+                                "appeals.review.total"}
+    d = load(small, tables=("reports", "sections", "checks"))
+    assert list(d) == ["reports", "sections", "checks"]
+    assert len(d["reports"]) == 4 and len(d["sections"]) == 4 and len(d["checks"]) == 4
+    assert list(d["sections"]["keywords"].iloc[0]) == ["政务新媒体"]
+
+
+def test_year_filter_is_on_the_partition_and_none_means_unknown(small: Path) -> None:
+    assert sorted(load(small, years=[2023], tables="reports")["report_id"]) == ["b", "c"]
+    assert sorted(load(small, years=[2020, None], tables="reports")["report_id"]) == ["a", "d"]
+    rep = load(small, tables="reports").set_index("report_id")
+    assert str(rep["year"].dtype) == "Int32"
+    assert rep.loc["a", "year"] == 2020 and pd.isna(rep.loc["d", "year"])
+
+
+def test_province_filter_reaches_every_table(small: Path) -> None:
+    d = load(small, provinces=["江苏省"], tables=("reports", "facts", "checks"))
+    assert sorted(d["reports"]["report_id"]) == ["a", "b"]
+    assert set(d["facts"]["report_id"]) == {"a", "b"}
+    assert set(d["checks"]["report_id"]) == {"a", "b"}
+    both = load(small, years=[2023], provinces=["江苏省"], tables="facts")
+    assert set(both["report_id"]) == {"b"}
+
+
+def test_wide_one_row_per_report(small: Path) -> None:
+    w = load(small, wide=True).set_index("report_id")
+    assert sorted(w.index) == ["a", "b", "c", "d"]
+    assert w.loc["c", "requests.new_received.total"] == 9
+    assert pd.isna(w.loc["d", "requests.new_received.total"])  # no tables: row kept, cells empty
+    assert w.loc["d", "status"] == "tables_missing"
+    cells = [c for c in w.columns if c.count(".") == 2]
+    order = cell_order()
+    assert cells == sorted(cells, key=order.index)  # template order, requests before appeals
+    assert w["requests.new_received.total"].dtype == "float64"
+
+
+def test_cell_order_covers_both_templates() -> None:
+    order = cell_order()
+    assert len(order) == len(set(order))
+    assert "active.procurement.amount" in order  # 2019 only
+    assert "active.rules.in_force" in order  # 2021 only
+    assert order.index("requests.new_received.total") < order.index("appeals.review.total")
+
+
+def test_missing_dataset_says_how_to_build(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="ogi run"):
+        load(tmp_path, tables="facts")
+    with pytest.raises(ValueError, match="unknown dataset"):
+        load(tmp_path, tables="cells")
+
+
+# ---- the real samples, read by three engines ----------------------------------------------
+
+FAST = (".txt", ".md", ".html", ".docx")
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("samples_ds")
+    files = [f for f in discover(ROOT / "data" / "samples") if f.file_name.endswith(FAST)]
+    publish([process_file(f) for f in files], out)
+    return out
+
+
+def _sorted(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    return df.sort_values(by).reset_index(drop=True)
+
+
+def test_duckdb_reads_the_same_rows(samples: Path) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    con = duckdb.connect()
+    assert duckdb_views(con, samples) == ["reports", "facts", "sections", "checks"]
+    mine = load(samples, tables=("reports", "facts"))
+    got = con.sql("SELECT report_id, file_name, year FROM reports").df()
+    assert len(got) == len(mine["reports"])
+    assert got["year"].isna().sum() == mine["reports"]["year"].isna().sum() >= 1  # the README is not a report
+    q = "SELECT report_id, \"table\", \"row\", col, value, year FROM facts"
+    cols = ["report_id", "table", "row", "col"]
+    a = _sorted(con.sql(q).df(), cols)
+    b = _sorted(mine["facts"][cols + ["value", "year"]], cols)
+    assert a[cols].equals(b[cols])
+    assert a["value"].tolist() == b["value"].tolist()
+    assert a["year"].astype(int).tolist() == b["year"].astype(int).tolist()
+
+
+def test_polars_reads_the_same_rows(samples: Path) -> None:
+    pl = pytest.importorskip("polars")
+    rep = scan_polars(samples, "reports").collect()
+    mine = load(samples, tables=("reports", "facts"))
+    assert rep.height == len(mine["reports"])
+    assert rep["year"].null_count() == int(mine["reports"]["year"].isna().sum())
+    facts = scan_polars(samples, "facts").select("report_id", "table", "row", "col", "value").collect()
+    cols = ["report_id", "table", "row", "col"]
+    a = _sorted(facts.to_pandas(), cols)
+    b = _sorted(mine["facts"][cols + ["value"]], cols)
+    assert a[cols].astype(str).equals(b[cols].astype(str))
+    assert a["value"].tolist() == b["value"].tolist()
+    totals = (scan_polars(samples, "facts").filter(pl.col("row") == "new_received", pl.col("col") == "total")
+              .group_by("year").agg(pl.col("value").sum()).sort("year").collect())
+    assert totals.height >= 2
