@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from normalizers.checks import cross_year_checks
+from ogi.codebook import write_codebook
 from ogi.schema import DATASETS, PARTITION_COLS
 from ogi.types import Report
 
@@ -165,6 +166,7 @@ def publish(reports: list[Report], out: str | Path) -> PublishStats:
         _write(table, vdir / name)
     _swap(out, vdir)
     _prune(out)
+    write_codebook(out)  # codebook.csv + datapackage.json list the files of this version
     return PublishStats(reports=merged["reports"].num_rows, facts=merged["facts"].num_rows,
                         sections=merged["sections"].num_rows, checks=merged["checks"].num_rows,
                         replaced=replaced, path=str(out))

@@ -1,0 +1,282 @@
+"""The codebook: what every column and every cell id of the dataset means.
+
+Generated, never hand-written, from the one schema (``ogi/schema.py``), the template's
+cells (``normalizers/fields.csv``), column meanings (``codebook_columns.csv``) and the
+identities (``codebook_rules.csv``), so it cannot drift from the data. Three outputs:
+``docs/codebook.md`` (committed; ``python -m ogi.codebook`` regenerates it),
+``<out>/codebook.csv`` and a Frictionless ``<out>/datapackage.json`` beside the dataset.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pyarrow as pa
+
+from ogi.schema import DATASETS, PARTITION_COLS
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+DOC = ROOT / "docs" / "codebook.md"
+TEMPLATES = ("2019", "2021")
+TABLE_TITLES = {"active": "二、主动公开政府信息情况", "requests": "三、收到和处理政府信息公开申请情况",
+                "appeals": "四、政府信息公开行政复议、行政诉讼情况"}
+# value kind of a cell by its column id; every other column id is a count
+KINDS = {"change": "signed change", "amount": "decimal amount", "amount_10k_yuan": "decimal amount"}
+KIND_TEXT = {"int count": "integer ≥ 0 (件, 项, 个 …)",
+             "signed change": "integer, negative when the number of items fell (本年增/减)",
+             "decimal amount": "money, may have decimals; the unit is in the column label (万元 when stated)"}
+PRIMARY_KEYS = {"reports": ["report_id"], "facts": ["report_id", "table", "row", "col"],
+                "sections": ["report_id", "section"]}
+CSV_FIELDS = ("kind", "variable", "dataset", "type", "templates", "row_label_2019", "col_label_2019",
+              "row_label_2021", "col_label_2021", "description")
+
+
+@dataclass(frozen=True, slots=True)
+class CellEntry:
+    """One template cell: its id, where it is, what it is called in each template version."""
+
+    table: str
+    row: str
+    col: str
+    kind: str
+    labels: dict[str, tuple[str, str]]  # template → (row label, column label)
+
+    @property
+    def id(self) -> str:
+        return f"{self.table}.{self.row}.{self.col}"
+
+    @property
+    def templates(self) -> tuple[str, ...]:
+        return tuple(t for t in TEMPLATES if t in self.labels)
+
+
+def kind_of(col: str) -> str:
+    return KINDS.get(col, "int count")
+
+
+@lru_cache(maxsize=None)
+def cells(fields_path: str | None = None) -> tuple[CellEntry, ...]:
+    """Every field id of fields.csv once, in template order (2019-only and 2021-only included)."""
+    path = Path(fields_path) if fields_path else ROOT / "normalizers" / "fields.csv"
+    order: dict[tuple[str, str, str], dict[str, tuple[str, str]]] = {}
+    with path.open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            key = (r["table"], r["row"], r["col"])
+            order.setdefault(key, {})[r["template"]] = (r["row_label"], r["col_label"])
+    by_table: dict[str, list[CellEntry]] = {}
+    for (t, row, col), labels in order.items():
+        by_table.setdefault(t, []).append(CellEntry(t, row, col, kind_of(col), labels))
+    return tuple(c for t in by_table for c in by_table[t])
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with (HERE / name).open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def column_meanings() -> dict[tuple[str, str], str]:
+    return {(r["dataset"], r["column"]): r["meaning"] for r in _read_csv("codebook_columns.csv")}
+
+
+def rules() -> list[dict[str, str]]:
+    return _read_csv("codebook_rules.csv")
+
+
+def arrow_type(t: pa.DataType) -> str:
+    """Short readable type: string, int32, float64, list<string>, list<float32>[4] …"""
+    if pa.types.is_fixed_size_list(t):
+        return f"list<{t.value_type}>[{t.list_size}]"
+    if pa.types.is_list(t):
+        return f"list<{t.value_type}>"
+    return "bool" if pa.types.is_boolean(t) else str(t)
+
+
+def table_schema_type(t: pa.DataType) -> str:
+    """The Frictionless Table Schema type of an Arrow type."""
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return "string"
+    if pa.types.is_integer(t):
+        return "integer"
+    if pa.types.is_floating(t) or pa.types.is_decimal(t):
+        return "number"
+    if pa.types.is_boolean(t):
+        return "boolean"
+    if pa.types.is_list(t) or pa.types.is_fixed_size_list(t):
+        return "array"
+    return "any"
+
+
+def _meaning(dataset: str, column: str, meanings: dict[tuple[str, str], str]) -> str:
+    try:
+        return meanings[(dataset, column)]
+    except KeyError:
+        raise KeyError(f"column {dataset}.{column} has no meaning in ogi/codebook_columns.csv") from None
+
+
+# ---- CSV --------------------------------------------------------------------------------------
+
+def codebook_rows() -> list[dict[str, str]]:
+    """Long format: one row per dataset column, per identity and per template cell."""
+    meanings = column_meanings()
+    out: list[dict[str, str]] = []
+    for name, schema in DATASETS.items():
+        for f in schema:
+            out.append({"kind": "column", "variable": f.name, "dataset": name, "type": arrow_type(f.type),
+                        "description": _meaning(name, f.name, meanings)})
+    for r in rules():
+        out.append({"kind": "rule", "variable": r["rule"], "dataset": "checks", "description": f"{r['scope']}: {r['text']}"})
+    for c in cells():
+        row = {"kind": "cell", "variable": c.id, "dataset": "facts", "type": c.kind, "templates": " ".join(c.templates),
+               "description": KIND_TEXT[c.kind]}
+        for t, (rl, cl) in c.labels.items():
+            row[f"row_label_{t}"], row[f"col_label_{t}"] = rl, cl
+        out.append(row)
+    return [{k: r.get(k, "") for k in CSV_FIELDS} for r in out]
+
+
+def codebook_csv() -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    w.writeheader()
+    w.writerows(codebook_rows())
+    return buf.getvalue()
+
+
+# ---- Markdown ---------------------------------------------------------------------------------
+
+def _md_cell(s: str) -> str:
+    return s.replace("|", "\\|").replace("\n", " ")
+
+
+def _labels(c: CellEntry, i: int) -> str:
+    texts = {t: c.labels[t][i] for t in c.templates}
+    if len(set(texts.values())) == 1:
+        return _md_cell(next(iter(texts.values())))
+    return " / ".join(f"{_md_cell(v)} ({t})" for t, v in texts.items())
+
+
+USAGE = """\
+```python
+import pandas as pd
+facts = pd.read_parquet("data/dataset/facts")            # one row per cell
+
+from ogi.loader import load
+wide = load("data/dataset", wide=True)                   # one row per report, a column per cell id
+d = load("data/dataset", years=[2023, 2024], provinces=["江苏省"], tables=("reports", "facts"))
+
+import duckdb                                            # DuckDB and polars: the loader reads the
+from ogi.loader import duckdb_views, scan_polars         # year= partitions and year_unknown.parquet
+con = duckdb.connect(); duckdb_views(con, "data/dataset")
+con.sql("SELECT year, sum(value) FROM facts WHERE row = 'new_received' AND col = 'total' GROUP BY year")
+scan_polars("data/dataset", "checks").collect()
+```"""
+
+
+def codebook_markdown() -> str:
+    """The whole codebook as Markdown (docs/codebook.md)."""
+    meanings = column_meanings()
+    out = ["# Codebook", "",
+           "<!-- generated by ogi/codebook.py from ogi/schema.py, normalizers/fields.csv, ogi/codebook_columns.csv"
+           " and ogi/codebook_rules.csv; do not edit: run `.venv/bin/python -m ogi.codebook` -->", "",
+           "Four Parquet datasets, hive-partitioned by `year=` (rows whose year is unknown are in "
+           "`year_unknown.parquet` at each dataset's root), joined by `report_id`. "
+           "`ogi run` also writes this codebook beside the dataset as `codebook.csv` and a Frictionless "
+           "`datapackage.json`.", "", "## Reading it", "", USAGE, "", "## Datasets and columns", ""]
+    for name, schema in DATASETS.items():
+        key = PRIMARY_KEYS.get(name)
+        out += [f"### `{name}/`" + (f" (one row per {', '.join(key)})" if key else ""), "",
+                "| column | type | meaning |", "| --- | --- | --- |"]
+        out += [f"| `{f.name}` | {arrow_type(f.type)} | {_md_cell(_meaning(name, f.name, meanings))} |" for f in schema]
+        out.append("")
+    out += ["## Identities (勾稽关系) in `checks/`", "", "`rule` starts with the id; `passed` says whether the "
+            "printed numbers satisfy it. Printed numbers are never corrected.", "",
+            "| id | checked for | identity |", "| --- | --- | --- |"]
+    out += [f"| {r['rule']} | {_md_cell(r['scope'])} | {_md_cell(r['text'])} |" for r in rules()]
+    out += ["", "## Cell values", "", "`facts.value` by the kind of cell:", "", "| kind | values |", "| --- | --- |"]
+    out += [f"| {k} | {v} |" for k, v in KIND_TEXT.items()]
+    out += ["", "## Cells", "", "Field id `table.row.col` (the `facts` columns `table`, `row`, `col`; the column "
+            "name in `load(..., wide=True)`), with the official labels of each template version "
+            "(`2019`: years 2019–2020, `2021`: 2021 onward). Real reports vary the labels; the ids stay the same.", ""]
+    by_table: dict[str, list[CellEntry]] = {}
+    for c in cells():
+        by_table.setdefault(c.table, []).append(c)
+    for table, entries in by_table.items():
+        out += [f"### `{table}` — {TABLE_TITLES.get(table, table)} ({len(entries)} cells)", "",
+                "| field id | row label | column label | templates | kind |", "| --- | --- | --- | --- | --- |"]
+        out += [f"| `{c.id}` | {_labels(c, 0)} | {_labels(c, 1)} | {' '.join(c.templates)} | {c.kind} |" for c in entries]
+        out.append("")
+    return "\n".join(out)
+
+
+# ---- Frictionless data package ----------------------------------------------------------------
+
+def _files(out: Path, name: str) -> list[str]:
+    """Parquet files of one dataset, relative to ``out``, through its stable link."""
+    root = out / name
+    return sorted(p.relative_to(out).as_posix() for p in root.rglob("*.parquet")) if root.exists() else []
+
+
+def datapackage(out: str | Path) -> dict:
+    """A Frictionless (v2) data package describing the four datasets and the codebook."""
+    out = Path(out)
+    meanings = column_meanings()
+    resources = []
+    for name, schema in DATASETS.items():
+        fields = []
+        for f in schema:
+            desc = _meaning(name, f.name, meanings)
+            if f.name in PARTITION_COLS:
+                desc += " (stored in the folder name year=…, not inside the files)"
+            fields.append({"name": f.name, "type": table_schema_type(f.type), "description": desc})
+        res_schema: dict = {"fields": fields}
+        if name in PRIMARY_KEYS:
+            res_schema["primaryKey"] = PRIMARY_KEYS[name]
+        if name != "reports":
+            res_schema["foreignKeys"] = [{"fields": ["report_id"],
+                                          "reference": {"resource": "reports", "fields": ["report_id"]}}]
+        resources.append({"name": name, "type": "table", "path": _files(out, name), "format": "parquet",
+                          "mediatype": "application/vnd.apache.parquet", "schema": res_schema})
+    resources.append({"name": "codebook", "type": "table", "path": "codebook.csv", "format": "csv",
+                      "mediatype": "text/csv", "encoding": "utf-8",
+                      "schema": {"fields": [{"name": k, "type": "string"} for k in CSV_FIELDS]}})
+    return {"$schema": "https://datapackage.org/profiles/2.0/datapackage.json", "name": "ogi-reports",
+            "title": "政府信息公开工作年度报告 (Open Government Information annual reports)",
+            "description": "Tables and narrative of China's OGI annual reports, one row per cell, section and "
+                           "identity check; see codebook.csv.",
+            "resources": resources}
+
+
+def write_codebook(out_dir: str | Path) -> list[Path]:
+    """Write ``codebook.csv`` and ``datapackage.json`` beside the dataset at ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in (("codebook.csv", codebook_csv()),
+                       ("datapackage.json", json.dumps(datapackage(out), ensure_ascii=False, indent=2) + "\n")):
+        tmp = out / f".{name}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(out / name)
+        written.append(out / name)
+    return written
+
+
+def write_docs(path: str | Path = DOC) -> Path:
+    """Regenerate docs/codebook.md."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(codebook_markdown(), encoding="utf-8")
+    return p
+
+
+if __name__ == "__main__":
+    print(write_docs(sys.argv[1] if len(sys.argv) > 1 else DOC))
