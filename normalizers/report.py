@@ -43,13 +43,25 @@ def _year_hint(title: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _apply_metadata(report: Report, meta) -> None:
+    for name in ("title", "agency", "admin_level", "province", "city", "county", "township", "region_code", "year"):
+        setattr(report, name, getattr(meta, name, None))
+
+
+def metadata_from_name(report: Report) -> Report:
+    """For a file that could not be read: what its name tells (title, year, agency, region)."""
+    try:
+        _apply_metadata(report, extract_metadata([], "", report.file_name, {}))
+    except Exception:  # best effort only: the failure reason already stands
+        log.debug("no metadata from file name %s", report.file_name, exc_info=True)
+    return report
+
+
 def normalize(doc: Document, report: Report) -> Report:
     """Fill ``report`` (already carrying ids and hashes) from ``doc``; sets status and error."""
     report.format = doc.format
     report.extractor = doc.extractor
-    meta = extract_metadata(title_candidates(doc), body_text(doc), doc.file_name, doc.meta)
-    for name in ("title", "agency", "admin_level", "province", "city", "county", "township", "region_code", "year"):
-        setattr(report, name, getattr(meta, name, None))
+    _apply_metadata(report, extract_metadata(title_candidates(doc), body_text(doc), doc.file_name, doc.meta))
     report.published = doc.meta.get("published") or report.published
 
     tables = map_tables(doc.blocks, report.year)

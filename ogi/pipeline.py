@@ -114,6 +114,10 @@ def process_file(inp: InputFile, data: bytes | None = None) -> Report:
     except Exception as e:  # a bug or a file we do not understand: record, keep the batch going
         log.exception("unexpected failure on %s", inp.file_name)
         rep.status, rep.error = "failed", f"internal error while reading this file: {type(e).__name__}: {e}"
+    if rep.status not in ("ok", "checks_failed", "needs_review", "tables_missing") and rep.year is None:
+        from normalizers.report import metadata_from_name
+
+        metadata_from_name(rep)
     return rep
 
 
@@ -212,9 +216,12 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
 
 
 def _timeout_report(inp: InputFile, settings: RunSettings) -> Report:
-    return Report(report_id=report_id_for(inp.key), file_name=inp.file_name, sha256=_safe_sha(inp.path),
-                  format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
-                  status="timeout", error=f"reading this file took longer than {settings.timeout_s:.0f} s; skipped")
+    from normalizers.report import metadata_from_name
+
+    return metadata_from_name(Report(
+        report_id=report_id_for(inp.key), file_name=inp.file_name, sha256=_safe_sha(inp.path),
+        format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
+        status="timeout", error=f"reading this file took longer than {settings.timeout_s:.0f} s; skipped"))
 
 
 def _safe_sha(path: str) -> str:

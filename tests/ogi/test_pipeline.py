@@ -58,3 +58,13 @@ def test_process_file_of_missing_path(tmp_path):
 
     r = process_file(InputFile(path=str(tmp_path / "nope.pdf"), key="nope.pdf", file_name="nope.pdf"))
     assert r.status == "unreadable" and "cannot read" in r.error
+
+
+def test_unreadable_file_still_gets_metadata_from_its_name(tmp_path):
+    from ogi.pipeline import InputFile
+
+    p = tmp_path / "沂水县民政局2022年政府信息公开工作年度报告.pdf"
+    p.write_bytes(b"%PDF-1.4 truncated")
+    r = process_file(InputFile(path=str(p), key=p.name, file_name=p.name))
+    assert r.status != "ok" and r.error
+    assert (r.year, r.agency, r.county) == (2022, "沂水县民政局", "沂水县")
