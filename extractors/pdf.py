@@ -47,17 +47,21 @@ class PdfSettings:
     engine: str = "pdfium"  # page geometry from "pdfium" (fast) or "pdfplumber" (pdfminer, slow)
 
 
-def looks_tabular(text: str, st: PdfSettings) -> bool:
-    """Cheap test on a page's plain text: does it hold (part of) a template table?"""
-    words = sum(1 for w in TABLE_WORDS if w in text)
-    if words >= st.min_table_words:
-        return True
-    numeric = 0
+def numeric_lines(text: str) -> int:
+    """Lines made mostly of three or more numbers (table rows as plain text)."""
+    count = 0
     for ln in text.splitlines():
         tokens = ln.split()
         nums = sum(bool(_NUM_TOKEN.match(t)) for t in tokens)
-        numeric += nums >= 3 and nums > len(tokens) / 2
-    return numeric >= st.min_numeric_lines
+        count += nums >= 3 and nums > len(tokens) / 2
+    return count
+
+
+def looks_tabular(text: str, st: PdfSettings) -> bool:
+    """Cheap test on a page's plain text: does it hold (part of) a template table?"""
+    if sum(1 for w in TABLE_WORDS if w in text) >= st.min_table_words:
+        return True
+    return numeric_lines(text) >= st.min_numeric_lines
 
 
 def open_pdf(data: bytes, file_name: str) -> pdfium.PdfDocument:
@@ -117,6 +121,7 @@ class PdfExtractor(Extractor):
             plain: dict[int, list[TextLine]] = {}
             table_pages: list[int] = []
             geoms: dict[int, PageGeom] = {}
+            rows_seen: set[int] = set()  # table pages whose plain text shows table rows
             textless: list[int] = []
             widths: dict[int, float] = {}
             heights: dict[int, float] = {}
@@ -129,6 +134,8 @@ class PdfExtractor(Extractor):
                     textless.append(i + 1)
                 elif page.get_rotation() or looks_tabular(text, st):
                     table_pages.append(i + 1)
+                    if numeric_lines(text) >= st.min_numeric_lines:
+                        rows_seen.add(i + 1)
                     if st.engine == "pdfium":
                         geoms[i + 1] = read_page_fast(page, tp, i + 1)
                 else:
@@ -141,7 +148,7 @@ class PdfExtractor(Extractor):
         doc = Document(file_name=file_name, format="pdf", pages=n, meta=meta)
         if textless:
             doc.warnings.append(f"pages without text layer (not read): {textless}")
-        tables, table_lines = self._table_pages(data, table_pages, geoms, doc)
+        tables, table_lines = self._table_pages(data, table_pages, geoms, rows_seen, doc)
         for p, lines in table_lines.items():
             plain[p] = lines
         clean = drop_furniture(dict(sorted(plain.items())), heights, st.text)
@@ -154,12 +161,12 @@ class PdfExtractor(Extractor):
         doc.blocks = paragraphs(items, min(widths.values(), default=width), st.text)
         return doc
 
-    def _table_pages(self, data: bytes, pages: list[int], geoms: dict[int, PageGeom], doc: Document,
-                     ) -> tuple[dict[int, list[tuple[float, RawTable]]], dict[int, list[TextLine]]]:
+    def _table_pages(self, data: bytes, pages: list[int], geoms: dict[int, PageGeom], rows_seen: set[int],
+                     doc: Document) -> tuple[dict[int, list[tuple[float, RawTable]]], dict[int, list[TextLine]]]:
         """Tables (with their top) and the remaining text lines of each table page.
 
-        Geometry comes from PDFium when read already; a page where that finds no table
-        (or the pdfplumber engine is chosen) is read by pdfplumber instead.
+        Geometry comes from PDFium when read already; a page whose text shows table rows
+        but where that finds no table (or the pdfplumber engine) is read by pdfplumber.
         """
         tables: dict[int, list[tuple[float, RawTable]]] = {}
         lines: dict[int, list[TextLine]] = {}
@@ -168,7 +175,7 @@ class PdfExtractor(Extractor):
         for p in pages:
             if p in geoms:
                 found = self._page_tables(geoms[p])
-                if found:
+                if found or p not in rows_seen:
                     found_by_page[p] = (geoms[p], found)
                     continue
             retry.append(p)
