@@ -15,8 +15,8 @@ import logging
 import re
 from dataclasses import dataclass
 
-from extractors.pdf_layout import Glyph, TextLine, cluster, glyph_lines, inside, is_cjk, join_wrapped, \
-    line_text, median, nearest_index, segments
+from extractors.pdf_layout import Glyph, cluster, glyph_lines, inside, join_wrapped, line_text, median, \
+    nearest_index, segments
 from extractors.pdf_page import BBox, PageGeom
 from extractors.pdf_ruled import FoundTable
 from extractors.pdf_text import PAGE_NO

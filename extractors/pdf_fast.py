@@ -17,7 +17,7 @@ from typing import Any
 
 import pypdfium2.raw as pdfium_c
 
-from extractors.pdf_layout import Glyph, Seg
+from extractors.pdf_layout import Glyph
 from extractors.pdf_page import BBox, PageGeom, _mover, _to_seg
 
 log = logging.getLogger(__name__)
