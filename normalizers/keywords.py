@@ -78,6 +78,11 @@ def _extractor(settings: KeywordSettings):
         return tfidf
 
 
+def warm(settings: KeywordSettings | None = None) -> None:
+    """Load jieba now: call once in a parent process so forked workers share the dictionary."""
+    _extractor(settings or KeywordSettings())
+
+
 def keywords(text: str, k: int = 8, settings: KeywordSettings | None = None) -> list[str]:
     """The ``k`` most distinctive words of ``text``, best first; [] for empty text."""
     if k <= 0 or not text or not text.strip():

@@ -64,7 +64,7 @@ def test_custom_data_file(tmp_path) -> None:
 def test_loading_is_quiet() -> None:
     """jieba's "Building prefix dict…" must not reach stderr of a worker or the CLI."""
     code = ("import logging; logging.basicConfig(level=logging.WARNING);"
-            "from normalizers.keywords import keywords; print(keywords('政务新媒体栏目建设'))")
+            "from normalizers.keywords import keywords, warm; warm(); print(keywords('政务新媒体栏目建设'))")
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert res.stderr == ""
