@@ -13,6 +13,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from normalizers.flattened import parse_flattened, table_region
 from normalizers.spec import Spec, TableSpec, load_spec
 from normalizers.values import clean_label, is_blank, parse_value
 from ogi.types import Block, Cell, Fact, Paragraph, RawTable
@@ -274,6 +275,8 @@ def map_tables(blocks: list[Block], year: int | None, spec: Spec | None = None) 
     """All three tables of a report from its blocks; template detected from the labels."""
     spec = spec or load_spec()
     routed = route_lines(blocks, spec)
+    if not any(routed.values()):
+        return _map_flattened(blocks, year, spec)
     texts = [ln.label for kind in KINDS for ln in routed[kind]]
     template = detect_template(texts, year, spec)
     res = Tables(template=template)
@@ -286,4 +289,19 @@ def map_tables(blocks: list[Block], year: int | None, spec: Spec | None = None) 
         res.facts.extend(part.facts)
         res.found |= part.found
         res.problems.extend(part.problems)
+    return res
+
+
+def _map_flattened(blocks: list[Block], year: int | None, spec: Spec) -> Tables:
+    """No table anywhere: the source may have flattened its tables into running text."""
+    text = "\n".join(b.text for b in blocks if isinstance(b, Paragraph))
+    template = detect_template([table_region(text)], year, spec)
+    if template is None or not table_region(text):
+        return Tables(template=template)
+    facts, problems = parse_flattened(text, template, spec)
+    res = Tables(template=template, facts=facts, found={f.table for f in facts})
+    if facts:
+        res.problems.append("tables printed without cell boundaries (flattened text): numbers re-split using "
+                            "the template's identities; check before use")
+        res.problems.extend(problems)
     return res
