@@ -9,6 +9,7 @@ import logging
 import re
 
 from normalizers.checks import report_checks
+from normalizers.keywords import keywords
 from normalizers.metadata import extract_metadata
 from normalizers.sections import fee_facts, split_sections
 from normalizers.template import map_tables
@@ -16,7 +17,7 @@ from ogi.types import Document, Report
 
 log = logging.getLogger(__name__)
 
-NORMALIZER_VERSION = "1"
+NORMALIZER_VERSION = "2"
 _REPORT_WORDS = re.compile(r"政府信息公开|政务公开|信息公开工作")
 LOW_CONFIDENCE = 0.90
 
@@ -68,6 +69,8 @@ def normalize(doc: Document, report: Report) -> Report:
     report.template = tables.template or (None if report.year is None else ("2021" if report.year >= 2021 else "2019"))
     report.facts = tables.facts
     report.sections = split_sections(doc.blocks)
+    for sec in report.sections:
+        sec.keywords = keywords(sec.text)
     six = next((s for s in report.sections if s.number == 6), None)
     if six is not None and report.template == "2021":
         fee = fee_facts(six.text)
