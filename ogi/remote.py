@@ -1,0 +1,328 @@
+"""Data that is not in a local folder: report sources on portals, datasets on object storage.
+
+Inputs. ``source`` is a folder (or file), a listing URL, a name from ``data/sources.yaml``, a
+comma-separated list of URLs/names, or ``all`` (every configured source). URLs and names are
+crawled first (:func:`fetchers.crawl.crawl`) into a content-addressed RawStore beside the
+dataset (``<out>/../raw``; ``data/raw`` for a remote ``out``); the stored files are then
+extracted like a folder, keyed by their URL so a report keeps its ``report_id`` across runs.
+
+Outputs. ``out`` is a folder (:mod:`ogi.publish`, symlink swap) or an fsspec URL such as
+``s3://bucket/path``. S3 has no rename and no symlink, so a remote publish is:
+
+1. download the current version, merge and write the new version locally with
+   :func:`ogi.publish.publish` (one code path for merging and Y-checks);
+2. upload it under a new prefix ``<out>/.versions/<stamp>/`` that no reader uses yet;
+3. switch: overwrite the one small object ``<out>/_CURRENT`` (a single PUT, which S3 makes
+   visible atomically);
+4. mirror the version into the stable prefixes ``<out>/facts`` etc. that
+   ``pandas.read_parquet("s3://bucket/path/facts")`` reads: copy the new files (names carry
+   the stamp) and then delete the previous ones; finally prune old versions (keep 2).
+
+Tradeoff: ``_CURRENT`` + ``.versions/`` is consistent at every moment (:func:`read_dataset`
+reads through it), and a crash before step 3 leaves the old version current (the half
+upload is pruned by the next run). The plain ``facts/`` prefix is a convenience mirror: for
+the seconds between the copy and the delete a reader listing it sees old and new files
+(duplicate rows), and a reader that listed just before the delete may get a missing-file
+error and must retry. A table format (Delta Lake, Iceberg) would remove that window at the
+cost of a new dependency for every reader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ogi.errors import FetchError, OgiError
+from ogi.pipeline import InputFile
+from ogi.publish import KEEP_VERSIONS, PublishStats, publish
+from ogi.schema import DATASETS
+from ogi.types import Report
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+ALL_SOURCES = "all"
+POINTER = "_CURRENT"
+STORAGE_OPTIONS_ENV = "OGI_STORAGE_OPTIONS"  # JSON, e.g. {"endpoint_url": "http://127.0.0.1:9000"}
+#: reasons for which trying the whole source again later may help (portal down, overloaded)
+TRANSIENT_REASONS = frozenset({"gave-up", "network", "http-500", "http-502", "http-503", "http-504", "http-429"})
+
+
+# ---- inputs ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class SourcePlan:
+    """What a ``source`` parameter means: a local folder, or portal sources to crawl first."""
+
+    folder: str | None = None
+    sources: tuple = ()  # fetchers.sources.Source
+
+
+class SourceUnreachable(FetchError):
+    """The listing could not be fetched at all for a transient reason: worth retrying later."""
+
+
+@dataclass(slots=True)
+class FetchStats:
+    """What the fetch stage did, for the run artifact."""
+
+    sources: int = 0
+    listing_pages: int = 0
+    new: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    requests: int = 0
+    failed: dict[str, str] = field(default_factory=dict)  # url → reason
+
+    def add(self, other: "FetchStats") -> None:
+        for k in ("sources", "listing_pages", "new", "unchanged", "skipped", "requests"):
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+        self.failed.update(other.failed)
+
+
+def plan_source(text: str | None, sources_file: str | Path | None = None) -> SourcePlan:
+    """Resolve a ``source`` parameter; an existing path wins over a source name."""
+    from fetchers.sources import DEFAULT_SOURCES, is_http_url, load_sources, source_for_url
+
+    text = (text or ALL_SOURCES).strip()
+    if Path(text).exists():
+        return SourcePlan(folder=text)
+    path = Path(sources_file or os.environ.get("OGI_SOURCES_FILE") or DEFAULT_SOURCES)
+    configured = load_sources(path) if path.exists() else {}
+    if text == ALL_SOURCES:
+        if not configured:
+            raise FetchError("no sources configured: give a folder or a URL", file=str(path))
+        return SourcePlan(sources=tuple(configured.values()))
+    found = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        if is_http_url(part):
+            found.append(source_for_url(part))
+        elif part in configured:
+            found.append(configured[part])
+        else:
+            known = ", ".join(sorted(configured)) or "none"
+            raise OgiError(f"source {part!r} is not a folder, a file, an http(s) URL or a configured source "
+                           f"(configured: {known}, or '{ALL_SOURCES}')", file=str(path))
+    if not found:
+        raise OgiError("empty source")
+    return SourcePlan(sources=tuple(found))
+
+
+def is_remote(out: str | Path) -> bool:
+    """True for fsspec URLs other than local files (s3://, gs://, memory://, ...)."""
+    s = str(out)
+    return "://" in s and not s.startswith("file://")
+
+
+def raw_root_for(out: str | Path) -> Path:
+    """Where fetched files are kept: beside a local dataset, else the project's data/raw."""
+    return ROOT / "data" / "raw" if is_remote(out) else Path(out).resolve().parent / "raw"
+
+
+def cache_dir_for(out: str | Path) -> str:
+    """The extraction cache is always local: inside a local dataset, else under data/cache."""
+    if not is_remote(out):
+        return str(Path(out) / ".cache")
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", str(out))[:80]
+    return str(ROOT / "data" / "cache" / f"{slug}-{hashlib.sha256(str(out).encode()).hexdigest()[:8]}")
+
+
+def inputs_from_crawl(result) -> list[InputFile]:
+    """Stored report files of a crawl → inputs keyed by URL (stable report_id), source_url recorded."""
+    from fetchers.crawl import url_file_name
+
+    out = []
+    for rf in result.stored:
+        path = Path(rf.path)
+        name = rf.file_name or url_file_name(rf.url) or path.name
+        if Path(name).suffix.lower() != path.suffix.lower():
+            name += path.suffix
+        out.append(InputFile(path=str(path), key=rf.url, file_name=name, source_url=rf.url))
+    return out
+
+
+def fetch_stats(result) -> FetchStats:
+    s = result.summary()
+    failed = {r.url: r.reason or "failed" for r in result.by_status("failed")}
+    for f in result.failures:
+        failed.setdefault(f.url, f"{f.reason}: {f.detail}" if f.detail else f.reason)
+    return FetchStats(sources=1, listing_pages=s["listing_pages"], new=s["new"], unchanged=s["unchanged"],
+                      skipped=s["skipped"], requests=s["requests"], failed=failed)
+
+
+def check_reachable(result) -> None:
+    """Raise SourceUnreachable when nothing at all came back and the failure looks transient."""
+    if result.listing_pages or result.stored:
+        return
+    first = next((f for f in result.failures if f.url == result.source.url), None)
+    if first is not None and first.reason in TRANSIENT_REASONS:
+        raise SourceUnreachable(f"listing of {result.source.name} unreachable: {first.detail or first.reason}",
+                                file=result.source.url)
+
+
+def fetch_source(source, raw_root: str | Path, settings=None) -> tuple[list[InputFile], FetchStats]:
+    """Crawl one source into the RawStore at ``raw_root``; the fetched files as extraction inputs.
+    ``settings`` is a fetchers.FetchSettings (default: the polite defaults)."""
+    from fetchers import FetchSettings, RawStore, crawl
+
+    with RawStore(raw_root) as store:
+        result = crawl(source, settings or FetchSettings(), store)
+    check_reachable(result)
+    return inputs_from_crawl(result), fetch_stats(result)
+
+
+# ---- outputs --------------------------------------------------------------------------------
+
+def storage_options_from_env() -> dict:
+    """fsspec options from $OGI_STORAGE_OPTIONS (credentials stay in the usual AWS_* variables)."""
+    raw = os.environ.get(STORAGE_OPTIONS_ENV, "").strip()
+    if not raw:
+        return {}
+    try:
+        opts = json.loads(raw)
+    except ValueError as e:
+        raise OgiError(f"${STORAGE_OPTIONS_ENV} is not JSON: {e}") from e
+    if not isinstance(opts, dict):
+        raise OgiError(f"${STORAGE_OPTIONS_ENV} must be a JSON object")
+    return opts
+
+
+def _fs(out: str, storage_options: dict | None):
+    import fsspec
+
+    opts = storage_options if storage_options is not None else storage_options_from_env()
+    fs, root = fsspec.core.url_to_fs(out, **opts)
+    return fs, root.rstrip("/")
+
+
+def current_version(fs, root: str) -> str | None:
+    try:
+        stamp = fs.cat_file(f"{root}/{POINTER}").decode("utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return stamp or None
+
+
+def publish_to(reports: list[Report], out: str, storage_options: dict | None = None) -> PublishStats:
+    """Publish to a local folder or an fsspec URL, by the same merge rules."""
+    if not is_remote(out):
+        return publish(reports, out)
+    return publish_remote(reports, out, storage_options)
+
+
+def publish_remote(reports: list[Report], out: str, storage_options: dict | None = None) -> PublishStats:
+    """Merge into the remote dataset at ``out``: build locally, upload a new version, switch, mirror."""
+    fs, root = _fs(out, storage_options)
+    cur = current_version(fs, root)
+    with tempfile.TemporaryDirectory(prefix="ogi-publish-") as tmp:
+        local = Path(tmp) / "dataset"
+        if cur is not None:
+            vdir = local / ".versions" / cur
+            vdir.parent.mkdir(parents=True)
+            fs.get(f"{root}/.versions/{cur}/", str(vdir), recursive=True)
+            os.symlink(os.path.relpath(vdir, local), local / "current")
+        stats = publish(reports, local)
+        new = (local / "current").resolve()
+        stamp = new.name
+        _upload(fs, new, f"{root}/.versions/{stamp}")
+        fs.pipe_file(f"{root}/{POINTER}", stamp.encode("utf-8"))  # the switch
+        log.info("published version %s to %s", stamp, out)
+    mirror(fs, root, stamp)
+    prune_versions(fs, root, stamp)
+    stats.path = out
+    return stats
+
+
+def _local_files(base: Path) -> list[str]:
+    return sorted(p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file())
+
+
+def _upload(fs, local: Path, remote: str) -> None:
+    """Upload every file, then check each arrived: the pointer must never name a partial version."""
+    files = _local_files(local)
+    for rel in files:
+        fs.put_file(str(local / rel), f"{remote}/{rel}")
+    fs.invalidate_cache()
+    got = {p[len(remote) + 1:] for p in fs.find(remote)}
+    missing = [f for f in files if f not in got]
+    if missing:
+        raise OgiError(f"upload incomplete, {len(missing)} files missing (first: {missing[0]})", file=remote)
+
+
+def _mirror_name(rel: str, stamp: str) -> str:
+    head, _, base = rel.rpartition("/")
+    return f"{head}/v{stamp}-{base}" if head else f"v{stamp}-{base}"
+
+
+def mirror(fs, root: str, stamp: str) -> None:
+    """Make ``<root>/<dataset>/`` show version ``stamp``: copy new files first, then delete old ones."""
+    vroot = f"{root}/.versions/{stamp}"
+    fs.invalidate_cache()
+    for name in DATASETS:
+        src = f"{vroot}/{name}"
+        dst = f"{root}/{name}"
+        rels = [p[len(src) + 1:] for p in fs.find(src)]
+        keep = set()
+        for rel in rels:
+            target = f"{dst}/{_mirror_name(rel, stamp)}"
+            fs.copy(f"{src}/{rel}", target)
+            keep.add(target)
+        fs.invalidate_cache()
+        stale = [p for p in fs.find(dst) if p not in keep]
+        if stale:
+            fs.rm(stale)
+
+
+def prune_versions(fs, root: str, current: str) -> None:
+    """Keep the current version and the one before it; drop older and unfinished (newer) uploads."""
+    fs.invalidate_cache()
+    try:
+        stamps = sorted(p.rstrip("/").rsplit("/", 1)[-1] for p in fs.ls(f"{root}/.versions", detail=False))
+    except FileNotFoundError:
+        return
+    older = [s for s in stamps if s < current]
+    keep = {current, *older[-(KEEP_VERSIONS - 1):]} if KEEP_VERSIONS > 1 else {current}
+    for s in stamps:
+        if s not in keep:
+            fs.rm(f"{root}/.versions/{s}", recursive=True)
+
+
+def read_dataset(out: str, name: str, storage_options: dict | None = None):
+    """One dataset as a DataFrame, read through the version pointer (consistent during a publish)."""
+    import pandas as pd
+
+    if not is_remote(out):
+        return pd.read_parquet(Path(out) / name)
+    fs, root = _fs(out, storage_options)
+    cur = current_version(fs, root)
+    if cur is None:
+        raise OgiError("no dataset published yet", file=out)
+    return pd.read_parquet(f"{root}/.versions/{cur}/{name}", filesystem=fs)
+
+
+def already_published(reports: list[Report], out: str, storage_options: dict | None = None) -> bool:
+    """True when the dataset already holds exactly these reports (same id, content and status):
+    a nightly run with nothing new then skips rewriting the dataset."""
+    if not reports:
+        return False
+    try:
+        if is_remote(out):
+            fs, root = _fs(out, storage_options)
+            if current_version(fs, root) is None:
+                return False
+        elif not (Path(out) / "current").exists():
+            return False
+        have = read_dataset(out, "reports", storage_options)
+    except (OSError, OgiError, ValueError) as e:
+        log.info("cannot read the published reports (%s): publishing", e)
+        return False
+    known = set(zip(have["report_id"], have["sha256"], have["status"]))
+    return all((r.report_id, r.sha256, r.status) in known for r in reports)
