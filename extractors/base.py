@@ -97,13 +97,27 @@ def _load_builtin() -> None:
 def for_file(data: bytes, file_name: str) -> Extractor:
     """The extractor for these bytes, or UnsupportedFormat."""
     _load_builtin()
+    if not data:  # before sniffing: an empty .pdf is not a damaged PDF
+        raise ExtractionError("empty file (0 bytes): nothing to read; the download or copy failed, "
+                              "fetch the file again", file=file_name)
     kind = sniff(data, file_name)
     cls = _REGISTRY.get(kind)
     if cls is None:
-        if not data:
-            raise UnsupportedFormat("empty file (0 bytes): nothing to read", file=file_name)
-        raise UnsupportedFormat(f"no extractor for file kind '{kind}'", file=file_name)
+        what = Path(file_name).suffix.lower() or "no file name suffix"
+        raise UnsupportedFormat(f"cannot read this kind of file ({what}, content '{kind}'): reports are read from "
+                                "PDF, HTML, Word (DOCX/DOC/WPS), text/Markdown and scanned images", file=file_name)
     return cls()
+
+
+def kind_mismatch(data: bytes, file_name: str) -> str | None:
+    """A note when the bytes are not what the name says (an HTML error page saved as .pdf)."""
+    by_suffix = SUFFIX_KIND.get(Path(file_name).suffix.lower())
+    kind = sniff(data, file_name) if data else None
+    if not by_suffix or not kind or kind == by_suffix or {kind, by_suffix} <= {"txt", "md", "html"}:
+        return None
+    what = {"html": "an HTML page (a portal error or login page saved in place of the report?)"}.get(
+        kind, f"a {kind.upper()} file")
+    return f"the file is named {Path(file_name).suffix.lower()} but holds {what}"
 
 
 def extract_file(path: str | Path, data: bytes | None = None) -> Document:

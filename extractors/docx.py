@@ -225,7 +225,7 @@ def style_names(zf: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_comments=True)
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 
 
 # ---------------------------------------------------------------- tables

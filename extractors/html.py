@@ -140,6 +140,10 @@ def parse(data: bytes, file_name: str) -> etree._Element:
         raise ExtractionError(f"cannot parse HTML: {e}", file=file_name) from e
     if root is None:
         raise ExtractionError("HTML without elements", file=file_name)
+    limits = [e.message.strip() for e in _PARSER.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
+    if limits:  # libxml2 stopped reading (nesting over 256, a text run over 10 MB): the rest would be lost
+        raise ExtractionError(f"refused: HTML beyond the parser's safety limits, malformed or hostile page "
+                              f"({limits[0].splitlines()[0]})", file=file_name)
     return root
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -16,10 +15,14 @@ from pathlib import Path
 
 from ogi.errors import OgiError
 from ogi.types import Check, Fact, Report, Section
+from ogi.workers import Limits, Outcome, death_reason, run_isolated
 
 log = logging.getLogger(__name__)
 
 SKIP_SUFFIXES = frozenset({".json", ".csv", ".yaml", ".yml", ".parquet", ".py", ".db", ".sqlite", ".lock", ".log"})
+MAX_FILE_BYTES = 512 * 2**20  # no report is this big; reading it whole would only exhaust memory
+OUT_OF_MEMORY = ("ran out of memory reading this file (per-worker memory limit reached): the file is "
+                 "malformed or far larger than a report; raise RunSettings.memory_mb to retry it")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +35,16 @@ class RunSettings:
     years: tuple[int, ...] = ()  # only these report years (empty: all)
     cache_dir: str | None = None
     chunk: int = 4
+    memory_mb: int = 2048  # how far a worker's heap may grow (RLIMIT_DATA); OCR of a scan needs ~1.6 GB; 0: none
+    max_tasks_per_worker: int = 200  # then a fresh process: leaks in native libraries stay bounded
 
     def __post_init__(self) -> None:
         if self.workers < 1:
             raise ValueError("workers must be >= 1")
         if self.timeout_s <= 0:
             raise ValueError("timeout_s must be > 0")
+        Limits(workers=self.workers, timeout_s=self.timeout_s, memory_mb=self.memory_mb,
+               max_tasks=self.max_tasks_per_worker)  # validates the worker limits
         if any(not (1990 <= y <= 2100) for y in self.years):
             raise ValueError(f"years out of range: {self.years}")
 
@@ -96,29 +103,49 @@ def process_file(inp: InputFile, data: bytes | None = None) -> Report:
 
     try:
         if data is None:
+            size = os.path.getsize(inp.path)
+            if size > MAX_FILE_BYTES:
+                return _failure(inp, f"file is {size / 2**20:.0f} MB, over the {MAX_FILE_BYTES / 2**20:.0f} MB "
+                                     "a report can be: not read", status="unreadable")
             data = Path(inp.path).read_bytes()
-    except OSError as e:
+    except (OSError, MemoryError) as e:
+        why = getattr(e, "strerror", None) or "not enough memory"
         return Report(report_id=report_id_for(inp.key), file_name=inp.file_name, sha256="", format="",
-                      status="unreadable", error=f"cannot read file: {e.strerror}", source_url=inp.source_url)
+                      status="unreadable", error=f"cannot read file: {why}", source_url=inp.source_url)
     rep = Report(report_id=report_id_for(inp.key), file_name=inp.file_name, sha256=hashlib.sha256(data).hexdigest(),
                  format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url)
     try:
         doc = extract_file(inp.path, data)
         normalize(doc, rep)
     except OgiError as e:
-        rep.status, rep.error = e.status, str(e)
+        rep.status, rep.error = e.status, _tidy_error(str(e))
+        if "bad_alloc" in rep.error or isinstance(e.__cause__, MemoryError):  # a native library ran out
+            rep.status, rep.error = "failed", OUT_OF_MEMORY
     except MemoryError:
-        rep.status, rep.error = "failed", "ran out of memory reading this file"
+        rep.status, rep.error = "failed", OUT_OF_MEMORY
     except RecursionError:
         rep.status, rep.error = "unreadable", "structure nested too deeply to read (pathological file)"
     except Exception as e:  # a bug or a file we do not understand: record, keep the batch going
         log.exception("unexpected failure on %s", inp.file_name)
         rep.status, rep.error = "failed", f"internal error while reading this file: {type(e).__name__}: {e}"
-    if rep.status not in ("ok", "checks_failed", "needs_review", "tables_missing") and rep.year is None:
+    if rep.status not in ("ok", "checks_failed", "needs_review", "tables_missing"):
+        from extractors.base import kind_mismatch
         from normalizers.report import metadata_from_name
 
-        metadata_from_name(rep)
+        if note := kind_mismatch(data, inp.file_name):
+            rep.error = f"{rep.error}; {note}" if rep.error else note
+        if rep.year is None:
+            metadata_from_name(rep)
     return rep
+
+
+def _tidy_error(msg: str) -> str:
+    """One readable line: a wrapped traceback becomes its last line (the actual error)."""
+    head, sep, tb = msg.partition("Traceback (most recent call last):")
+    if sep:
+        last = next((ln.strip() for ln in reversed(tb.splitlines()) if ln.strip()), "")
+        msg = f"{head.strip()} {last}".strip()
+    return " ".join(msg.split())
 
 
 # ---- cache: a finished Report per (content hash, pipeline version) --------------------------
@@ -153,17 +180,13 @@ class Cache:
             return None
 
     def put(self, rep: Report) -> None:
-        if not rep.sha256 or rep.status in ("failed",):
+        if not rep.sha256 or rep.status in ("failed", "timeout"):  # may succeed with more time or memory
             return
         p = self._path(rep.sha256)
         p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(report_to_json(rep), encoding="utf-8")
         os.replace(tmp, p)
-
-
-def _worker(inp: InputFile) -> Report:
-    return process_file(inp)
 
 
 def _sha_of(path: str) -> str:
@@ -215,15 +238,6 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
     return reports, stats
 
 
-def _timeout_report(inp: InputFile, settings: RunSettings) -> Report:
-    from normalizers.report import metadata_from_name
-
-    return metadata_from_name(Report(
-        report_id=report_id_for(inp.key), file_name=inp.file_name, sha256=_safe_sha(inp.path),
-        format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
-        status="timeout", error=f"reading this file took longer than {settings.timeout_s:.0f} s; skipped"))
-
-
 def _safe_sha(path: str) -> str:
     try:
         return _sha_of(path)
@@ -231,45 +245,40 @@ def _safe_sha(path: str) -> str:
         return ""
 
 
+# ---- workers: one file at a time per process, with a time and a memory limit (ogi.workers) ----
+
+def _work(inp: InputFile) -> Outcome[Report]:
+    rep = process_file(inp)
+    return Outcome(rep, retire=rep.error == OUT_OF_MEMORY)  # its heap may stay fragmented
+
+
+def _failure(inp: InputFile, error: str, status: str = "failed") -> Report:
+    from normalizers.report import metadata_from_name
+
+    return metadata_from_name(Report(
+        report_id=report_id_for(inp.key), file_name=inp.file_name, sha256=_safe_sha(inp.path),
+        format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
+        status=status, error=error))
+
+
 def _run_parallel(todo: list[tuple[int, InputFile]], settings: RunSettings) -> Iterator[tuple[int, Report]]:
-    """Run in worker processes with a per-file time limit; a stuck file kills only its pool."""
+    """A stuck, crashed or killed worker costs only its own file (see ogi.workers)."""
     if not todo:
         return
-    if settings.workers == 1 and len(todo) == 1:
-        yield todo[0][0], process_file(todo[0][1])
-        return
-    ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
-    pending = list(todo)
-    while pending:
-        pool = ctx.Pool(processes=min(settings.workers, len(pending)), maxtasksperchild=200)
-        try:
-            asyncs = [(i, inp, pool.apply_async(_worker, (inp,))) for i, inp in pending]
-            pending = []
-            for n, (i, inp, res) in enumerate(asyncs):
-                try:
-                    yield i, res.get(timeout=settings.timeout_s)
-                except mp.TimeoutError:
-                    log.warning("time limit hit on %s", inp.file_name)
-                    yield i, _timeout_report(inp, settings)
-                    # restart the pool: the stuck worker cannot be cancelled alone
-                    pending = [(j, f) for j, f, r in asyncs[n + 1:] if not r.ready()]
-                    for j, f, r in asyncs[n + 1:]:
-                        if r.ready():
-                            yield j, _result_or_failure(r, f)
-                    break
-                except Exception as e:  # a worker died (killed, out of memory)
-                    yield i, Report(report_id=report_id_for(inp.key), file_name=inp.file_name,
-                                    sha256=_safe_sha(inp.path), format="", source_url=inp.source_url,
-                                    status="failed", error=f"worker process failed on this file: {type(e).__name__}: {e}")
-        finally:
-            pool.terminate()
-            pool.join()
+    if hasattr(os, "fork"):
+        from normalizers.keywords import warm
 
+        warm()  # load jieba's dictionary once; forked workers share it
 
-def _result_or_failure(res, inp: InputFile) -> Report:
-    try:
-        return res.get(timeout=0)
-    except Exception as e:
-        return Report(report_id=report_id_for(inp.key), file_name=inp.file_name, sha256=_safe_sha(inp.path),
-                      format="", source_url=inp.source_url, status="failed",
-                      error=f"worker process failed on this file: {type(e).__name__}: {e}")
+    def timed_out(inp: InputFile) -> Report:
+        log.warning("time limit hit on %s", inp.file_name)
+        return _failure(inp, f"reading this file took longer than {settings.timeout_s:.0f} s (the per-file "
+                             "time limit); skipped", status="timeout")
+
+    def died(inp: InputFile, exitcode: int | None) -> Report:
+        log.warning("worker died on %s (exit code %s)", inp.file_name, exitcode)
+        return _failure(inp, f"the worker process reading this file {death_reason(exitcode)}; the file was skipped")
+
+    limits = Limits(workers=settings.workers, timeout_s=settings.timeout_s, memory_mb=settings.memory_mb,
+                    max_tasks=settings.max_tasks_per_worker)
+    yield from run_isolated(todo, _work, limits, on_timeout=timed_out, on_death=died)
