@@ -1,0 +1,273 @@
+"""OCR for scanned reports: image-only PDFs and PNG/JPEG/TIFF files.
+
+rapidocr 3 (PP-OCR models shipped in the wheel, onnxruntime, fully offline) reads text
+lines with per-character boxes; table structure comes from the ruling lines
+(:mod:`extractors.ocr_grid`), and words are placed into cells by position
+(:mod:`extractors.ocr_text`). Document.meta carries ``ocr`` and ``ocr_min_confidence``
+(lowest score over numeric table cells) so the normalizer can ask for review.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import cv2
+import numpy as np
+
+from extractors.base import Extractor, register
+from extractors.ocr_grid import GridSettings, TableGrid, binarize, find_tables, rotate, skew_angle
+from extractors.ocr_text import Word, grid_to_table, lines_to_paragraphs, min_numeric_confidence, words_to_lines
+from ogi.errors import ExtractionError, NeedsOCR
+from ogi.types import Block, Document, RawTable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    min_dpi: float = 150.0  # never render below this: small CJK glyphs stop being legible
+    max_dpi: float = 300.0
+    default_dpi: float = 200.0  # pages that are not a single full-page image
+    max_pages: int = 40  # long scans: only the first pages hold the tables
+    max_pixels: int = 80_000_000  # refuse absurd images (decompression bombs)
+    text_score: float = 0.3  # keep low-score text: dropping it would turn a faint "1" into a blank
+    max_skew_deg: float = 2.0
+    rec_min_width: int = 96
+    rec_batch: int = 12
+    det_box_thresh: float = 0.4  # default 0.5 misses sparse labels such as "三、"
+    grid: GridSettings = GridSettings()
+
+
+SETTINGS = OcrSettings()
+ENGINE_NAME = "rapidocr"
+
+_engine: Any = None
+_engine_lock = threading.Lock()
+
+
+def get_engine(settings: OcrSettings = SETTINGS) -> Any:
+    """The process-wide rapidocr engine (model load takes ~1 s, so load once)."""
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            try:
+                from rapidocr import RapidOCR
+            except ImportError as e:
+                raise NeedsOCR("scanned document: the OCR engine is not installed "
+                               "(pip install rapidocr onnxruntime)") from e
+            logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+            _engine = RapidOCR(params={
+                "Global.log_level": "warning",
+                "Global.use_cls": False,  # pages are upright; the angle classifier costs time
+                "Global.text_score": settings.text_score,
+                # Table cells are short ("0"): a 96-px minimum recognition width instead of
+                # 320 cuts recognition time ~3x with the same text.
+                "Rec.rec_img_shape": [3, 48, settings.rec_min_width],
+                "Rec.rec_batch_num": settings.rec_batch,
+                "Det.box_thresh": settings.det_box_thresh,
+            })
+        return _engine
+
+
+def _quad_bbox(quad: Any) -> tuple[float, float, float, float]:
+    pts = np.asarray(quad, dtype=float).reshape(-1, 2)
+    return float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max())
+
+
+def recognise(engine: Any, gray: np.ndarray) -> list[Word]:
+    """OCR a page; one :class:`Word` per recognised character/word with its own box."""
+    out = engine(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), return_word_box=True, return_single_char_box=True)
+    if out.txts is None or out.boxes is None:
+        return []
+    words: list[Word] = []
+    per_line = out.word_results or [()] * len(out.txts)
+    for k, (txt, score, box) in enumerate(zip(out.txts, out.scores, out.boxes)):
+        parts = [p for p in (per_line[k] if k < len(per_line) else ()) if p and str(p[0]).strip()]
+        if parts:
+            words.extend(Word(str(t).strip(), float(s), _quad_bbox(b), k) for t, s, b in parts)
+        elif str(txt).strip():
+            words.append(Word(str(txt).strip(), float(score), _quad_bbox(box), k))
+    return words
+
+
+def erase(gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Paint the rules white so the recogniser never reads a rule as "1" or "|"."""
+    out = gray.copy()
+    out[mask > 0] = 255
+    return out
+
+
+def has_text_ink(binary: np.ndarray, bbox: tuple[float, float, float, float], dpi: float) -> bool:
+    """Whether a cell holds something bigger than dust (a blob at least ~0.05 in tall or wide)."""
+    m = max(2, int(0.03 * dpi))
+    x0, y0, x1, y1 = (int(v) for v in bbox)
+    crop = binary[y0 + m:y1 - m, x0 + m:x1 - m]
+    if crop.size == 0 or not crop.any():
+        return False
+    n, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    big = int(0.05 * dpi)
+    return any(w >= big or h >= big for _x, _y, w, h, _a in stats[1:n])
+
+
+def rescue_cells(engine: Any, img: np.ndarray, grids: list[TableGrid], words: list[Word], dpi: float,
+                 rules: np.ndarray) -> list[Word]:
+    """OCR again, one crop each, the cells where page-level detection found nothing but ink is
+    present: the detector skips short sparse labels ("三、") and digits next to rules."""
+    binary = cv2.bitwise_and(binarize(img), cv2.bitwise_not(rules))
+    extra: list[Word] = []
+    next_line = max((w.line for w in words), default=-1) + 1
+    for g in grids:
+        filled = {id(g.cell_at(*w.center)) for w in words}
+        for c in g.cells:
+            if id(c) in filled or not has_text_ink(binary, c.bbox, dpi):
+                continue
+            x0, y0, x1, y1 = (int(v) for v in c.bbox)
+            pad = int(0.1 * dpi)
+            crop = cv2.copyMakeBorder(img[y0:y1, x0:x1], pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+            for w in recognise(engine, crop):
+                bx = (w.bbox[0] + x0 - pad, w.bbox[1] + y0 - pad, w.bbox[2] + x0 - pad, w.bbox[3] + y0 - pad)
+                extra.append(Word(w.text, w.score, bx, next_line + w.line))
+            next_line = max((w.line for w in extra), default=next_line - 1) + 1
+    return extra
+
+
+def ocr_page(gray: np.ndarray, dpi: float, page: int, settings: OcrSettings = SETTINGS) -> list[Block]:
+    """Deskew, find table grids, erase rules, OCR, and return blocks in reading order."""
+    angle = skew_angle(gray, dpi, settings.grid)
+    if abs(angle) > settings.max_skew_deg:
+        log.debug("page %d: skew %.2f° beyond limit, not corrected", page, angle)
+        angle = 0.0
+    gray = rotate(gray, angle)
+    grids, rules = find_tables(gray, dpi, settings.grid)
+    clean = erase(gray, rules)
+    engine = get_engine(settings)
+    words = recognise(engine, clean)
+    words += rescue_cells(engine, clean, grids, words, dpi, rules)
+    tables: list[tuple[float, RawTable]] = []
+    for g in grids:
+        table, words = grid_to_table(g, words, page)
+        if any(c.text for c in table.cells):
+            tables.append((g.ys[0], table))
+    lines = words_to_lines(words)
+    blocks: list[Block] = []
+    cuts = [y for y, _ in tables] + [float("inf")]
+    start = 0
+    for k, cut in enumerate(cuts):  # paragraphs above each table, then the table
+        seg = [ln for ln in lines[start:] if ln.bbox[1] < cut]
+        start += len(seg)
+        blocks.extend(lines_to_paragraphs(seg, page, gray.shape[1]))
+        if k < len(tables):
+            blocks.append(tables[k][1])
+    return blocks
+
+
+# ---------------------------------------------------------------- scanned PDFs
+
+def page_dpi(page: Any, settings: OcrSettings = SETTINGS) -> float:
+    """Render at the scan's own resolution when the page is one full-page image."""
+    width_in = page.get_width() / 72.0
+    images = [o for o in page.get_objects() if o.type == 3]  # FPDF_PAGEOBJ_IMAGE
+    if len(images) == 1 and width_in > 0:
+        try:
+            px_w, _ = images[0].get_px_size()
+            x0, _, x1, _ = images[0].get_bounds()
+            native = px_w / max((x1 - x0) / 72.0, 1e-6)
+            return float(min(max(native, settings.min_dpi), settings.max_dpi))
+        except Exception:  # pdfium raises plain errors on odd image objects
+            pass
+    return settings.default_dpi
+
+
+def render_pages(data: bytes, file_name: str, settings: OcrSettings = SETTINGS) -> Iterator[tuple[int, float, np.ndarray, int]]:
+    """(page number, dpi, grayscale image, page count) for each page to OCR."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        raise ExtractionError(f"not a readable PDF: {e}", file=file_name) from e
+    try:
+        n = len(pdf)
+        for i in range(min(n, settings.max_pages)):
+            page = pdf[i]
+            dpi = page_dpi(page, settings)
+            w, h = page.get_width() * dpi / 72, page.get_height() * dpi / 72
+            if w * h > settings.max_pixels:
+                raise ExtractionError(f"page too large to OCR ({w:.0f}×{h:.0f} px)", file=file_name, page=i + 1)
+            img = page.render(scale=dpi / 72, grayscale=True).to_numpy()
+            yield i + 1, dpi, (img if img.ndim == 2 else img[:, :, 0]).copy(), n
+            page.close()
+    finally:
+        pdf.close()
+
+
+def _finish(doc: Document, dpis: list[float]) -> Document:
+    doc.meta["ocr"] = ENGINE_NAME
+    doc.meta["ocr_dpi"] = ",".join(sorted({f"{d:.0f}" for d in dpis}))
+    low = min_numeric_confidence(doc.tables)
+    if low is not None:
+        doc.meta["ocr_min_confidence"] = f"{low:.4f}"
+    if not doc.blocks:
+        doc.warnings.append("OCR found no text")
+    return doc
+
+
+def extract_scanned_pdf(data: bytes, file_name: str, settings: OcrSettings = SETTINGS) -> Document:
+    """OCR an image-only PDF (the PDF extractor calls this when a PDF has no text layer)."""
+    doc = Document(file_name=file_name, format="pdf")
+    dpis: list[float] = []
+    for page_no, dpi, gray, n in render_pages(data, file_name, settings):
+        doc.pages = n
+        dpis.append(dpi)
+        doc.blocks.extend(ocr_page(gray, dpi, page_no, settings))
+        if page_no == settings.max_pages and n > page_no:
+            doc.warnings.append(f"OCR stopped after {page_no} of {n} pages")
+    return _finish(doc, dpis)
+
+
+# ---------------------------------------------------------------- images
+
+def load_image_pages(data: bytes, file_name: str, settings: OcrSettings = SETTINGS) -> list[tuple[np.ndarray, float]]:
+    """Grayscale frames of a PNG/JPEG/(multi-page) TIFF with their dpi (guessed from A4 if absent)."""
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    try:
+        im = Image.open(io.BytesIO(data))
+    except (UnidentifiedImageError, OSError) as e:
+        raise ExtractionError(f"not a readable image: {e}", file=file_name) from e
+    frames = []
+    try:
+        for k, frame in enumerate(ImageSequence.Iterator(im)):
+            if k >= settings.max_pages:
+                break
+            w, h = frame.size
+            if w * h > settings.max_pixels:
+                raise ExtractionError(f"image too large to OCR ({w}×{h} px)", file=file_name, page=k + 1)
+            dpi = frame.info.get("dpi", (0, 0))[0] or 0
+            if not 72 < float(dpi) <= 1200:
+                dpi = min(w, h) / 8.27  # assume the short side is an A4 page's width
+            frames.append((np.asarray(frame.convert("L")).copy(), float(max(dpi, 72.0))))
+    except (OSError, ValueError, Image.DecompressionBombError) as e:
+        raise ExtractionError(f"cannot decode image: {e}", file=file_name) from e
+    return frames
+
+
+@register
+class ImageExtractor(Extractor):
+    """Photographed or scanned report pages saved as images."""
+
+    name = "ocr-image"
+    version = "1"
+    kinds = ("image",)
+
+    def extract(self, data: bytes, file_name: str) -> Document:
+        doc = Document(file_name=file_name, format="image")
+        frames = load_image_pages(data, file_name)
+        doc.pages = len(frames)
+        for k, (gray, dpi) in enumerate(frames, start=1):
+            doc.blocks.extend(ocr_page(gray, dpi, k))
+        return _finish(doc, [d for _, d in frames])

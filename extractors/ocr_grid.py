@@ -1,0 +1,269 @@
+"""Table structure on scanned pages from ruling lines (OCR engines give text boxes only).
+
+Pipeline, every step a pure numpy/OpenCV function: binarize → skew angle from long
+horizontal rules → rotate → horizontal/vertical line masks by morphological opening →
+table regions (connected rules) → grid lines → cells (grid positions joined where
+no rule separates them), each cell a rectangle on the grid with rowspan/colspan.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class GridSettings:
+    """Lengths in inches, so one setting fits 150-, 200- and 300-dpi scans."""
+
+    max_skew_deg: float = 3.0
+    h_kernel_in: float = 0.30  # longer than any horizontal character stroke
+    v_kernel_in: float = 0.10  # shorter than one table row; strokes are weeded out by coverage
+    min_table_width_in: float = 1.5
+    min_table_height_in: float = 0.25
+    line_merge_in: float = 0.04  # rule positions closer than this are one rule
+    border_coverage: float = 0.85  # share of a boundary that must be inked to separate cells
+    touch_in: float = 0.02  # a border ends this close to a horizontal rule
+    line_tolerance_in: float = 0.02
+
+
+@dataclass
+class GridCell:
+    """A cell on the detected grid, in grid units and in pixels of the deskewed page."""
+
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    bbox: tuple[float, float, float, float]
+
+
+@dataclass
+class TableGrid:
+    xs: list[int]
+    ys: list[int]
+    cells: list[GridCell] = field(default_factory=list)
+
+    @property
+    def bbox(self) -> tuple[int, int, int, int]:
+        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
+
+    def cell_at(self, x: float, y: float) -> GridCell | None:
+        """The cell containing point (x, y), or None outside the table."""
+        if not (self.xs[0] <= x <= self.xs[-1] and self.ys[0] <= y <= self.ys[-1]):
+            return None
+        j = min(int(np.searchsorted(self.xs, x, side="right")) - 1, len(self.xs) - 2)
+        i = min(int(np.searchsorted(self.ys, y, side="right")) - 1, len(self.ys) - 2)
+        for c in self.cells:
+            if c.row <= i < c.row + c.rowspan and c.col <= j < c.col + c.colspan:
+                return c
+        return None
+
+
+def to_gray(img: np.ndarray) -> np.ndarray:
+    if img.ndim == 2:
+        return img
+    if img.shape[2] == 4:
+        return cv2.cvtColor(img, cv2.COLOR_BGRA2GRAY)
+    return cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+
+
+def binarize(gray: np.ndarray) -> np.ndarray:
+    """Ink = 255. Adaptive, because scans have uneven grey backgrounds and shadows."""
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+
+
+def _px(inches: float, dpi: float, minimum: int = 1) -> int:
+    return max(minimum, int(round(inches * dpi)))
+
+
+def horizontal_mask(binary: np.ndarray, dpi: float, s: GridSettings) -> np.ndarray:
+    """Long horizontal ink; a 1-px vertical dilation first keeps slightly tilted rules whole."""
+    thick = cv2.dilate(binary, np.ones((3, 1), np.uint8))
+    k = cv2.getStructuringElement(cv2.MORPH_RECT, (_px(s.h_kernel_in, dpi, 10), 1))
+    return cv2.morphologyEx(thick, cv2.MORPH_OPEN, k)
+
+
+def vertical_mask(binary: np.ndarray, dpi: float, s: GridSettings) -> np.ndarray:
+    thick = cv2.dilate(binary, np.ones((1, 3), np.uint8))
+    k = cv2.getStructuringElement(cv2.MORPH_RECT, (1, _px(s.v_kernel_in, dpi, 6)))
+    return cv2.morphologyEx(thick, cv2.MORPH_OPEN, k)
+
+
+def skew_angle(gray: np.ndarray, dpi: float, s: GridSettings = GridSettings()) -> float:
+    """Page tilt in degrees (positive = rules go down to the right), from long horizontal rules.
+
+    A short horizontal opening (after a small vertical dilation, so a tilted rule stays one
+    chain) keeps rules; each chain at least 1.5 in long gives a slope by least squares;
+    the answer is their length-weighted median, or 0 when the page has no rules.
+    """
+    binary = binarize(gray)
+    thick = cv2.dilate(binary, np.ones((3, 1), np.uint8))
+    k = cv2.getStructuringElement(cv2.MORPH_RECT, (_px(0.12, dpi, 8), 1))
+    mask = cv2.morphologyEx(thick, cv2.MORPH_OPEN, k)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    max_slope = np.tan(np.radians(s.max_skew_deg))
+    angles, weights = [], []
+    for i in range(1, n):
+        x, y, w, h, _area = stats[i]
+        if w < _px(1.5, dpi) or h > w * max_slope + _px(0.04, dpi, 4):
+            continue
+        ys, xs = np.nonzero(labels[y:y + h, x:x + w] == i)
+        slope = np.polyfit(xs.astype(float), ys.astype(float), 1)[0]
+        if abs(slope) <= max_slope:
+            angles.append(float(np.degrees(np.arctan(slope))))
+            weights.append(float(w))
+    if not angles:
+        return 0.0
+    order = np.argsort(angles)
+    cum = np.cumsum(np.asarray(weights)[order])
+    return float(np.asarray(angles)[order][np.searchsorted(cum, cum[-1] / 2)])  # weighted median
+
+
+def rotate(img: np.ndarray, angle_deg: float) -> np.ndarray:
+    """Rotate about the centre by ``angle_deg`` (undoing a tilt of that angle), white fill."""
+    if abs(angle_deg) < 0.02:
+        return img
+    h, w = img.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle_deg, 1.0)
+    fill = 255 if img.ndim == 2 else (255,) * img.shape[2]
+    return cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                          borderValue=fill)
+
+
+def _cluster(values: list[float], tol: float) -> list[int]:
+    """Merge sorted positions closer than ``tol`` into their mean."""
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [int(round(float(np.mean(g)))) for g in out]
+
+
+def _runs(profile: np.ndarray, min_len: int) -> list[int]:
+    """Centres of index runs where ``profile`` is at least ``min_len``."""
+    on = profile >= min_len
+    out, start = [], None
+    for i, v in enumerate(np.append(on, False)):
+        if v and start is None:
+            start = i
+        elif not v and start is not None:
+            out.append((start + i - 1) / 2)
+            start = None
+    return out
+
+
+def table_regions(h: np.ndarray, v: np.ndarray, dpi: float, s: GridSettings) -> list[tuple[int, int, int, int]]:
+    """Bounding boxes (x0, y0, x1, y1) of connected rule networks big enough to be tables."""
+    net = cv2.dilate(cv2.bitwise_or(h, v), np.ones((3, 3), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(net, connectivity=8)
+    out = []
+    page_h, page_w = h.shape
+    for x, y, w, hh, _area in stats[1:n]:
+        if w < _px(s.min_table_width_in, dpi) or hh < _px(s.min_table_height_in, dpi):
+            continue
+        if hh > 0.97 * page_h or w > 0.98 * page_w:  # scanner shadow or page frame
+            continue
+        rows = _runs(h[y:y + hh, x:x + w].sum(axis=1) // 255, _px(s.h_kernel_in, dpi))
+        if len(rows) >= 2:
+            out.append((int(x), int(y), int(x + w), int(y + hh)))
+    return sorted(out, key=lambda b: (b[1], b[0]))
+
+
+def _coverage(mask: np.ndarray, axis_pos: int, lo: int, hi: int, tol: int, vertical: bool) -> float:
+    """Share of positions in [lo, hi) where ``mask`` has a rule within ``tol`` of ``axis_pos``."""
+    if hi <= lo:
+        return 1.0
+    if vertical:
+        band = mask[lo:hi, max(0, axis_pos - tol):axis_pos + tol + 1]
+        return float((band.max(axis=1) > 0).mean()) if band.size else 0.0
+    band = mask[max(0, axis_pos - tol):axis_pos + tol + 1, lo:hi]
+    return float((band.max(axis=0) > 0).mean()) if band.size else 0.0
+
+
+def vertical_rules(v: np.ndarray, ys: list[int], tol: int) -> np.ndarray:
+    """Keep vertical runs that start and end on horizontal rules: borders, not pen strokes."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(v, connectivity=8)
+    ys_arr = np.asarray(ys)
+    keep = np.zeros(n, bool)
+    for k in range(1, n):
+        _x, y, _w, hh, _a = stats[k]
+        top, bottom = y, y + hh - 1
+        if np.abs(ys_arr - top).min() <= tol and np.abs(ys_arr - bottom).min() <= tol and hh > 2 * tol:
+            keep[k] = True
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
+def build_grid(h: np.ndarray, v: np.ndarray, region: tuple[int, int, int, int], dpi: float,
+               s: GridSettings = GridSettings()) -> TableGrid | None:
+    """Grid lines inside ``region`` and the cells they enclose."""
+    x0, y0, x1, y1 = region
+    tol = _px(s.line_merge_in, dpi, 2)
+    hs = h[y0:y1 + 1, x0:x1 + 1]
+    ys = _cluster([y + y0 for y in _runs(hs.sum(axis=1) // 255, _px(s.h_kernel_in, dpi))], tol)
+    if len(ys) < 2:
+        return None
+    v = vertical_rules(v, ys, _px(s.touch_in, dpi, 3))
+    vs = v[y0:y1 + 1, x0:x1 + 1]
+    xs = _cluster([x + x0 for x in _runs(vs.sum(axis=0) // 255, _px(s.v_kernel_in, dpi))], tol)
+    if not xs or xs[0] - x0 > 2 * tol:  # open table: no left frame line
+        xs.insert(0, x0)
+    if x1 - xs[-1] > 2 * tol:
+        xs.append(x1)
+    if len(xs) < 2:
+        return None
+    t = _px(s.line_tolerance_in, dpi, 2)
+    pad = tol
+    nr, nc = len(ys) - 1, len(xs) - 1
+    parent = list(range(nr * nc))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for i in range(nr):
+        for j in range(nc):
+            if j + 1 < nc and _coverage(v, xs[j + 1], ys[i] + pad, ys[i + 1] - pad, t, True) < s.border_coverage:
+                parent[find(i * nc + j + 1)] = find(i * nc + j)
+            if i + 1 < nr and _coverage(h, ys[i + 1], xs[j] + pad, xs[j + 1] - pad, t, False) < s.border_coverage:
+                parent[find((i + 1) * nc + j)] = find(i * nc + j)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for i in range(nr):
+        for j in range(nc):
+            groups.setdefault(find(i * nc + j), []).append((i, j))
+    grid = TableGrid(xs=xs, ys=ys)
+    for pos in groups.values():
+        r0, r1 = min(p[0] for p in pos), max(p[0] for p in pos)
+        c0, c1 = min(p[1] for p in pos), max(p[1] for p in pos)
+        grid.cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1,
+                                   (float(xs[c0]), float(ys[r0]), float(xs[c1 + 1]), float(ys[r1 + 1]))))
+    grid.cells.sort(key=lambda c: (c.row, c.col))
+    return grid
+
+
+def find_tables(gray: np.ndarray, dpi: float, s: GridSettings = GridSettings()) -> tuple[list[TableGrid], np.ndarray]:
+    """Table grids on a deskewed page, and the rule mask (to erase rules before OCR)."""
+    binary = binarize(gray)
+    h, v = horizontal_mask(binary, dpi, s), vertical_mask(binary, dpi, s)
+    grids, rules = [], np.zeros_like(binary)
+    tol = _px(s.line_merge_in, dpi, 2)
+    for region in table_regions(h, v, dpi, s):
+        x0, y0, x1, y1 = region
+        sl = (slice(y0, y1 + 1), slice(x0, x1 + 1))
+        v_local = np.zeros_like(v)
+        v_local[sl] = v[sl]
+        g = build_grid(h, v_local, region, dpi, s)
+        if g is None or len(g.cells) < 2:
+            continue
+        grids.append(g)
+        rules[sl] |= h[sl] | vertical_rules(v_local, g.ys, _px(s.touch_in, dpi, 3))[sl]
+    return grids, cv2.dilate(rules, np.ones((3, 3), np.uint8))
