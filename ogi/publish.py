@@ -31,6 +31,7 @@ from ogi.types import Report
 
 log = logging.getLogger(__name__)
 KEEP_VERSIONS = 2
+PARTIAL = ".partial"  # suffix of a version still being written
 
 
 @dataclass(slots=True)
@@ -162,8 +163,10 @@ def publish(reports: list[Report], out: str | Path) -> PublishStats:
     merged["checks"] = pa.concat_tables([_without_year_checks(merged["checks"]), year_checks(merged)])
     stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     vdir = out / ".versions" / stamp
+    partial = vdir.with_name(stamp + PARTIAL)  # a crash leaves it recognisably unfinished
     for name, table in merged.items():
-        _write(table, vdir / name)
+        _write(table, partial / name)
+    os.rename(partial, vdir)
     _swap(out, vdir)
     _prune(out)
     write_codebook(out)  # codebook.csv + datapackage.json list the files of this version
@@ -207,15 +210,32 @@ def _swap(out: Path, vdir: Path) -> None:
 
 
 def _recover(out: Path) -> None:
-    """Remove half-written versions left by a crash (never the one ``current`` points at)."""
+    """Remove what a crash left: temporary links and half-written versions whose writer is gone."""
     for p in out.glob(".current.*"):
         p.unlink(missing_ok=True)
+    for p in (out / ".versions").glob(f"*{PARTIAL}"):
+        if not _alive(p.name.split("-")[1] if p.name.count("-") >= 2 else ""):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _alive(pid: str) -> bool:
+    """Whether process ``pid`` (from a version stamp) still runs: its version may be in progress."""
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _prune(out: Path) -> None:
     vroot = out / ".versions"
     cur = (out / "current").resolve()
-    versions = sorted((p for p in vroot.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    versions = sorted((p for p in vroot.iterdir() if p.is_dir() and not p.name.endswith(PARTIAL)),
+                      key=lambda p: p.stat().st_mtime)
     for p in versions[:-KEEP_VERSIONS]:
         if p.resolve() != cur:
             shutil.rmtree(p, ignore_errors=True)
