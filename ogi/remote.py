@@ -16,7 +16,8 @@ Outputs. ``out`` is a folder (:mod:`ogi.publish`, symlink swap) or an fsspec URL
    visible atomically);
 4. mirror the version into the stable prefixes ``<out>/facts`` etc. that
    ``pandas.read_parquet("s3://bucket/path/facts")`` reads: copy the new files (names carry
-   the stamp) and then delete the previous ones; finally prune old versions (keep 2).
+   the stamp) and then delete the previous ones; finally drop every version but this one and
+   the one it replaced. One writer at a time: two concurrent publishes would race on the pointer.
 
 Tradeoff: ``_CURRENT`` + ``.versions/`` is consistent at every moment (:func:`read_dataset`
 reads through it), and a crash before step 3 leaves the old version current (the half
@@ -236,7 +237,7 @@ def publish_remote(reports: list[Report], out: str, storage_options: dict | None
         fs.pipe_file(f"{root}/{POINTER}", stamp.encode("utf-8"))  # the switch
         log.info("published version %s to %s", stamp, out)
     mirror(fs, root, stamp)
-    prune_versions(fs, root, stamp)
+    prune_versions(fs, root, stamp, cur)
     stats.path = out
     return stats
 
@@ -281,15 +282,15 @@ def mirror(fs, root: str, stamp: str) -> None:
             fs.rm(stale)
 
 
-def prune_versions(fs, root: str, current: str) -> None:
-    """Keep the current version and the one before it; drop older and unfinished (newer) uploads."""
+def prune_versions(fs, root: str, current: str, previous: str | None) -> None:
+    """Keep the current version and the one it replaced (a reader may still be on it); drop the
+    rest, including uploads a crash left unfinished. Stamps are not ordered, so we go by names."""
     fs.invalidate_cache()
     try:
-        stamps = sorted(p.rstrip("/").rsplit("/", 1)[-1] for p in fs.ls(f"{root}/.versions", detail=False))
+        stamps = [p.rstrip("/").rsplit("/", 1)[-1] for p in fs.ls(f"{root}/.versions", detail=False)]
     except FileNotFoundError:
         return
-    older = [s for s in stamps if s < current]
-    keep = {current, *older[-(KEEP_VERSIONS - 1):]} if KEEP_VERSIONS > 1 else {current}
+    keep = {current, previous} if KEEP_VERSIONS > 1 else {current}
     for s in stamps:
         if s not in keep:
             fs.rm(f"{root}/.versions/{s}", recursive=True)
@@ -326,3 +327,25 @@ def already_published(reports: list[Report], out: str, storage_options: dict | N
         return False
     known = set(zip(have["report_id"], have["sha256"], have["status"]))
     return all((r.report_id, r.sha256, r.status) in known for r in reports)
+
+
+def dataset_counts(out: str, storage_options: dict | None = None) -> PublishStats:
+    """Row counts of the published dataset (from Parquet metadata), for a run that wrote nothing."""
+    import pyarrow.dataset as pads
+
+    stats = PublishStats(path=str(out))
+    if is_remote(out):
+        fs, root = _fs(out, storage_options)
+        cur = current_version(fs, root)
+        if cur is None:
+            return stats
+        base, filesystem = f"{root}/.versions/{cur}", fs
+    else:
+        base, filesystem = str(Path(out) / "current"), None
+    for name in DATASETS:
+        try:
+            n = pads.dataset(f"{base}/{name}", format="parquet", filesystem=filesystem).count_rows()
+        except (FileNotFoundError, OSError):
+            n = 0
+        setattr(stats, name, n)
+    return stats
