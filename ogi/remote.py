@@ -3,8 +3,9 @@
 Inputs. ``source`` is a folder (or file), a listing URL, a name from ``data/sources.yaml``, a
 comma-separated list of URLs/names, or ``all`` (every configured source). URLs and names are
 crawled first (:func:`fetchers.crawl.crawl`) into a content-addressed RawStore beside the
-dataset (``<out>/../raw``; ``data/raw`` for a remote ``out``); the stored files are then
-extracted like a folder, keyed by their URL so a report keeps its ``report_id`` across runs.
+dataset (``<out>/../raw``; for a remote ``out``, ``data/raw`` or ``$OGI_DATA_DIR/raw``); the
+stored files are then extracted like a folder, keyed by their URL so a report keeps its
+``report_id`` across runs.
 
 Outputs. ``out`` is a folder (:mod:`ogi.publish`, symlink swap) or an fsspec URL such as
 ``s3://bucket/path``. S3 has no rename and no symlink, so a remote publish is:
@@ -123,9 +124,14 @@ def is_remote(out: str | Path) -> bool:
     return "://" in s and not s.startswith("file://")
 
 
+def local_data_dir() -> Path:
+    """Local state of a remote dataset (raw files, cache): $OGI_DATA_DIR, else the project's data/."""
+    return Path(os.environ.get("OGI_DATA_DIR") or ROOT / "data")
+
+
 def raw_root_for(out: str | Path) -> Path:
-    """Where fetched files are kept: beside a local dataset, else the project's data/raw."""
-    return ROOT / "data" / "raw" if is_remote(out) else Path(out).resolve().parent / "raw"
+    """Where fetched files are kept: beside a local dataset, else <data>/raw."""
+    return local_data_dir() / "raw" if is_remote(out) else Path(out).resolve().parent / "raw"
 
 
 def cache_dir_for(out: str | Path) -> str:
@@ -133,7 +139,7 @@ def cache_dir_for(out: str | Path) -> str:
     if not is_remote(out):
         return str(Path(out) / ".cache")
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", str(out))[:80]
-    return str(ROOT / "data" / "cache" / f"{slug}-{hashlib.sha256(str(out).encode()).hexdigest()[:8]}")
+    return str(local_data_dir() / "cache" / f"{slug}-{hashlib.sha256(str(out).encode()).hexdigest()[:8]}")
 
 
 def inputs_from_crawl(result) -> list[InputFile]:

@@ -19,6 +19,7 @@ from ogi.errors import FetchError
 from ogi.pipeline import RunSettings, discover, process_file, process_many
 from ogi.remote import SourceUnreachable
 from tests.fetchers.conftest import Portal, make_handler
+from tests.ogi.test_remote import s3  # noqa: F401  (moto server fixture)
 
 KEYS = ["report_id", "table", "row", "col"]
 
@@ -141,3 +142,21 @@ def test_cli_no_prefect_takes_the_fetch_path_too(portal, tmp_path, capsys):
     res = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert (res["fetched_new"], res["reports"]) == (3, 3)
     assert set(pd.read_parquet(out / "reports")["source_url"].str.slice(0, len(portal.base))) == {portal.base}
+
+
+def test_flow_publishes_to_s3_and_skips_when_nothing_new(harness, s3, mixed, tmp_path, monkeypatch):
+    """--out s3://... through the flow: cache kept locally, dataset readable with pandas from S3."""
+    opts, _fs = s3
+    monkeypatch.setenv("OGI_STORAGE_OPTIONS", json.dumps(opts))
+    monkeypatch.setenv("OGI_DATA_DIR", str(tmp_path / "data"))
+    out = "s3://ogi-test/flow/ds"
+    res = build_dataset(source=str(mixed), out=out, workers=2)
+    assert (res["reports"], res["published"]) == (7, True)
+    local = tmp_path / "local"
+    build_dataset(source=str(mixed), out=str(local), workers=2)
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(f"{out}/facts", storage_options=opts).drop(columns=["bbox"]).sort_values(KEYS)
+        .reset_index(drop=True), _facts(local))
+    again = build_dataset(source=str(mixed), out=out, workers=2)
+    assert (again["cached"], again["published"], again["reports"], again["facts"]) == (7, False, 7, res["facts"])
+    assert any((tmp_path / "data" / "cache").iterdir())

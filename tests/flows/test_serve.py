@@ -136,6 +136,7 @@ async def _run(api: str, deployment_id, parameters: dict):
     return fr, [a for a in arts if a.flow_run_id == fr.id]
 
 
+@pytest.mark.slow  # 40 s alone, 70+ s on a loaded machine (two servers, two flow-run processes); not skipped
 def test_serve_registers_nightly_and_runs_triggered_flow(prefect_api, served, tmp_path, fixtures):
     dep = asyncio.run(_deployment(prefect_api, served))
     (sched,) = [s.schedule for s in dep.schedules]
