@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from flows.build import DEFAULT_OUT
 from flows.runners import parse_runner
+from ogi.errors import OgiError
 from ogi.remote import ALL_SOURCES
 
 log = logging.getLogger(__name__)
@@ -54,8 +55,13 @@ def schedules(s: ServeSettings) -> list:
 
 def serve(s: ServeSettings = ServeSettings()) -> None:
     """Register the deployment and block, executing scheduled and triggered runs (Ctrl-C/SIGTERM stops)."""
+    from prefect.settings import get_current_settings
+
     from flows.build import build_dataset
 
+    if not get_current_settings().api.url:
+        raise OgiError("PREFECT_API_URL is not set: start `prefect server start --host 127.0.0.1` and export "
+                       "PREFECT_API_URL=http://127.0.0.1:4200/api (a temporary server would vanish with this process)")
     log.info("serving build-dataset/%s, cron %r in %s", s.name, s.cron, s.timezone)
     build_dataset.serve(
         name=s.name,

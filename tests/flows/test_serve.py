@@ -163,3 +163,14 @@ def test_serve_registers_nightly_and_runs_triggered_flow(prefect_api, served, tm
     log.info("first run %.1f s, nothing-new run %.1f s (start→end); picked up %.1f s after being created",
              (fr.end_time - fr.start_time).total_seconds(), (fr2.end_time - fr2.start_time).total_seconds(),
              (fr2.start_time - fr2.created).total_seconds())
+
+
+def test_serve_refuses_without_an_api():
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.serve import serve
+    from ogi.errors import OgiError
+
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        with pytest.raises(OgiError, match="PREFECT_API_URL"):
+            serve(ServeSettings())
