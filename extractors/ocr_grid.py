@@ -27,8 +27,8 @@ class GridSettings:
     min_table_width_in: float = 1.5
     min_table_height_in: float = 0.25
     line_merge_in: float = 0.04  # rule positions closer than this are one rule
-    border_coverage: float = 0.85  # share of a boundary that must be inked to separate cells
-    touch_in: float = 0.02  # a border ends this close to a horizontal rule
+    border_coverage: float = 0.85  # share of a horizontal boundary that must be ruled to separate rows
+    border_share: float = 0.92  # share of a row band a vertical border must cover (strokes stop short)
     line_tolerance_in: float = 0.02
 
 
@@ -48,6 +48,7 @@ class TableGrid:
     xs: list[int]
     ys: list[int]
     cells: list[GridCell] = field(default_factory=list)
+    vmask: np.ndarray | None = None  # page-sized: where accepted vertical borders run
 
     @property
     def bbox(self) -> tuple[int, int, int, int]:
@@ -177,50 +178,81 @@ def table_regions(h: np.ndarray, v: np.ndarray, dpi: float, s: GridSettings) -> 
     return sorted(out, key=lambda b: (b[1], b[0]))
 
 
-def _coverage(mask: np.ndarray, axis_pos: int, lo: int, hi: int, tol: int, vertical: bool) -> float:
-    """Share of positions in [lo, hi) where ``mask`` has a rule within ``tol`` of ``axis_pos``."""
+def _coverage(mask: np.ndarray, axis_pos: int, lo: int, hi: int, tol: int) -> float:
+    """Share of rows y in [lo, hi) where ``mask`` has a rule within ``tol`` of column ``axis_pos``
+    (for horizontal rules pass the transposed mask)."""
     if hi <= lo:
         return 1.0
-    if vertical:
-        band = mask[lo:hi, max(0, axis_pos - tol):axis_pos + tol + 1]
-        return float((band.max(axis=1) > 0).mean()) if band.size else 0.0
-    band = mask[max(0, axis_pos - tol):axis_pos + tol + 1, lo:hi]
-    return float((band.max(axis=0) > 0).mean()) if band.size else 0.0
+    band = mask[lo:hi, max(0, axis_pos - tol):axis_pos + tol + 1]
+    return float((band.max(axis=1) > 0).mean()) if band.size else 0.0
 
 
-def vertical_rules(v: np.ndarray, ys: list[int], tol: int) -> np.ndarray:
-    """Keep vertical runs that start and end on horizontal rules: borders, not pen strokes."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(v, connectivity=8)
-    ys_arr = np.asarray(ys)
-    keep = np.zeros(n, bool)
-    for k in range(1, n):
-        _x, y, _w, hh, _a = stats[k]
-        top, bottom = y, y + hh - 1
-        if np.abs(ys_arr - top).min() <= tol and np.abs(ys_arr - bottom).min() <= tol and hh > 2 * tol:
-            keep[k] = True
-    return np.where(keep[labels], 255, 0).astype(np.uint8)
+def band_borders(ink: np.ndarray, y0: int, y1: int, x0: int, x1: int, share: float) -> list[int]:
+    """x positions where ink runs down (almost) the whole band between two horizontal rules.
+
+    A border spans the full height between the rules it joins; a pen stroke inside a cell
+    stops at the cell padding. Works on the binary image itself, so borders that touch
+    glyphs are not lost the way connected components lose them.
+    """
+    if y1 - y0 < 3:
+        return []
+    band = ink[y0 + 1:y1, x0:x1 + 1] > 0
+    band = band | np.roll(band, 1, axis=1) | np.roll(band, -1, axis=1)  # 1-px slant/jitter
+    cov = band.mean(axis=0)
+    return [int(round(x)) + x0 for x in _runs(cov, share)]
 
 
-def build_grid(h: np.ndarray, v: np.ndarray, region: tuple[int, int, int, int], dpi: float,
+def glyph_height(binary: np.ndarray, h: np.ndarray, region: tuple[int, int, int, int], dpi: float) -> float:
+    """Tall-glyph height inside a table (90th percentile of blob heights, rules removed)."""
+    x0, y0, x1, y1 = region
+    ink = cv2.bitwise_and(binary[y0:y1 + 1, x0:x1 + 1], cv2.bitwise_not(h[y0:y1 + 1, x0:x1 + 1]))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    hs = [int(st[3]) for st in stats[1:n] if 0.04 * dpi <= st[3] <= 0.4 * dpi and st[2] <= 0.4 * dpi]
+    return float(np.percentile(hs, 90)) if hs else 0.15 * dpi
+
+
+def confirm_borders(bands: list[list[int]], heights: list[int], glyph_h: float, x0: int, x1: int,
+                    tol: int) -> list[list[int]]:
+    """Keep border candidates a glyph could not have made.
+
+    In a band taller than any glyph a full-height run is a border. In a tight band (text
+    fills the row) a candidate must continue into a neighbouring band at the same x
+    (within 2 px) or sit on the table's outer edge.
+    """
+    out = []
+    for i, b in enumerate(bands):
+        if heights[i] - 2 > glyph_h + 2 or len(bands) == 1:
+            out.append(b)
+            continue
+        near = [x for k in (i - 1, i + 1) if 0 <= k < len(bands) for x in bands[k]]
+        out.append([x for x in b if x - x0 <= tol or x1 - x <= tol or any(abs(x - n) <= 2 for n in near)])
+    return out
+
+
+def build_grid(binary: np.ndarray, h: np.ndarray, region: tuple[int, int, int, int], dpi: float,
                s: GridSettings = GridSettings()) -> TableGrid | None:
-    """Grid lines inside ``region`` and the cells they enclose."""
+    """Grid lines inside ``region`` and the cells they enclose (merged where no rule separates)."""
     x0, y0, x1, y1 = region
     tol = _px(s.line_merge_in, dpi, 2)
     hs = h[y0:y1 + 1, x0:x1 + 1]
     ys = _cluster([y + y0 for y in _runs(hs.sum(axis=1) // 255, _px(s.h_kernel_in, dpi))], tol)
     if len(ys) < 2:
         return None
-    v = vertical_rules(v, ys, _px(s.touch_in, dpi, 3))
-    vs = v[y0:y1 + 1, x0:x1 + 1]
-    xs = _cluster([x + x0 for x in _runs(vs.sum(axis=0) // 255, _px(s.v_kernel_in, dpi))], tol)
+    bands = [band_borders(binary, ys[i], ys[i + 1], x0, x1, s.border_share) for i in range(len(ys) - 1)]
+    heights = [ys[i + 1] - ys[i] for i in range(len(ys) - 1)]
+    bands = confirm_borders(bands, heights, glyph_height(binary, h, region, dpi), x0, x1, tol)
+    xs = _cluster([x for b in bands for x in b], tol)
     if not xs or xs[0] - x0 > 2 * tol:  # open table: no left frame line
         xs.insert(0, x0)
     if x1 - xs[-1] > 2 * tol:
         xs.append(x1)
     if len(xs) < 2:
         return None
+    vmask = np.zeros(binary.shape, bool)
+    for i, b in enumerate(bands):
+        for x in b:
+            vmask[ys[i]:ys[i + 1] + 1, max(0, x - 1):x + 2] = True
     t = _px(s.line_tolerance_in, dpi, 2)
-    pad = tol
     nr, nc = len(ys) - 1, len(xs) - 1
     parent = list(range(nr * nc))
 
@@ -230,17 +262,18 @@ def build_grid(h: np.ndarray, v: np.ndarray, region: tuple[int, int, int, int], 
             a = parent[a]
         return a
 
+    h_t = h.T
     for i in range(nr):
         for j in range(nc):
-            if j + 1 < nc and _coverage(v, xs[j + 1], ys[i] + pad, ys[i + 1] - pad, t, True) < s.border_coverage:
+            if j + 1 < nc and _coverage(vmask, xs[j + 1], ys[i] + 1, ys[i + 1], t) < s.border_coverage:
                 parent[find(i * nc + j + 1)] = find(i * nc + j)
-            if i + 1 < nr and _coverage(h, ys[i + 1], xs[j] + pad, xs[j + 1] - pad, t, False) < s.border_coverage:
+            if i + 1 < nr and _coverage(h_t, ys[i + 1], xs[j] + tol, xs[j + 1] - tol, t) < s.border_coverage:
                 parent[find((i + 1) * nc + j)] = find(i * nc + j)
     groups: dict[int, list[tuple[int, int]]] = {}
     for i in range(nr):
         for j in range(nc):
             groups.setdefault(find(i * nc + j), []).append((i, j))
-    grid = TableGrid(xs=xs, ys=ys)
+    grid = TableGrid(xs=xs, ys=ys, vmask=vmask)
     for pos in groups.values():
         r0, r1 = min(p[0] for p in pos), max(p[0] for p in pos)
         c0, c1 = min(p[1] for p in pos), max(p[1] for p in pos)
@@ -250,20 +283,27 @@ def build_grid(h: np.ndarray, v: np.ndarray, region: tuple[int, int, int, int], 
     return grid
 
 
+def rule_mask(binary: np.ndarray, h: np.ndarray, grid: TableGrid, dpi: float, s: GridSettings) -> np.ndarray:
+    """The ink of this table's rules: horizontal rules plus each cell's left/right borders."""
+    out = np.zeros_like(binary)
+    x0, y0, x1, y1 = grid.bbox
+    m = _px(s.line_merge_in, dpi, 2)
+    sl = (slice(max(0, y0 - m), y1 + m + 1), slice(max(0, x0 - m), x1 + m + 1))
+    out[sl] = h[sl]
+    if grid.vmask is not None:
+        out[grid.vmask] |= binary[grid.vmask]
+    return out
+
+
 def find_tables(gray: np.ndarray, dpi: float, s: GridSettings = GridSettings()) -> tuple[list[TableGrid], np.ndarray]:
     """Table grids on a deskewed page, and the rule mask (to erase rules before OCR)."""
     binary = binarize(gray)
     h, v = horizontal_mask(binary, dpi, s), vertical_mask(binary, dpi, s)
     grids, rules = [], np.zeros_like(binary)
-    tol = _px(s.line_merge_in, dpi, 2)
     for region in table_regions(h, v, dpi, s):
-        x0, y0, x1, y1 = region
-        sl = (slice(y0, y1 + 1), slice(x0, x1 + 1))
-        v_local = np.zeros_like(v)
-        v_local[sl] = v[sl]
-        g = build_grid(h, v_local, region, dpi, s)
+        g = build_grid(binary, h, region, dpi, s)
         if g is None or len(g.cells) < 2:
             continue
         grids.append(g)
-        rules[sl] |= h[sl] | vertical_rules(v_local, g.ys, _px(s.touch_in, dpi, 3))[sl]
+        rules |= rule_mask(binary, h, g, dpi, s)
     return grids, cv2.dilate(rules, np.ones((3, 3), np.uint8))
