@@ -12,6 +12,7 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from flows.runners import api_url_for_workers, dask_task_runner, extract_on_dask, parse_runner
@@ -40,7 +41,7 @@ def retry_when_unreachable(task, task_run, state) -> bool:
 
 @task(name="fetch", task_run_name="fetch-{source.name}", retries=FETCH_RETRIES,
       retry_delay_seconds=exponential_backoff(backoff_factor=30), retry_jitter_factor=0.5,
-      retry_condition_fn=retry_when_unreachable)
+      retry_condition_fn=retry_when_unreachable, cache_policy=NO_CACHE)
 def fetch_task(source, raw_root: str, fetch_delay: float = 1.0) -> tuple[list[InputFile], FetchStats]:
     from fetchers import FetchSettings
 

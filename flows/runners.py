@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
 
 from ogi.pipeline import BatchStats, Cache, InputFile, RunSettings, pipeline_version, process_file, report_id_for
 from ogi.types import Report
@@ -158,9 +159,10 @@ def _worker_failure(inp: InputFile, err: BaseException) -> Report:
 
 # ---- Prefect: a chunk task and the subflow that runs on the Dask task runner -------------------
 
-@task(name="extract-chunk", task_run_name="extract-chunk-{first}")
+@task(name="extract-chunk", task_run_name="extract-chunk-{first}", cache_policy=NO_CACHE)
 def extract_chunk(files: list[InputFile], first: int = 0) -> list[Report]:
-    """Extract + normalize a few files in one Dask worker. Never raises per file."""
+    """Extract + normalize a few files in one Dask worker. Never raises per file. Not cached by
+    Prefect: paths can keep their name and change content; our cache is by content hash."""
     return [process_file(f) for f in files]
 
 

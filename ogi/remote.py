@@ -26,7 +26,8 @@ upload is pruned by the next run). The plain ``facts/`` prefix is a convenience 
 the seconds between the copy and the delete a reader listing it sees old and new files
 (duplicate rows), and a reader that listed just before the delete may get a missing-file
 error and must retry. A table format (Delta Lake, Iceberg) would remove that window at the
-cost of a new dependency for every reader.
+cost of a new dependency for every reader. Each publish downloads the current version and
+uploads a whole new one: simple and safe, fine for a dataset of a few GB.
 """
 
 from __future__ import annotations
