@@ -9,6 +9,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from ogi.workers import Limits, Outcome, death_reason, run_isolated
 log = logging.getLogger(__name__)
 
 SKIP_SUFFIXES = frozenset({".json", ".csv", ".yaml", ".yml", ".parquet", ".py", ".db", ".sqlite", ".lock", ".log"})
+_EXC_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit)\b[^:]*:")
 MAX_FILE_BYTES = 512 * 2**20  # no report is this big; reading it whole would only exhaust memory
 OUT_OF_MEMORY = ("ran out of memory reading this file (per-worker memory limit reached): the file is "
                  "malformed or far larger than a report; raise RunSettings.memory_mb to retry it")
@@ -119,7 +121,7 @@ def process_file(inp: InputFile, data: bytes | None = None) -> Report:
         normalize(doc, rep)
     except OgiError as e:
         rep.status, rep.error = e.status, _tidy_error(str(e))
-        if "bad_alloc" in rep.error or isinstance(e.__cause__, MemoryError):  # a native library ran out
+        if "bad_alloc" in str(e) or isinstance(e.__cause__, MemoryError):  # a native library ran out
             rep.status, rep.error = "failed", OUT_OF_MEMORY
     except MemoryError:
         rep.status, rep.error = "failed", OUT_OF_MEMORY
@@ -140,12 +142,15 @@ def process_file(inp: InputFile, data: bytes | None = None) -> Report:
 
 
 def _tidy_error(msg: str) -> str:
-    """One readable line: a wrapped traceback becomes its last line (the actual error)."""
+    """One readable line: a wrapped traceback becomes its exception line, "(file, page)" kept."""
     head, sep, tb = msg.partition("Traceback (most recent call last):")
     if sep:
-        last = next((ln.strip() for ln in reversed(tb.splitlines()) if ln.strip()), "")
-        msg = f"{head.strip()} {last}".strip()
-    return " ".join(msg.split())
+        lines = [ln.strip() for ln in tb.splitlines() if ln.strip()]
+        exc = next((ln for ln in reversed(lines) if _EXC_LINE.match(ln)), "")
+        where = lines[-1] if lines and lines[-1].startswith("(") and lines[-1].endswith(")") else ""
+        msg = " ".join(filter(None, (head, exc, where)))
+    msg = " ".join(msg.split())
+    return msg if len(msg) <= 600 else msg[:597] + "..."
 
 
 # ---- cache: a finished Report per (content hash, pipeline version) --------------------------

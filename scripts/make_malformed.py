@@ -120,6 +120,23 @@ def giant_page_pdf() -> bytes:
     return pdf_bytes(_page_objects(b"", 14400, 14400))
 
 
+def pdf_image_bomb(side: int = 30000) -> bytes:
+    """A page holding one ``side`` x ``side`` grey image of ~1 MB Flate data that decodes to
+    side**2 bytes (900 MB): only a memory limit stops a renderer that decodes it whole.
+    Not in :func:`cases`, whose corpus must run within 2 GB at the default worker budget."""
+    import zlib
+
+    co = zlib.compressobj(9)
+    row = b"\x00" + b"\xff" * side  # PNG predictor byte + one row of white
+    raw = b"".join(co.compress(row) for _ in range(side)) + co.flush()
+    objects = _page_objects(b"q 612 0 0 792 0 0 cm /Im1 Do Q")
+    objects[3] = objects[3].replace(b"/Font << /F1 5 0 R >>", b"/Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >>")
+    objects[6] = (b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+                  b"/BitsPerComponent 8 /Filter /FlateDecode /DecodeParms << /Predictor 15 /Columns %d >> "
+                  b"/Length %d >>\nstream\n" % (side, side, side, len(raw)) + raw + b"\nendstream")
+    return pdf_bytes(objects)
+
+
 # ---------------------------------------------------------------- DOCX and HTML
 
 def docx_with(document_xml: bytes, template: bytes | None = None) -> bytes:

@@ -101,6 +101,8 @@ def test_native_out_of_memory_becomes_a_memory_failure(tmp_path, monkeypatch, fi
 def test_tracebacks_become_one_line():
     msg = "PDF could not be parsed: X: Traceback (most recent call last):\n  File \"a\", line 1\nValueError: bad\n"
     assert pipeline._tidy_error(msg) == "PDF could not be parsed: X: ValueError: bad"
+    assert pipeline._tidy_error(msg + "\n (a.pdf, page 3)") == "PDF could not be parsed: X: ValueError: bad (a.pdf, page 3)"
+    assert len(pipeline._tidy_error("x" * 5000)) == 600
     assert pipeline._tidy_error("two\n  lines") == "two lines"
 
 
@@ -131,3 +133,13 @@ def test_odd_names_are_one_report_each(tmp_path, fixtures, mm):
     assert sorted(r.file_name for r in reports) == sorted(names)
     assert {r.status for r in reports} == {"ok"} and len({r.report_id for r in reports}) == len(names)
     assert all(os.path.basename(r.file_name) == r.file_name for r in reports)
+
+
+def test_pdf_image_bomb_is_stopped_by_the_worker_memory_limit(tmp_path, fixtures, mm):
+    """A 900 MB image in a 1 MB PDF: the reader's worker hits its limit, the batch goes on."""
+    (tmp_path / "bomb.pdf").write_bytes(mm.pdf_image_bomb())
+    (tmp_path / "good.txt").write_bytes((fixtures / "text" / "dashuikeng_2020.txt").read_bytes())
+    reports, _ = pipeline.process_many(pipeline.discover(tmp_path), pipeline.RunSettings(workers=2, memory_mb=400))
+    by = {r.file_name: r for r in reports}
+    assert by["good.txt"].status == "ok"
+    assert by["bomb.pdf"].status != "ok" and by["bomb.pdf"].error and not by["bomb.pdf"].facts
