@@ -24,6 +24,7 @@ from tests.hardening import cli
 SLOW = ("黔东南苗族侗族自治州", "成都市郫都区")  # the two scanned PDFs: a minute of OCR each
 FIXTURE_GLOBS = ("text/*.txt", "text/*.md", "html/*.html", "docx/*.docx", "docx/*.doc", "pdf/*.pdf")
 RNG = random.Random(int(os.environ.get("OGI_CRASH_SEED", "8")))
+pytestmark = pytest.mark.slow  # about a minute: seven full `ogi run`s of ~40 reports
 
 
 @pytest.fixture(scope="module")
