@@ -128,7 +128,8 @@ def summary_markdown(source: str, stats: BatchStats, pub: PublishStats, seconds:
 @flow(name="build-dataset", log_prints=False)
 def build_dataset(source: str = ALL_SOURCES, out: str = DEFAULT_OUT, years: list[int] | None = None,
                   force: bool = False, workers: int | None = None, progress: bool = False,
-                  runner: str = "process", fetch_delay: float = 1.0) -> dict:
+                  runner: str = "process", fetch_delay: float = 1.0, timeout_s: float = 180.0,
+                  memory_mb: int = 2048) -> dict:
     """Turn the reports of ``source`` (folder, listing URL, configured source name(s) or ``all``)
     into the dataset at ``out`` (folder or s3://...), extracting on ``runner`` (process | dask |
     dask://host:port)."""
@@ -136,7 +137,7 @@ def build_dataset(source: str = ALL_SOURCES, out: str = DEFAULT_OUT, years: list
     t0 = time.monotonic()
     spec = parse_runner(runner)  # bad parameters fail before any work
     settings = RunSettings(workers=workers or RunSettings().workers, force=force, years=tuple(years or ()),
-                           cache_dir=cache_dir_for(out))
+                           cache_dir=cache_dir_for(out), timeout_s=timeout_s, memory_mb=memory_mb)
     plan = plan_source(source)
     fetch = None
     if plan.folder is not None:

@@ -32,7 +32,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         if args.runner not in (None, "process"):
             raise SystemExit("--runner dask needs Prefect: drop --no-prefect")
         settings = RunSettings(workers=args.workers or RunSettings().workers, force=args.force,
-                               years=tuple(years or ()), cache_dir=cache_dir_for(out))
+                               years=tuple(years or ()), cache_dir=cache_dir_for(out),
+                               timeout_s=args.timeout, memory_mb=args.memory_mb)
         files, fetched = collect_inputs(source, out, FetchSettings(delay=args.fetch_delay))
         with tqdm(total=len(files), unit="file", desc="reports", disable=not sys.stderr.isatty()) as bar:
             reports, stats = process_many(files, settings, progress=lambda _r: bar.update(1))
@@ -49,7 +50,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         result = build_dataset(source=source, out=out, years=years, force=args.force, workers=args.workers,
                                progress=sys.stderr.isatty(), runner=args.runner or "process",
-                               fetch_delay=args.fetch_delay)
+                               fetch_delay=args.fetch_delay, timeout_s=args.timeout, memory_mb=args.memory_mb)
     print(json.dumps(result, ensure_ascii=False))
     return 0
 
@@ -83,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--no-prefect", action="store_true", help="run the same pipeline without Prefect")
     r.add_argument("--runner", help="process (default), dask, or dask://host:port of a Dask scheduler")
     r.add_argument("--fetch-delay", type=float, default=1.0, help="seconds between requests to one portal")
+    r.add_argument("--timeout", type=float, default=180.0, help="seconds one file may take (default 180)")
+    r.add_argument("--memory-mb", type=int, default=2048, help="memory one worker may add, in MB (default 2048)")
     r.add_argument("-v", "--verbose", action="store_true")
     r.set_defaults(func=cmd_run)
     s = sub.add_parser("serve", help="serve the deployment build-dataset/nightly on PREFECT_API_URL")

@@ -24,7 +24,7 @@ SKIP_SUFFIXES = frozenset({".json", ".csv", ".yaml", ".yml", ".parquet", ".py", 
 _EXC_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit)\b[^:]*:")
 MAX_FILE_BYTES = 512 * 2**20  # no report is this big; reading it whole would only exhaust memory
 OUT_OF_MEMORY = ("ran out of memory reading this file (per-worker memory limit reached): the file is "
-                 "malformed or far larger than a report; raise RunSettings.memory_mb to retry it")
+                 "malformed or far larger than a report; raise --memory-mb (RunSettings.memory_mb) to retry it")
 
 
 @dataclass(frozen=True, slots=True)
