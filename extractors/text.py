@@ -94,7 +94,6 @@ def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -
             blocks.append(RawTable.from_rows([list(r) for r in rows], source="text"))
             rows.clear()
 
-    n = len(lines)
     for i, raw in enumerate(lines):
         line = raw.replace("\f", "").rstrip()
         if _PIPE_SEP.match(line.strip()) and line.strip():

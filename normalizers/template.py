@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from normalizers.flattened import parse_flattened, table_region
 from normalizers.spec import Spec, TableSpec, load_spec
 from normalizers.values import clean_label, is_blank, parse_value
-from ogi.types import Block, Cell, Fact, Paragraph, RawTable
+from ogi.types import Block, Cell, Fact, Paragraph
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from extractors.base import extract_file, for_file
-from extractors.html import HtmlExtractor, HtmlSettings, build_table, cell_text, clean_text
+from extractors.html import HtmlExtractor, HtmlSettings
+from extractors.html_table import build_table, cell_text, clean_text
 from ogi.errors import ExtractionError
 from ogi.types import Document, Paragraph, RawTable
 
