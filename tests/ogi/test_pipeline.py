@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from ogi.pipeline import Cache, RunSettings, discover, process_file, process_many
+from ogi.pipeline import RunSettings, discover, process_file, process_many
 
 import pytest
 
