@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 import pytest
 
-from extractors.ocr_grid import build_grid, binarize, find_tables, horizontal_mask, rotate, skew_angle, GridSettings
+from extractors.ocr_grid import find_tables, rotate, skew_angle
 from extractors.ocr_text import (
     Line, Word, grid_to_table, is_page_number, lines_to_paragraphs, min_numeric_confidence, repair_numeric,
 )
