@@ -9,8 +9,8 @@
 
 With Dask, files are sent as Prefect tasks of ~8 files each (one task per file would spend
 more time on orchestration than on most TXT/HTML reports), so work spreads over workers and
-each chunk shows up in the UI. The cache by content hash is honoured the same way as
-:func:`ogi.pipeline.process_many` does, so both runners give the same reports.
+each chunk shows up in the UI. Dask is plugged into :func:`ogi.pipeline.process_many` as its
+executor, so the cache by content hash and the counting are the same for both runners.
 
 Tradeoff: Dask workers are daemonic processes and cannot start the per-file pool, so the
 per-file time limit is not enforced there; a stuck file holds its worker until the run ends.
@@ -18,7 +18,6 @@ per-file time limit is not enforced there; a stuck file holds its worker until t
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from collections.abc import Iterator, Sequence
@@ -29,7 +28,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from ogi.pipeline import BatchStats, Cache, InputFile, RunSettings, pipeline_version, process_file, report_id_for
+from ogi.pipeline import BatchStats, InputFile, RunSettings, process_file, process_many, report_id_for
 from ogi.types import Report
 
 log = logging.getLogger(__name__)
@@ -107,50 +106,6 @@ def chunked(items: Sequence, size: int) -> Iterator[list]:
         yield list(items[i:i + size])
 
 
-# ---- cache split (mirrors ogi.pipeline.process_many, which has no hook for another executor) ----
-
-def _sha_of(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def split_cached(files: list[InputFile], settings: RunSettings) -> tuple[dict[int, Report], list[tuple[int, InputFile]]]:
-    """Reports already in the cache (by content hash) and the files still to extract."""
-    cache = Cache(settings.cache_dir, pipeline_version()) if settings.cache_dir else None
-    done: dict[int, Report] = {}
-    todo: list[tuple[int, InputFile]] = []
-    for i, inp in enumerate(files):
-        rep = None
-        if cache is not None and not settings.force:
-            try:
-                rep = cache.get(_sha_of(inp.path))
-            except OSError:
-                rep = None
-        if rep is None:
-            todo.append((i, inp))
-            continue
-        rep.report_id, rep.file_name, rep.source_url = report_id_for(inp.key), inp.file_name, inp.source_url
-        done[i] = rep
-    return done, todo
-
-
-def finish(files: list[InputFile], done: dict[int, Report], cached: int, settings: RunSettings) -> tuple[list[Report], BatchStats]:
-    """Order reports as the inputs, apply the years filter, count failures (as process_many does)."""
-    stats = BatchStats(seen=len(files), cached=cached, extracted=len(files) - cached)
-    reports = [done[i] for i in range(len(files))]
-    if settings.years:
-        reports = [r for r in reports if r.year is None or r.year in settings.years]
-    for r in reports:
-        if r.status not in ("ok", "checks_failed"):
-            stats.failed[r.file_name] = f"{r.status}: {r.error}"
-        if r.status == "checks_failed":
-            stats.checks_failed += 1
-    return reports, stats
-
-
 def _worker_failure(inp: InputFile, err: BaseException) -> Report:
     return Report(report_id=report_id_for(inp.key), file_name=inp.file_name, sha256="",
                   format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
@@ -166,24 +121,20 @@ def extract_chunk(files: list[InputFile], first: int = 0) -> list[Report]:
     return [process_file(f) for f in files]
 
 
-@flow(name="extract-on-dask")
-def extract_on_dask(files: list[InputFile], settings: RunSettings, chunk: int = DEFAULT_CHUNK) -> tuple[list[Report], BatchStats]:
-    """The Dask counterpart of process_many: cached files skipped, the rest in chunks on workers."""
-    done, todo = split_cached(files, settings)
-    cached = len(done)
-    cache = Cache(settings.cache_dir, pipeline_version()) if settings.cache_dir else None
-    submitted = []
-    for part in chunked(todo, chunk):
-        submitted.append((part, extract_chunk.submit([inp for _i, inp in part], first=part[0][0])))
+def _run_on_dask(todo: list[tuple[int, InputFile]], chunk: int) -> Iterator[tuple[int, Report]]:
+    """Submit chunks of files as Prefect tasks on the Dask task runner; yield as they finish."""
+    submitted = [(part, extract_chunk.submit([inp for _i, inp in part], first=part[0][0]))
+                 for part in chunked(todo, chunk)]
     for part, fut in submitted:
         try:
             reps = fut.result()
         except Exception as e:  # a worker died: record every file of the chunk, keep the batch
             log.warning("chunk starting at %s failed: %s", part[0][1].file_name, e)
             reps = [_worker_failure(inp, e) for _i, inp in part]
-        for (i, _inp), rep in zip(part, reps):
-            done[i] = rep
-            if cache is not None:
-                cache.put(rep)
-    return finish(files, done, cached, settings)
+        yield from ((i, rep) for (i, _inp), rep in zip(part, reps))
 
+
+@flow(name="extract-on-dask")
+def extract_on_dask(files: list[InputFile], settings: RunSettings, chunk: int = DEFAULT_CHUNK) -> tuple[list[Report], BatchStats]:
+    """ogi.pipeline.process_many with Dask as the executor: cached files skipped, the rest in chunks on workers."""
+    return process_many(files, settings, run=lambda todo, _s: _run_on_dask(todo, chunk))

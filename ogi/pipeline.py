@@ -202,9 +202,17 @@ def _sha_of(path: str) -> str:
     return h.hexdigest()
 
 
+Executor = Callable[[list[tuple[int, InputFile]], RunSettings], Iterable[tuple[int, Report]]]
+
+
 def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings(),
-                 progress: Callable[[Report], None] | None = None) -> tuple[list[Report], BatchStats]:
-    """Every file → exactly one Report, cached ones without re-extraction, the rest in parallel."""
+                 progress: Callable[[Report], None] | None = None,
+                 run: Executor | None = None) -> tuple[list[Report], BatchStats]:
+    """Every file → exactly one Report, cached ones without re-extraction, the rest in parallel.
+
+    ``run`` executes the files still to extract, yielding ``(index, Report)``: by default
+    this machine's isolated worker processes; the Dask runner passes its own.
+    """
     files = list(files)
     stats = BatchStats(seen=len(files))
     cache = Cache(settings.cache_dir, pipeline_version()) if settings.cache_dir else None
@@ -225,7 +233,7 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
                 progress(rep)
         else:
             todo.append((i, inp))
-    for i, rep in _run_parallel(todo, settings):
+    for i, rep in (run or _run_parallel)(todo, settings):
         done[i] = rep
         stats.extracted += 1
         if cache is not None:

@@ -13,7 +13,7 @@ from prefect.states import Completed, Failed
 from prefect.testing.utilities import prefect_test_harness
 
 from flows.build import ARTIFACT_KEY, build_dataset, retry_when_unreachable
-from flows.runners import RunnerSpec, chunked, finish, parse_runner, split_cached
+from flows.runners import RunnerSpec, chunked, parse_runner
 from ogi.cli import main
 from ogi.errors import FetchError
 from ogi.pipeline import RunSettings, discover, process_file, process_many
@@ -58,17 +58,21 @@ def test_chunked_covers_everything_in_order():
     assert list(chunked([], 8)) == []
 
 
-def test_cache_split_and_finish_match_process_many(mixed, tmp_path):
-    """The Dask path reimplements process_many's cache handling: same counts, same reports."""
+def test_process_many_takes_another_executor(mixed, tmp_path):
+    """The Dask path plugs its executor into process_many: same cache handling, same reports."""
     files = discover(mixed)
     settings = RunSettings(workers=1, cache_dir=str(tmp_path / "cache"), years=(2019, 2020))
-    first, s1 = process_many(files[:4], settings)  # fills the cache for some files only
-    done, todo = split_cached(files, settings)
-    assert sorted(done) == [0, 1, 2, 3] and [i for i, _f in todo] == [4, 5, 6]
-    for i, inp in todo:
-        done[i] = process_file(inp)
-    reports, stats = finish(files, done, cached=4, settings=settings)
+    process_many(files[:4], settings)  # fills the cache for some files only
+    ran: list[int] = []
+
+    def serial(todo, _settings):
+        for i, inp in todo:
+            ran.append(i)
+            yield i, process_file(inp)
+
+    reports, stats = process_many(files, settings, run=serial)
     expected, s2 = process_many(files, RunSettings(workers=1, years=(2019, 2020)))
+    assert ran == [4, 5, 6]
     assert (stats.seen, stats.cached, stats.extracted) == (7, 4, 3)
     assert stats.failed == s2.failed and stats.checks_failed == s2.checks_failed
     assert [r.report_id for r in reports] == [r.report_id for r in expected]
