@@ -95,3 +95,29 @@ def test_detect_template_by_markers_then_year():
 
 def test_line_numbers_counts_non_blank_values():
     assert Line("x", [Cell("", 0, 0), Cell("3", 0, 1)]).numbers == 1
+
+
+@pytest.mark.parametrize("row,label", [
+    ("new_received", "一、本年度新收政府信息公开申请数量"),
+    ("carried_over", "二、上年度结转政府信息公开申请数量"),
+    ("carried_forward", "四、结转至下一年度继续办理"),
+    ("denied.security_stability", "3.危及“三 安 全 一 稳 定”"),
+    ("not_processed.vexatious", "4．无正当理由大量反复申请"),
+    ("handled_total", "（七）合 计"),
+])
+def test_label_variants_map_to_the_same_row(row, label):
+    rows = _requests_rows([["（六）其他处理", *["0"] * 7]])
+    target = next(r for r in rows if r[0] and _same_row(r[0], row))
+    target[0] = label
+    target[1] = "5"
+    got = map_tables([Paragraph("三、收到和处理政府信息公开申请情况"), _table(rows)], 2020)
+    assert next(f.value for f in got.facts if f.row == row and f.col == "natural_person") == 5
+    assert got.problems == []
+
+
+def _same_row(label: str, row: str) -> bool:
+    from normalizers.spec import load_spec
+    from normalizers.values import clean_label
+
+    spec = next(r for r in load_spec().tables["requests"].rows if r.id == row)
+    return spec.matches(clean_label(label))
