@@ -14,4 +14,6 @@ test: setup
 	.venv/bin/python -m pytest
 
 bench: setup
-	.venv/bin/python benchmarks/bench_pdf.py ../shared/corpus/dev ../shared/corpus/real
+	.venv/bin/python benchmarks/bench_pdf.py ../shared/corpus/dev
+	.venv/bin/python benchmarks/bench_e2e.py ../shared/corpus/dev ../shared/corpus/real
+	.venv/bin/python benchmarks/bench_ocr.py ../shared/corpus/dev
