@@ -222,7 +222,8 @@ def map_requests(lines: list[Line], template: str, spec: Spec) -> Tables:
             continue
         if idx is None:
             idx = _match_row("".join(pending) + ln.label, rows, assigned, pointer)
-        if idx is None:
+        guessed = idx is None
+        if guessed:
             idx = _next_row(rows, template, assigned, pointer)
         pending = []
         if idx is None:
@@ -233,6 +234,8 @@ def map_requests(lines: list[Line], template: str, spec: Spec) -> Tables:
             continue  # a repeated row (header repeated after a page break)
         cells = fit(ln.values, REQUESTS_WIDTH)
         if cells is None:
+            if guessed:
+                continue  # an unlabelled stray row ("| - | - |" under a header): not a template row
             res.problems.append(f"requests.{rid}: {len(ln.values)} value cells printed, {REQUESTS_WIDTH} expected")
             pointer = idx
             continue

@@ -121,3 +121,13 @@ def _same_row(label: str, row: str) -> bool:
 
     spec = next(r for r in load_spec().tables["requests"].rows if r.id == row)
     return spec.matches(clean_label(label))
+
+
+def test_regression_stray_dash_rows_under_headers_are_not_template_rows():
+    """Shuyang 2025 OCR markdown: '| - | - |' placeholder rows under 申请人情况 headers used to
+    take the next template row by order, fail to fit and flag the report for review."""
+    rows = [["(数据项目)", "数量"], ["-", "-"], ["商业企业", "科研机构", "社会公益", "法律服务机构", "其他"],
+            ["-", "-", "-", "-", "-"]] + _requests_rows([["（六）其他处理", *["0"] * 7]])
+    got = map_tables([Paragraph("三、收到和处理政府信息公开申请情况"), _table(rows)], 2020)
+    assert got.problems == []
+    assert len({f.row for f in got.facts}) == 23
