@@ -23,6 +23,12 @@ _PAGE_NO = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*
 _HEADING = re.compile(r"^\s*(?:#{1,6}\s+|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
 _MD_MARK = re.compile(r"^#{1,6}\s+")
 
+_VALUE_TOKEN = r"(?:[-+]?[\d０-９][\d０-９,，.．]*|—|－|-|/|／|无)"
+# "行政许可 9487", "一、本年新收…数量 95 0 0 0 0 0 95": a label then numbers, single spaces (plain PDF text)
+_SPACED_ROW = re.compile(rf"^(?P<label>\S.*?\S|\S)\s+(?P<nums>{_VALUE_TOKEN}(?:\s+{_VALUE_TOKEN})*)$")
+_SENTENCE = re.compile(r"[，。；：,;:]")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+
 MAX_LINE = 200_000  # a single "line" longer than this is not a report line
 
 
@@ -57,7 +63,27 @@ def split_row(line: str) -> list[str] | None:
             else:
                 cells.append(part)
         return cells
-    return None
+    return _spaced_row(stripped)
+
+
+def _spaced_row(s: str) -> list[str] | None:
+    """A label followed by single-space separated numbers, as plain PDF-to-text prints rows.
+
+    Narrative lines can end in a number too, so one trailing number counts only after a short
+    label without sentence punctuation; two or more count after any label with CJK text.
+    """
+    tokens = s.split()
+    if len(tokens) >= 3 and all(re.fullmatch(_VALUE_TOKEN, t) for t in tokens):
+        return tokens  # a row of numbers whose label wrapped onto other lines
+    m = _SPACED_ROW.match(s)
+    if not m:
+        return None
+    label, nums = m.group("label"), m.group("nums").split()
+    if not _CJK_CHAR.search(label) or _CJK_CHAR.match(label[-1:]) is None and not label.endswith(("）", ")", "”", '"')):
+        return None
+    if len(nums) == 1 and (len(label) > 20 or _SENTENCE.search(label)):
+        return None
+    return [label, *nums]
 
 
 def _clean_para(s: str) -> str:

@@ -281,6 +281,7 @@ def map_tables(blocks: list[Block], year: int | None, spec: Spec | None = None) 
     if not any(routed.values()):
         return _map_flattened(blocks, year, spec)
     texts = [ln.label for kind in KINDS for ln in routed[kind]]
+    texts += [b.text for b in blocks if isinstance(b, Paragraph) and len(b.text) < 80]  # header lines
     template = detect_template(texts, year, spec)
     res = Tables(template=template)
     if template is None:

@@ -37,3 +37,17 @@ def test_sniff_by_content_not_name():
     assert sniff(b"%PDF-1.7 ...", "x.html") == "pdf"
     assert sniff(b"<!DOCTYPE html><html>", "x.pdf") == "html"
     assert sniff("一、总体情况".encode(), "x.txt") == "txt"
+
+
+def test_single_space_rows_of_plain_pdf_text():
+    assert split_row("一、本年新收政府信息公开申请数量 95 0 0 0 0 0 95") == [
+        "一、本年新收政府信息公开申请数量", "95", "0", "0", "0", "0", "0", "95"]
+    assert split_row("行政许可 9487") == ["行政许可", "9487"]
+    assert split_row("行政强制 —") == ["行政强制", "—"]
+    assert split_row("9 0 0 0 0 0 9") == ["9", "0", "0", "0", "0", "0", "9"]
+
+
+def test_narrative_ending_in_a_number_is_not_a_row():
+    assert split_row("全年共主动公开政府信息，较上年增长 15") is None
+    assert split_row("- 3 -") is None
+    assert split_row("2024 年") is None

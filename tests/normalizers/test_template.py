@@ -8,7 +8,8 @@ from extractors import extract_file
 from normalizers.template import Line, detect_template, fit, map_tables, split_line
 from ogi.types import Cell, Paragraph, RawTable
 
-GOLDEN = ["dashuikeng_2020.txt", "gaotian_2024_layout.txt", "yishui_2021_tsv.md", "wangcun_2020_seedlike.txt"]
+GOLDEN = ["dashuikeng_2020.txt", "gaotian_2024_layout.txt", "yishui_2021_tsv.md", "wangcun_2020_seedlike.txt",
+          "hongze_2024_plain.txt"]  # the last: plain pypdfium2 text of a real PDF, golden = the PDF's facts
 
 
 @pytest.mark.parametrize("name", GOLDEN)
