@@ -73,8 +73,9 @@ def _spaced_row(s: str) -> list[str] | None:
     label without sentence punctuation; two or more count after any label with CJK text.
     """
     tokens = s.split()
-    if len(tokens) >= 3 and all(re.fullmatch(_VALUE_TOKEN, t) for t in tokens):
-        return tokens  # a row of numbers whose label wrapped onto other lines
+    if len(tokens) >= 3 and all(re.fullmatch(_VALUE_TOKEN, t) for t in tokens) and (
+            len(tokens) >= 5 or sum(any(ch.isdigit() for ch in t) for t in tokens) >= 2):
+        return tokens  # a row of numbers whose label wrapped onto other lines (not "- 3 -")
     m = _SPACED_ROW.match(s)
     if not m:
         return None
