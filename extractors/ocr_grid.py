@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from extractors.pdf_layout import cluster
+
 log = logging.getLogger(__name__)
 
 
@@ -138,14 +140,8 @@ def rotate(img: np.ndarray, angle_deg: float) -> np.ndarray:
 
 
 def _cluster(values: list[float], tol: float) -> list[int]:
-    """Merge sorted positions closer than ``tol`` into their mean."""
-    out: list[list[float]] = []
-    for v in sorted(values):
-        if out and v - out[-1][-1] <= tol:
-            out[-1].append(v)
-        else:
-            out.append([v])
-    return [int(round(float(np.mean(g)))) for g in out]
+    """Merge sorted positions closer than ``tol`` into their (rounded) mean."""
+    return [int(round(c)) for c in cluster(values, tol)]
 
 
 def _runs(profile: np.ndarray, min_len: int) -> list[int]:
