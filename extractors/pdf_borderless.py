@@ -24,7 +24,8 @@ from ogi.types import Cell, RawTable
 
 log = logging.getLogger(__name__)
 
-_NUMERIC = re.compile(r"^[-—–−]?[\d０-９][\d０-９,，.．]*%?$|^[—–\-/／无]$")
+# a number, or a printed zero: the dashes (half/full-width, em, en, minus, doubled), slashes, 无
+_NUMERIC = re.compile(r"^[-—–−－]?[\d０-９][\d０-９,，.．]*%?$|^(?:[—–―−－\-/／无]|——|--)$")
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、")
 
 

@@ -22,6 +22,8 @@ from ogi.types import Document, Paragraph
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
 HONGZE = FIX / "hongze_2024_p3-4.pdf"  # 淮安市洪泽区 2024, pages 3-4: ruled, split over the page break
 XUZHOU = FIX / "xuzhou_2025_borderless_p4.pdf"  # dev corpus: landscape page, table without rules
+# dev DOCX re-rendered by LibreOffice with other fonts/sizes (one page each)
+FULLWIDTH_DASH = FIX / "sweep_borderless_fullwidth_dash_p2.pdf"  # borderless, some zeros printed '－' (U+FF0D)
 
 
 def dump(doc: Document) -> list[dict]:
@@ -154,3 +156,14 @@ def test_open_table_bottom_is_closed() -> None:
     segs = [Seg("h", 0, 0, 100, 0), Seg("v", 0, 0, 0, 50), Seg("v", 50, 0, 50, 50), Seg("v", 100, 0, 100, 50)]
     (extra,) = open_ends(segs, RuledSettings())
     assert (extra.orient, extra.top, extra.x0, extra.x1) == ("h", 50, 0, 100)
+
+
+def test_borderless_fullwidth_dash_is_a_cell_not_label_text() -> None:
+    doc = PdfExtractor().extract(FULLWIDTH_DASH.read_bytes(), FULLWIDTH_DASH.name)
+    requests = next(t for t in doc.tables if any("保护第三方" in c.text for c in t.cells))
+    rows = {row[-8].text: [c.text for c in row[-7:]] for row in requests.rows() if len(row) >= 8}
+    third_party = next(k for k in rows if k.endswith("4.保护第三方合法权益"))
+    assert "－" not in third_party
+    assert rows[third_party] == ["1", "-", "－", "-", "-", "-", "１"]
+    assert rows["6.属于四类过程性信息"] == ["-", "-", "-", "－", "-", "-", "-"]
+
