@@ -33,13 +33,14 @@ log = logging.getLogger(__name__)
 # Words printed in the template's table headers (not in narrative text).
 TABLE_WORDS = ("信息内容", "申请人情况", "本列数据", "第二十条第", "结果维持", "结果纠正", "尚未审结", "处理决定数量",
                "本年制发件数", "新制作数量", "收费金额", "商业企业", "科研机构", "未经复议直接起诉", "复议后起诉")
-_NUM_TOKEN = re.compile(r"^[-—–/／]?[\d０-９][\d０-９,，.．]*$|^[—–/／\-无]$")
+_NUM_TOKEN = re.compile(r"^[-—–−－/／]?[\d０-９][\d０-９,，.．]*$|^(?:[—–―−－/／\-无]|——|--)$")
 
 
 @dataclass(frozen=True, slots=True)
 class PdfSettings:
     min_table_words: int = 1  # distinct TABLE_WORDS on a page to read its tables
     min_numeric_lines: int = 2  # …or this many lines made mostly of >= 3 numbers
+    min_numeric_cells: int = 12  # …or this many numbers on lines made mostly of numbers (one cell a line)
     min_text_chars: int = 20  # fewer non-space characters than this per page = no text layer
     ruled: RuledSettings = field(default_factory=RuledSettings)
     borderless: BorderlessSettings = field(default_factory=BorderlessSettings)
@@ -57,11 +58,31 @@ def numeric_lines(text: str) -> int:
     return count
 
 
+def numeric_cells(text: str) -> int:
+    """Numbers on lines made mostly of numbers.
+
+    PDFium often gives a ruled table's cells one line each ("-", "1", "-" …), so a
+    continuation page with no header words and no multi-number line still shows
+    its table as a long run of lone numbers; narrative has at most a page number.
+    """
+    count = 0
+    for ln in text.splitlines():
+        tokens = ln.split()
+        nums = sum(bool(_NUM_TOKEN.match(t)) for t in tokens)
+        count += nums if nums > len(tokens) / 2 else 0
+    return count
+
+
+def shows_rows(text: str, st: PdfSettings) -> bool:
+    """The page's plain text shows table rows (numbers in rows or a run of lone cells)."""
+    return numeric_lines(text) >= st.min_numeric_lines or numeric_cells(text) >= st.min_numeric_cells
+
+
 def looks_tabular(text: str, st: PdfSettings) -> bool:
     """Cheap test on a page's plain text: does it hold (part of) a template table?"""
     if sum(1 for w in TABLE_WORDS if w in text) >= st.min_table_words:
         return True
-    return numeric_lines(text) >= st.min_numeric_lines
+    return shows_rows(text, st)
 
 
 def open_pdf(data: bytes, file_name: str) -> pdfium.PdfDocument:
@@ -134,7 +155,7 @@ class PdfExtractor(Extractor):
                     textless.append(i + 1)
                 elif page.get_rotation() or looks_tabular(text, st):
                     table_pages.append(i + 1)
-                    if numeric_lines(text) >= st.min_numeric_lines:
+                    if shows_rows(text, st):
                         rows_seen.add(i + 1)
                     if st.engine == "pdfium":
                         geoms[i + 1] = read_page_fast(page, tp, i + 1)

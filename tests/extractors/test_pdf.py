@@ -24,6 +24,7 @@ HONGZE = FIX / "hongze_2024_p3-4.pdf"  # 淮安市洪泽区 2024, pages 3-4: rul
 XUZHOU = FIX / "xuzhou_2025_borderless_p4.pdf"  # dev corpus: landscape page, table without rules
 # dev DOCX re-rendered by LibreOffice with other fonts/sizes (one page each)
 FULLWIDTH_DASH = FIX / "sweep_borderless_fullwidth_dash_p2.pdf"  # borderless, some zeros printed '－' (U+FF0D)
+CONTINUATION = FIX / "sweep_landscape_continuation_p4.pdf"  # landscape, ruled, requests table's second page
 
 
 def dump(doc: Document) -> list[dict]:
@@ -167,3 +168,18 @@ def test_borderless_fullwidth_dash_is_a_cell_not_label_text() -> None:
     assert rows[third_party] == ["1", "-", "－", "-", "-", "-", "１"]
     assert rows["6.属于四类过程性信息"] == ["-", "-", "-", "－", "-", "-", "-"]
 
+
+def test_continuation_page_with_one_cell_per_text_line_is_read() -> None:
+    doc = PdfExtractor().extract(CONTINUATION.read_bytes(), CONTINUATION.name)
+    (table,) = doc.tables
+    rows = [[c.text for c in row] for row in table.rows()]
+    assert rows[-2][-8:] == ["（七）总计", "18", "1", "-", "-", "-", "1", "20"]
+    assert rows[-1] == ["四、结转下年度继续办理", "1", "-", "-", "-", "-", "-", "1"]
+
+
+def test_triage_counts_lone_numbers_and_fullwidth_dashes() -> None:
+    st = PdfSettings()
+    one_per_line = "申请\n5.要求行政机关确认或 重新出具已获取信息\n" + "\n".join(["－", "1", "-", "—", "/", "-", "1"] * 2)
+    assert looks_tabular(one_per_line, st)
+    assert looks_tabular("规章 － － 79\n行政规范性文件 23 23 234", st)
+    assert not looks_tabular("正文第一段。\n2023\n- 3 -\n共 5 件，其中 1 件。", st)
