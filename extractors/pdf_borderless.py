@@ -35,6 +35,7 @@ class BorderlessSettings:
     col_tol: float = 0.8  # numbers whose centres differ by less than this × size share a column
     max_row_gap: float = 4.0  # anchors further apart than this × size (with no header between) split tables
     min_strong_numbers: int = 3  # a lone numeric row needs this many numbers to be a table
+    wrap_pitch: float = 1.6  # pieces of a wrapped number lie within this × size of their row's line
 
 
 @dataclass(slots=True)
@@ -103,6 +104,35 @@ def _is_anchor(ln: _Line, st: BorderlessSettings) -> bool:
     if not nums or not ln.segs[-1].numeric or PAGE_NO.match(" ".join(s.text for s in ln.segs)):
         return False
     return len(nums) >= 2 or len(ln.segs) >= 2
+
+
+def _overlaps(a: _Seg, b: _Seg) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1
+
+
+def _fold_wrapped_numbers(lines: list[_Line], st: BorderlessSettings) -> list[_Line]:
+    """A number too wide for its cell wraps ("108" → "10" over "8"); the cell is centred,
+    so the pieces print on lines just above and below its row's line, in columns that line
+    leaves empty. Fold such number-only lines into the nearest row line they fit."""
+    merged: dict[int, list[_Seg]] = {}
+    drop: set[int] = set()
+    for i, ln in enumerate(lines):
+        if not all(s.numeric for s in ln.segs):
+            continue
+        near = [j for j in (i - 1, i + 1) if 0 <= j < len(lines) and not all(s.numeric for s in lines[j].segs)
+                and _is_anchor(lines[j], st) and abs(lines[j].cy - ln.cy) <= st.wrap_pitch * ln.size
+                and not any(_overlaps(a, b) for a in ln.segs for b in lines[j].segs)]
+        if near:
+            j = min(near, key=lambda j: abs(lines[j].cy - ln.cy))
+            merged.setdefault(j, []).extend(ln.segs)
+            drop.add(i)
+    for j, frags in merged.items():
+        for col in _stacks(sorted(frags, key=lambda s: s.x0), by_x=True):
+            col.sort(key=lambda s: s.top)
+            lines[j].segs.append(_Seg("".join(s.text for s in col), min(s.x0 for s in col), col[0].top,
+                                      max(s.x1 for s in col), col[-1].bottom, median(s.size for s in col)))
+        lines[j].segs.sort(key=lambda s: s.x0)
+    return [ln for i, ln in enumerate(lines) if i not in drop]
 
 
 def _is_section_heading(ln: _Line) -> bool:
@@ -335,11 +365,13 @@ def _group_runs(segs: list[_Seg], ys: list[float], block_of: list[int], taken: s
     return out
 
 
-def _stacks(segs: list[_Seg]) -> list[list[_Seg]]:
-    """Vertically adjacent fragments of one column, stacked into blocks."""
+def _stacks(segs: list[_Seg], by_x: bool = False) -> list[list[_Seg]]:
+    """Vertically adjacent fragments of one column, stacked into blocks (by_x: overlapping in x)."""
     out: list[list[_Seg]] = []
-    for s in sorted(segs, key=lambda s: s.top):
-        if out and s.top - out[-1][-1].bottom <= 1.0 * s.size:
+    for s in sorted(segs, key=lambda s: s.x0 if by_x else s.top):
+        if by_x and out and any(_overlaps(s, o) for o in out[-1]):
+            out[-1].append(s)
+        elif not by_x and out and s.top - out[-1][-1].bottom <= 1.0 * s.size:
             out[-1].append(s)
         else:
             out.append([s])
@@ -404,7 +436,7 @@ def borderless_tables(geom: PageGeom, taken: list[BBox], st: BorderlessSettings 
     if not free:
         return []
     out = []
-    for reg in _regions(_lines(free, st), st):
+    for reg in _regions(_fold_wrapped_numbers(_lines(free, st), st), st):
         found = build_region(reg, geom, st)
         if found is not None:
             out.append(found)

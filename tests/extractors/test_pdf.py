@@ -17,7 +17,7 @@ from extractors.pdf_layout import Seg, TextLine, clean_prose, join_wrapped
 from extractors.pdf_ruled import RuledSettings, open_ends
 from extractors.pdf_text import TextSettings, drop_furniture
 from ogi.errors import ExtractionError, NeedsOCR
-from ogi.types import Document, Paragraph
+from ogi.types import Document, Paragraph, RawTable
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
 HONGZE = FIX / "hongze_2024_p3-4.pdf"  # 淮安市洪泽区 2024, pages 3-4: ruled, split over the page break
@@ -25,6 +25,7 @@ XUZHOU = FIX / "xuzhou_2025_borderless_p4.pdf"  # dev corpus: landscape page, ta
 # dev DOCX re-rendered by LibreOffice with other fonts/sizes (one page each)
 FULLWIDTH_DASH = FIX / "sweep_borderless_fullwidth_dash_p2.pdf"  # borderless, some zeros printed '－' (U+FF0D)
 CONTINUATION = FIX / "sweep_landscape_continuation_p4.pdf"  # landscape, ruled, requests table's second page
+WRAPPED_NUMBERS = FIX / "sweep_borderless_wrapped_numbers_p3.pdf"  # 13 pt, borderless: '108' wraps to '10' / '8'
 
 
 def dump(doc: Document) -> list[dict]:
@@ -183,3 +184,19 @@ def test_triage_counts_lone_numbers_and_fullwidth_dashes() -> None:
     assert looks_tabular(one_per_line, st)
     assert looks_tabular("规章 － － 79\n行政规范性文件 23 23 234", st)
     assert not looks_tabular("正文第一段。\n2023\n- 3 -\n共 5 件，其中 1 件。", st)
+
+
+def _numbers_by_label(table: RawTable) -> dict[str, list[str]]:
+    return {row[-8].text: [c.text for c in row[-7:]] for row in table.rows() if len(row) >= 8}
+
+
+def test_borderless_number_wrapped_in_its_cell_is_one_number() -> None:
+    doc = PdfExtractor().extract(WRAPPED_NUMBERS.read_bytes(), WRAPPED_NUMBERS.name)
+    requests, appeals = doc.tables
+    rows = _numbers_by_label(requests)
+    assert rows["一、本年新收政府信息公开申请数量"] == ["108", "7", "0", "0", "3", "0", "118"]
+    assert rows["（七）总计"] == ["103", "7", "0", "0", "3", "0", "113"]
+    assert not any(c.text in ("10", "11", "8") for c in requests.cells if c.col == 3 and c.row < 2)
+    # a row made only of numbers under its header is data, not pieces of a wrapped number
+    assert [c.text for c in appeals.rows()[-1]][-15:] == ["3", "2", "0", "0", "5"] + ["0"] * 10
+
