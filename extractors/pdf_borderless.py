@@ -211,16 +211,35 @@ def _caption(ln: _Line, mid: float, label_x: float) -> bool:
     return s.x0 < label_x < s.x1 or abs(s.cx - mid) < 3 * ln.size
 
 
+def _wrapped_lead(reg: list[_Line], anchor_ids: set[int], label_x: float, mid: float) -> set[int]:
+    """Label-only lines stacked tight on the first data row with no column header among them.
+
+    A table continued on a new page (no repeated header) can start with a row whose
+    centred numbers sit below the first lines of its wrapped label (4.无正当理由大量反复 /
+    申请): those lines are that row's label, not a header band.
+    """
+    first = next(i for i, ln in enumerate(reg) if id(ln) in anchor_ids)
+    lead = reg[:first]
+    if not lead or any(s.x1 > label_x for ln in lead for s in ln.segs) or any(_caption(ln, mid, label_x) for ln in lead):
+        return set()
+    if any(b.top - a.bottom > 1.0 * b.size for a, b in zip(lead, reg[1:first + 1])):
+        return set()
+    return {id(ln) for ln in lead}
+
+
 def _split(reg: list[_Line], anchors: list[_Line], label_x: float, num_left: float, mid: float,
            ) -> tuple[list[list[_Line] | _Line], list[_Seg]]:
     """Region → ordered units (header bands and anchor lines) plus the label-only text."""
     anchor_ids = {id(ln) for ln in anchors}
     units: list[list[_Line] | _Line] = []
     label_segs: list[_Seg] = []
+    lead = _wrapped_lead(reg, anchor_ids, label_x, mid)
     for ln in reg:
         if id(ln) in anchor_ids:
             units.append(ln)
             label_segs += [s for s in ln.segs if not s.numeric or s.cx < label_x]
+        elif id(ln) in lead:
+            label_segs += ln.segs
         elif any(s.cx >= label_x or s.x1 > num_left for s in ln.segs) or not units or _caption(ln, mid, label_x):
             if units and isinstance(units[-1], list):
                 units[-1].append(ln)

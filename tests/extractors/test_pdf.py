@@ -26,6 +26,7 @@ XUZHOU = FIX / "xuzhou_2025_borderless_p4.pdf"  # dev corpus: landscape page, ta
 FULLWIDTH_DASH = FIX / "sweep_borderless_fullwidth_dash_p2.pdf"  # borderless, some zeros printed '－' (U+FF0D)
 CONTINUATION = FIX / "sweep_landscape_continuation_p4.pdf"  # landscape, ruled, requests table's second page
 WRAPPED_NUMBERS = FIX / "sweep_borderless_wrapped_numbers_p3.pdf"  # 13 pt, borderless: '108' wraps to '10' / '8'
+CONTINUED_LABEL = FIX / "sweep_borderless_continued_label_p4.pdf"  # borderless page starting inside a wrapped label
 
 
 def dump(doc: Document) -> list[dict]:
@@ -200,3 +201,10 @@ def test_borderless_number_wrapped_in_its_cell_is_one_number() -> None:
     # a row made only of numbers under its header is data, not pieces of a wrapped number
     assert [c.text for c in appeals.rows()[-1]][-15:] == ["3", "2", "0", "0", "5"] + ["0"] * 10
 
+
+def test_borderless_continued_page_starting_in_a_wrapped_label() -> None:
+    doc = PdfExtractor().extract(CONTINUED_LABEL.read_bytes(), CONTINUED_LABEL.name)
+    (requests, *_) = doc.tables
+    rows = _numbers_by_label(requests)
+    assert rows["4.无正当理由大量反复申请"] == ["-"] * 7
+    assert "申请" not in rows and requests.rows()[0][-8].text == "4.无正当理由大量反复申请"
