@@ -15,8 +15,8 @@ import logging
 import re
 from dataclasses import dataclass
 
-from extractors.pdf_layout import Glyph, cluster, glyph_lines, inside, join_wrapped, line_text, median, \
-    nearest_index, segments
+from extractors.pdf_layout import RunLine, TextRun, cluster, inside, join_wrapped, median, nearest_index, \
+    text_runs
 from extractors.pdf_page import BBox, PageGeom
 from extractors.pdf_ruled import FoundTable
 from extractors.pdf_text import PAGE_NO
@@ -24,8 +24,6 @@ from ogi.types import Cell, RawTable
 
 log = logging.getLogger(__name__)
 
-# a number, or a printed zero: the dashes (half/full-width, em, en, minus, doubled), slashes, 无
-_NUMERIC = re.compile(r"^[-—–−－]?[\d０-９][\d０-９,，.．]*%?$|^(?:[—–―−－\-/／无]|——|--)$")
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、")
 
 
@@ -38,67 +36,7 @@ class BorderlessSettings:
     wrap_pitch: float = 1.6  # pieces of a wrapped number lie within this × size of their row's line
 
 
-@dataclass(slots=True)
-class _Seg:
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    size: float
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
-
-    @property
-    def numeric(self) -> bool:
-        return bool(_NUMERIC.match(self.text))
-
-
-@dataclass(slots=True)
-class _Line:
-    segs: list[_Seg]
-
-    @property
-    def top(self) -> float:
-        return min(s.top for s in self.segs)
-
-    @property
-    def bottom(self) -> float:
-        return max(s.bottom for s in self.segs)
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
-
-    @property
-    def size(self) -> float:
-        return median((s.size for s in self.segs), 10.0)
-
-    def numbers(self) -> list[_Seg]:
-        return [s for s in self.segs if s.numeric]
-
-
-def _lines(glyphs: list[Glyph], st: BorderlessSettings) -> list[_Line]:
-    out = []
-    for gl in glyph_lines(glyphs):
-        segs = []
-        for run in segments(gl, st.gap_ratio):
-            text = line_text(run).strip()
-            if text:
-                segs.append(_Seg(text, min(g.x0 for g in run), min(g.top for g in run), max(g.x1 for g in run),
-                                 max(g.bottom for g in run), median(g.size for g in run)))
-        if segs:
-            out.append(_Line(segs))
-    return out
-
-
-def _is_anchor(ln: _Line, st: BorderlessSettings) -> bool:
+def _is_anchor(ln: RunLine, st: BorderlessSettings) -> bool:
     """A data row: numbers on the right, after a label (or many numbers alone)."""
     nums = ln.numbers()
     if not nums or not ln.segs[-1].numeric or PAGE_NO.match(" ".join(s.text for s in ln.segs)):
@@ -106,15 +44,15 @@ def _is_anchor(ln: _Line, st: BorderlessSettings) -> bool:
     return len(nums) >= 2 or len(ln.segs) >= 2
 
 
-def _overlaps(a: _Seg, b: _Seg) -> bool:
+def _overlaps(a: TextRun, b: TextRun) -> bool:
     return a.x0 < b.x1 and b.x0 < a.x1
 
 
-def _fold_wrapped_numbers(lines: list[_Line], st: BorderlessSettings) -> list[_Line]:
+def _fold_wrapped_numbers(lines: list[RunLine], st: BorderlessSettings) -> list[RunLine]:
     """A number too wide for its cell wraps ("108" → "10" over "8"); the cell is centred,
     so the pieces print on lines just above and below its row's line, in columns that line
     leaves empty. Fold such number-only lines into the nearest row line they fit."""
-    merged: dict[int, list[_Seg]] = {}
+    merged: dict[int, list[TextRun]] = {}
     drop: set[int] = set()
     for i, ln in enumerate(lines):
         if not all(s.numeric for s in ln.segs):
@@ -129,21 +67,21 @@ def _fold_wrapped_numbers(lines: list[_Line], st: BorderlessSettings) -> list[_L
     for j, frags in merged.items():
         for col in _stacks(sorted(frags, key=lambda s: s.x0), by_x=True):
             col.sort(key=lambda s: s.top)
-            lines[j].segs.append(_Seg("".join(s.text for s in col), min(s.x0 for s in col), col[0].top,
+            lines[j].segs.append(TextRun("".join(s.text for s in col), min(s.x0 for s in col), col[0].top,
                                       max(s.x1 for s in col), col[-1].bottom, median(s.size for s in col)))
         lines[j].segs.sort(key=lambda s: s.x0)
     return [ln for i, ln in enumerate(lines) if i not in drop]
 
 
-def _is_section_heading(ln: _Line) -> bool:
+def _is_section_heading(ln: RunLine) -> bool:
     return len(ln.segs) == 1 and bool(_SECTION.match(ln.segs[0].text)) and len(ln.segs[0].text) >= 12 \
         and not any(ch.isdigit() for ch in ln.segs[0].text)
 
 
-def _regions(lines: list[_Line], st: BorderlessSettings) -> list[list[_Line]]:
+def _regions(lines: list[RunLine], st: BorderlessSettings) -> list[list[RunLine]]:
     """Runs of lines that form one table: anchors plus the header/label lines around them."""
-    out: list[list[_Line]] = []
-    cur: list[_Line] = []
+    out: list[list[RunLine]] = []
+    cur: list[RunLine] = []
     last_anchor = -1
     for i, ln in enumerate(lines):
         if _is_section_heading(ln):
@@ -178,7 +116,7 @@ def _regions(lines: list[_Line], st: BorderlessSettings) -> list[list[_Line]]:
     return tables
 
 
-def _header_start(reg: list[_Line], first: int) -> int:
+def _header_start(reg: list[RunLine], first: int) -> int:
     """Walk up from the first data row while lines are close together (the header block)."""
     i = first
     while i > 0:
@@ -191,19 +129,19 @@ def _header_start(reg: list[_Line], first: int) -> int:
     return i
 
 
-def _join(segs: list[_Seg]) -> str:
+def _join(segs: list[TextRun]) -> str:
     text = ""
     for s in sorted(segs, key=lambda s: (round(s.cy), s.x0)):
         text = join_wrapped(text, s.text)
     return text
 
 
-def _box(segs: list[_Seg], geom: PageGeom) -> BBox:
+def _box(segs: list[TextRun], geom: PageGeom) -> BBox:
     b = (min(s.x0 for s in segs), min(s.top for s in segs), max(s.x1 for s in segs), max(s.bottom for s in segs))
     return tuple(round(v, 2) for v in geom.to_page(b))  # type: ignore[return-value]
 
 
-def _caption(ln: _Line, mid: float, label_x: float) -> bool:
+def _caption(ln: RunLine, mid: float, label_x: float) -> bool:
     """A lone line across the label/number boundary or centred: a caption row (第二十条第（一）项)."""
     if len(ln.segs) != 1 or ln.segs[0].numeric:
         return False
@@ -211,7 +149,7 @@ def _caption(ln: _Line, mid: float, label_x: float) -> bool:
     return s.x0 < label_x < s.x1 or abs(s.cx - mid) < 3 * ln.size
 
 
-def _wrapped_lead(reg: list[_Line], anchor_ids: set[int], label_x: float, mid: float) -> set[int]:
+def _wrapped_lead(reg: list[RunLine], anchor_ids: set[int], label_x: float, mid: float) -> set[int]:
     """Label-only lines stacked tight on the first data row with no column header among them.
 
     A table continued on a new page (no repeated header) can start with a row whose
@@ -227,12 +165,12 @@ def _wrapped_lead(reg: list[_Line], anchor_ids: set[int], label_x: float, mid: f
     return {id(ln) for ln in lead}
 
 
-def _split(reg: list[_Line], anchors: list[_Line], label_x: float, num_left: float, mid: float,
-           ) -> tuple[list[list[_Line] | _Line], list[_Seg]]:
+def _split(reg: list[RunLine], anchors: list[RunLine], label_x: float, num_left: float, mid: float,
+           ) -> tuple[list[list[RunLine] | RunLine], list[TextRun]]:
     """Region → ordered units (header bands and anchor lines) plus the label-only text."""
     anchor_ids = {id(ln) for ln in anchors}
-    units: list[list[_Line] | _Line] = []
-    label_segs: list[_Seg] = []
+    units: list[list[RunLine] | RunLine] = []
+    label_segs: list[TextRun] = []
     lead = _wrapped_lead(reg, anchor_ids, label_x, mid)
     for ln in reg:
         if id(ln) in anchor_ids:
@@ -252,7 +190,7 @@ def _split(reg: list[_Line], anchors: list[_Line], label_x: float, num_left: flo
     return units, label_segs
 
 
-def build_region(reg: list[_Line], geom: PageGeom, st: BorderlessSettings) -> FoundTable | None:
+def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings) -> FoundTable | None:
     """One RawTable from the lines of a borderless region."""
     anchors = [ln for ln in reg if _is_anchor(ln, st)]
     size = median(ln.size for ln in anchors)
@@ -313,19 +251,19 @@ def build_region(reg: list[_Line], geom: PageGeom, st: BorderlessSettings) -> Fo
     return FoundTable(RawTable(cells=_dedupe(cells), page=geom.number, source="pdfplumber-borderless"), bbox)
 
 
-def _dev(block: list[_Seg], y: float) -> float:
+def _dev(block: list[TextRun], y: float) -> float:
     return abs((min(s.top for s in block) + max(s.bottom for s in block)) / 2 - y) if block else 0.0
 
 
-def _assign_labels(segs: list[_Seg], ys: list[float]) -> list[list[_Seg]]:
+def _assign_labels(segs: list[TextRun], ys: list[float]) -> list[list[TextRun]]:
     """Wrapped label lines → rows, so that each row's label block is centred on its numbers.
 
     Lines on an anchor's own line are pinned; the free lines between two anchors are
     split (first j up, the rest down) by a chain DP minimising the off-centre distance.
     """
     m = len(ys)
-    pinned: list[list[_Seg]] = [[] for _ in ys]
-    gaps: list[list[_Seg]] = [[] for _ in range(m + 1)]  # gaps[k]: free lines just above anchor k
+    pinned: list[list[TextRun]] = [[] for _ in ys]
+    gaps: list[list[TextRun]] = [[] for _ in range(m + 1)]  # gaps[k]: free lines just above anchor k
     for s in sorted(segs, key=lambda s: s.cy):
         k = nearest_index(ys, s.cy)
         if abs(ys[k] - s.cy) <= 0.45 * s.size:
@@ -336,7 +274,7 @@ def _assign_labels(segs: list[_Seg], ys: list[float]) -> list[list[_Seg]]:
     def split_options(k: int) -> range:
         return range(len(gaps[k]) + 1) if 0 < k < m else range(1)
 
-    def block(k: int, j_above: int, j_below: int) -> list[_Seg]:
+    def block(k: int, j_above: int, j_below: int) -> list[TextRun]:
         above = gaps[k] if k == 0 else gaps[k][j_above:]
         below = gaps[m] if k == m - 1 else gaps[k + 1][:j_below]
         return above + pinned[k] + below
@@ -358,8 +296,8 @@ def _assign_labels(segs: list[_Seg], ys: list[float]) -> list[list[_Seg]]:
     return [block(k, path[k], path[k + 1]) for k in range(m)]
 
 
-def _group_runs(segs: list[_Seg], ys: list[float], block_of: list[int], taken: set[int],
-                ) -> list[tuple[int, int, list[_Seg]]]:
+def _group_runs(segs: list[TextRun], ys: list[float], block_of: list[int], taken: set[int],
+                ) -> list[tuple[int, int, list[TextRun]]]:
     """Each stacked group label → the run of free rows it is vertically centred on."""
     bounds = [(ys[i - 1] + ys[i]) / 2 for i in range(1, len(ys))]
     top = [ys[0] - (bounds[0] - ys[0] if bounds else 5)] + bounds
@@ -384,9 +322,9 @@ def _group_runs(segs: list[_Seg], ys: list[float], block_of: list[int], taken: s
     return out
 
 
-def _stacks(segs: list[_Seg], by_x: bool = False) -> list[list[_Seg]]:
+def _stacks(segs: list[TextRun], by_x: bool = False) -> list[list[TextRun]]:
     """Vertically adjacent fragments of one column, stacked into blocks (by_x: overlapping in x)."""
-    out: list[list[_Seg]] = []
+    out: list[list[TextRun]] = []
     for s in sorted(segs, key=lambda s: s.x0 if by_x else s.top):
         if by_x and out and any(_overlaps(s, o) for o in out[-1]):
             out[-1].append(s)
@@ -397,13 +335,13 @@ def _stacks(segs: list[_Seg], by_x: bool = False) -> list[list[_Seg]]:
     return out
 
 
-def _header_cells(lines: list[_Line], cols: list[float], label_x: float, n_label: int, mid: float, row0: int,
+def _header_cells(lines: list[RunLine], cols: list[float], label_x: float, n_label: int, mid: float, row0: int,
                   geom: PageGeom, out: list[Cell]) -> int:
     """Header band → rows: segments over several columns span them, the rest stack per column."""
     pitch = min((b - a for a, b in zip(cols, cols[1:])), default=50.0)
-    spans: list[tuple[_Seg, int, int]] = []
-    per_col: dict[int, list[_Seg]] = {}
-    label: list[_Seg] = []
+    spans: list[tuple[TextRun, int, int]] = []
+    per_col: dict[int, list[TextRun]] = {}
+    label: list[TextRun] = []
     for li, ln in enumerate(lines):
         below = [s for lower in lines[li + 1:] for s in lower.segs if s.cx >= label_x]
         for s in ln.segs:
@@ -455,7 +393,7 @@ def borderless_tables(geom: PageGeom, taken: list[BBox], st: BorderlessSettings 
     if not free:
         return []
     out = []
-    for reg in _regions(_fold_wrapped_numbers(_lines(free, st), st), st):
+    for reg in _regions(_fold_wrapped_numbers(text_runs(free, st.gap_ratio), st), st):
         found = build_region(reg, geom, st)
         if found is not None:
             out.append(found)

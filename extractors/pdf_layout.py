@@ -163,3 +163,72 @@ def inside(g: Glyph, box: tuple[float, float, float, float], pad: float = 0.0) -
     """Whether the glyph's centre lies in ``box``."""
     cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
     return box[0] - pad <= cx <= box[2] + pad and box[1] - pad <= cy <= box[3] + pad
+
+
+# a number, or a printed zero: the dashes (half/full-width, em, en, minus, doubled), slashes, 无
+NUMERIC_TEXT = re.compile(r"^[-—–−－]?[\d０-９][\d０-９,，.．]*%?$|^(?:[—–―−－\-/／无]|——|--)$")
+
+
+@dataclass(slots=True)
+class TextRun:
+    """Glyphs of one line close enough to be one cell's text (a table cell candidate)."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def numeric(self) -> bool:
+        return bool(NUMERIC_TEXT.match(self.text))
+
+
+@dataclass(slots=True)
+class RunLine:
+    """The text runs of one visual line, left to right."""
+
+    segs: list[TextRun]
+
+    @property
+    def top(self) -> float:
+        return min(s.top for s in self.segs)
+
+    @property
+    def bottom(self) -> float:
+        return max(s.bottom for s in self.segs)
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def size(self) -> float:
+        return median((s.size for s in self.segs), 10.0)
+
+    def numbers(self) -> list[TextRun]:
+        return [s for s in self.segs if s.numeric]
+
+
+def text_runs(glyphs: Iterable[Glyph], gap_ratio: float = 0.9) -> list[RunLine]:
+    """Visual lines split into runs at gaps wider than ``gap_ratio`` × glyph size."""
+    out = []
+    for gl in glyph_lines(glyphs):
+        segs = []
+        for run in segments(gl, gap_ratio):
+            text = line_text(run).strip()
+            if text:
+                segs.append(TextRun(text, min(g.x0 for g in run), min(g.top for g in run), max(g.x1 for g in run),
+                                 max(g.bottom for g in run), median(g.size for g in run)))
+        if segs:
+            out.append(RunLine(segs))
+    return out
