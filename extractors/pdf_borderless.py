@@ -105,8 +105,12 @@ def _regions(lines: list[RunLine], st: BorderlessSettings) -> list[list[RunLine]
         idx = [i for i, ln in enumerate(reg) if _is_anchor(ln, st)]
         if not idx:
             continue
-        if len(idx) == 1 and len(reg[idx[0]].numbers()) < st.min_strong_numbers and idx[0] == 0:
-            continue  # a lone line with a number or two and no header: not a table
+        # a lone line with a number or two and no header is not a table, unless it opens the page with
+        # a label free of digits: the last row of a table whose header ended the previous page
+        # (行政事业性收费 0), not a running header (2023年度报告 3)
+        if len(idx) == 1 and len(reg[idx[0]].numbers()) < st.min_strong_numbers and idx[0] == 0 \
+                and not (reg[0] is lines[0] and not any(ch.isdigit() for s in reg[0].segs[:-1] for ch in s.text)):
+            continue
         start = _header_start(reg, idx[0])
         end = idx[-1] + 1
         while end < len(reg) and reg[end].top - reg[end - 1].bottom <= 1.0 * reg[end].size \

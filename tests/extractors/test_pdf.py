@@ -13,7 +13,9 @@ import pytest
 
 from extractors.base import extract_file
 from extractors.pdf import PdfExtractor, PdfSettings, looks_tabular
-from extractors.pdf_layout import Seg, TextLine, clean_prose, join_wrapped
+from extractors.pdf_borderless import borderless_tables
+from extractors.pdf_layout import Glyph, Seg, TextLine, clean_prose, join_wrapped
+from extractors.pdf_page import PageGeom
 from extractors.pdf_ruled import RuledSettings, open_ends
 from extractors.pdf_text import TextSettings, drop_furniture
 from ogi.errors import ExtractionError, NeedsOCR
@@ -27,6 +29,7 @@ FULLWIDTH_DASH = FIX / "sweep_borderless_fullwidth_dash_p2.pdf"  # borderless, s
 CONTINUATION = FIX / "sweep_landscape_continuation_p4.pdf"  # landscape, ruled, requests table's second page
 WRAPPED_NUMBERS = FIX / "sweep_borderless_wrapped_numbers_p3.pdf"  # 13 pt, borderless: '108' wraps to '10' / '8'
 CONTINUED_LABEL = FIX / "sweep_borderless_continued_label_p4.pdf"  # borderless page starting inside a wrapped label
+LAST_ROW_OPENS_PAGE = FIX / "sweep_borderless_last_row_opens_page_p3.pdf"  # '行政事业性收费 0' alone atop the page
 
 
 def dump(doc: Document) -> list[dict]:
@@ -208,3 +211,27 @@ def test_borderless_continued_page_starting_in_a_wrapped_label() -> None:
     rows = _numbers_by_label(requests)
     assert rows["4.无正当理由大量反复申请"] == ["-"] * 7
     assert "申请" not in rows and requests.rows()[0][-8].text == "4.无正当理由大量反复申请"
+
+
+def _geom(*lines: tuple[float, str]) -> PageGeom:
+    """A page of 12 pt glyphs: each (top, text) line, '|' marking a wide gap between cells."""
+    glyphs = []
+    for top, text in lines:
+        x = 90.0
+        for word in text.split("|"):
+            for ch in word:
+                glyphs.append(Glyph(ch, x, top, x + 12, top + 12, 12.0))
+                x += 12
+            x += 60
+    return PageGeom(1, 595, 842, tuple(glyphs), ())
+
+
+def test_borderless_lone_row_opening_a_page_is_a_table() -> None:
+    doc = PdfExtractor().extract(LAST_ROW_OPENS_PAGE.read_bytes(), LAST_ROW_OPENS_PAGE.name)
+    fees, requests = doc.tables
+    assert [[c.text for c in row] for row in fees.rows()] == [["行政事业性收费", "0"]]
+    assert any(c.text == "一、本年新收政府信息公开申请数量" for c in requests.cells)
+    # only at the top of a page, and not a running header with a number
+    assert borderless_tables(_geom((100, "行政事业性收费|0")), [])
+    assert not borderless_tables(_geom((100, "2023年度报告|3")), [])
+    assert not borderless_tables(_geom((60, "三、收到和处理政府信息公开申请情况"), (100, "行政事业性收费|0")), [])
