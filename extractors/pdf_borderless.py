@@ -214,7 +214,10 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings) -> 
     groups = [i for i in members if item_i is not None and centres[i] < centres[item_i] - 4
               and len(members[i]) >= 2 and max(s.x1 for s in members[i]) < item_left + 2]
     groups.sort(key=lambda i: centres[i])
-    group_left = {i: min(s.x0 for s in members[i]) for i in groups}
+    own = _spanning_row_labels(anchors, [members[g] for g in groups], members.get(item_i, []), label_x)
+    for g in groups:
+        members[g] = [s for s in members[g] if id(s) not in own]
+    group_left = {i: min(s.x0 for s in members[i]) for i in groups if members[i]}
     n_label = len(groups) + 1
     # grid rows: header bands and anchors in order
     cells: list[Cell] = []
@@ -234,25 +237,47 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings) -> 
                     cells.append(Cell(s.text, row - 1, n_label + nearest_index(cols, s.cx), 1, 1, geom.number,
                                       _box([s], geom)))
     ys = [ln.cy for ln in anchors]
-    row_labels = _assign_labels([s for i in members if i not in groups for s in members[i]], ys)
+    row_labels = _assign_labels([s for i in members if i not in groups for s in members[i]]
+                                + [s for ln in anchors for s in ln.segs if id(s) in own], ys)
     taken: dict[int, set[int]] = {g: set() for g in groups}
     for r, segs in enumerate(row_labels):
         if not segs:
             continue
         c = sum(s.cx for s in segs) / len(segs)
-        covered = [k for k, g in enumerate(groups) if group_left[g] >= 2 * c - item_right - 3]
+        covered = [k for k, g in enumerate(groups) if group_left.get(g, -1e9) >= 2 * c - item_right - 3]
         for k in covered:
             taken[groups[k]].add(r)
         col = covered[0] if covered else len(groups)
         cells.append(Cell(_join(segs), row_of[r], col, 1, n_label - col, geom.number, _box(segs, geom)))
     for k, g in enumerate(groups):
-        for lo, hi, blk in _group_runs(members[g], ys, block_of, taken[g]):
+        for lo, hi, blk in [] if not members[g] else _group_runs(members[g], ys, block_of, taken[g]):
             cells.append(Cell(_join(blk), row_of[lo], k, row_of[hi] - row_of[lo] + 1, 1, geom.number,
                               _box(blk, geom)))
     segs_all = [s for ln in reg for s in ln.segs]
     bbox = (min(s.x0 for s in segs_all) - 1, min(s.top for s in segs_all) - 1,
             max(s.x1 for s in segs_all) + 1, max(s.bottom for s in segs_all) + 1)
     return FoundTable(RawTable(cells=_dedupe(cells), page=geom.number, source="pdfplumber-borderless"), bbox)
+
+
+def _spanning_row_labels(anchors: list[RunLine], groups: list[list[TextRun]], items: list[TextRun],
+                         label_x: float) -> set[int]:
+    """Labels in a group column that are a row's own label spanning the label columns (（七）总计).
+
+    Such a label is the only label on its row's line, one line tall, with no item label
+    beside it; a stacked group label (（六）其他处理) spans several lines or sits beside items.
+    """
+    out = set()
+    for ln in anchors:
+        labels = [s for s in ln.segs if not s.numeric or s.cx < label_x]
+        if len(labels) != 1 or any(abs(s.cy - ln.cy) < 0.9 * ln.size for s in items):
+            continue
+        seg = labels[0]
+        for members in groups:
+            if any(m is seg for m in members) and not any(
+                    m is not seg and min(abs(m.top - seg.bottom), abs(seg.top - m.bottom)) <= 1.0 * seg.size
+                    for m in members):
+                out.add(id(seg))
+    return out
 
 
 def _dev(block: list[TextRun], y: float) -> float:

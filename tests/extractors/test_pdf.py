@@ -30,6 +30,7 @@ CONTINUATION = FIX / "sweep_landscape_continuation_p4.pdf"  # landscape, ruled, 
 WRAPPED_NUMBERS = FIX / "sweep_borderless_wrapped_numbers_p3.pdf"  # 13 pt, borderless: '108' wraps to '10' / '8'
 CONTINUED_LABEL = FIX / "sweep_borderless_continued_label_p4.pdf"  # borderless page starting inside a wrapped label
 LAST_ROW_OPENS_PAGE = FIX / "sweep_borderless_last_row_opens_page_p3.pdf"  # '行政事业性收费 0' alone atop the page
+TOTAL_IN_GROUP_COLUMN = FIX / "sweep_borderless_total_row_in_group_column_p3.pdf"  # （七）总计 centred under （六）
 
 
 def dump(doc: Document) -> list[dict]:
@@ -235,3 +236,13 @@ def test_borderless_lone_row_opening_a_page_is_a_table() -> None:
     assert borderless_tables(_geom((100, "行政事业性收费|0")), [])
     assert not borderless_tables(_geom((100, "2023年度报告|3")), [])
     assert not borderless_tables(_geom((60, "三、收到和处理政府信息公开申请情况"), (100, "行政事业性收费|0")), [])
+
+
+def test_borderless_total_row_centred_in_the_group_column_keeps_its_label() -> None:
+    doc = PdfExtractor().extract(TOTAL_IN_GROUP_COLUMN.read_bytes(), TOTAL_IN_GROUP_COLUMN.name)
+    requests = doc.tables[0]
+    total = next(row for row in requests.rows() if row[-1].text == "1")
+    assert [c.text for c in total] == ["（七）总计", "0", "1", "0", "0", "0", "0", "1"]
+    assert total[0].col == 0 and total[0].colspan == 2
+    group = next(c for c in requests.cells if c.text == "（六）其他处理")
+    assert group.row + group.rowspan - 1 < total[0].row
