@@ -15,6 +15,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from extractors.pdf_borderless_labels import assign_labels, group_runs, overlaps, spanning_row_labels, stacks
 from extractors.pdf_layout import RunLine, TextRun, cluster, inside, join_wrapped, median, nearest_index, \
     text_runs
 from extractors.pdf_page import BBox, PageGeom
@@ -44,10 +45,6 @@ def _is_anchor(ln: RunLine, st: BorderlessSettings) -> bool:
     return len(nums) >= 2 or len(ln.segs) >= 2
 
 
-def _overlaps(a: TextRun, b: TextRun) -> bool:
-    return a.x0 < b.x1 and b.x0 < a.x1
-
-
 def _fold_wrapped_numbers(lines: list[RunLine], st: BorderlessSettings) -> list[RunLine]:
     """A number too wide for its cell wraps ("108" → "10" over "8"); the cell is centred,
     so the pieces print on lines just above and below its row's line, in columns that line
@@ -59,13 +56,13 @@ def _fold_wrapped_numbers(lines: list[RunLine], st: BorderlessSettings) -> list[
             continue
         near = [j for j in (i - 1, i + 1) if 0 <= j < len(lines) and not all(s.numeric for s in lines[j].segs)
                 and _is_anchor(lines[j], st) and abs(lines[j].cy - ln.cy) <= st.wrap_pitch * ln.size
-                and not any(_overlaps(a, b) for a in ln.segs for b in lines[j].segs)]
+                and not any(overlaps(a, b) for a in ln.segs for b in lines[j].segs)]
         if near:
             j = min(near, key=lambda j: abs(lines[j].cy - ln.cy))
             merged.setdefault(j, []).extend(ln.segs)
             drop.add(i)
     for j, frags in merged.items():
-        for col in _stacks(sorted(frags, key=lambda s: s.x0), by_x=True):
+        for col in stacks(sorted(frags, key=lambda s: s.x0), by_x=True):
             col.sort(key=lambda s: s.top)
             lines[j].segs.append(TextRun("".join(s.text for s in col), min(s.x0 for s in col), col[0].top,
                                       max(s.x1 for s in col), col[-1].bottom, median(s.size for s in col)))
@@ -214,7 +211,7 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings) -> 
     groups = [i for i in members if item_i is not None and centres[i] < centres[item_i] - 4
               and len(members[i]) >= 2 and max(s.x1 for s in members[i]) < item_left + 2]
     groups.sort(key=lambda i: centres[i])
-    own = _spanning_row_labels(anchors, [members[g] for g in groups], members.get(item_i, []), label_x)
+    own = spanning_row_labels(anchors, [members[g] for g in groups], members.get(item_i, []), label_x)
     for g in groups:
         members[g] = [s for s in members[g] if id(s) not in own]
     group_left = {i: min(s.x0 for s in members[i]) for i in groups if members[i]}
@@ -237,7 +234,7 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings) -> 
                     cells.append(Cell(s.text, row - 1, n_label + nearest_index(cols, s.cx), 1, 1, geom.number,
                                       _box([s], geom)))
     ys = [ln.cy for ln in anchors]
-    row_labels = _assign_labels([s for i in members if i not in groups for s in members[i]]
+    row_labels = assign_labels([s for i in members if i not in groups for s in members[i]]
                                 + [s for ln in anchors for s in ln.segs if id(s) in own], ys)
     taken: dict[int, set[int]] = {g: set() for g in groups}
     for r, segs in enumerate(row_labels):
@@ -250,118 +247,13 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings) -> 
         col = covered[0] if covered else len(groups)
         cells.append(Cell(_join(segs), row_of[r], col, 1, n_label - col, geom.number, _box(segs, geom)))
     for k, g in enumerate(groups):
-        for lo, hi, blk in [] if not members[g] else _group_runs(members[g], ys, block_of, taken[g]):
+        for lo, hi, blk in [] if not members[g] else group_runs(members[g], ys, block_of, taken[g]):
             cells.append(Cell(_join(blk), row_of[lo], k, row_of[hi] - row_of[lo] + 1, 1, geom.number,
                               _box(blk, geom)))
     segs_all = [s for ln in reg for s in ln.segs]
     bbox = (min(s.x0 for s in segs_all) - 1, min(s.top for s in segs_all) - 1,
             max(s.x1 for s in segs_all) + 1, max(s.bottom for s in segs_all) + 1)
     return FoundTable(RawTable(cells=_dedupe(cells), page=geom.number, source="pdfplumber-borderless"), bbox)
-
-
-def _spanning_row_labels(anchors: list[RunLine], groups: list[list[TextRun]], items: list[TextRun],
-                         label_x: float) -> set[int]:
-    """Labels in a group column that are a row's own label spanning the label columns (（七）总计).
-
-    Such a label is the only label on its row's line, one line tall, with no item label
-    beside it; a stacked group label (（六）其他处理) spans several lines or sits beside items.
-    """
-    out = set()
-    for ln in anchors:
-        labels = [s for s in ln.segs if not s.numeric or s.cx < label_x]
-        if len(labels) != 1 or any(abs(s.cy - ln.cy) < 0.9 * ln.size for s in items):
-            continue
-        seg = labels[0]
-        for members in groups:
-            if any(m is seg for m in members) and not any(
-                    m is not seg and min(abs(m.top - seg.bottom), abs(seg.top - m.bottom)) <= 1.0 * seg.size
-                    for m in members):
-                out.add(id(seg))
-    return out
-
-
-def _dev(block: list[TextRun], y: float) -> float:
-    return abs((min(s.top for s in block) + max(s.bottom for s in block)) / 2 - y) if block else 0.0
-
-
-def _assign_labels(segs: list[TextRun], ys: list[float]) -> list[list[TextRun]]:
-    """Wrapped label lines → rows, so that each row's label block is centred on its numbers.
-
-    Lines on an anchor's own line are pinned; the free lines between two anchors are
-    split (first j up, the rest down) by a chain DP minimising the off-centre distance.
-    """
-    m = len(ys)
-    pinned: list[list[TextRun]] = [[] for _ in ys]
-    gaps: list[list[TextRun]] = [[] for _ in range(m + 1)]  # gaps[k]: free lines just above anchor k
-    for s in sorted(segs, key=lambda s: s.cy):
-        k = nearest_index(ys, s.cy)
-        if abs(ys[k] - s.cy) <= 0.45 * s.size:
-            pinned[k].append(s)
-        else:
-            gaps[sum(1 for y in ys if y < s.cy)].append(s)
-
-    def split_options(k: int) -> range:
-        return range(len(gaps[k]) + 1) if 0 < k < m else range(1)
-
-    def block(k: int, j_above: int, j_below: int) -> list[TextRun]:
-        above = gaps[k] if k == 0 else gaps[k][j_above:]
-        below = gaps[m] if k == m - 1 else gaps[k + 1][:j_below]
-        return above + pinned[k] + below
-
-    def cost(k: int, ja: int, jb: int) -> float:
-        b = block(k, ja, jb)
-        near = 1e-3 * sum(abs(s.cy - ys[k]) for s in b)
-        # the first and last rows may be cut by a page break: their centring proves nothing
-        return near if k in (0, m - 1) else _dev(b, ys[k]) + near
-
-    best: dict[int, tuple[float, list[int]]] = {j: (0.0, [j]) for j in split_options(0)}
-    for k in range(m):
-        nxt: dict[int, tuple[float, list[int]]] = {}
-        for jb in split_options(k + 1):
-            nxt[jb] = min(((c + cost(k, ja, jb), path + [jb]) for ja, (c, path) in best.items()),
-                          key=lambda t: t[0])
-        best = nxt
-    path = min(best.values(), key=lambda t: t[0])[1]
-    return [block(k, path[k], path[k + 1]) for k in range(m)]
-
-
-def _group_runs(segs: list[TextRun], ys: list[float], block_of: list[int], taken: set[int],
-                ) -> list[tuple[int, int, list[TextRun]]]:
-    """Each stacked group label → the run of free rows it is vertically centred on."""
-    bounds = [(ys[i - 1] + ys[i]) / 2 for i in range(1, len(ys))]
-    top = [ys[0] - (bounds[0] - ys[0] if bounds else 5)] + bounds
-    bottom = bounds + [ys[-1] + (ys[-1] - bounds[-1] if bounds else 5)]
-    out = []
-    blocks = _stacks(segs)
-    for bi, blk in enumerate(blocks):
-        cy = (min(s.top for s in blk) + max(s.bottom for s in blk)) / 2
-        seed = nearest_index(ys, cy)
-        lo = seed
-        while lo - 1 >= 0 and lo - 1 not in taken and block_of[lo - 1] == block_of[seed]:
-            lo -= 1
-        end = seed
-        while end + 1 < len(ys) and end + 1 not in taken and block_of[end + 1] == block_of[seed]:
-            end += 1
-        if bi == len(blocks) - 1:
-            hi = end  # the last group runs to the end (it may continue on the next page)
-        else:  # centred on its rows
-            hi = min(range(seed, end + 1), key=lambda h: abs((top[lo] + bottom[h]) / 2 - cy))
-        taken.update(range(lo, hi + 1))
-        out.append((lo, hi, blk))
-    return out
-
-
-def _stacks(segs: list[TextRun], by_x: bool = False) -> list[list[TextRun]]:
-    """Vertically adjacent fragments of one column, stacked into blocks (by_x: overlapping in x)."""
-    out: list[list[TextRun]] = []
-    for s in sorted(segs, key=lambda s: s.x0 if by_x else s.top):
-        if by_x and out and any(_overlaps(s, o) for o in out[-1]):
-            out[-1].append(s)
-        elif not by_x and out and s.top - out[-1][-1].bottom <= 1.0 * s.size:
-            out[-1].append(s)
-        else:
-            out.append([s])
-    return out
 
 
 def _header_cells(lines: list[RunLine], cols: list[float], label_x: float, n_label: int, mid: float, row0: int,

@@ -1,0 +1,120 @@
+"""Row labels of borderless tables: which label lines and group labels belong to which rows.
+
+Split from pdf_borderless (module size). Labels are placed by geometry alone: a
+row's label block is centred on its numbers; a stacked group label (三、本年度办理结果,
+（三）不予公开) spans the run of rows it is centred on.
+"""
+
+from __future__ import annotations
+
+from extractors.pdf_layout import RunLine, TextRun, nearest_index
+
+
+def overlaps(a: TextRun, b: TextRun) -> bool:
+    """Whether two runs share some x range (one column)."""
+    return a.x0 < b.x1 and b.x0 < a.x1
+
+
+def spanning_row_labels(anchors: list[RunLine], groups: list[list[TextRun]], items: list[TextRun],
+                         label_x: float) -> set[int]:
+    """Labels in a group column that are a row's own label spanning the label columns (（七）总计).
+
+    Such a label is the only label on its row's line, one line tall, with no item label
+    beside it; a stacked group label (（六）其他处理) spans several lines or sits beside items.
+    """
+    out = set()
+    for ln in anchors:
+        labels = [s for s in ln.segs if not s.numeric or s.cx < label_x]
+        if len(labels) != 1 or any(abs(s.cy - ln.cy) < 0.9 * ln.size for s in items):
+            continue
+        seg = labels[0]
+        for members in groups:
+            if any(m is seg for m in members) and not any(
+                    m is not seg and min(abs(m.top - seg.bottom), abs(seg.top - m.bottom)) <= 1.0 * seg.size
+                    for m in members):
+                out.add(id(seg))
+    return out
+
+
+def dev(block: list[TextRun], y: float) -> float:
+    return abs((min(s.top for s in block) + max(s.bottom for s in block)) / 2 - y) if block else 0.0
+
+
+def assign_labels(segs: list[TextRun], ys: list[float]) -> list[list[TextRun]]:
+    """Wrapped label lines → rows, so that each row's label block is centred on its numbers.
+
+    Lines on an anchor's own line are pinned; the free lines between two anchors are
+    split (first j up, the rest down) by a chain DP minimising the off-centre distance.
+    """
+    m = len(ys)
+    pinned: list[list[TextRun]] = [[] for _ in ys]
+    gaps: list[list[TextRun]] = [[] for _ in range(m + 1)]  # gaps[k]: free lines just above anchor k
+    for s in sorted(segs, key=lambda s: s.cy):
+        k = nearest_index(ys, s.cy)
+        if abs(ys[k] - s.cy) <= 0.45 * s.size:
+            pinned[k].append(s)
+        else:
+            gaps[sum(1 for y in ys if y < s.cy)].append(s)
+
+    def split_options(k: int) -> range:
+        return range(len(gaps[k]) + 1) if 0 < k < m else range(1)
+
+    def block(k: int, j_above: int, j_below: int) -> list[TextRun]:
+        above = gaps[k] if k == 0 else gaps[k][j_above:]
+        below = gaps[m] if k == m - 1 else gaps[k + 1][:j_below]
+        return above + pinned[k] + below
+
+    def cost(k: int, ja: int, jb: int) -> float:
+        b = block(k, ja, jb)
+        near = 1e-3 * sum(abs(s.cy - ys[k]) for s in b)
+        # the first and last rows may be cut by a page break: their centring proves nothing
+        return near if k in (0, m - 1) else dev(b, ys[k]) + near
+
+    best: dict[int, tuple[float, list[int]]] = {j: (0.0, [j]) for j in split_options(0)}
+    for k in range(m):
+        nxt: dict[int, tuple[float, list[int]]] = {}
+        for jb in split_options(k + 1):
+            nxt[jb] = min(((c + cost(k, ja, jb), path + [jb]) for ja, (c, path) in best.items()),
+                          key=lambda t: t[0])
+        best = nxt
+    path = min(best.values(), key=lambda t: t[0])[1]
+    return [block(k, path[k], path[k + 1]) for k in range(m)]
+
+
+def group_runs(segs: list[TextRun], ys: list[float], block_of: list[int], taken: set[int],
+                ) -> list[tuple[int, int, list[TextRun]]]:
+    """Each stacked group label → the run of free rows it is vertically centred on."""
+    bounds = [(ys[i - 1] + ys[i]) / 2 for i in range(1, len(ys))]
+    top = [ys[0] - (bounds[0] - ys[0] if bounds else 5)] + bounds
+    bottom = bounds + [ys[-1] + (ys[-1] - bounds[-1] if bounds else 5)]
+    out = []
+    blocks = stacks(segs)
+    for bi, blk in enumerate(blocks):
+        cy = (min(s.top for s in blk) + max(s.bottom for s in blk)) / 2
+        seed = nearest_index(ys, cy)
+        lo = seed
+        while lo - 1 >= 0 and lo - 1 not in taken and block_of[lo - 1] == block_of[seed]:
+            lo -= 1
+        end = seed
+        while end + 1 < len(ys) and end + 1 not in taken and block_of[end + 1] == block_of[seed]:
+            end += 1
+        if bi == len(blocks) - 1:
+            hi = end  # the last group runs to the end (it may continue on the next page)
+        else:  # centred on its rows
+            hi = min(range(seed, end + 1), key=lambda h: abs((top[lo] + bottom[h]) / 2 - cy))
+        taken.update(range(lo, hi + 1))
+        out.append((lo, hi, blk))
+    return out
+
+
+def stacks(segs: list[TextRun], by_x: bool = False) -> list[list[TextRun]]:
+    """Vertically adjacent fragments of one column, stacked into blocks (by_x: overlapping in x)."""
+    out: list[list[TextRun]] = []
+    for s in sorted(segs, key=lambda s: s.x0 if by_x else s.top):
+        if by_x and out and any(overlaps(s, o) for o in out[-1]):
+            out[-1].append(s)
+        elif not by_x and out and s.top - out[-1][-1].bottom <= 1.0 * s.size:
+            out[-1].append(s)
+        else:
+            out.append([s])
+    return out
