@@ -184,7 +184,7 @@ def _split(reg: list[RunLine], anchors: list[RunLine], label_x: float, num_left:
                 units[-1].append(ln)
             else:
                 units.append([ln])
-        elif isinstance(units[-1], list) and ln.top < max(x.bottom for x in units[-1]) + 0.5 * ln.size:
+        elif isinstance(units[-1], list) and ln.cy < max(x.bottom for x in units[-1]):
             units[-1].append(ln)  # a row-header label centred inside the header band (信息内容)
         else:
             label_segs += ln.segs

@@ -31,6 +31,7 @@ WRAPPED_NUMBERS = FIX / "sweep_borderless_wrapped_numbers_p3.pdf"  # 13 pt, bord
 CONTINUED_LABEL = FIX / "sweep_borderless_continued_label_p4.pdf"  # borderless page starting inside a wrapped label
 LAST_ROW_OPENS_PAGE = FIX / "sweep_borderless_last_row_opens_page_p3.pdf"  # '行政事业性收费 0' alone atop the page
 TOTAL_IN_GROUP_COLUMN = FIX / "sweep_borderless_total_row_in_group_column_p3.pdf"  # （七）总计 centred under （六）
+UNDER_REPEATED_HEADER = FIX / "sweep_borderless_first_row_under_repeated_header_p3.pdf"  # wrapped label below header
 
 
 def dump(doc: Document) -> list[dict]:
@@ -246,3 +247,11 @@ def test_borderless_total_row_centred_in_the_group_column_keeps_its_label() -> N
     assert total[0].col == 0 and total[0].colspan == 2
     group = next(c for c in requests.cells if c.text == "（六）其他处理")
     assert group.row + group.rowspan - 1 < total[0].row
+
+
+def test_borderless_wrapped_label_just_under_a_repeated_header_stays_with_its_row() -> None:
+    doc = PdfExtractor().extract(UNDER_REPEATED_HEADER.read_bytes(), UNDER_REPEATED_HEADER.name)
+    requests = doc.tables[0]
+    rows = _numbers_by_label(requests)
+    assert rows["1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"] == ["0"] * 7
+    assert not any("申请人无正当理由" in c.text for c in requests.cells if c.row < 3)
