@@ -81,7 +81,9 @@ def _regions(lines: list[RunLine], st: BorderlessSettings) -> list[list[RunLine]
     cur: list[RunLine] = []
     last_anchor = -1
     for i, ln in enumerate(lines):
-        if _is_section_heading(ln):
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        wrapped = nxt is not None and _is_anchor(nxt, st) and nxt.top - ln.bottom <= 0.5 * ln.size
+        if _is_section_heading(ln) and not wrapped:  # a row label wrapped onto its numbers' line is no heading
             if cur:
                 out.append(cur)
             cur, last_anchor = [], -1

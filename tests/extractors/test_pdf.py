@@ -32,6 +32,7 @@ CONTINUED_LABEL = FIX / "sweep_borderless_continued_label_p4.pdf"  # borderless 
 LAST_ROW_OPENS_PAGE = FIX / "sweep_borderless_last_row_opens_page_p3.pdf"  # '行政事业性收费 0' alone atop the page
 TOTAL_IN_GROUP_COLUMN = FIX / "sweep_borderless_total_row_in_group_column_p3.pdf"  # （七）总计 centred under （六）
 UNDER_REPEATED_HEADER = FIX / "sweep_borderless_first_row_under_repeated_header_p3.pdf"  # wrapped label below header
+LABEL_LIKE_HEADING = FIX / "sweep_borderless_wrapped_row_label_like_heading_p3.pdf"  # 15 pt: '二、上年结转…申请数' / '量'
 
 
 def dump(doc: Document) -> list[dict]:
@@ -255,3 +256,11 @@ def test_borderless_wrapped_label_just_under_a_repeated_header_stays_with_its_ro
     rows = _numbers_by_label(requests)
     assert rows["1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"] == ["0"] * 7
     assert not any("申请人无正当理由" in c.text for c in requests.cells if c.row < 3)
+
+
+def test_borderless_wrapped_row_label_that_looks_like_a_section_heading_stays_in_the_table() -> None:
+    doc = PdfExtractor().extract(LABEL_LIKE_HEADING.read_bytes(), LABEL_LIKE_HEADING.name)
+    requests = next(t for t in doc.tables if any(c.text == "（一）予以公开" for c in t.cells))
+    rows = _numbers_by_label(requests)
+    assert rows["二、上年结转政府信息公开申请数量"] == ["3", "0", "0", "0", "0", "0", "3"]
+    assert not any(p.text.startswith("二、上年结转") for p in doc.paragraphs)
