@@ -207,22 +207,78 @@ def glyph_height(binary: np.ndarray, h: np.ndarray, region: tuple[int, int, int,
     return float(np.percentile(hs, 90)) if hs else 0.15 * dpi
 
 
-def confirm_borders(bands: list[list[int]], heights: list[int], glyph_h: float, x0: int, x1: int,
-                    tol: int) -> list[list[int]]:
+def crosses_rule(ink: np.ndarray, x: int, y: int, reach: int, share: float = 0.9) -> bool:
+    """Whether ink at column ``x`` (±1 px) runs through the horizontal rule at ``y`` and on for
+    ``reach`` px on both sides: a border continues into the next row, a glyph stroke that
+    touches the rule from one side does not."""
+    lo, hi = max(0, y - reach), min(ink.shape[0], y + reach + 1)
+    col = ink[lo:hi, max(0, x - 1):x + 2]
+    return col.size > 0 and float((col.max(axis=1) > 0).mean()) >= share
+
+
+def without_specks(binary: np.ndarray, size: int) -> np.ndarray:
+    """``binary`` minus blobs at most ``size`` px wide and high (scanner dust)."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    small = np.zeros(n, bool)
+    small[1:] = (stats[1:, cv2.CC_STAT_WIDTH] <= size) & (stats[1:, cv2.CC_STAT_HEIGHT] <= size)
+    out = binary.copy()
+    out[small[labels]] = 0
+    return out
+
+
+def isolation(ink: np.ndarray, x: int, y0: int, y1: int, near: tuple[int, int] = (3, 6)) -> float:
+    """Share of a band's rows with ink 3-6 px left or right of column ``x`` (rules, dust removed).
+
+    A border is alone: cell padding keeps text away from it (≤ 0.1 on degraded 150-dpi
+    scans, up to ~0.3 where JPEG noise clings to it). A glyph's vertical stroke has its
+    own horizontal strokes and neighbouring radicals beside it (≥ 0.2, mostly > 0.5).
+    """
+    lo, hi = near
+    band = ink[y0 + 3:y1 - 2]
+    if band.shape[0] <= 0:
+        return 0.0
+    side = np.concatenate([band[:, max(0, x - hi):max(0, x - lo)], band[:, x + lo + 1:x + hi + 1]], axis=1)
+    return float((side > 0).any(axis=1).mean()) if side.size else 0.0
+
+
+def confirm_borders(binary: np.ndarray, ink: np.ndarray, bands: list[list[int]], ys: list[int], glyph_h: float,
+                    x0: int, x1: int, tol: int, alone: float = 0.15, crowded: float = 0.4) -> list[list[int]]:
     """Keep border candidates a glyph could not have made.
 
-    In a band taller than any glyph a full-height run is a border. In a tight band (text
-    fills the row) a candidate must continue into a neighbouring band at the same x
-    (within 2 px) or sit on the table's outer edge.
+    In a band much taller than a glyph (1.5x: a single text line with blur and padding
+    still fills a tight row) a full-height run is a border. In a tight band a candidate
+    is kept when it sits on the table's outer edge, or when it has (almost) no ink beside
+    it (:func:`isolation` < ``alone``) and runs on through a rule and down the whole next
+    row (a glyph touching the rule from the other side does not).
+    Weaker evidence needs the same x in other rows: isolated but in the first or last row
+    (a table cut by a page break) - 2 rows; running through a rule with some ink beside it
+    (noise clinging to the rule) - 3 rows. Strokes of glyphs in two centred labels of the
+    same length line up (亻 over 亻) and may touch the rule between them, but only in that
+    pair of rows and with their own strokes beside them; a bracket is alone but no
+    other row has a stroke at its x.
     """
-    out = []
+    heights = [ys[i + 1] - ys[i] for i in range(len(ys) - 1)]
+    need: list[list[int]] = []  # rows that must show a border at this x: 1 = sure, 0 = drop
     for i, b in enumerate(bands):
-        if heights[i] - 2 > glyph_h + 2 or len(bands) == 1:
-            out.append(b)
-            continue
-        near = [x for k in (i - 1, i + 1) if 0 <= k < len(bands) for x in bands[k]]
-        out.append([x for x in b if x - x0 <= tol or x1 - x <= tol or any(abs(x - n) <= 2 for n in near)])
-    return out
+        row = []
+        for x in b:
+            if heights[i] > 1.5 * glyph_h or len(bands) == 1 or x - x0 <= tol or x1 - x <= tol:
+                row.append(1)
+                continue
+            crowd = isolation(ink, x, ys[i], ys[i + 1])
+            through = crowd < crowded and any(
+                0 <= k < len(bands) and any(abs(x - o) <= 2 for o in bands[k])
+                and crosses_rule(binary, x, y, int(0.6 * min(heights[i], heights[k])))
+                for k, y in ((i - 1, ys[i]), (i + 1, ys[i + 1])))
+            outer = i == 0 or i == len(bands) - 1
+            row.append(1 if through and crowd < alone else 3 if through else 2 if outer and crowd < alone else 0)
+        need.append(row)
+    likely = [[x for x, n in zip(b, need[i]) if n] for i, b in enumerate(bands)]
+
+    def support(x: int) -> int:
+        return sum(any(abs(x - o) <= 2 for o in xs) for xs in likely)
+
+    return [[x for x, n in zip(b, need[i]) if n and support(x) >= n] for i, b in enumerate(bands)]
 
 
 def build_grid(binary: np.ndarray, h: np.ndarray, region: tuple[int, int, int, int], dpi: float,
@@ -235,8 +291,8 @@ def build_grid(binary: np.ndarray, h: np.ndarray, region: tuple[int, int, int, i
     if len(ys) < 2:
         return None
     bands = [band_borders(binary, ys[i], ys[i + 1], x0, x1, s.border_share) for i in range(len(ys) - 1)]
-    heights = [ys[i + 1] - ys[i] for i in range(len(ys) - 1)]
-    bands = confirm_borders(bands, heights, glyph_height(binary, h, region, dpi), x0, x1, tol)
+    ink = without_specks(cv2.bitwise_and(binary, cv2.bitwise_not(h)), _px(0.03, dpi, 2))
+    bands = confirm_borders(binary, ink, bands, ys, glyph_height(binary, h, region, dpi), x0, x1, tol)
     xs = _cluster([x for b in bands for x in b], tol)
     if not xs or xs[0] - x0 > 2 * tol:  # open table: no left frame line
         xs.insert(0, x0)

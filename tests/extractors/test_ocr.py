@@ -196,3 +196,18 @@ def test_not_an_image_raises():
 
     with pytest.raises(ExtractionError, match="not a readable image"):
         ImageExtractor().extract(b"\x89PNG\r\n\x1a\nbroken", "x.png")
+
+
+def test_tight_rows_glyph_strokes_and_brackets_are_not_borders():
+    """A degraded 150-dpi scan whose single-line rows are barely taller than the type: the
+    strokes of 亻 in 信息内容 over 行政许可, of 息 in two centred request labels, and the
+    brackets of （一） span the row and touch the rules; none may split a cell."""
+    crop = cv2.imread(str(FIX / "tight_rows_150dpi.jpg"), cv2.IMREAD_GRAYSCALE)
+    grids, _ = find_tables(rotate(crop, skew_angle(crop, DPI)), DPI)
+    per_row = []
+    for g in grids:
+        rows: dict[int, int] = {}
+        for c in g.cells:
+            rows[c.row] = rows.get(c.row, 0) + 1
+        per_row.append([rows[r] for r in sorted(rows)])
+    assert per_row == [[1, 4, 4, 4, 1, 2, 2, 1, 2, 2, 2, 1, 2, 2], [2, 3, 5, 8, 8, 9, 8]]
