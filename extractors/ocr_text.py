@@ -49,9 +49,20 @@ _NUMERIC_SHAPE = re.compile(rf"^[-−–]?[{_D}]{{1,3}}(?:[,，][{_D}]{{3}})*(?:
 _DIGIT = re.compile(r"[0-9]")
 
 
+_DECIMAL_COMMA = re.compile(r"^([-−–]?[0-9]{4,})[,，]([0-9]{1,2})$")
+
+
+def decimal_comma(text: str) -> str:
+    """``83507,90`` is a decimal point read as a comma: a thousands separator has at most
+    three digits before it and exactly three after. ``1,23`` stays (a dropped digit of
+    ``1,234`` is as likely), so the cell keeps failing the number shape."""
+    m = _DECIMAL_COMMA.match(text)
+    return f"{m.group(1)}.{m.group(2)}" if m else text
+
+
 def strip_specks(text: str) -> str:
     """Drop dust read as marks at the ends of a number (``.415``, ``18.86.``, ``0·``, ``1ª``, ``0+``)."""
-    t = re.sub(r"\s+", "", text)
+    t = decimal_comma(re.sub(r"\s+", "", text))
     core = t
     while core and not (core[0].isdigit() or core[0] in "-−–OoDlI|〇" or _cjk(core[0])):
         core = core[1:]
@@ -181,7 +192,14 @@ def repair_table(table: RawTable) -> None:
     numeric = numeric_columns(table)
     for c in table.cells:
         if c.text:
-            c.text = repair_numeric(c.text, c.col in numeric)
+            c.text = trim_label(repair_numeric(c.text, c.col in numeric))
+
+
+def trim_label(text: str) -> str:
+    """Drop a half-width dot or middle dot after the last CJK character of a label
+    (``3.其他.``): Chinese text never ends a label that way, dust next to it does."""
+    t = text.rstrip(".·•'`")
+    return t if t != text and t and _cjk(t[-1]) else text
 
 
 def min_numeric_confidence(tables: list[RawTable]) -> float | None:

@@ -14,7 +14,7 @@ import pytest
 
 from extractors.ocr_grid import find_tables, rotate, skew_angle
 from extractors.ocr_text import (
-    Line, Word, grid_to_table, is_page_number, lines_to_paragraphs, min_numeric_confidence, repair_numeric,
+    Line, Word, grid_to_table, is_page_number, lines_to_paragraphs, min_numeric_confidence, repair_numeric, trim_label,
 )
 from ogi.errors import ExtractionError
 from ogi.types import RawTable
@@ -211,3 +211,14 @@ def test_tight_rows_glyph_strokes_and_brackets_are_not_borders():
             rows[c.row] = rows.get(c.row, 0) + 1
         per_row.append([rows[r] for r in sorted(rows)])
     assert per_row == [[1, 4, 4, 4, 1, 2, 2, 1, 2, 2, 2, 1, 2, 2], [2, 3, 5, 8, 8, 9, 8]]
+
+
+@pytest.mark.parametrize("raw, fixed", [("83507,90", "83507.90"), ("1234,5", "1234.5"), ("1,23", "1,23"),
+                                        ("2,058", "2,058")])
+def test_decimal_point_read_as_comma(raw, fixed):
+    assert repair_numeric(raw, True) == fixed
+
+
+@pytest.mark.parametrize("raw, fixed", [("3.其他.", "3.其他"), ("信息内容·", "信息内容"), ("0.", "0."), ("3.其他", "3.其他")])
+def test_dust_after_a_label_is_dropped(raw, fixed):
+    assert trim_label(raw) == fixed
