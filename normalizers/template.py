@@ -3,7 +3,8 @@
 Stages, each a small pure function:
   table rows → :class:`Line` (label text + trailing value cells)
   → route each line to a table kind (active / requests / appeals)
-  → map lines to row ids (label patterns; template order when a dump lost the label)
+  → map lines to row ids by aligning the whole table with the template's ordered rows
+    (normalizers/align.py: label similarity, cell counts, group headings; identities settle doubts)
   → facts with the printed text kept in ``raw``.
 """
 
@@ -14,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from normalizers.flattened import parse_flattened, table_region
+from normalizers.rowmap import map_rows
 from normalizers.spec import Spec, TableSpec, load_spec
 from normalizers.values import clean_label, is_blank, parse_value
 from ogi.types import Block, Cell, Fact, Paragraph
@@ -157,98 +159,34 @@ def _is_value_row(ln: Line, width: int, matched: bool) -> bool:
 
 
 def map_active(lines: list[Line], template: str, spec: Spec) -> Tables:
-    t = spec.tables["active"]
+    """Active-disclosure rows by whole-table alignment (normalizers/align.py)."""
+    rows = spec.tables["active"].rows_for(template)
     res = Tables(template=template)
-    rows = t.rows_for(template)
-    done: set[str] = set()
-    for ln in lines:
-        rs = next((r for r in rows if r.matches(ln.label)), None)
-        if rs is None or rs.id in done:
-            continue
-        cols = spec.cols(template, "active", rs.id)
-        if not _is_value_row(ln, len(cols), True):
-            continue
-        cells = fit(ln.values, len(cols), keep="first")
-        if cells is None:
-            res.problems.append(f"active.{rs.id}: {len(ln.values)} value cells printed, {len(cols)} expected")
-            continue
-        done.add(rs.id)
-        res.facts.extend(_fact("active", rs.id, c, cell, ln.page) for c, cell in zip(cols, cells))
-    if done:
+    got = map_rows(lines, "active", template, spec, _fact, lambda rid: spec.cols(template, "active", rid),
+                   keep="first")
+    res.facts, res.problems = got.facts, got.problems
+    if got.rows:
         res.found.add("active")
-        missing = [r.id for r in rows if r.id not in done]
+        missing = [r.id for r in rows if r.id not in got.rows]
         if missing:
             res.problems.append("active rows not found: " + ", ".join(missing))
     return res
 
 
-def _match_row(label: str, rows: tuple, assigned: set[str], pointer: int) -> int | None:
-    if not label:
-        return None
-    strong = [i for i, r in enumerate(rows) if not r.weak and r.matches(label)]
-    if strong:
-        fresh = [i for i in strong if rows[i].id not in assigned]
-        after = [i for i in fresh if i > pointer]
-        return (after or fresh or strong)[0]
-    weak = [i for i, r in enumerate(rows) if r.weak and r.matches(label)]
-    return weak[0] if weak else None
-
-
-def _next_row(rows: tuple, template: str, assigned: set[str], pointer: int) -> int | None:
-    single_other = "other" in assigned
-    split_other = any(a.startswith("other.") for a in assigned)
-    for i in range(pointer + 1, len(rows)):
-        r = rows[i]
-        if r.id in assigned or template not in r.fallback:
-            continue
-        if (single_other and r.id.startswith("other.")) or (split_other and r.id == "other"):
-            continue
-        return i
-    return None
-
-
 def map_requests(lines: list[Line], template: str, spec: Spec) -> Tables:
+    """Request rows by whole-table alignment; （六） as one row or as its three sub-rows."""
     t: TableSpec = spec.tables["requests"]
     res = Tables(template=template)
-    rows = t.rows_for(template)
-    assigned: set[str] = set()
-    pointer = -1
-    pending: list[str] = []
-    for ln in lines:
-        idx = _match_row(ln.label, rows, assigned, pointer)
-        if not _is_value_row(ln, REQUESTS_WIDTH, idx is not None):
-            if ln.label:
-                pending.append(ln.label)
-            continue
-        if idx is None:
-            idx = _match_row("".join(pending) + ln.label, rows, assigned, pointer)
-        guessed = idx is None
-        if guessed:
-            idx = _next_row(rows, template, assigned, pointer)
-        pending = []
-        if idx is None:
-            res.problems.append(f"requests: an extra value row '{ln.label[:30]}' matches no template row")
-            continue
-        rid = rows[idx].id
-        if rid in assigned:
-            continue  # a repeated row (header repeated after a page break)
-        cells = fit(ln.values, REQUESTS_WIDTH)
-        if cells is None:
-            if guessed:
-                continue  # an unlabelled stray row ("| - | - |" under a header): not a template row
-            res.problems.append(f"requests.{rid}: {len(ln.values)} value cells printed, {REQUESTS_WIDTH} expected")
-            pointer = idx
-            continue
-        assigned.add(rid)
-        pointer = idx
-        res.facts.extend(_fact("requests", rid, c, cell, ln.page) for c, cell in zip(t.columns, cells))
-    if assigned:
+    got = map_rows(lines, "requests", template, spec, _fact, lambda rid: t.columns, keep="last")
+    res.facts, res.problems = got.facts, got.problems
+    if got.rows:
         res.found.add("requests")
-        expect = [r.id for r in rows if r.id != "other" and not r.id.startswith("other.")]
+        assigned = set(got.rows)
+        expect = [r.id for r in t.rows_for(template) if r.id != "other" and not r.id.startswith("other.")]
         missing = [r for r in expect if r not in assigned]
-        if not ("other" in assigned or (template == "2021" and all(
-                r.id in assigned for r in rows if r.id.startswith("other.")))):
-            missing.append("other" if template == "2019" else "other.*")
+        subs = [r.id for r in t.rows if r.id.startswith("other.")]
+        if not ("other" in assigned or all(r in assigned for r in subs)):
+            missing.append("other" if got.single_other else "other.*")
         if missing:
             res.problems.append("requests rows not found: " + ", ".join(missing))
     return res

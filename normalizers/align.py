@@ -1,0 +1,313 @@
+"""Align a table's printed lines with the template's ordered rows, over the whole table at once.
+
+Why: a wording that no list holds still sits in the template's order, looks mostly like the
+official label and carries the template's number of cells. Scoring every (line, row) pair on
+those three and taking the best order-keeping alignment (Needleman-Wunsch with skips on both
+sides) finds such rows, and leaves out lines that are no template row (notes, 小计/合计 rows
+the template lacks). Group headings (（三）不予公开 …) are rows of the alignment too, so where
+they are printed they pin down what follows. Label similarity is rapidfuzz's LCS, not a
+hand-written edit distance.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+from rapidfuzz.distance import LCSseq
+
+from normalizers.spec import Spec
+from normalizers.values import clean_label, is_blank
+from ogi.types import Cell
+
+log = logging.getLogger(__name__)
+
+_CN = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+_NUM_TOKEN = re.compile(r"([一二三四五六七八九十]{1,2})、|\(\s*([一二三四五六七八九十]{1,2}|\d{1,2})\s*\)"
+                        r"|(?<![\d.])(\d{1,2})\s*[.、)]|([①-⑳])")
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_PUNCT = re.compile(r"[()\[\]【】〔〕,，、.。:：;；!！?？·…\-—_/|#*<>《》]")
+
+
+class LineLike(Protocol):
+    label: str
+    values: list[Cell]
+
+    @property
+    def numbers(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AlignSettings:
+    """Thresholds of the aligner; similarity is 0..1 (F1 of label recall and precision)."""
+
+    accept: float = 0.8  # a match this similar stands on its own
+    low: float = 0.5  # below this a line is never this row
+    base: float = 0.45  # the gain of a match is similarity - base
+    heading_weight: float = 0.5  # headings only anchor: half the gain of a row
+    strong_floor: float = 0.9  # a labels.yaml pattern hit is at least this similar
+    weak_floor: float = 0.6  # ... a weak pattern hit
+    number_bonus: float = 0.05  # printed item number equals the row's
+    number_penalty: float = 0.15  # printed item number differs from the row's
+    max_wrap: int = 2  # label-only lines joined to the value line below them
+    close: float = 0.3  # two alignments this close in score are decided by the identities
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.base < self.low <= self.accept <= 1:
+            raise ValueError("need 0 <= base < low <= accept <= 1")
+        if self.max_wrap < 0 or self.close < 0:
+            raise ValueError("max_wrap and close must be >= 0")
+
+
+DEFAULT = AlignSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One template row (or group heading) as the aligner sees it."""
+
+    id: str
+    cores: tuple[str, ...]  # official leaf wording and known variants, reduced by core()
+    context: str  # every wording of the row and its group headings, reduced
+    number: int | None  # the item number printed before the official label
+    width: int  # value cells the row carries (0 for a heading)
+    patterns: tuple[re.Pattern[str], ...] = ()
+    weak: bool = False
+    positional: bool = True  # may take a value line whose label was lost
+
+    @property
+    def heading(self) -> bool:
+        return self.width == 0
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    slot: int  # index into the slots
+    lines: tuple[int, ...]  # line indexes: label-only lines joined, then the value line
+    label: str
+    sim: float
+
+
+def core(label: str) -> str:
+    """Label reduced to its words: no numbering (一、 (三) 1. ①), no punctuation."""
+    s = clean_label(label)
+    s = _NUM_TOKEN.sub("", s)
+    return _PUNCT.sub("", s)
+
+
+def _cn_number(tok: str) -> int:
+    """一 … 九十九 as an int (item numbers are small)."""
+    if len(tok) == 1:
+        return _CN[tok]
+    if tok[0] == "十":
+        return 10 + _CN[tok[1]]
+    return _CN[tok[0]] * 10 + (_CN[tok[1]] if tok[1] != "十" else 0)
+
+
+def item_number(label: str) -> int | None:
+    """The last item number printed in a label (1 for '（三）不予公开 1.属于国家秘密')."""
+    found = list(_NUM_TOKEN.finditer(clean_label(label)))
+    if not found:
+        return None
+    tok = next(g for g in found[-1].groups() if g)
+    if tok.isdigit():
+        return int(tok)
+    if tok in _CIRCLED:
+        return _CIRCLED.index(tok) + 1
+    return _cn_number(tok)
+
+
+def leaf(official: str) -> str:
+    """The part of an official label after its last item number: '（三）不予公开 1.属于国家秘密' → 属于国家秘密."""
+    s = clean_label(official)
+    found = list(_NUM_TOKEN.finditer(s))
+    return (s[found[-1].end():] if found else s) or s
+
+
+def _variants(text: str) -> set[str]:
+    c = core(text)
+    bare = core(re.sub(r"\([^()]{4,}\)", "", clean_label(text)))  # without a long (…) note
+    return {v for v in (c, bare) if v}
+
+
+def similarity(label: str, slot: Slot, st: AlignSettings = DEFAULT) -> float:
+    """How much ``label`` reads as ``slot``: F1 of the recall of the row's best wording in the
+    label and the share of the label explained by the row's wordings and group headings."""
+    c = core(label)
+    fuzzy = 0.0
+    if c and slot.cores:
+        rec = max(LCSseq.similarity(v, c) / len(v) for v in slot.cores)
+        prec = LCSseq.similarity(c, slot.context) / len(c)
+        fuzzy = 2 * rec * prec / (rec + prec) if rec + prec else 0.0
+    cl = clean_label(label)
+    if slot.patterns and any(p.search(cl) for p in slot.patterns):
+        fuzzy = max(fuzzy, st.weak_floor if slot.weak else st.strong_floor)
+    n = item_number(label)
+    if n is not None and slot.number is not None and fuzzy > 0:
+        fuzzy += st.number_bonus if n == slot.number else -st.number_penalty
+    return max(0.0, min(1.0, fuzzy))
+
+
+def _official(spec: Spec, table: str, row: str, template: str) -> str:
+    for t in (template, *sorted({k[0] for k in spec.labels})):
+        col = spec.cols(t, table, row)
+        if col:
+            return spec.labels[(t, table, row, col[0])][0]
+    return ""
+
+
+def build_slots(spec: Spec, table: str, template: str, single_other: bool = False) -> list[Slot]:
+    """The template's rows in printed order, with group headings before their first row.
+
+    ``single_other``: （六）其他处理 printed as one row (id ``other``) instead of its three
+    2021 sub-rows (``other.*``); both shapes occur under either template."""
+    t = spec.tables[table]
+    heads = {h.before: h for h in t.headings}
+    out: list[Slot] = []
+    for r in t.rows:
+        is_sub = r.id.startswith("other.")
+        if r.id == "other" and not single_other or is_sub and single_other:
+            continue
+        if not is_sub and r.id != "other" and template not in r.templates:
+            continue
+        official = _official(spec, table, r.id, template)
+        h = heads.get(r.id)
+        if h is not None and not (single_other and h.before.startswith("other.")):
+            hv = {v for x in (h.label, *h.variants) for v in _variants(x)}
+            out.append(Slot(id=h.id, cores=tuple(sorted(hv)), context="".join(sorted(hv)),
+                            number=item_number(h.label), width=0))
+        words = {v for x in (leaf(official), *r.variants) for v in _variants(x)} if official or r.variants else set()
+        group = [g.label for g in t.headings if g.before == r.id or _in_group(t, g.before, r.id)]
+        context = "".join(sorted(words)) + core(official) + "".join(core(g) for g in group)
+        width = len(t.columns) if t.columns else len(spec.cols(template, table, r.id))
+        out.append(Slot(id=r.id, cores=tuple(sorted(words)), context=context, number=item_number(official),
+                        width=width, patterns=r.patterns, weak=r.weak, positional=template in r.fallback))
+    return out
+
+
+def _in_group(t, first: str, row: str) -> bool:
+    """Whether ``row`` sits in the group whose first row is ``first`` (same id prefix)."""
+    return "." in first and row.split(".")[0] == first.split(".")[0]
+
+
+def is_label_only(ln: LineLike) -> bool:
+    return ln.numbers == 0 and bool(ln.label)
+
+
+def fitted(values: Sequence[Cell], n: int, keep: str = "last") -> list[Cell] | None:
+    """Exactly ``n`` value cells: drop blank padding at the ends, then extra cells; None if short."""
+    r = list(values)
+    while len(r) > n and is_blank(r[-1].text):
+        r.pop()
+    while len(r) > n and is_blank(r[0].text):
+        r.pop(0)
+    if len(r) > n:
+        r = r[-n:] if keep == "last" else r[:n]
+    return r if len(r) == n else None
+
+
+def _gain(lines: Sequence[LineLike], idx: tuple[int, ...], slot: Slot, st: AlignSettings,
+          cache: dict) -> tuple[float, str, float] | None:
+    """(gain, joined label, similarity) of matching these lines to ``slot``, None if they cannot."""
+    key = (idx, slot.id)
+    if key in cache:
+        return cache[key]
+    last = lines[idx[-1]]
+    label = "".join(lines[i].label for i in idx)
+    out = None
+    if core(label) or item_number(label) is not None:
+        sim = similarity(label, slot, st)
+        if sim >= st.low:
+            if slot.heading:
+                out = (st.heading_weight * (sim - st.base), label, sim)
+            elif last.values and (last.numbers > 0 or sim >= st.accept) and (
+                    len(last.values) >= slot.width or sim >= st.accept):
+                out = (sim - st.base, label, sim)
+    cache[key] = out
+    return out
+
+
+def align(lines: Sequence[LineLike], slots: Sequence[Slot], st: AlignSettings = DEFAULT) -> tuple[float, list[Match]]:
+    """Best order-keeping alignment of lines to slots; lines and slots may both be skipped.
+
+    A value line may take the label-only lines just above it (a label wrapped or split by a
+    page break). Lines with no label are left to :func:`fill_lost_labels`."""
+    n, m = len(lines), len(slots)
+    neg = -math.inf
+    score = [[neg] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    score[0][0] = 0.0
+    cache: dict = {}
+
+    def relax(i: int, j: int, val: float, how: tuple) -> None:
+        if val > score[i][j] + 1e-12:
+            score[i][j], back[i][j] = val, how
+
+    for i in range(n + 1):
+        for j in range(m + 1):
+            cur = score[i][j]
+            if cur == neg:
+                continue
+            if i < n:
+                relax(i + 1, j, cur, ("skip_line", i, j))
+            if j < m:
+                relax(i, j + 1, cur, ("skip_slot", i, j))
+            if i >= n or j >= m:
+                continue
+            for k in range(st.max_wrap + 1):
+                if i + k >= n or (k and not is_label_only(lines[i + k - 1])):
+                    break
+                idx = tuple(range(i, i + k + 1))
+                if slots[j].heading and k:
+                    break
+                g = _gain(lines, idx, slots[j], st, cache)
+                if g is not None:
+                    relax(i + k + 1, j + 1, cur + g[0], ("match", i, j, idx, g[1], g[2]))
+    matches: list[Match] = []
+    i, j = n, m
+    while (i, j) != (0, 0):
+        how = back[i][j]
+        assert how is not None
+        if how[0] == "match":
+            _, pi, pj, idx, label, sim = how
+            matches.append(Match(slot=pj, lines=idx, label=label, sim=sim))
+        i, j = how[1], how[2]
+    matches.reverse()
+    return score[n][m], matches
+
+
+def is_lost_label(label: str, heading_chars: set[str]) -> bool:
+    """No label, or only a shred of a group heading split over rows ('理', '办理结果供')."""
+    c = core(label)
+    return len(c) <= 1 or (len(c) <= 4 and set(c) <= heading_chars)
+
+
+def fill_lost_labels(lines: Sequence[LineLike], slots: Sequence[Slot], matches: list[Match],
+                     keep: str = "last") -> list[Match]:
+    """Value lines with no label take the next free row in template order between their
+    aligned neighbours (a text dump lost the label); never a row outside that gap."""
+    used_lines = {i for mt in matches for i in mt.lines}
+    used_slots = {mt.slot for mt in matches}
+    heading_chars = {ch for s in slots if s.heading for v in s.cores for ch in v}
+    out = list(matches)
+    for i, ln in enumerate(lines):
+        if i in used_lines or not ln.values or not is_lost_label(ln.label, heading_chars):
+            continue
+        before = [mt.slot for mt in out if max(mt.lines) < i]
+        after = [mt.slot for mt in out if min(mt.lines) > i]
+        lo = max(before, default=-1)
+        hi = min(after, default=len(slots))
+        for j in range(lo + 1, hi):
+            s = slots[j]
+            if j in used_slots or s.heading or not s.positional:
+                continue
+            if fitted(ln.values, s.width, keep) is None:
+                break  # a stray row ('| - | - |' under a header): not a template row
+            out.append(Match(slot=j, lines=(i,), label="", sim=0.0))
+            used_slots.add(j)
+            break
+    out.sort(key=lambda mt: mt.lines[-1])
+    return out

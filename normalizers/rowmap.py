@@ -1,0 +1,156 @@
+"""Printed lines of one table → template rows → facts, with the identities settling doubtful rows.
+
+Why: the aligner (normalizers/align.py) proposes the best order-keeping mapping; a match whose
+label is only loosely like its row is kept only when the structure leaves it one candidate
+row and the identities R1/R2 that involve that row hold. Otherwise its cells stay empty and
+the problem names the printed row and its candidates: never a wrong value.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from normalizers.align import DEFAULT, AlignSettings, LineLike, Match, Slot, align, build_slots, core, \
+    fill_lost_labels, fitted, similarity
+from normalizers.checks import report_checks
+from normalizers.spec import Spec
+from ogi.types import Cell, Fact
+
+log = logging.getLogger(__name__)
+
+MakeFact = Callable[[str, str, str, Cell, "int | None"], Fact]
+_R1_ROWS = frozenset({"new_received", "carried_over", "handled_total", "carried_forward"})
+_OUTCOME = ("granted", "partially_granted", "denied.", "unable.", "not_processed.", "other")
+
+
+@dataclass(slots=True)
+class RowMapping:
+    facts: list[Fact] = field(default_factory=list)
+    rows: list[str] = field(default_factory=list)  # row ids that got their cells
+    problems: list[str] = field(default_factory=list)
+    single_other: bool = False
+
+
+@dataclass(slots=True)
+class _Plan:
+    slots: list[Slot]
+    matches: list[Match]
+    score: float
+    single_other: bool
+
+
+def _plans(lines: Sequence[LineLike], table: str, template: str, spec: Spec, st: AlignSettings,
+           keep: str) -> list[_Plan]:
+    shapes = (False, True) if table == "requests" else (False,)
+    out = []
+    for single in shapes:
+        slots = build_slots(spec, table, template, single_other=single)
+        score, matches = align(lines, slots, st)
+        out.append(_Plan(slots, fill_lost_labels(lines, slots, matches, keep), score, single))
+    return sorted(out, key=lambda p: -p.score)
+
+
+def _cells(lines: Sequence[LineLike], mt: Match, slot: Slot, keep: str) -> list[Cell] | None:
+    return fitted(lines[mt.lines[-1]].values, slot.width, keep)
+
+
+def _row_facts(table: str, row: str, cols: Sequence[str], cells: list[Cell], page, make: MakeFact) -> list[Fact]:
+    return [make(table, row, c, cell, page) for c, cell in zip(cols, cells)]
+
+
+def _relevant_checks_hold(facts: list[Fact], row: str) -> bool | None:
+    """True/False: the identities R1/R2 that involve ``row`` hold/fail; None: none can be computed."""
+    rules = []
+    if row in _R1_ROWS:
+        rules.append("R1 ")
+    if row == "handled_total" or row.startswith(_OUTCOME):
+        rules.append("R2 ")
+    got = [c for c in report_checks(facts) if c.rule.startswith(tuple(rules))] if rules else []
+    return None if not got else all(c.passed for c in got)
+
+
+def _failures(facts: list[Fact]) -> int:
+    return sum(1 for c in report_checks(facts) if not c.passed and c.rule.startswith(("R1", "R2")))
+
+
+def map_rows(lines: Sequence[LineLike], table: str, template: str, spec: Spec, make: MakeFact,
+             cols_of: Callable[[str], Sequence[str]], keep: str = "last",
+             st: AlignSettings = DEFAULT) -> RowMapping:
+    """Facts of one table (active or requests) from its printed lines, by whole-table alignment."""
+    plans = _plans(lines, table, template, spec, st, keep)
+    if len(plans) > 1 and plans[0].score - plans[1].score < st.close:
+        trial = [(_failures(_build(lines, p, table, make, cols_of, keep, st, verify=False).facts), i)
+                 for i, p in enumerate(plans)]
+        plans = [plans[min(trial)[1]]]
+    return _build(lines, plans[0], table, make, cols_of, keep, st, verify=True)
+
+
+def _build(lines: Sequence[LineLike], plan: _Plan, table: str, make: MakeFact,
+           cols_of: Callable[[str], Sequence[str]], keep: str, st: AlignSettings, verify: bool) -> RowMapping:
+    res = RowMapping(single_other=plan.single_other)
+    slots, taken = plan.slots, {mt.slot for mt in plan.matches}
+    sure: list[tuple[Match, list[Cell]]] = []
+    doubtful: list[tuple[Match, list[Cell]]] = []
+    for mt in plan.matches:
+        s = slots[mt.slot]
+        if s.heading:
+            continue
+        cells = _cells(lines, mt, s, keep)
+        if cells is None:
+            n = len(lines[mt.lines[-1]].values)
+            res.problems.append(f"{table}.{s.id}: {n} value cells printed, {s.width} expected")
+            continue
+        (sure if mt.sim >= st.accept or not mt.label or not verify else doubtful).append((mt, cells))
+    page = lambda mt: getattr(lines[mt.lines[-1]], "page", None)  # noqa: E731
+    for mt, cells in sure:
+        res.rows.append(slots[mt.slot].id)
+        res.facts.extend(_row_facts(table, slots[mt.slot].id, cols_of(slots[mt.slot].id), cells, page(mt), make))
+    for mt, cells in sorted(doubtful, key=lambda x: -x[0].sim):
+        cands = _candidates(lines, plan, mt, taken, st, keep)
+        ok = []
+        for j in cands:
+            rid = slots[j].id
+            trial = res.facts + _row_facts(table, rid, cols_of(rid), cells, page(mt), make)
+            if table == "requests" and _relevant_checks_hold(trial, rid):
+                ok.append(j)
+        names = ", ".join(f"{slots[j].id} ({similarity(mt.label, slots[j], st):.2f})" for j in cands)
+        if len(ok) == 1:
+            rid = slots[ok[0]].id
+            log.info("%s row %r mapped to %s: the identities hold only so", table, mt.label, rid)
+            taken.add(ok[0])
+            res.rows.append(rid)
+            res.facts.extend(_row_facts(table, rid, cols_of(rid), cells, page(mt), make))
+        else:
+            why = "the identities hold for more than one" if len(ok) > 1 else (
+                "no identity confirms it" if table == "requests" else "the label is too unlike")
+            res.problems.append(f"{table}: printed row '{mt.label[:30]}' left empty: could be {names}; {why}")
+    return res
+
+
+def _candidates(lines: Sequence[LineLike], plan: _Plan, mt: Match, taken: set[int], st: AlignSettings,
+                keep: str) -> list[int]:
+    """The aligned slot and every other free row between the neighbouring matches that could
+    carry this line's cells and reads at least a little like it."""
+    others = [m.slot for m in plan.matches if m is not mt]
+    lo = max((j for j in others if j < mt.slot), default=-1)
+    hi = min((j for j in others if j > mt.slot), default=len(plan.slots))
+    line = lines[mt.lines[-1]]
+    out = [mt.slot]
+    for j in range(lo + 1, hi):
+        s = plan.slots[j]
+        if j == mt.slot or j in taken or s.heading or fitted(line.values, s.width, keep) is None:
+            continue
+        if similarity(mt.label, s, st) >= st.low:
+            out.append(j)
+    return sorted(out)
+
+
+def unmatched_value_lines(lines: Sequence[LineLike], matches: list[Match]) -> list[int]:
+    """Labelled value lines inside the aligned span that no row took (for the error text)."""
+    used = {i for mt in matches for i in mt.lines}
+    if not used:
+        return []
+    lo, hi = min(used), max(used)
+    return [i for i in range(lo, hi + 1) if i not in used and lines[i].numbers > 0 and core(lines[i].label)]
