@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from normalizers.align import DEFAULT, AlignSettings, LineLike, Match, Slot, align, build_slots, core, \
-    fill_lost_labels, fitted, similarity
+    fill_lost_labels, fitted, similarity, unstack
 from normalizers.checks import report_checks
 from normalizers.spec import Spec
 from ogi.types import Cell, Fact
@@ -79,6 +79,7 @@ def map_rows(lines: Sequence[LineLike], table: str, template: str, spec: Spec, m
              cols_of: Callable[[str], Sequence[str]], keep: str = "last",
              st: AlignSettings = DEFAULT) -> RowMapping:
     """Facts of one table (active or requests) from its printed lines, by whole-table alignment."""
+    lines = unstack(lines)
     plans = _plans(lines, table, template, spec, st, keep)
     if len(plans) > 1 and plans[0].score - plans[1].score < st.close:
         trial = [(_failures(_build(lines, p, table, make, cols_of, keep, st, verify=False).facts), i)

@@ -42,6 +42,7 @@ class Line:
     label: str
     values: list[Cell]
     page: int | None = None
+    raw: str = ""  # the label cells' text before cleaning (line breaks kept)
 
     @property
     def numbers(self) -> int:
@@ -63,9 +64,9 @@ def split_line(cells: list[Cell], page: int | None = None) -> Line:
     k = len(cells)
     while k > 0 and parse_value(cells[k - 1].text) is not None:
         k -= 1
-    label = clean_label("".join(c.text for c in cells[:k]))
+    raw = "\n".join(c.text for c in cells[:k])
     pg = next((c.page for c in cells if c.page is not None), page)
-    return Line(label=label, values=list(cells[k:]), page=pg)
+    return Line(label=clean_label(raw), values=list(cells[k:]), page=pg, raw=raw)
 
 
 def fit(values: list[Cell], n: int, keep: str = "last") -> list[Cell] | None:
