@@ -71,8 +71,8 @@ class Slot:
 
     id: str
     cores: tuple[str, ...]  # official leaf wording and known variants, reduced by core()
-    context: str  # every wording of the row and its group headings, reduced
-    number: int | None  # the item number printed before the official label
+    contexts: tuple[str, ...]  # each wording of the row after its group headings, reduced
+    number: tuple[int, int] | None  # (level, n) of the item number before the official label
     width: int  # value cells the row carries (0 for a heading)
     patterns: tuple[re.Pattern[str], ...] = ()
     weak: bool = False
@@ -107,17 +107,25 @@ def _cn_number(tok: str) -> int:
     return _CN[tok[0]] * 10 + (_CN[tok[1]] if tok[1] != "十" else 0)
 
 
-def item_number(label: str) -> int | None:
-    """The last item number printed in a label (1 for '（三）不予公开 1.属于国家秘密')."""
+def item_key(label: str) -> tuple[int, int] | None:
+    """(level, n) of the last item number printed in a label: level 0 for 一、, 1 for （一）,
+    2 for 1. / （1） / ①; '（三）不予公开 1.属于国家秘密' → (2, 1)."""
     found = list(_NUM_TOKEN.finditer(clean_label(label)))
     if not found:
         return None
-    tok = next(g for g in found[-1].groups() if g)
+    m = found[-1]
+    tok = next(g for g in m.groups() if g)
     if tok in _CIRCLED:  # before isdigit(): '①'.isdigit() is True
-        return _CIRCLED.index(tok) + 1
+        return 2, _CIRCLED.index(tok) + 1
     if tok.isascii() and tok.isdigit():
-        return int(tok)
-    return _cn_number(tok)
+        return 2, int(tok)
+    return (0 if m.group(1) else 1), _cn_number(tok)
+
+
+def item_number(label: str) -> int | None:
+    """The last item number printed in a label (1 for '（三）不予公开 1.属于国家秘密')."""
+    key = item_key(label)
+    return None if key is None else key[1]
 
 
 def leaf(official: str) -> str:
@@ -140,12 +148,12 @@ def similarity(label: str, slot: Slot, st: AlignSettings = DEFAULT) -> float:
     fuzzy = 0.0
     if c and slot.cores:
         rec = max(LCSseq.similarity(v, c) / len(v) for v in slot.cores)
-        prec = LCSseq.similarity(c, slot.context) / len(c)
+        prec = max(LCSseq.similarity(c, ctx) for ctx in slot.contexts) / len(c)
         fuzzy = 2 * rec * prec / (rec + prec) if rec + prec else 0.0
     cl = clean_label(label)
     if slot.patterns and any(p.search(cl) for p in slot.patterns):
         fuzzy = max(fuzzy, st.weak_floor if slot.weak else st.strong_floor)
-    n = item_number(label)
+    n = item_key(label)
     if n is not None and slot.number is not None and fuzzy > 0:
         fuzzy += st.number_bonus if n == slot.number else -st.number_penalty
     return max(0.0, min(1.0, fuzzy))
@@ -177,20 +185,23 @@ def build_slots(spec: Spec, table: str, template: str, single_other: bool = Fals
         h = heads.get(r.id)
         if h is not None and not (single_other and h.before.startswith("other.")):
             hv = {v for x in (h.label, *h.variants) for v in _variants(x)}
-            out.append(Slot(id=h.id, cores=tuple(sorted(hv)), context="".join(sorted(hv)),
-                            number=item_number(h.label), width=0))
+            out.append(Slot(id=h.id, cores=tuple(sorted(hv)), contexts=tuple(sorted(hv)),
+                            number=item_key(h.label), width=0))
         words = {v for x in (leaf(official), *r.variants) for v in _variants(x)} if official or r.variants else set()
-        group = [g.label for g in t.headings if g.before == r.id or _in_group(t, g.before, r.id)]
-        context = "".join(sorted(words)) + core(official) + "".join(core(g) for g in group)
+        prefix = "".join(core(g.label) for g in t.headings if r.id in _scope(t, g))
+        contexts = tuple(sorted({prefix + w for w in words | {core(official)}}))
         width = len(t.columns) if t.columns else len(spec.cols(template, table, r.id))
-        out.append(Slot(id=r.id, cores=tuple(sorted(words)), context=context, number=item_number(official),
+        out.append(Slot(id=r.id, cores=tuple(sorted(words)), contexts=contexts, number=item_key(official),
                         width=width, patterns=r.patterns, weak=r.weak, positional=template in r.fallback))
     return out
 
 
-def _in_group(t, first: str, row: str) -> bool:
-    """Whether ``row`` sits in the group whose first row is ``first`` (same id prefix)."""
-    return "." in first and row.split(".")[0] == first.split(".")[0]
+def _scope(t, h) -> set[str]:
+    """Row ids under a heading: `before` through `until` in table order."""
+    ids = [r.id for r in t.rows]
+    i = ids.index(h.before)
+    j = ids.index(h.until) if h.until in ids else i
+    return set(ids[i: j + 1])
 
 
 def is_label_only(ln: LineLike) -> bool:
@@ -323,6 +334,29 @@ def unstack(lines: Sequence[LineLike]) -> list:
             cells = [Cell(s[i] if s else "", c.row, c.col, page=c.page, bbox=None, confidence=c.confidence)
                      for s, c in zip(stacks, ln.values)]
             out.append(replace(ln, label=lab, values=cells, raw=lab))
+    return out
+
+
+def place_unordered(lines: Sequence[LineLike], slots: Sequence[Slot], matches: list[Match],
+                    st: AlignSettings = DEFAULT) -> list[Match]:
+    """Rows printed out of template order (a table whose parts were pasted in another order):
+    an unaligned value line whose label is surely one free row, and no other, takes it."""
+    used_lines = {i for mt in matches for i in mt.lines}
+    free = {j for j, s in enumerate(slots) if not s.heading} - {mt.slot for mt in matches}
+    out = list(matches)
+    for i, ln in enumerate(lines):
+        if i in used_lines or not ln.values or not core(ln.label):
+            continue
+        sims = sorted(((similarity(ln.label, slots[j], st), j) for j in free), reverse=True)
+        if not sims or sims[0][0] < st.accept or (len(sims) > 1 and sims[1][0] >= st.accept):
+            continue
+        sim, j = sims[0]
+        if fitted(ln.values, slots[j].width) is None and len(ln.values) < slots[j].width and ln.numbers == 0:
+            continue
+        log.info("row %r printed out of template order: taken as %s", ln.label[:30], slots[j].id)
+        out.append(Match(slot=j, lines=(i,), label=ln.label, sim=sim))
+        free.discard(j)
+    out.sort(key=lambda mt: mt.lines[-1])
     return out
 
 

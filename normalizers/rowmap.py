@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from normalizers.align import DEFAULT, AlignSettings, LineLike, Match, Slot, align, build_slots, core, \
-    fill_lost_labels, fitted, similarity, unstack
+    fill_lost_labels, fitted, place_unordered, similarity, unstack
 from normalizers.checks import report_checks
 from normalizers.spec import Spec
 from ogi.types import Cell, Fact
@@ -48,6 +48,8 @@ def _plans(lines: Sequence[LineLike], table: str, template: str, spec: Spec, st:
     for single in shapes:
         slots = build_slots(spec, table, template, single_other=single)
         score, matches = align(lines, slots, st)
+        if table == "active":  # independent rows, no identities: a sure label may sit anywhere
+            matches = place_unordered(lines, slots, matches, st)
         out.append(_Plan(slots, fill_lost_labels(lines, slots, matches, keep), score, single))
     return sorted(out, key=lambda p: -p.score)
 

@@ -34,6 +34,7 @@ class HeadingSpec:
     id: str
     label: str
     before: str  # the row id the heading is printed above
+    until: str = ""  # the last row id of its group ('' = only `before`)
     variants: tuple[str, ...] = ()
 
 
@@ -86,7 +87,7 @@ def load_spec(labels_path: str | None = None, fields_path: str | None = None) ->
             rows=rows,
             columns=tuple(t.get("columns", [])),
             groups=tuple(t.get("groups", [])),
-            headings=tuple(HeadingSpec(id=h["id"], label=h["label"], before=h["before"],
+            headings=tuple(HeadingSpec(id=h["id"], label=h["label"], before=h["before"], until=h.get("until", ""),
                                        variants=tuple(h.get("variants", []))) for h in t.get("headings", [])),
         )
     fields: dict[tuple[str, str, str], list[str]] = {}
