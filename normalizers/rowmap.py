@@ -9,6 +9,8 @@ the problem names the printed row and its candidates: never a wrong value.
 from __future__ import annotations
 
 import logging
+import math
+from itertools import product
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -21,8 +23,7 @@ from ogi.types import Cell, Fact
 log = logging.getLogger(__name__)
 
 MakeFact = Callable[[str, str, str, Cell, "int | None"], Fact]
-_R1_ROWS = frozenset({"new_received", "carried_over", "handled_total", "carried_forward"})
-_OUTCOME = ("granted", "partially_granted", "denied.", "unable.", "not_processed.", "other")
+MAX_COMBOS = 512  # candidate combinations tried against the identities
 
 
 @dataclass(slots=True)
@@ -62,17 +63,6 @@ def _row_facts(table: str, row: str, cols: Sequence[str], cells: list[Cell], pag
     return [make(table, row, c, cell, page) for c, cell in zip(cols, cells)]
 
 
-def _relevant_checks_hold(facts: list[Fact], row: str) -> bool | None:
-    """True/False: the identities R1/R2 that involve ``row`` hold/fail; None: none can be computed."""
-    rules = []
-    if row in _R1_ROWS:
-        rules.append("R1 ")
-    if row == "handled_total" or row.startswith(_OUTCOME):
-        rules.append("R2 ")
-    got = [c for c in report_checks(facts) if c.rule.startswith(tuple(rules))] if rules else []
-    return None if not got else all(c.passed for c in got)
-
-
 def _failures(facts: list[Fact]) -> int:
     return sum(1 for c in report_checks(facts) if not c.passed and c.rule.startswith(("R1", "R2")))
 
@@ -110,26 +100,46 @@ def _build(lines: Sequence[LineLike], plan: _Plan, table: str, make: MakeFact,
     for mt, cells in sure:
         res.rows.append(slots[mt.slot].id)
         res.facts.extend(_row_facts(table, slots[mt.slot].id, cols_of(slots[mt.slot].id), cells, page(mt), make))
-    for mt, cells in sorted(doubtful, key=lambda x: -x[0].sim):
-        cands = _candidates(lines, plan, mt, taken, st, keep)
-        ok = []
-        for j in cands:
+    if doubtful:
+        _resolve(lines, plan, doubtful, taken, res, table, make, cols_of, page, keep, st)
+    return res
+
+
+def _resolve(lines, plan: _Plan, doubtful: list[tuple[Match, list[Cell]]], taken: set[int], res: RowMapping,
+             table: str, make: MakeFact, cols_of, page, keep: str, st: AlignSettings) -> None:
+    """Doubtful matches: try every combination of their candidate rows, keep the combinations
+    whose identities R1/R2 all hold; a line whose row all those combinations agree on takes it,
+    the others stay empty with their candidates named in the problem."""
+    slots = plan.slots
+    cands = [_candidates(lines, plan, mt, taken, st, keep) for mt, _ in doubtful]
+    combos = [c for c in product(*cands) if len(set(c)) == len(c)] if math.prod(map(len, cands)) <= MAX_COMBOS \
+        else [tuple(mt.slot for mt, _ in doubtful)]
+    holding = []
+    for combo in combos if table == "requests" else []:
+        trial = list(res.facts)
+        for (mt, cells), j in zip(doubtful, combo):
+            trial += _row_facts(table, slots[j].id, cols_of(slots[j].id), cells, page(mt), make)
+        if _identities_hold(trial):
+            holding.append(combo)
+    for k, (mt, cells) in enumerate(doubtful):
+        agreed = {combo[k] for combo in holding}
+        if len(agreed) == 1:
+            j = agreed.pop()
             rid = slots[j].id
-            trial = res.facts + _row_facts(table, rid, cols_of(rid), cells, page(mt), make)
-            if table == "requests" and _relevant_checks_hold(trial, rid):
-                ok.append(j)
-        names = ", ".join(f"{slots[j].id} ({similarity(mt.label, slots[j], st):.2f})" for j in cands)
-        if len(ok) == 1:
-            rid = slots[ok[0]].id
-            log.info("%s row %r mapped to %s: the identities hold only so", table, mt.label, rid)
-            taken.add(ok[0])
+            log.info("%s row %r mapped to %s: the identities hold so", table, mt.label[:30], rid)
             res.rows.append(rid)
             res.facts.extend(_row_facts(table, rid, cols_of(rid), cells, page(mt), make))
-        else:
-            why = "the identities hold for more than one" if len(ok) > 1 else (
-                "no identity confirms it" if table == "requests" else "the label is too unlike")
-            res.problems.append(f"{table}: printed row '{mt.label[:30]}' left empty: could be {names}; {why}")
-    return res
+            continue
+        names = ", ".join(f"{slots[j].id} ({similarity(mt.label, slots[j], st):.2f})" for j in cands[k])
+        why = ("the identities hold for more than one" if agreed else "no identity confirms it") \
+            if table == "requests" else "the label is too unlike"
+        res.problems.append(f"{table}: printed row '{mt.label[:30]}' left empty: could be {names}; {why}")
+
+
+def _identities_hold(facts: list[Fact]) -> bool:
+    """R1 and R2 are computed and all hold (R3/R4 do not depend on which row a line is)."""
+    got = [c for c in report_checks(facts) if c.rule.startswith(("R1 ", "R2 "))]
+    return bool(got) and all(c.passed for c in got)
 
 
 def _candidates(lines: Sequence[LineLike], plan: _Plan, mt: Match, taken: set[int], st: AlignSettings,
