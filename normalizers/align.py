@@ -14,8 +14,9 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol, Sequence
+from typing import Protocol
 
 from rapidfuzz.distance import LCSseq
 
@@ -52,6 +53,7 @@ class AlignSettings:
     weak_floor: float = 0.6  # ... a weak pattern hit
     number_bonus: float = 0.05  # printed item number equals the row's
     number_penalty: float = 0.15  # printed item number differs from the row's
+    level_penalty: float = 0.3  # ... and is of another level ('（六）' for a '3.' item)
     max_wrap: int = 2  # label-only lines joined to the value line below them
     close: float = 0.3  # two alignments this close in score are decided by the identities
 
@@ -155,7 +157,8 @@ def similarity(label: str, slot: Slot, st: AlignSettings = DEFAULT) -> float:
         fuzzy = max(fuzzy, st.weak_floor if slot.weak else st.strong_floor)
     n = item_key(label)
     if n is not None and slot.number is not None and fuzzy > 0:
-        fuzzy += st.number_bonus if n == slot.number else -st.number_penalty
+        fuzzy += st.number_bonus if n == slot.number else (
+            -st.number_penalty if n[0] == slot.number[0] else -st.level_penalty)
     return max(0.0, min(1.0, fuzzy))
 
 
@@ -283,7 +286,7 @@ def align(lines: Sequence[LineLike], slots: Sequence[Slot], st: AlignSettings = 
         how = back[i][j]
         assert how is not None
         if how[0] == "match":
-            _, pi, pj, idx, label, sim = how
+            _, _, pj, idx, label, sim = how
             matches.append(Match(slot=pj, lines=idx, label=label, sim=sim))
         i, j = how[1], how[2]
     matches.reverse()

@@ -10,12 +10,24 @@ from __future__ import annotations
 
 import logging
 import math
-from itertools import product
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import product
 
-from normalizers.align import DEFAULT, AlignSettings, LineLike, Match, Slot, align, build_slots, core, \
-    fill_lost_labels, fitted, place_unordered, similarity, unstack
+from normalizers.align import (
+    DEFAULT,
+    AlignSettings,
+    LineLike,
+    Match,
+    Slot,
+    align,
+    build_slots,
+    fill_lost_labels,
+    fitted,
+    place_unordered,
+    similarity,
+    unstack,
+)
 from normalizers.checks import report_checks
 from normalizers.spec import Spec
 from ogi.types import Cell, Fact
@@ -63,8 +75,17 @@ def _row_facts(table: str, row: str, cols: Sequence[str], cells: list[Cell], pag
     return [make(table, row, c, cell, page) for c, cell in zip(cols, cells)]
 
 
-def _failures(facts: list[Fact]) -> int:
-    return sum(1 for c in report_checks(facts) if not c.passed and c.rule.startswith(("R1", "R2")))
+def _identities(facts: list[Fact]) -> dict[str, bool]:
+    return {c.rule: c.passed for c in report_checks(facts) if c.rule.startswith(("R1", "R2"))}
+
+
+def _unused_value_lines(lines: Sequence[LineLike], plan: _Plan) -> int:
+    """Value lines between the first and last row a plan maps that no row of it takes: a shape
+    must not 'explain' the identities by leaving printed numbers out."""
+    used = [i for mt in plan.matches if not plan.slots[mt.slot].heading for i in mt.lines]
+    if not used:
+        return 0
+    return sum(1 for i in range(min(used), max(used) + 1) if i not in used and lines[i].numbers > 0)
 
 
 def map_rows(lines: Sequence[LineLike], table: str, template: str, spec: Spec, make: MakeFact,
@@ -74,9 +95,12 @@ def map_rows(lines: Sequence[LineLike], table: str, template: str, spec: Spec, m
     lines = unstack(lines)
     plans = _plans(lines, table, template, spec, st, keep)
     if len(plans) > 1 and plans[0].score - plans[1].score < st.close:
-        trial = [(_failures(_build(lines, p, table, make, cols_of, keep, st, verify=False).facts), i)
-                 for i, p in enumerate(plans)]
-        plans = [plans[min(trial)[1]]]
+        # close shapes: the identities both can compute decide; a tie keeps the better alignment
+        ids = [_identities(_build(lines, p, table, make, cols_of, keep, st, verify=False).facts) for p in plans]
+        common = set.intersection(*(set(d) for d in ids))
+        fails = [sum(1 for r in common if not d[r]) for d in ids]
+        unused = [_unused_value_lines(lines, p) for p in plans]
+        plans = [plans[min(range(len(plans)), key=lambda i: (unused[i], fails[i], i))]]
     return _build(lines, plans[0], table, make, cols_of, keep, st, verify=True)
 
 
@@ -96,7 +120,7 @@ def _build(lines: Sequence[LineLike], plan: _Plan, table: str, make: MakeFact,
             res.problems.append(f"{table}.{s.id}: {n} value cells printed, {s.width} expected")
             continue
         (sure if mt.sim >= st.accept or not mt.label or not verify else doubtful).append((mt, cells))
-    page = lambda mt: getattr(lines[mt.lines[-1]], "page", None)  # noqa: E731
+    page = lambda mt: getattr(lines[mt.lines[-1]], "page", None)
     for mt, cells in sure:
         res.rows.append(slots[mt.slot].id)
         res.facts.extend(_row_facts(table, slots[mt.slot].id, cols_of(slots[mt.slot].id), cells, page(mt), make))
@@ -158,12 +182,3 @@ def _candidates(lines: Sequence[LineLike], plan: _Plan, mt: Match, taken: set[in
         if similarity(mt.label, s, st) >= st.low:
             out.append(j)
     return sorted(out)
-
-
-def unmatched_value_lines(lines: Sequence[LineLike], matches: list[Match]) -> list[int]:
-    """Labelled value lines inside the aligned span that no row took (for the error text)."""
-    used = {i for mt in matches for i in mt.lines}
-    if not used:
-        return []
-    lo, hi = min(used), max(used)
-    return [i for i in range(lo, hi + 1) if i not in used and lines[i].numbers > 0 and core(lines[i].label)]

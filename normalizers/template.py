@@ -14,6 +14,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from normalizers.align import fitted
 from normalizers.flattened import parse_flattened, table_region
 from normalizers.rowmap import map_rows
 from normalizers.spec import Spec, TableSpec, load_spec
@@ -24,7 +25,6 @@ log = logging.getLogger(__name__)
 
 KINDS = ("active", "requests", "appeals")
 APPEALS_WIDTH = 15
-REQUESTS_WIDTH = 7
 
 _SECTION_KIND = (
     (re.compile(r"主动公开政府信息"), "active"),
@@ -71,14 +71,7 @@ def split_line(cells: list[Cell], page: int | None = None) -> Line:
 
 def fit(values: list[Cell], n: int, keep: str = "last") -> list[Cell] | None:
     """Exactly ``n`` value cells: drop blank padding at the ends, then extra cells; None if short."""
-    r = list(values)
-    while len(r) > n and is_blank(r[-1].text):
-        r.pop()
-    while len(r) > n and is_blank(r[0].text):
-        r.pop(0)
-    if len(r) > n:
-        r = r[-n:] if keep == "last" else r[:n]
-    return r if len(r) == n else None
+    return fitted(values, n, keep)
 
 
 def detect_template(texts: list[str], year: int | None, spec: Spec | None = None) -> str | None:
@@ -153,10 +146,6 @@ def _fact(table: str, row: str, col: str, cell: Cell, page: int | None) -> Fact:
         table=table, row=row, col=col, value=parse_value(cell.text), raw=cell.text,
         page=cell.page if cell.page is not None else page, bbox=cell.bbox, confidence=cell.confidence,
     )
-
-
-def _is_value_row(ln: Line, width: int, matched: bool) -> bool:
-    return ln.numbers > 0 or (matched and len(ln.values) >= width)
 
 
 def map_active(lines: list[Line], template: str, spec: Spec) -> Tables:

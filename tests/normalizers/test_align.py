@@ -3,7 +3,16 @@ layouts the label lists did not hold (held-out reports of issue 11)."""
 
 import pytest
 
-from normalizers.align import AlignSettings, align, build_slots, core, item_key, leaf, similarity, unstack
+from normalizers.align import (
+    AlignSettings,
+    align,
+    build_slots,
+    core,
+    item_key,
+    leaf,
+    similarity,
+    unstack,
+)
 from normalizers.checks import report_checks
 from normalizers.spec import load_spec
 from normalizers.template import Line, map_tables
