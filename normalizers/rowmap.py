@@ -88,6 +88,12 @@ def _unused_value_lines(lines: Sequence[LineLike], plan: _Plan) -> int:
     return sum(1 for i in range(min(used), max(used) + 1) if i not in used and lines[i].numbers > 0)
 
 
+def _lone_subrow(plan: _Plan) -> bool:
+    """A sub-row shape that found at most one of （六）'s sub-rows: likelier the whole （六） row."""
+    subs = [plan.slots[mt.slot].id for mt in plan.matches if plan.slots[mt.slot].id.startswith("other.")]
+    return not plan.single_other and len(subs) <= 1
+
+
 def map_rows(lines: Sequence[LineLike], table: str, template: str, spec: Spec, make: MakeFact,
              cols_of: Callable[[str], Sequence[str]], keep: str = "last",
              st: AlignSettings = DEFAULT) -> RowMapping:
@@ -100,7 +106,8 @@ def map_rows(lines: Sequence[LineLike], table: str, template: str, spec: Spec, m
         common = set.intersection(*(set(d) for d in ids))
         fails = [sum(1 for r in common if not d[r]) for d in ids]
         unused = [_unused_value_lines(lines, p) for p in plans]
-        plans = [plans[min(range(len(plans)), key=lambda i: (unused[i], fails[i], i))]]
+        lone = [_lone_subrow(p) for p in plans]
+        plans = [plans[min(range(len(plans)), key=lambda i: (unused[i], fails[i], lone[i], i))]]
     return _build(lines, plans[0], table, make, cols_of, keep, st, verify=True)
 
 

@@ -314,3 +314,10 @@ def test_active_rows_printed_out_of_order_are_found():
     got = {(f.row, f.col): f.value for f in res.facts if f.table == "active"}
     assert got[("rules", "in_force")] == 2 and got[("normative_docs", "issued")] == 3
     assert got[("fees", "amount_10k_yuan")] == 2.5 and res.problems == []
+
+
+def test_regression_a_lone_other_row_with_a_broken_number_is_the_whole_other_row():
+    """'（六其他处理' (bracket lost) reads as much like sub-row '3.其他' as like （六）; the
+    sub-row shape, finding one sub-row only, used to win the tie (random-rewording stress run)."""
+    res = _map(_rows(REQ, relabel={"other": "（六其他处理"}))
+    assert _got(res) == _expected() and res.problems == []
