@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Protocol
 
 from rapidfuzz.distance import LCSseq
@@ -93,10 +94,15 @@ class Match:
     sim: float
 
 
+@lru_cache(maxsize=8192)
+def _clean(label: str) -> str:
+    return clean_label(label)
+
+
+@lru_cache(maxsize=8192)
 def core(label: str) -> str:
     """Label reduced to its words: no numbering (一、 (三) 1. ①), no punctuation."""
-    s = clean_label(label)
-    s = _NUM_TOKEN.sub("", s)
+    s = _NUM_TOKEN.sub("", _clean(label))
     return _PUNCT.sub("", s)
 
 
@@ -109,10 +115,11 @@ def _cn_number(tok: str) -> int:
     return _CN[tok[0]] * 10 + (_CN[tok[1]] if tok[1] != "十" else 0)
 
 
+@lru_cache(maxsize=8192)
 def item_key(label: str) -> tuple[int, int] | None:
     """(level, n) of the last item number printed in a label: level 0 for 一、, 1 for （一）,
     2 for 1. / （1） / ①; '（三）不予公开 1.属于国家秘密' → (2, 1)."""
-    found = list(_NUM_TOKEN.finditer(clean_label(label)))
+    found = list(_NUM_TOKEN.finditer(_clean(label)))
     if not found:
         return None
     m = found[-1]
@@ -143,6 +150,7 @@ def _variants(text: str) -> set[str]:
     return {v for v in (c, bare) if v}
 
 
+@lru_cache(maxsize=65536)
 def similarity(label: str, slot: Slot, st: AlignSettings = DEFAULT) -> float:
     """How much ``label`` reads as ``slot``: F1 of the recall of the row's best wording in the
     label and the share of the label explained by the row's wordings and group headings."""
@@ -152,7 +160,7 @@ def similarity(label: str, slot: Slot, st: AlignSettings = DEFAULT) -> float:
         rec = max(LCSseq.similarity(v, c) / len(v) for v in slot.cores)
         prec = max(LCSseq.similarity(c, ctx) for ctx in slot.contexts) / len(c)
         fuzzy = 2 * rec * prec / (rec + prec) if rec + prec else 0.0
-    cl = clean_label(label)
+    cl = _clean(label)
     if slot.patterns and any(p.search(cl) for p in slot.patterns):
         fuzzy = max(fuzzy, st.weak_floor if slot.weak else st.strong_floor)
     n = item_key(label)
@@ -255,6 +263,7 @@ def align(lines: Sequence[LineLike], slots: Sequence[Slot], st: AlignSettings = 
     back: list[list[tuple | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     score[0][0] = 0.0
     cache: dict = {}
+    label_only = [is_label_only(ln) for ln in lines]
 
     def relax(i: int, j: int, val: float, how: tuple) -> None:
         if val > score[i][j] + 1e-12:
@@ -272,7 +281,7 @@ def align(lines: Sequence[LineLike], slots: Sequence[Slot], st: AlignSettings = 
             if i >= n or j >= m:
                 continue
             for k in range(st.max_wrap + 1):
-                if i + k >= n or (k and not is_label_only(lines[i + k - 1])):
+                if i + k >= n or (k and not label_only[i + k - 1]):
                     break
                 idx = tuple(range(i, i + k + 1))
                 if slots[j].heading and k:
