@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from normalizers.inline_headings import split_inline, strip_trailer
 from ogi.types import Block, Paragraph, Section
 
 SECTION_TITLES = {
@@ -65,7 +66,7 @@ def split_sections(blocks: list[Block]) -> list[Section]:
     found: dict[int, Section] = {}
     current: Section | None = None
     last_n = 0
-    for b in blocks:
+    for b in unfold_inline(blocks):
         if not isinstance(b, Paragraph):
             continue
         h = heading_number(b.text)
@@ -81,7 +82,21 @@ def split_sections(blocks: list[Block]) -> list[Section]:
                 current.text = f"{current.text}\n{t}" if current.text else t
     out = [found[n] for n in sorted(found)]
     if out:
-        out[-1].text = strip_signature(out[-1].text)
+        out[-1].text = strip_signature(strip_trailer(out[-1].text))
+    return out
+
+
+INLINE_MIN_CHARS = 200  # only a long paragraph can hold a whole report run together
+
+
+def unfold_inline(blocks: list[Block]) -> list[Block]:
+    """A long paragraph with section headings run inline becomes heading and body paragraphs."""
+    out: list[Block] = []
+    for b in blocks:
+        if isinstance(b, Paragraph) and len(b.text) >= INLINE_MIN_CHARS:
+            out.extend(Paragraph(t, page=b.page) for t in split_inline(b.text))
+        else:
+            out.append(b)
     return out
 
 
