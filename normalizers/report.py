@@ -75,7 +75,7 @@ def normalize(doc: Document, report: Report) -> Report:
     if six is not None and report.template == "2021":
         fee = fee_facts(six.text)
         report.fee_charged, report.fee_notices, report.fee_amount_yuan = fee.charged, fee.notices, fee.amount_yuan
-    report.checks = report_checks(report.facts)
+    report.checks = report_checks(report.facts) + tables.checks
     _set_status(doc, report, tables.found, tables.problems)
     return report
 
