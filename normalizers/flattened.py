@@ -243,7 +243,9 @@ def _result(rows: Mapping[str, RowSplit], template: str, spec: Spec, unusable: l
                 continue
             res.facts.extend(_fact(c, v) for c, v in r.agreed().items())
             open_rows.append(r)
-            res.problems.append(_open_problem(r))
+        if open_rows:
+            res.problems.append("flattened table text (cells run together), split left open: "
+                                + "; ".join(_open_reason(r) for r in open_rows))
         missing = _missing_rows(table, {r.key for r in mine}, template, spec)
         if missing:
             res.problems.append(f"{table}: rows not found in the flattened text: {', '.join(missing)}")
@@ -257,10 +259,6 @@ def _fact(cell: str, raw: str) -> Fact:
     table, rest = cell.split(".", 1)
     row, col = rest.rsplit(".", 1)
     return Fact(table, row, col, float(raw), raw)
-
-
-def _open_problem(r: RowSplit) -> str:
-    return "flattened table text (cells run together): " + _open_reason(r)
 
 
 def _open_reason(r: RowSplit) -> str:
