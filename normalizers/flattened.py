@@ -24,9 +24,11 @@ from normalizers.values import clean_label
 from ogi.types import Check, Fact
 
 MAX_SOLUTIONS = 256
-_TOKEN = re.compile(r"-?\d+(?:\.\d+)?(?:(?:[ \u00a0]+|(?=-))-?\d+(?:\.\d+)?)*")
+_TOKEN = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?(?:(?:[ \u00a0]+|(?=-))-?\d+(?:,\d{3})*(?:\.\d+)?)*")
 _ROW_NUMBER = re.compile(r"^[.．、]")
-_PIECE = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
+# a thousands comma ("62,568") keeps its number whole: digits glued on either side start or end a cell
+_PIECE = re.compile(r"-?(?:0|[1-9][0-9]{0,2}(?:,[0-9]{3})+|[1-9][0-9]*)(?:\.[0-9]+)?")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－", "0123456789.-")
 REQ_COLS = 7
 
 
@@ -40,7 +42,7 @@ class Run:
 
 def parse_run(token: str) -> Run:
     out, cuts = [], set()
-    for ch in token:
+    for ch in token.translate(_FULLWIDTH):
         if ch in " \u00a0":
             if out:
                 cuts.add(len(out))
@@ -66,13 +68,13 @@ def _parts(s: str, n: int, check: Callable[[list[float]], bool] | None,
             tail = s[i:]
             if nxt == len(s) and _PIECE.fullmatch(tail):
                 cand = acc + [tail]
-                if check is None or check([float(x) for x in cand]):
+                if check is None or check([_num(x) for x in cand]):
                     out.append(cand)
             return
         for j in range(i + 1, min(nxt, len(s) - left + 1) + 1):
             piece = s[i:j]
             if not _PIECE.fullmatch(piece):
-                if piece.lstrip("-").startswith("0") and len(piece.lstrip("-")) > 1 and "." not in piece:
+                if piece.lstrip("-").startswith("0") and len(piece.lstrip("-")) > 1 and piece.lstrip("-")[1] != ".":
                     break
                 continue
             rec(j, acc + [piece])
@@ -255,10 +257,14 @@ def _result(rows: Mapping[str, RowSplit], template: str, spec: Spec, unusable: l
     return res
 
 
+def _num(raw: str) -> float:
+    return float(raw.replace(",", ""))
+
+
 def _fact(cell: str, raw: str) -> Fact:
     table, rest = cell.split(".", 1)
     row, col = rest.rsplit(".", 1)
-    return Fact(table, row, col, float(raw), raw)
+    return Fact(table, row, col, _num(raw), raw)
 
 
 def _open_reason(r: RowSplit) -> str:

@@ -121,3 +121,15 @@ def test_parts_respect_leading_zeros_and_identity():
     assert _parts("801000081", 7, ok) == [["80", "1", "0", "0", "0", "0", "81"]]
     assert len(_parts("220000022", 7, ok)) == 2  # 22|0… and 2|20|…: needs R2 to decide
     assert _parts("13575394432.52", 2, None)[2] == ["135", "75394432.52"]
+
+
+def test_thousands_commas_and_fullwidth_digits_are_read_whole():
+    """Regression (flattened dev HTML): '行政许可62,568' was read as 62; '规章2２79' lost its full-width 2."""
+    run = parse_run("62,568")
+    assert _parts(run.text, 1, None, run.cuts) == [["62,568"]]
+    assert _parts("5621,265", 2, None) == [["5", "621,265"], ["56", "21,265"], ["562", "1,265"]]
+    run = parse_run("2２79")
+    assert ["2", "2", "79"] in _parts(run.text, 3, None, run.cuts)
+    facts = {f.row: f.value for f in parse_flattened(HEAD_2021.format(docs="000").replace("4529", "62,568"),
+                                                     "2021").facts}
+    assert facts["licensing"] == 62568
