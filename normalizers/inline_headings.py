@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 DATA = Path(__file__).with_name("inline_headings.yaml")
-_NUMERAL = r"[一二三四五六七八九十]\s*[、.．]\s*"
+_NUMERAL = r"(?:[一二三四五六七八九十]|(?<![0-9])[1-6])\s*[、.．]\s*"
 MIN_HEADINGS = 2  # one inline match could be a sentence that mentions the words
 
 
@@ -54,21 +54,21 @@ def _skip_joiners(text: str, i: int) -> int:
     return i
 
 
-def split_inline(text: str) -> list[str]:
-    """Pieces of ``text`` with each inline heading on its own: [before, heading, body, heading, body, …].
+def split_inline(text: str) -> list[tuple[str, int | None]]:
+    """Pieces of ``text`` with each inline heading on its own, as (text, section number of a heading or None).
 
-    Returns ``[text]`` unchanged when fewer than two headings run inline."""
+    Returns ``[(text, None)]`` unchanged when fewer than two headings run inline."""
     found = inline_headings(text)
     if len(found) < MIN_HEADINGS:
-        return [text]
-    pieces: list[str] = []
+        return [(text, None)]
+    pieces: list[tuple[str, int | None]] = []
     last = 0
-    for _, start, end in found:
-        pieces.append(text[last:start].strip())
-        pieces.append(text[start:end].strip())
+    for n, start, end in found:
+        pieces.append((text[last:start].strip(), None))
+        pieces.append((text[start:end].strip(), n))
         last = end
-    pieces.append(text[last:].strip())
-    return [p for p in pieces if p]
+    pieces.append((text[last:].strip(), None))
+    return [p for p in pieces if p[0]]
 
 
 def strip_trailer(text: str) -> str:

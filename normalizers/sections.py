@@ -66,10 +66,10 @@ def split_sections(blocks: list[Block]) -> list[Section]:
     found: dict[int, Section] = {}
     current: Section | None = None
     last_n = 0
-    for b in unfold_inline(blocks):
+    for b, inline_n in unfold_inline(blocks):
         if not isinstance(b, Paragraph):
             continue
-        h = heading_number(b.text)
+        h = (inline_n, "") if inline_n else heading_number(b.text)
         if h is not None and h[0] not in found and h[0] > last_n - 1:
             n, rest = h
             current = Section(number=n, title=clean_text(b.text).split("：")[0][:40], text=rest)
@@ -89,14 +89,15 @@ def split_sections(blocks: list[Block]) -> list[Section]:
 INLINE_MIN_CHARS = 200  # only a long paragraph can hold a whole report run together
 
 
-def unfold_inline(blocks: list[Block]) -> list[Block]:
-    """A long paragraph with section headings run inline becomes heading and body paragraphs."""
-    out: list[Block] = []
+def unfold_inline(blocks: list[Block]) -> list[tuple[Block, int | None]]:
+    """A long paragraph with section headings run inline becomes heading and body paragraphs;
+    each block comes with the section number it opens, when it is an inline heading."""
+    out: list[tuple[Block, int | None]] = []
     for b in blocks:
         if isinstance(b, Paragraph) and len(b.text) >= INLINE_MIN_CHARS:
-            out.extend(Paragraph(t, page=b.page) for t in split_inline(b.text))
+            out.extend((Paragraph(t, page=b.page), n) for t, n in split_inline(b.text))
         else:
-            out.append(b)
+            out.append((b, None))
     return out
 
 

@@ -69,3 +69,11 @@ def test_trailer_keeps_words_inside_a_sentence():
 
     assert strip_trailer("加强政务微博") == "加强政务微博"
     assert strip_trailer("无。 附件下载 【打印】 关闭窗口") == "无。"
+
+
+def test_inline_heading_worded_off_template_opens_its_section():
+    body = ("本报告依据《条例》编制。" * 10 + "1、总体情况 今年做了工作。2、主动公开情况 表格规章000"
+            "四、因政府信息公开申请提起行政复议、行政诉讼情况 表格"
+            "五、主要问题和改进措施 一是问题。六、其他需要报告的事项 无。")
+    secs = {s.number: s.text for s in split_sections([Paragraph(body)])}
+    assert secs[1] == "今年做了工作。" and secs[2] == "表格规章000" and secs[5] == "一是问题。" and secs[6] == "无。"
