@@ -24,11 +24,12 @@ from normalizers.values import clean_label
 from ogi.types import Check, Fact
 
 MAX_SOLUTIONS = 256
-_TOKEN = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?(?:(?:[ \u00a0]+|(?=-))-?\d+(?:,\d{3})*(?:\.\d+)?)*")
+_NUM = r"(?:[-－—–]*[0-9０-９]+(?:,\d{3})*(?:\.\d+)?|[-－—–]+)"
+_TOKEN = re.compile(_NUM + r"(?:[ \u00a0]*" + _NUM + ")*")  # numbers, and dashes printed for zero
 _ROW_NUMBER = re.compile(r"^[.．、]")
 # a thousands comma ("62,568") keeps its number whole: digits glued on either side start or end a cell
-_PIECE = re.compile(r"-?(?:0|[1-9][0-9]{0,2}(?:,[0-9]{3})+|[1-9][0-9]*)(?:\.[0-9]+)?")
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．－", "0123456789.-")
+_PIECE = re.compile(r"-?(?:0|[1-9][0-9]{0,2}(?:,[0-9]{3})+|[1-9][0-9]*)(?:\.[0-9]+)?|-")  # "-" alone: a zero
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－—–", "0123456789.---")
 REQ_COLS = 7
 
 
@@ -38,19 +39,25 @@ class Run:
 
     text: str
     cuts: frozenset[int] = frozenset()
+    dashes: frozenset[int] = frozenset()  # positions of "-": a zero printed as a dash, or a minus sign
+
+    def boundaries(self, negatives: bool) -> frozenset[int]:
+        """Sure boundaries: a dash starts a cell, and ends it unless the column can be negative ("-18")."""
+        before = frozenset(d for d in self.dashes if d > 0)
+        return before | (frozenset() if negatives else frozenset(d + 1 for d in self.dashes if d + 1 < len(self.text)))
 
 
 def parse_run(token: str) -> Run:
-    out, cuts = [], set()
+    out, cuts, dashes = [], set(), set()
     for ch in token.translate(_FULLWIDTH):
         if ch in " \u00a0":
             if out:
                 cuts.add(len(out))
             continue
-        if ch == "-" and out:
-            cuts.add(len(out))
+        if ch == "-":
+            dashes.add(len(out))
         out.append(ch)
-    return Run("".join(out), frozenset(cuts))
+    return Run("".join(out), frozenset(cuts), frozenset(dashes))
 
 
 def _parts(s: str, n: int, check: Callable[[list[float]], bool] | None,
@@ -99,7 +106,8 @@ def runs(text: str) -> Iterator[tuple[str, Run]]:
             # the last digit numbers the next label ("00000002.其他法律…")
             digits, num = run.text[:-1], run.text[-1]
             if digits:
-                yield label, Run(digits, frozenset(c for c in run.cuts if c < len(digits)))
+                yield label, Run(digits, frozenset(c for c in run.cuts if c < len(digits)),
+                                 frozenset(d for d in run.dashes if d < len(digits)))
                 label = ""
             label += num
             continue
@@ -144,8 +152,11 @@ def _row_check(cells: tuple[str, ...], sums: list[tuple[list[int], int]]) -> Cal
 
 
 def _split_row(key: str, cells: tuple[str, ...], run: Run, check, check_name: str) -> RowSplit:
+    """Candidates under the row's identity and the spaces kept; either is dropped when nothing fits it."""
     n = len(cells)
-    attempts = [(check, run.cuts), (check, frozenset()), (None, run.cuts), (None, frozenset())]
+    hard = run.boundaries(negatives=any(c.endswith(".change") for c in cells))
+    soft = run.cuts | hard
+    attempts = [(check, soft), (check, hard), (None, soft), (None, hard)]
     for chk, cuts in attempts if check else attempts[2:]:
         sols = _parts(run.text, n, chk, cuts)
         if sols:
@@ -153,8 +164,10 @@ def _split_row(key: str, cells: tuple[str, ...], run: Run, check, check_name: st
     why = []
     if chk is not None and run.text:
         why.append(check_name)
-    if cuts:
+    if cuts - hard:
         why.append("the spaces the text kept")
+    if run.dashes:
+        why.append("dashes printed for zero")
     return RowSplit(key, cells, run.text, [tuple(s) for s in sols], complete=len(sols) <= MAX_SOLUTIONS, why=why)
 
 
@@ -175,7 +188,7 @@ def read_rows(text: str, template: str, spec: Spec) -> dict[str, RowSplit]:
             if cells and key not in rows:
                 rows[key] = _split_row(key, cells, run, None, "")
             continue
-        if "结果维持" in label and "总计" in label and "appeals" not in rows:
+        if ("结果维持" in label and "总计" in label or "行政诉讼" in label and "起诉" in label) and "appeals" not in rows:
             cells = tuple(f"appeals.{g}.{c}" for g in appeals.groups for c in appeals.columns)
             w = len(appeals.columns)
             sums = [(list(range(g * w, g * w + w - 1)), g * w + w - 1) for g in range(len(appeals.groups))]
@@ -258,7 +271,7 @@ def _result(rows: Mapping[str, RowSplit], template: str, spec: Spec, unusable: l
 
 
 def _num(raw: str) -> float:
-    return float(raw.replace(",", ""))
+    return 0.0 if raw == "-" else float(raw.replace(",", ""))
 
 
 def _fact(cell: str, raw: str) -> Fact:

@@ -102,7 +102,7 @@ def test_previous_year_in_force_chooses_the_split():
 
 def test_minus_sign_and_kept_spaces_are_boundaries():
     run = parse_run("2648-18538")
-    sols = _parts(run.text, 3, None, run.cuts)
+    sols = _parts(run.text, 3, None, run.boundaries(negatives=True))
     assert ["2648", "-18", "538"] in sols and all(4 in itertools.accumulate(len(p) for p in s) for s in sols)
     run = parse_run("0 0 0 0 0 00")
     assert _parts(run.text, 7, None, run.cuts) == [["0"] * 7]
@@ -133,3 +133,21 @@ def test_thousands_commas_and_fullwidth_digits_are_read_whole():
     facts = {f.row: f.value for f in parse_flattened(HEAD_2021.format(docs="000").replace("4529", "62,568"),
                                                      "2021").facts}
     assert facts["licensing"] == 62568
+
+
+def test_dashes_printed_for_zero_are_cells():
+    """Regression (flattened dev DOCX): '191---121' dropped the requests table; a dash is a zero cell."""
+    run = parse_run("1-－---１")
+    assert _parts(run.text, 7, None, run.boundaries(negatives=False)) == [["1", "-", "-", "-", "-", "-", "1"]]
+    text = HEAD_2021.format(docs="---") + "三、收到和处理政府信息公开申请情况一、本年新收政府信息公开申请数量19----120"
+    facts = {f"{f.row}.{f.col}": (f.value, f.raw) for f in parse_flattened(text, "2021").facts}
+    assert facts["normative_docs.issued"] == (0.0, "-")
+    assert facts["new_received.natural_person"] == (19.0, "19") and facts["new_received.total"] == (20.0, "20")
+
+
+def test_appeals_found_under_a_glyph_split_header():
+    """Layout text splits 结果维持 into columns of single glyphs; the 15 cells follow 行政诉讼…起诉."""
+    text = (HEAD_2021.format(docs="000") + "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼未经复议直接起诉复议后起诉"
+            "结结其尚果果他未总维纠结审计持正果结101020000000000五、存在的主要问题及改进情况")
+    facts = {f"{f.row}.{f.col}": f.value for f in parse_flattened(text, "2021").facts if f.table == "appeals"}
+    assert facts["review.upheld"] == 1 and facts["review.total"] == 2 and len(facts) == 15
