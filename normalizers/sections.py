@@ -82,7 +82,7 @@ def split_sections(blocks: list[Block]) -> list[Section]:
                 current.text = f"{current.text}\n{t}" if current.text else t
     out = [found[n] for n in sorted(found)]
     if out:
-        out[-1].text = strip_signature(strip_trailer(out[-1].text))
+        out[-1].text = strip_inline_signature(strip_signature(strip_trailer(out[-1].text)))
     return out
 
 
@@ -95,7 +95,10 @@ def unfold_inline(blocks: list[Block]) -> list[tuple[Block, int | None]]:
     out: list[tuple[Block, int | None]] = []
     for b in blocks:
         if isinstance(b, Paragraph) and len(b.text) >= INLINE_MIN_CHARS:
-            out.extend((Paragraph(t, page=b.page), n) for t, n in split_inline(b.text))
+            pieces = split_inline(b.text)
+            if len(pieces) > 1:  # page furniture ends the run-on text, before spaces are dropped
+                pieces[-1] = (strip_trailer(pieces[-1][0]), pieces[-1][1])
+            out.extend((Paragraph(t, page=b.page), n) for t, n in pieces if t)
         else:
             out.append((b, None))
     return out
@@ -113,6 +116,21 @@ def strip_signature(text: str) -> str:
         while len(lines) > 1 and len(lines[-1]) <= 30 and not _PUNCT.search(lines[-1]):
             lines.pop()
     return "\n".join(lines)
+
+
+_INLINE_SIGNATURE = re.compile(
+    r"(?:(?<=[。！？”；])|(?<=.)[\u4e00-\u9fff（）()]{2,30}?(?:人民政府|政府|委员会|管委会|局|办公室|办事处|中心|厅|委|院))"
+    r"\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+
+
+def strip_inline_signature(text: str) -> str:
+    """Drop agency and date run onto the last sentence ("…已全部办结。沂水县人民政府2022年1月28日")."""
+    last = text.rsplit("\n", 1)
+    m = _INLINE_SIGNATURE.search(last[-1])
+    if not m or m.start() == 0:
+        return text
+    last[-1] = last[-1][:m.start()].rstrip()
+    return "\n".join(last)
 
 
 @dataclass(frozen=True, slots=True)

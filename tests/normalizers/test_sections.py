@@ -77,3 +77,11 @@ def test_inline_heading_worded_off_template_opens_its_section():
             "五、主要问题和改进措施 一是问题。六、其他需要报告的事项 无。")
     secs = {s.number: s.text for s in split_sections([Paragraph(body)])}
     assert secs[1] == "今年做了工作。" and secs[2] == "表格规章000" and secs[5] == "一是问题。" and secs[6] == "无。"
+
+
+def test_signature_run_onto_the_last_sentence_is_dropped():
+    from normalizers.sections import strip_inline_signature
+
+    assert strip_inline_signature("已全部按时办结。沂水县人民政府2022年1月28日") == "已全部按时办结。"
+    assert strip_inline_signature("无通州区教育委员会2020年1月16日") == "无"
+    assert strip_inline_signature("本报告于2021年1月5日") == "本报告于2021年1月5日"  # no agency, no sentence end
