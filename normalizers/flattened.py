@@ -24,6 +24,8 @@ from normalizers.values import clean_label
 from ogi.types import Check, Fact
 
 MAX_SOLUTIONS = 256
+MAX_STEPS = 100_000  # a run this hard to split is left open, not searched for minutes
+MAX_CELL_CHARS = 16  # "75394432.52元" is 11: a longer piece is not one printed cell
 _NUM = r"(?:[-－—–]*[0-9０-９]+(?:,\d{3})*(?:\.\d+)?|[-－—–]+)"
 _TOKEN = re.compile(_NUM + r"(?:[ \u00a0]*" + _NUM + ")*")  # numbers, and dashes printed for zero
 _ROW_NUMBER = re.compile(r"^[.．、]")
@@ -63,22 +65,30 @@ def parse_run(token: str) -> Run:
 def _parts(s: str, n: int, check: Callable[[list[float]], bool] | None,
            cuts: frozenset[int] = frozenset()) -> list[list[str]]:
     """All ways to cut ``s`` into ``n`` printed numbers (no leading zeros, never across a kept boundary)."""
+    return _enumerate(s, n, check, cuts)[0]
+
+
+def _enumerate(s: str, n: int, check: Callable[[list[float]], bool] | None,
+               cuts: frozenset[int] = frozenset()) -> tuple[list[list[str]], bool]:
+    """(splits, complete): complete is False when there were too many to list or to search."""
     out: list[list[str]] = []
     stops = sorted(cuts)
+    steps = [0]
 
     def rec(i: int, acc: list[str]) -> None:
-        if len(out) > MAX_SOLUTIONS:
+        steps[0] += 1
+        if len(out) > MAX_SOLUTIONS or steps[0] > MAX_STEPS:
             return
         left = n - len(acc)
         nxt = next((c for c in stops if c > i), len(s))
         if left == 1:
             tail = s[i:]
-            if nxt == len(s) and _PIECE.fullmatch(tail):
+            if nxt == len(s) and len(tail) <= MAX_CELL_CHARS and _PIECE.fullmatch(tail):
                 cand = acc + [tail]
                 if check is None or check([_num(x) for x in cand]):
                     out.append(cand)
             return
-        for j in range(i + 1, min(nxt, len(s) - left + 1) + 1):
+        for j in range(i + 1, min(nxt, len(s) - left + 1, i + MAX_CELL_CHARS) + 1):
             piece = s[i:j]
             if not _PIECE.fullmatch(piece):
                 if piece.lstrip("-").startswith("0") and len(piece.lstrip("-")) > 1 and piece.lstrip("-")[1] != ".":
@@ -86,8 +96,10 @@ def _parts(s: str, n: int, check: Callable[[list[float]], bool] | None,
                 continue
             rec(j, acc + [piece])
 
-    rec(0, [])
-    return out
+    if len(s) <= n * MAX_CELL_CHARS:
+        rec(0, [])
+    complete = len(out) <= MAX_SOLUTIONS and steps[0] <= MAX_STEPS
+    return (out if complete else []), complete
 
 
 def segments(text: str) -> Iterator[tuple[str, str]]:
@@ -158,8 +170,8 @@ def _split_row(key: str, cells: tuple[str, ...], run: Run, check, check_name: st
     soft = run.cuts | hard
     attempts = [(check, soft), (check, hard), (None, soft), (None, hard)]
     for chk, cuts in attempts if check else attempts[2:]:
-        sols = _parts(run.text, n, chk, cuts)
-        if sols:
+        sols, complete = _enumerate(run.text, n, chk, cuts)
+        if sols or not complete:
             break
     why = []
     if chk is not None and run.text:
@@ -168,7 +180,7 @@ def _split_row(key: str, cells: tuple[str, ...], run: Run, check, check_name: st
         why.append("the spaces the text kept")
     if run.dashes:
         why.append("dashes printed for zero")
-    return RowSplit(key, cells, run.text, [tuple(s) for s in sols], complete=len(sols) <= MAX_SOLUTIONS, why=why)
+    return RowSplit(key, cells, run.text, [tuple(s) for s in sols], complete=complete, why=why)
 
 
 def read_rows(text: str, template: str, spec: Spec) -> dict[str, RowSplit]:
@@ -282,7 +294,7 @@ def _fact(cell: str, raw: str) -> Fact:
 
 def _open_reason(r: RowSplit) -> str:
     if not r.complete:
-        return f"{r.key}: '{r.digits}' splits more than {MAX_SOLUTIONS} ways into {len(r.cells)} cells"
+        return f"{r.key}: '{r.digits}' has too many splits into {len(r.cells)} cells to list"
     if not r.cands:
         return f"{r.key}: '{r.digits}' cannot be split into {len(r.cells)} cells"
     shown = " or ".join("|".join(c) for c in r.cands[:6]) + (" …" if len(r.cands) > 6 else "")

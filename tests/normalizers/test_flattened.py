@@ -151,3 +151,12 @@ def test_appeals_found_under_a_glyph_split_header():
             "结结其尚果果他未总维纠结审计持正果结101020000000000五、存在的主要问题及改进情况")
     facts = {f"{f.row}.{f.col}": f.value for f in parse_flattened(text, "2021").facts if f.table == "appeals"}
     assert facts["review.upheld"] == 1 and facts["review.total"] == 2 and len(facts) == 15
+
+
+def test_a_run_too_long_to_search_is_left_open_quickly():
+    from normalizers.flattened import _enumerate
+
+    sols, complete = _enumerate("1" * 90, 7, lambda v: False)
+    assert sols == [] and not complete
+    res = parse_flattened(HEAD_2021.format(docs="1" * 60), "2021")
+    assert any("cannot be split into 3 cells" in p for p in res.problems)
