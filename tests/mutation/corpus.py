@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.mutation.harness import DEV, load_key
+import hashlib
+import json
+
+from tests.mutation.harness import DEV, ROOT, load_key
+
+FIXTURES = ROOT / "tests" / "fixtures"
+OWN_FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 TEXT_FORMATS = ("txt", "md", "html")
 
@@ -59,4 +65,50 @@ def load_sources(root: Path = DEV, formats: tuple[str, ...] = TEXT_FORMATS) -> l
         out.append(Source(file_name=name, fmt=key["format"], layout=key.get("layout", ""),
                           template=str(key["template"]), text=text, encoding=enc,
                           values={k: float(v) for k, v in key["values"].items()}, data=data))
+    return out
+
+
+def _guess_layout(file_name: str, text: str) -> str:
+    if file_name.endswith((".html", ".htm", ".shtml")):
+        return "html_table"
+    md = file_name.endswith(".md")
+    if "\t" in text:
+        return "md_tsv" if md else "txt_tsv"
+    if any(line.lstrip().startswith("|") for line in text.splitlines()):
+        return "md_pipe"
+    return "txt_layout"
+
+
+def load_fixture_sources() -> list[Source]:
+    """Reports checked into the repo with a reviewed key, so the harness runs without ../shared:
+    the text fixtures with a template and facts in their ``.golden.json``, and the HTML reports
+    of ``tests/mutation/fixtures`` with ``.key.json`` (their answer keys)."""
+    pairs: list[tuple[Path, str, dict]] = []
+    for g in sorted((FIXTURES / "text").glob("*.golden.json")):
+        gold = json.loads(g.read_text(encoding="utf-8"))
+        if gold.get("template") and gold.get("facts"):
+            pairs.append((g.with_name(g.name[: -len(".golden.json")]), str(gold["template"]), gold["facts"]))
+    for k in sorted(OWN_FIXTURES.glob("*.key.json")):
+        key = json.loads(k.read_text(encoding="utf-8"))
+        f = k.with_name(k.name[: -len(".key.json")])
+        pairs.append((f if f.is_file() else FIXTURES / "html" / f.name, str(key["template"]), key["values"]))
+    out = []
+    for path, template, values in pairs:
+        data = path.read_bytes()
+        text, enc = _decode(data)
+        out.append(Source(file_name=path.name, fmt=path.suffix.lstrip("."), layout=_guess_layout(path.name, text),
+                          template=template, text=text, encoding=enc,
+                          values={c: float(v) for c, v in values.items()}, data=data))
+    return out
+
+
+def all_sources() -> list[Source]:
+    """Fixtures first, then the dev corpus when it sits beside the checkout; each file once."""
+    seen: set[str] = set()
+    out = []
+    for s in load_fixture_sources() + load_sources():
+        h = hashlib.sha256(s.data).hexdigest()
+        if h not in seen:
+            seen.add(h)
+            out.append(s)
     return out
