@@ -17,6 +17,7 @@ ZERO_STYLES = ("", "—", "－", "-", "０", "无", "/")
 SUB_ROWS_2021 = ("other.no_correction", "other.unpaid_fee", "other.other")
 SUB_LABELS = ("1．申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
               "2．申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3．其他")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 COLUMNS = ("natural_person", "commercial", "research", "nonprofit", "legal_services", "other_org", "total")
 Out = tuple[str, dict[str, float], str]
 
@@ -87,6 +88,12 @@ def run_together(text: str, layout: str, values: dict, rng: random.Random) -> Ou
     return apply(text, edits), values, f"digits run together ({scope}, label {'joined' if with_label else 'apart'}; {label[:20]})"
 
 
+def _cut(label: str, rng: random.Random) -> int | None:
+    """Where a drafter's line would break a label: between two CJK characters."""
+    cuts = [i for i in range(2, len(label) - 1) if _CJK.match(label[i - 1]) and _CJK.match(label[i])]
+    return rng.choice(cuts) if cuts else None
+
+
 def wrap(text: str, layout: str, values: dict, rng: random.Random) -> Out | None:
     """A long row label wrapped: its head on a line of its own above, or its tail below the numbers."""
     k = kind(layout)
@@ -99,7 +106,9 @@ def wrap(text: str, layout: str, values: dict, rng: random.Random) -> Out | None
     raw = text[lab.start:lab.end]
     body = raw.strip()
     off = raw.index(body)
-    cut = rng.randrange(2, len(body) - 1)
+    cut = _cut(body, rng)
+    if cut is None:
+        return None
     head, tail = body[:cut], body[cut:]
     if k == "html":
         return apply(text, [(lab.start + off + cut, lab.start + off + cut, "<br/>")]), values, f"<br/> in {body!r}"
@@ -107,7 +116,9 @@ def wrap(text: str, layout: str, values: dict, rng: random.Random) -> Out | None
         lab_end = max(c.end for c in r.cells if not c.is_number)
         lab_start = r.cells[0].start
         words = text[lab_start:lab_end]
-        cut = rng.randrange(2, len(words) - 1) if len(words) > 3 else 2
+        cut = _cut(words, rng)
+        if cut is None:
+            return None
         head, tail = words[:cut].rstrip(), words[cut:].lstrip()
         indent = " " * (lab_start - r.start)
         if rng.random() < 0.5:

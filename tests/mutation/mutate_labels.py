@@ -141,12 +141,11 @@ def width(text: str, layout: str, rng: random.Random) -> Edit | None:
     else:
         table = str.maketrans({"(": "（", ")": "）", ".": "．"})
         note = "(). → （）．"
+    def swap(chunk: str) -> str:  # a decimal point between digits stays a decimal point
+        return re.sub(r"(?<=\d)\.(?=\d)", "\0", chunk).translate(table).replace("\0", ".")
     if kind(layout) == "html":  # never inside tags or attributes
-        return (_in_region(text, lambda s: re.sub(r"(?<=>)[^<]+", lambda m: m.group().translate(table), s)), note)
-    if not full:
-        part = re.sub(r"(\d)\.(?=\d)", "\0", part).translate(table).replace("\0", ".")  # keep 1.5 a number
-        return text[:a] + part + text[b:], note
-    return text[:a] + part.translate(table) + text[b:], note
+        return _in_region(text, lambda s: re.sub(r"(?<=>)[^<]+", lambda m: swap(m.group()), s)), note
+    return text[:a] + swap(part) + text[b:], note
 
 
 def numbering(text: str, layout: str, rng: random.Random) -> Edit | None:
