@@ -4,9 +4,9 @@ real extraction + normalization, scored against their (mutated) keys.
 Usage:
     python benchmarks/bench_mutation.py [--repo PATH] [--seeds N] [--chains N] [--dev DIR] [--show K]
 
-A fixed, seeded set: every mutator of ``tests/mutation`` × every usable text document of the dev
-corpus (TXT, Markdown, HTML) × N seeds, plus N×docs chains of two or three mutators. Printed, one
-line per mutator and a total line (easy to diff between runs):
+A fixed, seeded set: every mutator of ``tests/mutation`` × every usable document of the dev corpus
+(TXT, Markdown, HTML, DOCX; no PDFs or scans) × N seeds, plus chains of two or three mutators per
+document. Printed, one line per mutator, per format and a total line (easy to diff between runs):
 
     mutants   documents the mutator could rewrite
     cells     exact cells / cells in the keys (a missing cell counts as not exact)
@@ -75,17 +75,20 @@ class Tally:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repo", type=Path, help="checkout whose pipeline code to measure (default: PYTHONPATH)")
-    ap.add_argument("--seeds", type=int, default=6, help="mutants per mutator and document")
+    ap.add_argument("--seeds", type=int, default=8, help="mutants per mutator and document")
     ap.add_argument("--chains", type=int, default=3, help="chained mutants (2-3 mutators) per document")
     ap.add_argument("--dev", type=Path, help="corpus folder with keys/ (default ../shared/corpus/dev)")
-    ap.add_argument("--show", type=int, default=5, help="print this many violating mutants per mutator")
+    ap.add_argument("--show", type=int, default=3, help="print this many violating mutants per mutator")
+    ap.add_argument("--docx", action=argparse.BooleanOptionalAction, default=True,
+                    help="also mutate the DOCX reports (python-docx edits)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
     mut = _bootstrap(args.repo.resolve() if args.repo else None)
     corpus = importlib.import_module("tests.mutation.corpus")
     harness = importlib.import_module("tests.mutation.harness")
-    sources = corpus.load_sources(args.dev) if args.dev else corpus.load_sources()
+    formats = corpus.ALL_FORMATS if args.docx else corpus.TEXT_FORMATS
+    sources = corpus.load_sources(args.dev, formats) if args.dev else corpus.load_sources(formats=formats)
     if not sources:
         print("no dev corpus found (../shared/corpus/dev)", file=sys.stderr)
         return 1
@@ -94,9 +97,12 @@ def main(argv: list[str] | None = None) -> int:
     shown: dict[str, int] = defaultdict(int)
     examples: list[str] = []
 
+    fmt = {s.file_name: s.fmt for s in sources}
+
     def run(label: str, m) -> None:
         v = harness.judge(harness.process(m.source, m.data), m.values)
         tallies[label].add(v)
+        tallies[f"fmt:{fmt[m.source]}"].add(v)
         tallies["TOTAL"].add(v)
         if v.violations and shown[label] < args.show:
             shown[label] += 1
@@ -123,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     ogi = importlib.import_module("ogi")
     print(f"# code under test: {Path(ogi.__file__).resolve().parent.parent}; {len(sources)} documents, "
           f"seeds={args.seeds} chains={args.chains}; {time.time() - t0:.0f} s")
-    for label in ["none", *names, "chain", "TOTAL"]:
+    fmts = sorted(k for k in tallies if k.startswith("fmt:"))
+    for label in ["none", *names, "chain", *fmts, "TOTAL"]:
         if label in tallies:
             print(tallies[label].line(label))
     if examples:

@@ -17,6 +17,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 OWN_FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 TEXT_FORMATS = ("txt", "md", "html")
+ALL_FORMATS = (*TEXT_FORMATS, "docx")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,25 +89,29 @@ def load_fixture_sources() -> list[Source]:
         gold = json.loads(g.read_text(encoding="utf-8"))
         if gold.get("template") and gold.get("facts"):
             pairs.append((g.with_name(g.name[: -len(".golden.json")]), str(gold["template"]), gold["facts"]))
-    for k in sorted(OWN_FIXTURES.glob("*.key.json")):
+    for k in sorted([*OWN_FIXTURES.glob("*.key.json"), *(FIXTURES / "docx").glob("*.key.json")]):
         key = json.loads(k.read_text(encoding="utf-8"))
         f = k.with_name(k.name[: -len(".key.json")])
-        pairs.append((f if f.is_file() else FIXTURES / "html" / f.name, str(key["template"]), key["values"]))
+        if "values" not in key:  # tests/fixtures/docx keys are the bare values of a 2021 report
+            key = {"template": "2021", "values": key}
+        f = f if f.is_file() else f.with_suffix(".docx") if (f.with_suffix(".docx")).is_file() else FIXTURES / "html" / f.name
+        pairs.append((f, str(key["template"]), key["values"]))
     out = []
     for path, template, values in pairs:
         data = path.read_bytes()
-        text, enc = _decode(data)
-        out.append(Source(file_name=path.name, fmt=path.suffix.lstrip("."), layout=_guess_layout(path.name, text),
+        text, enc = ("", "") if path.suffix == ".docx" else _decode(data)
+        out.append(Source(file_name=path.name, fmt=path.suffix.lstrip("."),
+                          layout="docx" if path.suffix == ".docx" else _guess_layout(path.name, text),
                           template=template, text=text, encoding=enc,
                           values={c: float(v) for c, v in values.items()}, data=data))
     return out
 
 
-def all_sources() -> list[Source]:
+def all_sources(formats: tuple[str, ...] = ALL_FORMATS) -> list[Source]:
     """Fixtures first, then the dev corpus when it sits beside the checkout; each file once."""
     seen: set[str] = set()
     out = []
-    for s in load_fixture_sources() + load_sources():
+    for s in [f for f in load_fixture_sources() if f.fmt in formats or f.fmt == "htm"] + load_sources(formats=formats):
         h = hashlib.sha256(s.data).hexdigest()
         if h not in seen:
             seen.add(h)

@@ -9,6 +9,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tests.mutation import mutate_docx
 from tests.mutation.corpus import Source
 from tests.mutation.mutate_cells import CELL_MUTATORS
 from tests.mutation.mutate_labels import LABEL_MUTATORS
@@ -27,8 +28,14 @@ class Mutant:
 Mutator = Callable[[Source, random.Random], "Mutant | None"]
 
 
+def _docx(name: str, src: Source, out: tuple[bytes, str] | None) -> Mutant | None:
+    return None if out is None else Mutant(name, src.file_name, out[0], src.values, out[1])
+
+
 def _label(name: str, fn) -> Mutator:
     def run(src: Source, rng: random.Random) -> Mutant | None:
+        if src.fmt == "docx":
+            return _docx(name, src, mutate_docx.via_text(src.data, lambda t: fn(t, "txt_tsv", rng)))
         out = fn(src.text, src.layout, rng)
         if out is None or out[0] == src.text:
             return None
@@ -36,8 +43,16 @@ def _label(name: str, fn) -> Mutator:
     return run
 
 
+DOCX_CELL = {"run_together": mutate_docx.run_together, "wrap": mutate_docx.wrap}
+
+
 def _cell(name: str, fn) -> Mutator:
     def run(src: Source, rng: random.Random) -> Mutant | None:
+        if src.fmt == "docx":
+            if name == "zeros":
+                return _docx(name, src, mutate_docx.via_text(
+                    src.data, lambda t: (lambda o: o and (o[0], o[2]))(fn(t, "txt_tsv", dict(src.values), rng))))
+            return _docx(name, src, DOCX_CELL[name](src.data, rng)) if name in DOCX_CELL else None
         out = fn(src.text, src.layout, dict(src.values), rng)
         if out is None or out[0] == src.text:
             return None

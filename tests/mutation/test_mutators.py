@@ -8,13 +8,16 @@ import re
 
 import pytest
 
-from tests.mutation.corpus import all_sources
+from tests.mutation.corpus import TEXT_FORMATS, all_sources
 from tests.mutation.grid import ZERO, kind, region, rows
 from tests.mutation.mutate_cells import merge_other, run_together, split_other, wrap, zeros
 from tests.mutation.mutate_labels import LABEL_MUTATORS
+from tests.mutation.mutate_docx import table_texts
 from tests.mutation.mutators import MUTATORS, mutate
 
-SOURCES = all_sources()
+ANY = all_sources()
+SOURCES = [s for s in ANY if s.fmt != "docx"]  # the text-level checks below
+DOCX = [s for s in ANY if s.fmt == "docx"]
 pytestmark = pytest.mark.skipif(not SOURCES, reason="no fixture reports found")
 IDS = [s.file_name for s in SOURCES]
 
@@ -37,7 +40,7 @@ def test_grid_finds_the_table_rows(src):
 
 @pytest.mark.parametrize("name", sorted(MUTATORS))
 def test_same_seed_same_mutant(name):
-    for src in SOURCES:
+    for src in ANY:
         a, b = mutate(name, src, 7), mutate(name, src, 7)
         assert (a is None) == (b is None)
         if a is not None:
@@ -120,3 +123,29 @@ def test_split_other_sub_rows_add_up_to_the_printed_row(src):
 
 def test_layouts_are_all_covered():
     assert {kind(s.layout) for s in SOURCES} >= {"tsv", "layout", "html"}
+
+
+def _numbers_of(rows: list[list[str]]) -> list[str]:
+    return [t.strip() for row in rows for t in row if re.fullmatch(r"\s*[-+]?\d+(?:\.\d+)?\s*", t)]
+
+
+@pytest.mark.parametrize("src", DOCX, ids=lambda s: s.file_name)
+def test_docx_label_and_zero_edits_keep_the_grid_and_the_other_numbers(src):
+    before = table_texts(src.data)
+    for name in ("reword", "drop_char", "spaces", "zeros"):
+        m = mutate(name, src, 3)
+        if m is None:
+            continue
+        after = table_texts(m.data)
+        assert [len(r) for r in after] == [len(r) for r in before], name
+        keep = [n for n in _numbers_of(before) if not ZERO.match(n)]
+        assert [n for n in _numbers_of(after) if not ZERO.match(n)] == keep, m.note
+
+
+@pytest.mark.parametrize("src", DOCX, ids=lambda s: s.file_name)
+def test_docx_run_together_merges_cells_and_keeps_the_digits(src):
+    m = mutate("run_together", src, 0)
+    assert m is not None
+    before, after = table_texts(src.data), table_texts(m.data)
+    assert sum(map(len, after)) < sum(map(len, before))
+    assert re.sub(r"\D", "", "".join(map("".join, after))) == re.sub(r"\D", "", "".join(map("".join, before)))

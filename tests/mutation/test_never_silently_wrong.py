@@ -24,8 +24,9 @@ FAST = settings(max_examples=8, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 # mutator → (the bug it still finds, a fixture and seed where it does: always run first)
 KNOWN_BUGS = {
-    "numbering": ("sub-row '3．其他' of a 2021 HTML table numbered （3）/(3)/'3 ' is read as the 2019 row "
-                  "requests.other; requests.other.other.* missing in a report marked ok "
+    "numbering": ("sub-row '3．其他' of a 2021 HTML/DOCX table (group cell （六）其他处理 merged over the "
+                  "sub-rows) numbered （3）/(3)/'3 ' is read as the 2019 row requests.other; "
+                  "requests.other.other.* missing in a report marked ok "
                   "(test_html_2021_bracketed_3_other_is_not_taken_for_the_2019_other_row)",
                   "t20240128_7212375.shtml", 1),
     "run_together": ("an HTML cell spanning two value columns with their digits run together (112|11059.86 → "
