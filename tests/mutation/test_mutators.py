@@ -17,7 +17,8 @@ from tests.mutation.mutators import MUTATORS, mutate
 
 ANY = all_sources()
 SOURCES = [s for s in ANY if s.fmt != "docx"]  # the text-level checks below
-DOCX = [s for s in ANY if s.fmt == "docx"]
+DOCX = [s for s in ANY if s.fmt == "docx"][:2]  # python-docx round trips are slow: the fixture and one more
+ONE_PER_LAYOUT = list({(s.fmt, kind(s.layout)): s for s in reversed(ANY)}.values())
 pytestmark = pytest.mark.skipif(not SOURCES, reason="no fixture reports found")
 IDS = [s.file_name for s in SOURCES]
 
@@ -40,7 +41,7 @@ def test_grid_finds_the_table_rows(src):
 
 @pytest.mark.parametrize("name", sorted(MUTATORS))
 def test_same_seed_same_mutant(name):
-    for src in ANY:
+    for src in ONE_PER_LAYOUT:
         a, b = mutate(name, src, 7), mutate(name, src, 7)
         assert (a is None) == (b is None)
         if a is not None:
@@ -50,7 +51,7 @@ def test_same_seed_same_mutant(name):
 @pytest.mark.parametrize("name", sorted(LABEL_MUTATORS))
 @pytest.mark.parametrize("src", SOURCES, ids=IDS)
 def test_label_mutators_leave_every_number_alone(name, src):
-    for seed in range(4):
+    for seed in range(2):
         out = LABEL_MUTATORS[name](src.text, src.layout, random.Random(seed))
         if out is None:
             continue
