@@ -4,12 +4,11 @@ scans, not PDFs) are used: the mutation tests must stay fast and deterministic."
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import hashlib
-import json
 
 from tests.mutation.harness import DEV, ROOT, load_key
 

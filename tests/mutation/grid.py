@@ -14,8 +14,8 @@ from dataclasses import dataclass
 _START = re.compile(r"第二十条|信息内容")
 _END = re.compile(r"五\s*[、.．]\s*(?:存在|主要问题|政府信息公开工作存在)")
 _TAG = re.compile(r"<[^>]+>")
-_TR = re.compile(r"<tr\b[^>]*>.*?</tr\s*>", re.S | re.I)
-_TD = re.compile(r"(<t[dh]\b[^>]*>)(.*?)(</t[dh]\s*>)", re.S | re.I)
+_TR = re.compile(r"<tr\b[^>]*>.*?</tr\s*>", re.DOTALL | re.IGNORECASE)
+_TD = re.compile(r"(<t[dh]\b[^>]*>)(.*?)(</t[dh]\s*>)", re.DOTALL | re.IGNORECASE)
 NUMBER = re.compile(r"^\s*[-+]?\d+(?:\.\d+)?\s*$")
 ZERO = re.compile(r"^\s*0+(?:\.0+)?\s*$")
 
@@ -133,16 +133,16 @@ def apply(text: str, edits: list[tuple[int, int, str]]) -> str:
 
 
 def colspan(open_tag: str) -> int:
-    m = re.search(r"colspan\s*=\s*[\"']?(\d+)", open_tag, re.I)
+    m = re.search(r"colspan\s*=\s*[\"']?(\d+)", open_tag, re.IGNORECASE)
     return int(m.group(1)) if m else 1
 
 
 def rowspan(open_tag: str) -> int:
-    m = re.search(r"rowspan\s*=\s*[\"']?(\d+)", open_tag, re.I)
+    m = re.search(r"rowspan\s*=\s*[\"']?(\d+)", open_tag, re.IGNORECASE)
     return int(m.group(1)) if m else 1
 
 
 def with_span(open_tag: str, name: str, n: int) -> str:
     """``open_tag`` with its colspan/rowspan set to ``n`` (removed when 1)."""
-    tag = re.sub(rf"\s{name}\s*=\s*[\"']?\d+[\"']?", "", open_tag, flags=re.I)
+    tag = re.sub(rf"\s{name}\s*=\s*[\"']?\d+[\"']?", "", open_tag, flags=re.IGNORECASE)
     return tag if n == 1 else tag[:-1] + f' {name}="{n}">'

@@ -11,7 +11,16 @@ from __future__ import annotations
 import random
 import re
 
-from tests.mutation.grid import ZERO, Row, apply, colspan, kind, region, rowspan, rows, with_span
+from tests.mutation.grid import (
+    ZERO,
+    Row,
+    apply,
+    colspan,
+    kind,
+    rows,
+    rowspan,
+    with_span,
+)
 
 ZERO_STYLES = ("", "—", "－", "-", "０", "无", "/")
 SUB_ROWS_2021 = ("other.no_correction", "other.unpaid_fee", "other.other")

@@ -50,8 +50,10 @@ def _cell(name: str, fn) -> Mutator:
     def run(src: Source, rng: random.Random) -> Mutant | None:
         if src.fmt == "docx":
             if name == "zeros":
-                return _docx(name, src, mutate_docx.via_text(
-                    src.data, lambda t: (lambda o: o and (o[0], o[2]))(fn(t, "txt_tsv", dict(src.values), rng))))
+                def on_text(t: str) -> tuple[str, str] | None:
+                    o = fn(t, "txt_tsv", dict(src.values), rng)
+                    return None if o is None else (o[0], o[2])
+                return _docx(name, src, mutate_docx.via_text(src.data, on_text))
             return _docx(name, src, DOCX_CELL[name](src.data, rng)) if name in DOCX_CELL else None
         out = fn(src.text, src.layout, dict(src.values), rng)
         if out is None or out[0] == src.text:

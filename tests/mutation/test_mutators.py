@@ -8,11 +8,17 @@ import re
 
 import pytest
 
-from tests.mutation.corpus import TEXT_FORMATS, all_sources
+from tests.mutation.corpus import all_sources
 from tests.mutation.grid import ZERO, kind, region, rows
-from tests.mutation.mutate_cells import merge_other, run_together, split_other, wrap, zeros
-from tests.mutation.mutate_labels import LABEL_MUTATORS
+from tests.mutation.mutate_cells import (
+    merge_other,
+    run_together,
+    split_other,
+    wrap,
+    zeros,
+)
 from tests.mutation.mutate_docx import table_texts
+from tests.mutation.mutate_labels import LABEL_MUTATORS
 from tests.mutation.mutators import MUTATORS, mutate
 
 ANY = all_sources()
@@ -86,7 +92,7 @@ def test_wrap_keeps_numbers_and_label_characters(src):
         if out is None:
             continue
         assert numbers(out[0], src.layout) == numbers(src.text, src.layout), out[2]
-        strip = lambda t: re.sub(r"<[^>]+>|[\s|]", "", t)  # noqa: E731
+        strip = lambda t: re.sub(r"<[^>]+>|[\s|]", "", t)
         assert sorted(strip(out[0])) == sorted(strip(src.text)), out[2]
 
 
