@@ -26,6 +26,7 @@ _MD_MARK = re.compile(r"^#{1,6}\s+")
 _VALUE_TOKEN = r"(?:[-+]?[\d０-９][\d０-９,，.．]*|—|－|-|/|／|无)"
 # "行政许可 9487", "一、本年新收…数量 95 0 0 0 0 0 95": a label then numbers, single spaces (plain PDF text)
 _SPACED_ROW = re.compile(rf"^(?P<label>\S.*?\S|\S)\s+(?P<nums>{_VALUE_TOKEN}(?:\s+{_VALUE_TOKEN})*)$")
+_SENTENCE_END = ("。", "；", "：", ":", ";")
 _SENTENCE = re.compile(r"[，。；：,;:]")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 
@@ -87,6 +88,15 @@ def _spaced_row(s: str) -> list[str] | None:
     return [label, *nums]
 
 
+def _rstrip_keep_tabs(s: str) -> str:
+    """Strip the line end but keep the tabs after a label: ``规章\t\t\t`` is a row of empty cells
+    (zeros printed blank), not narrative. A sentence with a stray trailing tab stays narrative."""
+    stripped = s.rstrip()
+    if not stripped or "\t" not in s[len(stripped):] or stripped.endswith(_SENTENCE_END):
+        return stripped
+    return s.rstrip(" \r\n\u3000\v")
+
+
 def _clean_para(s: str) -> str:
     s = _MD_MARK.sub("", s.strip())
     return s.replace("**", "").replace("__", "").strip()
@@ -122,8 +132,11 @@ def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -
             rows.clear()
 
     for i, raw in enumerate(lines):
-        line = raw.replace("\f", "").rstrip()
+        line = _rstrip_keep_tabs(raw.replace("\f", ""))
         if _PIPE_SEP.match(line.strip()) and line.strip():
+            continue
+        if rows and not raw.strip() and raw.count("\t") >= 2:
+            rows.append([""] * (raw.count("\t") + 1))  # a table row of empty fields (all zeros printed blank)
             continue
         if not line.strip():
             pending_blank = True
@@ -138,8 +151,9 @@ def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -
             nxt = next((ln for ln in lines[i + 1 : i + 4] if ln.strip()), "")
             if indent >= settings.min_indent_fragment and split_row(nxt) is not None and not _HEADING.match(line):
                 cells = [line.strip()]
-        if cells is not None and (_HEADING.match(line) and len([c for c in cells if c]) <= 1):
-            cells = None  # "## 三、…\t" is a heading, not a one-cell row
+        if cells is not None and (_HEADING.match(line) and len([c for c in cells if c]) <= 1) and (
+                len(cells) <= 2 or not rows):
+            cells = None  # "## 三、…\t" is a heading, not a one-cell row; "二、上年结转…\t\t\t" in a table is a row
         if cells is not None:
             flush_para()
             rows.append(cells)
