@@ -1,0 +1,46 @@
+"""Zeros printed as empty cells stay empty Cells in their column (extractors stay schema-blind)."""
+
+from pathlib import Path
+
+from extractors.base import extract_file
+from extractors.text import lines_to_blocks
+from ogi.types import Paragraph, RawTable
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "zeros"
+
+
+def _rows(blocks) -> list[list[str]]:
+    return [[c.text for c in r] for b in blocks if isinstance(b, RawTable) for r in b.rows()]
+
+
+def test_zeros_printed_as_empty_tsv_fields():
+    rows = _rows(lines_to_blocks(["信息内容\t本年制发件数\t本年废止件数\t现行有效件数", "规章\t\t\t",
+                                  "规范性文件\t28\t\t", "行政许可\t17384\t\t"]))
+    assert rows[1] == ["规章", "", "", ""]  # every field blank: a row, not narrative
+    assert rows[2] == ["规范性文件", "28", "", ""]  # trailing blank fields are kept
+
+
+def test_all_tab_line_inside_a_table_is_a_row_of_empty_cells():
+    rows = _rows(lines_to_blocks(["行政复议\t\t\t行政诉讼", "结果维持\t结果纠正\t其他结果\t总计", "\t\t\t", "", "五、问题"]))
+    assert rows[-1] == ["", "", "", ""]
+
+
+def test_numbered_row_with_blank_fields_inside_a_table_is_not_a_heading():
+    blocks = lines_to_blocks(["二、主动公开政府信息情况", "一、本年新收政府信息公开申请数量\t8\t1\t\t\t\t\t9",
+                              "二、上年结转政府信息公开申请数量\t\t\t\t\t\t\t\t", "三、本年度办理结果\t（一）予以公开\t1\t\t\t\t\t\t1"])
+    assert isinstance(blocks[0], Paragraph) and blocks[0].heading
+    assert _rows(blocks)[1] == ["二、上年结转政府信息公开申请数量"] + [""] * 8
+
+
+def test_sentence_with_a_stray_trailing_tab_stays_narrative():
+    blocks = lines_to_blocks(["本机关认真贯彻落实条例。\t", "规章\t0\t0\t0"])
+    assert isinstance(blocks[0], Paragraph)
+
+
+def test_borderless_pdf_blank_zero_columns_keep_later_cells_in_place():
+    """A blank column has no number to cluster; its header still names it, so the total stays last."""
+    doc = extract_file(FIX / "pdf_borderless_2021_blank.pdf")
+    rows = {r[0].text: [c.text for c in r[1:]] for b in doc.tables for r in b.rows() if r}
+    assert rows["（一）予以公开"] == ["11", "", "", "", "", "", "11"]
+    got = next(v for k, v in rows.items() if "一、本年新收政府信息公开申请数量" in k)
+    assert got == ["19", "1", "", "", "", "1", "21"]
