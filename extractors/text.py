@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from extractors.base import Extractor, register
 from extractors.encoding import decode_bytes
+from extractors.text_columns import recut
 from ogi.errors import ExtractionError
 from ogi.types import Block, Document, Paragraph, RawTable
 
@@ -115,6 +116,8 @@ def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -
     layout = _is_layout(lines)
     blocks: list[Block] = []
     rows: list[list[str]] = []
+    src: list[str | None] = []  # each row's source line (layout tables are re-cut on character columns)
+    columns: list[float] | None = None  # the last layout band's columns, for a table continued without header
     pending_blank = False
     para: list[str] = []
 
@@ -127,9 +130,14 @@ def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -
             para.clear()
 
     def flush_table() -> None:
+        nonlocal columns
         if rows:
-            blocks.append(RawTable.from_rows([list(r) for r in rows], source="text"))
+            cut = [list(r) for r in rows]
+            if layout:
+                cut, columns = recut(cut, src, columns)
+            blocks.append(RawTable.from_rows(cut, source="text"))
             rows.clear()
+            src.clear()
 
     for i, raw in enumerate(lines):
         line = _rstrip_keep_tabs(raw.replace("\f", ""))
@@ -137,6 +145,7 @@ def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -
             continue
         if rows and not raw.strip() and raw.count("\t") >= 2:
             rows.append([""] * (raw.count("\t") + 1))  # a table row of empty fields (all zeros printed blank)
+            src.append(None)
             continue
         if not line.strip():
             pending_blank = True
@@ -157,6 +166,7 @@ def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -
         if cells is not None:
             flush_para()
             rows.append(cells)
+            src.append(line)
             pending_blank = False
             continue
         # narrative line
@@ -164,6 +174,7 @@ def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -
             nxt = next((ln for ln in lines[i + 1 : i + 3] if ln.strip()), "")
             if pending_blank and split_row(nxt) is not None and not _HEADING.match(line) and len(line.strip()) < 40:
                 rows.append([line.strip()])  # a lone label line inside a table
+                src.append(line)
                 continue
             flush_table()
         if layout and para and (line.startswith(" ") or _HEADING.match(line)):
