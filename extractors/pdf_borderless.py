@@ -15,7 +15,8 @@ import logging
 import re
 from dataclasses import dataclass
 
-from extractors.pdf_borderless_labels import assign_labels, group_runs, overlaps, spanning_row_labels, stacks
+from extractors.pdf_borderless_labels import assign_labels, blank_row_lines, group_runs, overlaps, \
+    spanning_row_labels, stacks
 from extractors.pdf_layout import RunLine, TextRun, cluster, inside, join_wrapped, median, nearest_index, \
     text_runs
 from extractors.pdf_page import BBox, PageGeom
@@ -193,8 +194,9 @@ def _split(reg: list[RunLine], anchors: list[RunLine], label_x: float, num_left:
     return units, label_segs
 
 
-def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings) -> FoundTable | None:
-    """One RawTable from the lines of a borderless region."""
+def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, ends_page: bool = False,
+                 ) -> FoundTable | None:
+    """One RawTable from the lines of a borderless region (``ends_page``: it may go on over the page)."""
     anchors = [ln for ln in reg if _is_anchor(ln, st)]
     size = median(ln.size for ln in anchors)
     num_left = min(s.x0 for ln in anchors for s in ln.numbers())
@@ -252,7 +254,12 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings) -> 
     row_labels = assign_labels([s for i in members if i not in groups for s in members[i]]
                                 + [s for ln in anchors for s in ln.segs if id(s) in own], ys)
     taken: dict[int, set[int]] = {g: set() for g in groups}
+    walls = [ln.cy for u in units if isinstance(u, list) for ln in u]
     for r, segs in enumerate(row_labels):
+        # labels of rows printing no number; a row cut by the page break may show only part of its label
+        cut_above = r == 0 and not any(w < ys[r] for w in walls)
+        blank = {id(s) for s in blank_row_lines(segs, ys[r], walls, cut_above, ends_page and r == len(ys) - 1)}
+        segs = [s for s in segs if id(s) not in blank]
         if not segs:
             continue
         c = sum(s.cx for s in segs) / len(segs)
@@ -336,8 +343,10 @@ def borderless_tables(geom: PageGeom, taken: list[BBox], st: BorderlessSettings 
     if not free:
         return []
     out = []
-    for reg in _regions(_fold_wrapped_numbers(text_runs(free, st.gap_ratio), st), st):
-        found = build_region(reg, geom, st)
+    lines = _fold_wrapped_numbers(text_runs(free, st.gap_ratio), st)
+    body = [ln for ln in lines if not PAGE_NO.match(" ".join(s.text for s in ln.segs))]
+    for reg in _regions(lines, st):
+        found = build_region(reg, geom, st, ends_page=bool(body) and reg[-1] is body[-1])
         if found is not None:
             out.append(found)
     return out

@@ -94,7 +94,11 @@ def recut(rows: list[list[str]], lines: list[str | None], inherited: list[float]
         if not num_rows:
             return
         band_left = min(t.start for i in num_rows for t in nums[i]) - 1  # right of the band's labels
-        own = cluster([t.centre for i in num_rows for t in nums[i]] + leaf_centres(header, band_left), tol)
+        by_numbers = cluster([t.centre for i in num_rows for t in nums[i]], tol)
+        leaves = leaf_centres(header, band_left)
+        # the header counts only when it sits over the numbers: every number column under a header text
+        aligned = all(any(abs(x - c) <= tol for x in leaves) for c in by_numbers)
+        own = cluster([t.centre for i in num_rows for t in nums[i]] + leaves, tol) if aligned else by_numbers
         if not header and anchors and all(place(nums[i], anchors, tol) is not None for i in num_rows):
             own = anchors
         anchors = own

@@ -44,3 +44,40 @@ def test_borderless_pdf_blank_zero_columns_keep_later_cells_in_place():
     assert rows["（一）予以公开"] == ["11", "", "", "", "", "", "11"]
     got = next(v for k, v in rows.items() if "一、本年新收政府信息公开申请数量" in k)
     assert got == ["19", "1", "", "", "", "1", "21"]
+
+
+def test_borderless_rows_printing_no_number_do_not_lend_their_labels():
+    """An all-blank row has no numbers to anchor it: its label must not join a neighbour's label
+    (规章 + 规范性文件 read as 规章 with 规范性文件's numbers; 2./3./4. sub-rows read as one row)."""
+    doc = extract_file(FIX / "pdf_borderless_2021_blank.pdf")
+    labels = [r[0].text + "".join(c.text for c in r[1:] if not c.text.replace(".", "").isdigit())
+              for b in doc.tables for r in b.rows() if r]
+    assert not any("规章" in t and "规范性文件" in t for t in labels)
+    assert not any("2.其他法律行政法规禁止公开" in t and "3.危及" in t for t in labels)
+
+
+def test_layout_text_blank_cells_keep_their_character_columns():
+    """`pdftotext -layout`: a blank cell leaves spaces; the numbers after it stay under their headers."""
+    def at(*parts: tuple[int, str]) -> str:  # text placed at character columns, as pdftotext -layout prints
+        line = ""
+        for col, text in parts:
+            line = line.ljust(col) + text
+        return line
+
+    lines = ["  二、主动公开政府信息情况",
+             at((7, "信息内容"), (20, "本年制发件数"), (32, "本年废止件数"), (44, "现行有效件数")),
+             at((5, "行政规范性文件"), (22, "13"), (46, "18")),
+             at((5, "规章"), (46, "12")),
+             "  三、收到和处理政府信息公开申请情况"]
+    rows = _rows(lines_to_blocks(lines))
+    assert rows[1] == ["行政规范性文件", "13", "", "18"]  # the middle column prints nothing in any row
+    assert rows[2] == ["规章", "", "", "12"]
+
+
+def test_layout_recut_leaves_a_row_alone_when_its_numbers_fit_no_column():
+    from extractors.text_columns import place, recut
+    from extractors.text_columns import number_tokens
+    assert place(number_tokens("  行政许可      74"), [20.0, 40.0], 1.5) is None  # 74 sits under no header
+    rows, cols = recut([["信息内容", "本年处理决定数量"], ["行政许可", "74"]],
+                       ["  信息内容       本年处理决定数量", "  行政许可      74"])
+    assert rows[1] == ["行政许可", "74"] and cols

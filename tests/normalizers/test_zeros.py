@@ -35,3 +35,16 @@ def test_zeros_printed_as_empty_tsv_fields(fixtures):
     assert got["active.rules.issued"] == (0.0, "")
     assert got["appeals.litigation_after_review.total"] == (0.0, "")
     assert got["requests.carried_over.total"] == (0.0, "")
+
+
+@pytest.mark.parametrize("name", ["pdf_borderless_2021_blank.pdf", "layout_2021_blank.txt"])
+def test_zeros_printed_blank_in_layouts_never_give_a_wrong_cell(fixtures, name):
+    """Borderless PDF / pdftotext -layout: a row printing no number at all stays missing (flagged), but every
+    cell read equals the key, and the rows that print numbers keep their blank cells in place."""
+    doc = extract_file(fixtures / "zeros" / name)
+    got = map_tables(doc.blocks, None)
+    key = json.loads((fixtures / "zeros" / f"{name}.golden.json").read_text(encoding="utf-8"))["facts"]
+    facts = {f"{f.table}.{f.row}.{f.col}": f.value for f in got.facts}
+    assert facts and {k: v for k, v in facts.items() if key.get(k) != v} == {}
+    assert got.problems  # the rows printing nothing are reported, not guessed
+    assert facts.get("requests.new_received.total") == key["requests.new_received.total"]
