@@ -48,3 +48,19 @@ def test_zeros_printed_blank_in_layouts_never_give_a_wrong_cell(fixtures, name):
     assert facts and {k: v for k, v in facts.items() if key.get(k) != v} == {}
     assert got.problems  # the rows printing nothing are reported, not guessed
     assert facts.get("requests.new_received.total") == key["requests.new_received.total"]
+
+
+def test_blank_group_heading_over_its_sub_rows_is_not_a_row_of_zeros(fixtures):
+    """'（六）其他处理' printed on its own line with every field blank heads 1./2./3.: no requests.other cells."""
+    from extractors.text import lines_to_blocks
+
+    src = (fixtures / "zeros" / "md_tsv_2021_blank.md").read_text(encoding="utf-8").split("\n")
+    lines: list[str] = []
+    for ln in src:
+        head, _, rest = ln.partition("\t")
+        if head == "（六）其":
+            lines.append("（六）其他处理" + "\t" * 8)
+        lines.append("\t" + rest if head in ("（六）其", "他", "处理") else ln)
+    got = map_tables(lines_to_blocks(lines), None)
+    golden = json.loads((fixtures / "zeros" / "md_tsv_2021_blank.md.golden.json").read_text(encoding="utf-8"))
+    assert {f"{f.table}.{f.row}.{f.col}": f.value for f in got.facts} == golden["facts"]
