@@ -161,8 +161,10 @@ def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -
             if indent >= settings.min_indent_fragment and split_row(nxt) is not None and not _HEADING.match(line):
                 cells = [line.strip()]
         if cells is not None and (_HEADING.match(line) and len([c for c in cells if c]) <= 1) and (
-                len(cells) <= 2 or not rows):
-            cells = None  # "## 三、…\t" is a heading, not a one-cell row; "二、上年结转…\t\t\t" in a table is a row
+                not rows or len(cells) < max(3, len(rows[-1]) - 1)):
+            # "## 三、…\t" is a heading, not a one-cell row; "二、上年结转…\t\t\t…" as wide as the table's
+            # rows is a row whose every field is blank
+            cells = None
         if cells is not None:
             flush_para()
             rows.append(cells)

@@ -81,3 +81,9 @@ def test_layout_recut_leaves_a_row_alone_when_its_numbers_fit_no_column():
     rows, cols = recut([["信息内容", "本年处理决定数量"], ["行政许可", "74"]],
                        ["  信息内容       本年处理决定数量", "  行政许可      74"])
     assert rows[1] == ["行政许可", "74"] and cols
+
+
+def test_section_heading_with_a_few_trailing_tabs_after_a_table_stays_a_heading():
+    blocks = lines_to_blocks(["四、结转下年度继续办理\t\t1\t0\t0\t0\t0\t0\t1", "四、政府信息公开行政复议、行政诉讼情况\t\t",
+                              "行政复议\t\t\t行政诉讼"])
+    assert isinstance(blocks[1], Paragraph) and blocks[1].heading
