@@ -90,8 +90,8 @@ def _spaced_row(s: str) -> list[str] | None:
 
 
 def _rstrip_keep_tabs(s: str) -> str:
-    """Strip the line end but keep the tabs after a label: ``规章\t\t\t`` is a row of empty cells
-    (zeros printed blank), not narrative. A sentence with a stray trailing tab stays narrative."""
+    """Strip the line end but keep the tabs after a label: ``规章\t\t\t`` in a table is a row of empty
+    cells (zeros printed blank), not narrative. A sentence with a stray trailing tab stays narrative."""
     stripped = s.rstrip()
     if not stripped or "\t" not in s[len(stripped):] or stripped.endswith(_SENTENCE_END):
         return stripped
@@ -140,7 +140,8 @@ def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -
             src.clear()
 
     for i, raw in enumerate(lines):
-        line = _rstrip_keep_tabs(raw.replace("\f", ""))
+        line = raw.replace("\f", "")
+        line = _rstrip_keep_tabs(line) if rows or "\t" in line.strip() else line.rstrip()
         if _PIPE_SEP.match(line.strip()) and line.strip():
             continue
         if rows and not raw.strip() and raw.count("\t") >= 2:

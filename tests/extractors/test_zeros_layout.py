@@ -87,3 +87,8 @@ def test_section_heading_with_a_few_trailing_tabs_after_a_table_stays_a_heading(
     blocks = lines_to_blocks(["四、结转下年度继续办理\t\t1\t0\t0\t0\t0\t0\t1", "四、政府信息公开行政复议、行政诉讼情况\t\t",
                               "行政复议\t\t\t行政诉讼"])
     assert isinstance(blocks[1], Paragraph) and blocks[1].heading
+
+
+def test_title_with_a_trailing_tab_before_any_table_stays_narrative():
+    blocks = lines_to_blocks(["某某区人民政府2024年政府信息公开工作年度报告\t", "一、总体情况", "规章\t0\t0\t0"])
+    assert isinstance(blocks[0], Paragraph) and blocks[0].text.endswith("年度报告")
