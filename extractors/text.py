@@ -98,6 +98,24 @@ def _rstrip_keep_tabs(s: str) -> str:
     return s.rstrip(" \r\n\u3000\v")
 
 
+def pad_to_header(rows: list[list[str]], tsv: list[bool]) -> list[list[str]]:
+    """TSV rows with numbers but fewer fields than the header above them end in empty fields.
+
+    Writers drop trailing empty fields; when zeros print blank, those were cells (``规范性文件\t28``
+    under a four-column header is ``规范性文件, 28, '', ''``). A header here is a row without numbers
+    with two or more texts; rows are never cut, only filled up to its width.
+    """
+    out = [list(r) for r in rows]
+    width = 0
+    for r, is_tsv in zip(out, tsv):
+        numbers = sum(1 for c in r if re.fullmatch(_VALUE_TOKEN, c.strip()))
+        if not numbers and sum(1 for c in r if c.strip()) >= 2:
+            width = len(r)
+        elif numbers and is_tsv and len(r) < width:
+            r.extend([""] * (width - len(r)))
+    return out
+
+
 def _clean_para(s: str) -> str:
     s = _MD_MARK.sub("", s.strip())
     return s.replace("**", "").replace("__", "").strip()
@@ -135,6 +153,8 @@ def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -
             cut = [list(r) for r in rows]
             if layout:
                 cut, columns = recut(cut, src, columns)
+            else:
+                cut = pad_to_header(cut, [ln is not None and "\t" in ln for ln in src])
             blocks.append(RawTable.from_rows(cut, source="text"))
             rows.clear()
             src.clear()

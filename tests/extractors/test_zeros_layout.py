@@ -92,3 +92,10 @@ def test_section_heading_with_a_few_trailing_tabs_after_a_table_stays_a_heading(
 def test_title_with_a_trailing_tab_before_any_table_stays_narrative():
     blocks = lines_to_blocks(["某某区人民政府2024年政府信息公开工作年度报告\t", "一、总体情况", "规章\t0\t0\t0"])
     assert isinstance(blocks[0], Paragraph) and blocks[0].text.endswith("年度报告")
+
+
+def test_tsv_row_with_fewer_fields_than_its_header_ends_in_empty_cells():
+    rows = _rows(lines_to_blocks(["信息内容\t本年制发件数\t本年废止件数\t现行有效件数", "规范性文件\t28",
+                                  "信息内容\t本年处理决定数量", "行政许可\t17384"]))
+    assert rows[1] == ["规范性文件", "28", "", ""]
+    assert rows[3] == ["行政许可", "17384"]  # under its own two-column header: nothing added
