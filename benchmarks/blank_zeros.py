@@ -16,8 +16,8 @@ from pathlib import Path
 
 ZEROS = frozenset({"0", "０", "—", "——", "-", "－", "无", "/", "／"})
 _LAYOUT_ZERO = re.compile(r"(?<=  )(?:0|０|—|－)(?=  |$)")
-_TD = re.compile(r"(<t[dh]\b[^>]*>)(.*?)(</t[dh]>)", re.S | re.I)
-_TC = re.compile(r"<w:tc>.*?</w:tc>|<w:tc .*?</w:tc>", re.S)
+_TD = re.compile(r"(<t[dh]\b[^>]*>)(.*?)(</t[dh]>)", re.DOTALL | re.IGNORECASE)
+_TC = re.compile(r"<w:tc>.*?</w:tc>|<w:tc .*?</w:tc>", re.DOTALL)
 _WT = re.compile(r"(<w:t(?: [^>]*)?>)([^<]*)(</w:t>)")
 _BORDER = re.compile(r'(<w:(?:top|left|bottom|right|insideH|insideV|start|end)\b[^>]*?w:val=")[^"]*(")')
 
@@ -65,7 +65,7 @@ def blank_file(src: Path, dst: Path, no_borders: bool = False) -> bool:
         dst.write_text(blank_text(src.read_text(encoding="utf-8")), encoding="utf-8")
     elif suf in (".html", ".htm", ".shtml"):
         raw = src.read_bytes()
-        m = re.search(rb"charset=[\"']?([\w-]+)", raw[:4096], re.I)
+        m = re.search(rb"charset=[\"']?([\w-]+)", raw[:4096], re.IGNORECASE)
         cs = m.group(1).decode().lower() if m else "utf-8"
         cs = "gb18030" if cs in ("gb2312", "gbk") else cs
         dst.write_bytes(blank_html(raw.decode(cs)).encode(cs))

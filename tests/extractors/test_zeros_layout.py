@@ -75,8 +75,7 @@ def test_layout_text_blank_cells_keep_their_character_columns():
 
 
 def test_layout_recut_leaves_a_row_alone_when_its_numbers_fit_no_column():
-    from extractors.text_columns import place, recut
-    from extractors.text_columns import number_tokens
+    from extractors.text_columns import number_tokens, place, recut
     assert place(number_tokens("  行政许可      74"), [20.0, 40.0], 1.5) is None  # 74 sits under no header
     rows, cols = recut([["信息内容", "本年处理决定数量"], ["行政许可", "74"]],
                        ["  信息内容       本年处理决定数量", "  行政许可      74"])
