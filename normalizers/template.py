@@ -216,6 +216,7 @@ def map_requests(lines: list[Line], template: str, spec: Spec) -> Tables:
     assigned: set[str] = set()
     pointer = -1
     pending: list[str] = []
+    blank_rows: set[str] = set()  # rows read from a line printing nothing (every cell blank)
     for ln in lines:
         idx = _match_row(ln.label, rows, assigned, pointer)
         if not _is_value_row(ln, REQUESTS_WIDTH, idx is not None):
@@ -243,7 +244,13 @@ def map_requests(lines: list[Line], template: str, spec: Spec) -> Tables:
             continue
         assigned.add(rid)
         pointer = idx
+        if ln.numbers == 0:
+            blank_rows.add(rid)
         res.facts.extend(_fact("requests", rid, c, cell, ln.page) for c, cell in zip(t.columns, cells))
+    if "other" in blank_rows and any(a.startswith("other.") for a in assigned):
+        # a blank （六）其他处理 line over its own sub-rows is their group heading, not a row of zeros
+        assigned.discard("other")
+        res.facts = [f for f in res.facts if f.row != "other"]
     if assigned:
         res.found.add("requests")
         expect = [r.id for r in rows if r.id != "other" and not r.id.startswith("other.")]
