@@ -95,14 +95,14 @@ class Match:
 
 
 @lru_cache(maxsize=8192)
-def _clean(label: str) -> str:
+def cleaned(label: str) -> str:
     return clean_label(label)
 
 
 @lru_cache(maxsize=8192)
 def core(label: str) -> str:
     """Label reduced to its words: no numbering (一、 (三) 1. ①), no punctuation."""
-    s = _NUM_TOKEN.sub("", _clean(label))
+    s = _NUM_TOKEN.sub("", cleaned(label))
     return _PUNCT.sub("", s)
 
 
@@ -119,7 +119,7 @@ def _cn_number(tok: str) -> int:
 def item_key(label: str) -> tuple[int, int] | None:
     """(level, n) of the last item number printed in a label: level 0 for 一、, 1 for （一）,
     2 for 1. / （1） / ①; '（三）不予公开 1.属于国家秘密' → (2, 1)."""
-    found = list(_NUM_TOKEN.finditer(_clean(label)))
+    found = list(_NUM_TOKEN.finditer(cleaned(label)))
     if not found:
         return None
     m = found[-1]
@@ -160,7 +160,7 @@ def similarity(label: str, slot: Slot, st: AlignSettings = DEFAULT) -> float:
         rec = max(LCSseq.similarity(v, c) / len(v) for v in slot.cores)
         prec = max(LCSseq.similarity(c, ctx) for ctx in slot.contexts) / len(c)
         fuzzy = 2 * rec * prec / (rec + prec) if rec + prec else 0.0
-    cl = _clean(label)
+    cl = cleaned(label)
     if slot.patterns and any(p.search(cl) for p in slot.patterns):
         fuzzy = max(fuzzy, st.weak_floor if slot.weak else st.strong_floor)
     n = item_key(label)

@@ -22,6 +22,7 @@ from normalizers.align import (
     Slot,
     align,
     build_slots,
+    cleaned,
     fill_lost_labels,
     fitted,
     place_unordered,
@@ -126,7 +127,8 @@ def _build(lines: Sequence[LineLike], plan: _Plan, table: str, make: MakeFact,
             n = len(lines[mt.lines[-1]].values)
             res.problems.append(f"{table}.{s.id}: {n} value cells printed, {s.width} expected")
             continue
-        (sure if mt.sim >= st.accept or not mt.label or not verify else doubtful).append((mt, cells))
+        plain = mt.sim >= st.accept and not _names_another_row(mt, plan)
+        (sure if plain or not mt.label or not verify else doubtful).append((mt, cells))
     page = lambda mt: getattr(lines[mt.lines[-1]], "page", None)
     for mt, cells in sure:
         res.rows.append(slots[mt.slot].id)
@@ -171,6 +173,15 @@ def _identities_hold(facts: list[Fact]) -> bool:
     """R1 and R2 are computed and all hold (R3/R4 do not depend on which row a line is)."""
     got = [c for c in report_checks(facts) if c.rule.startswith(("R1 ", "R2 "))]
     return bool(got) and all(c.passed for c in got)
+
+
+def _names_another_row(mt: Match, plan: _Plan) -> bool:
+    """The label hits the patterns of another free row too: two rows' labels run together
+    (a blank row collapsed into its neighbour), so which one the numbers belong to is open."""
+    taken = {m.slot for m in plan.matches}
+    label = cleaned(mt.label)
+    return any(j != mt.slot and j not in taken and not s.heading and not s.weak and s.patterns
+               and any(p.search(label) for p in s.patterns) for j, s in enumerate(plan.slots))
 
 
 def _candidates(lines: Sequence[LineLike], plan: _Plan, mt: Match, taken: set[int], st: AlignSettings,

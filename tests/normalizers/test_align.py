@@ -321,3 +321,16 @@ def test_regression_a_lone_other_row_with_a_broken_number_is_the_whole_other_row
     sub-row shape, finding one sub-row only, used to win the tie (random-rewording stress run)."""
     res = _map(_rows(REQ, relabel={"other": "（六其他处理"}))
     assert _got(res) == _expected() and res.problems == []
+
+
+def test_regression_two_rows_labels_run_together_leave_their_numbers_unplaced():
+    """Borderless PDF with blank zeros: '（二）部分公开 1.属于国家秘密' (the blank 国家秘密 row collapsed into
+    its neighbour) carries one row of numbers; the identities hold either way, so neither row is guessed."""
+    rows = _rows(REQ)
+    i = next(k for k, r in enumerate(rows) if r[0].startswith("（二）部分公开"))
+    rows[i][0] = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）1.属于国家秘密"
+    del rows[i + 1]
+    res = _map(rows)
+    got = _got(res)
+    assert "partially_granted" not in got and "denied.state_secret" not in got
+    assert any("could be partially_granted" in p and "denied.state_secret" in p for p in res.problems)
