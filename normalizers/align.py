@@ -89,9 +89,14 @@ class Slot:
 @dataclass(frozen=True, slots=True)
 class Match:
     slot: int  # index into the slots
-    lines: tuple[int, ...]  # line indexes: label-only lines joined, then the value line
+    lines: tuple[int, ...]  # line indexes whose labels are joined (label-only lines around the value line)
     label: str
     sim: float
+    at: int = -1  # the value line (-1: the last of ``lines``)
+
+    @property
+    def value_line(self) -> int:
+        return self.lines[-1] if self.at < 0 else self.at
 
 
 @lru_cache(maxsize=8192)
@@ -232,12 +237,13 @@ def fitted(values: Sequence[Cell], n: int, keep: str = "last") -> list[Cell] | N
 
 
 def _gain(lines: Sequence[LineLike], idx: tuple[int, ...], slot: Slot, st: AlignSettings,
-          cache: dict) -> tuple[float, str, float] | None:
-    """(gain, joined label, similarity) of matching these lines to ``slot``, None if they cannot."""
-    key = (idx, slot.id)
+          cache: dict, at: int) -> tuple[float, str, float] | None:
+    """(gain, joined label, similarity) of matching these lines (numbers on line ``at``) to
+    ``slot``, None if they cannot."""
+    key = (idx, at, slot.id)
     if key in cache:
         return cache[key]
-    last = lines[idx[-1]]
+    last = lines[at]
     label = "".join(lines[i].label for i in idx)
     out = None
     if core(label) or item_number(label) is not None:
@@ -286,17 +292,24 @@ def align(lines: Sequence[LineLike], slots: Sequence[Slot], st: AlignSettings = 
                 idx = tuple(range(i, i + k + 1))
                 if slots[j].heading and k:
                     break
-                g = _gain(lines, idx, slots[j], st, cache)
+                g = _gain(lines, idx, slots[j], st, cache, idx[-1])
                 if g is not None:
-                    relax(i + k + 1, j + 1, cur + g[0], ("match", i, j, idx, g[1], g[2]))
+                    relax(i + k + 1, j + 1, cur + g[0], ("match", i, j, idx, g[1], g[2], idx[-1]))
+            for k in range(1, st.max_wrap + 1):  # the label's tail printed below its numbers
+                if slots[j].heading or label_only[i] or i + k >= n or not label_only[i + k]:
+                    break
+                idx = tuple(range(i, i + k + 1))
+                g = _gain(lines, idx, slots[j], st, cache, i)
+                if g is not None:
+                    relax(i + k + 1, j + 1, cur + g[0], ("match", i, j, idx, g[1], g[2], i))
     matches: list[Match] = []
     i, j = n, m
     while (i, j) != (0, 0):
         how = back[i][j]
         assert how is not None
         if how[0] == "match":
-            _, _, pj, idx, label, sim = how
-            matches.append(Match(slot=pj, lines=idx, label=label, sim=sim))
+            _, _, pj, idx, label, sim, at = how
+            matches.append(Match(slot=pj, lines=idx, label=label, sim=sim, at=at))
         i, j = how[1], how[2]
     matches.reverse()
     return score[n][m], matches
@@ -368,7 +381,7 @@ def place_unordered(lines: Sequence[LineLike], slots: Sequence[Slot], matches: l
         log.info("row %r printed out of template order: taken as %s", ln.label[:30], slots[j].id)
         out.append(Match(slot=j, lines=(i,), label=ln.label, sim=sim))
         free.discard(j)
-    out.sort(key=lambda mt: mt.lines[-1])
+    out.sort(key=lambda mt: mt.value_line)
     return out
 
 
@@ -396,5 +409,5 @@ def fill_lost_labels(lines: Sequence[LineLike], slots: Sequence[Slot], matches: 
             out.append(Match(slot=j, lines=(i,), label="", sim=0.0))
             used_slots.add(j)
             break
-    out.sort(key=lambda mt: mt.lines[-1])
+    out.sort(key=lambda mt: mt.value_line)
     return out

@@ -69,7 +69,7 @@ def _plans(lines: Sequence[LineLike], table: str, template: str, spec: Spec, st:
 
 
 def _cells(lines: Sequence[LineLike], mt: Match, slot: Slot, keep: str) -> list[Cell] | None:
-    return fitted(lines[mt.lines[-1]].values, slot.width, keep)
+    return fitted(lines[mt.value_line].values, slot.width, keep)
 
 
 def _row_facts(table: str, row: str, cols: Sequence[str], cells: list[Cell], page, make: MakeFact) -> list[Fact]:
@@ -124,12 +124,12 @@ def _build(lines: Sequence[LineLike], plan: _Plan, table: str, make: MakeFact,
             continue
         cells = _cells(lines, mt, s, keep)
         if cells is None:
-            n = len(lines[mt.lines[-1]].values)
+            n = len(lines[mt.value_line].values)
             res.problems.append(f"{table}.{s.id}: {n} value cells printed, {s.width} expected")
             continue
         plain = mt.sim >= st.accept and not _names_another_row(mt, plan)
         (sure if plain or not mt.label or not verify else doubtful).append((mt, cells))
-    page = lambda mt: getattr(lines[mt.lines[-1]], "page", None)
+    page = lambda mt: getattr(lines[mt.value_line], "page", None)
     for mt, cells in sure:
         res.rows.append(slots[mt.slot].id)
         res.facts.extend(_row_facts(table, slots[mt.slot].id, cols_of(slots[mt.slot].id), cells, page(mt), make))
@@ -191,7 +191,7 @@ def _candidates(lines: Sequence[LineLike], plan: _Plan, mt: Match, taken: set[in
     others = [m.slot for m in plan.matches if m is not mt]
     lo = max((j for j in others if j < mt.slot), default=-1)
     hi = min((j for j in others if j > mt.slot), default=len(plan.slots))
-    line = lines[mt.lines[-1]]
+    line = lines[mt.value_line]
     out = [mt.slot]
     for j in range(lo + 1, hi):
         s = plan.slots[j]

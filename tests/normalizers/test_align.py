@@ -334,3 +334,11 @@ def test_regression_two_rows_labels_run_together_leave_their_numbers_unplaced():
     got = _got(res)
     assert "partially_granted" not in got and "denied.state_secret" not in got
     assert any("could be partially_granted" in p and "denied.state_secret" in p for p in res.problems)
+
+
+def test_a_label_tail_printed_below_its_numbers_joins_its_row():
+    rows = _rows(REQ, relabel={"denied.third_party_rights": "4.保护第"})
+    i = next(k for k, r in enumerate(rows) if r[0] == "4.保护第")
+    rows.insert(i + 1, ["三方合法权益"])
+    res = _map(rows)
+    assert _got(res) == _expected() and res.problems == []
