@@ -270,6 +270,8 @@ def align(lines: Sequence[LineLike], slots: Sequence[Slot], st: AlignSettings = 
     score[0][0] = 0.0
     cache: dict = {}
     label_only = [is_label_only(ln) for ln in lines]
+    heading_chars = {ch for s in slots if s.heading for v in s.cores for ch in v}
+    shred = [bool(ln.label) and is_lost_label(ln.label, heading_chars) for ln in lines]
 
     def relax(i: int, j: int, val: float, how: tuple) -> None:
         if val > score[i][j] + 1e-12:
@@ -293,10 +295,13 @@ def align(lines: Sequence[LineLike], slots: Sequence[Slot], st: AlignSettings = 
                 if slots[j].heading and k:
                     break
                 g = _gain(lines, idx, slots[j], st, cache, idx[-1])
+                if g is not None and k == 0 and shred[i] and lines[i].numbers and g[2] < st.accept:
+                    g = None  # a shred of a heading ('公开') is placed by order, not by its letters
                 if g is not None:
                     relax(i + k + 1, j + 1, cur + g[0], ("match", i, j, idx, g[1], g[2], idx[-1]))
             for k in range(1, st.max_wrap + 1):  # the label's tail printed below its numbers
-                if slots[j].heading or label_only[i] or i + k >= n or not label_only[i + k]:
+                if slots[j].heading or label_only[i] or not core(lines[i].label) or i + k >= n \
+                        or not label_only[i + k]:
                     break
                 idx = tuple(range(i, i + k + 1))
                 g = _gain(lines, idx, slots[j], st, cache, i)
@@ -396,8 +401,9 @@ def fill_lost_labels(lines: Sequence[LineLike], slots: Sequence[Slot], matches: 
     for i, ln in enumerate(lines):
         if i in used_lines or not ln.values or not is_lost_label(ln.label, heading_chars):
             continue
-        before = [mt.slot for mt in out if max(mt.lines) < i]
-        after = [mt.slot for mt in out if min(mt.lines) > i]
+        anchors = [mt for mt in out if not slots[mt.slot].heading or mt.sim >= DEFAULT.accept]
+        before = [mt.slot for mt in anchors if max(mt.lines) < i]
+        after = [mt.slot for mt in anchors if min(mt.lines) > i]
         lo = max(before, default=-1)
         hi = min(after, default=len(slots))
         for j in range(lo + 1, hi):

@@ -342,3 +342,11 @@ def test_a_label_tail_printed_below_its_numbers_joins_its_row():
     rows.insert(i + 1, ["三方合法权益"])
     res = _map(rows)
     assert _got(res) == _expected() and res.problems == []
+
+
+def test_regression_a_heading_shred_with_numbers_is_placed_by_order():
+    """Layout text lost '（一）予以' above '公开': the shred '公开' (as in 不予公开) with numbers and the
+    unlabelled line after it take granted and partially_granted in order (mutation harness, wrap)."""
+    rows = _rows(REQ, relabel={"granted": "公开", "partially_granted": ""})
+    res = _map(rows)
+    assert _got(res) == _expected() and res.problems == []
