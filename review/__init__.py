@@ -5,7 +5,7 @@ from __future__ import annotations
 
 
 def explain(dataset, report_id: str, cell: str, *, crop: bool = True) -> dict:
-    """Where ``cell`` of ``report_id`` was read (see :func:`review.explain.explain`)."""
-    from review.explain import explain as _explain
+    """Where ``cell`` of ``report_id`` was read (see :func:`review.provenance.explain`)."""
+    from review.provenance import explain as _explain
 
     return _explain(dataset, report_id, cell, crop=crop)

@@ -28,7 +28,7 @@ th{background:#f3f3f3}.cols{display:flex;gap:1em;align-items:flex-start}
 td.cell{padding:0}td.cell input{width:4.5em;border:0;padding:2px;font:inherit;text-align:right}
 td.missing input{background:#fff1c2}td.failed input{background:#ffd8d3}td.corrected input{background:#d3f5dc}
 td.hl{background:#dbe9ff}.txt p{margin:.3em .5em}.txt table{margin:.5em}.small{font-size:12px;color:#666}
-.legend span{padding:0 6px;margin-right:6px}#msg{font-weight:bold;margin-left:1em}"""
+th.lbl{text-align:left;font-weight:normal;white-space:nowrap}.legend span{padding:0 6px;margin-right:6px}#msg{font-weight:bold;margin-left:1em}"""
 
 
 def _e(x) -> str:
@@ -37,7 +37,7 @@ def _e(x) -> str:
 
 def layout(title: str, body: str, script: str = "") -> str:
     return (f"<!doctype html><html lang=zh><head><meta charset=utf-8><title>{_e(title)}</title>"
-            f"<style>{_CSS}</style></head><body><header><a href='/'>ogi review</a> · {_e(title)}</header>"
+            f"<link rel=icon href='data:,'><style>{_CSS}</style></head><body><header><a href='/'>ogi review</a> · {_e(title)}</header>"
             f"<main>{body}</main>{f'<script>{script}</script>' if script else ''}</body></html>")
 
 
@@ -145,7 +145,7 @@ def template_form(cells: list, template: str, facts: Mapping[str, Mapping], bad:
                               else f" (extracted: {f.get('extracted_value')})")
                 tds.append(f"<td class='{' '.join(x for x in cls if x)}'><input data-cell='{_e(c.id)}' "
                            f"data-orig='{_e(raw)}' value='{_e(raw)}' title='{_e(tip)}'></td>")
-            body.append(f"<tr><th title='{_e(r)}' style='text-align:left;font-weight:normal'>{_e(label[:40])}</th>"
+            body.append(f"<tr><th class=lbl title='{_e(r)}: {_e(label)}'>{_e(label[:16])}</th>"
                         f"{''.join(tds)}</tr>")
         out.append(f"<h3>{table}</h3><table class=tpl id=tpl-{table}><tr><th></th>{head}</tr>{''.join(body)}</table>")
     return "".join(out)
@@ -174,7 +174,7 @@ def page_images(report_id: str, sizes: list[tuple[float, float]], facts: Iterabl
 
 def document_text(doc: Document, facts: Iterable[Mapping]) -> str:
     """A text-like document (HTML, DOCX, text) as paragraphs and its tables, extracted cells highlighted."""
-    from review.explain import parse_locator
+    from review.provenance import parse_locator
 
     hit: dict[tuple[int, int, int], str] = {}
     for f in facts:

@@ -126,7 +126,7 @@ def render_html(fig: Mapping) -> str:
     st = fig["statuses"]
     corr = fig["corrections"]
     ch = fig["changes"]
-    parts = [f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Dataset quality</title>"
+    parts = [f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Dataset quality</title><link rel=icon href='data:,'>"
              f"<style>{_CSS}</style></head><body><h1>Dataset quality</h1>"
              f"<p class=muted>{fig['reports']} reports; generated {_e(fig['generated'])}; "
              f"{fig['reviewed']} reviewed by a person.</p>",

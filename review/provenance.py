@@ -1,4 +1,6 @@
-"""`review.explain(dataset, report_id, cell)`: where a value was read, with a picture of it.
+"""Provenance of a value — `review.explain(dataset, report_id, cell)` — with a picture of it.
+
+(Not named explain.py: a submodule of that name would shadow the function `review.explain`.)
 
 Provenance of a fact: the report's source (path, raw-store path, URL, sha256) and the cell's
 place — page + box in PDF points from the page's top-left (PDFs, scans, images), and a locator
