@@ -158,8 +158,7 @@ def build_dataset(source: str = ALL_SOURCES, out: str = DEFAULT_OUT, years: list
     published = not (stats.extracted == 0 and not force and not review.overlay.applied
                      and already_published(reports, out))
     pub = publish_task(reports, out) if published else dataset_counts(out)
-    if published:
-        after_publish(out, review)
+    after_publish(out, review, published)
     seconds = time.monotonic() - t0
     timings = {"fetch": t1 - t0, "extract": t2 - t1, "publish": seconds - (t2 - t0)}
     create_markdown_artifact(key=ARTIFACT_KEY,

@@ -13,7 +13,8 @@ import pyarrow as pa
 
 from ogi.types import Report
 from review.corrections import OverlayStats, overlay
-from review.quality import previous_reports, render_markdown, write_quality
+from ogi.publish import read_current
+from review.quality import figures, previous_reports, render_markdown, write_quality
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +40,15 @@ def before_publish(reports: list[Report], out: str, corrections: str | None = No
     return reports, Review(overlay=stats, before=previous_reports(out))
 
 
-def after_publish(out: str, review: Review) -> Review:
-    """Write ``<out>/quality.html`` (local datasets) from what was just published."""
+def after_publish(out: str, review: Review, published: bool = True) -> Review:
+    """Write ``<out>/quality.html`` (local datasets) from what was just published; when nothing
+    was published, only compute the figures of the dataset as it stands (for the run artifact)."""
     if "://" in str(out) or not (Path(out) / "current").exists():
         return review
-    review.figures = write_quality(out, review.before, {**review.overlay.summary(), "rows": review.overlay.rows})
+    corr = {**review.overlay.summary(), "rows": review.overlay.rows}
+    if published:
+        review.figures = write_quality(out, review.before, corr)
+    elif (t := read_current(out)) is not None:
+        review.figures = figures(t["reports"], t["checks"], None, corr)
+        review.figures["changes"]["unchanged"] = True
     return review

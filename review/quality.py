@@ -192,7 +192,8 @@ def render_markdown(fig: Mapping) -> str:
                   f"(to {c.get('corrections_reports', 0)} reports); not applied: "
                   f"{len(c.get('corrections_unknown_sha256', []))} unknown file, "
                   f"{len(c.get('corrections_bad_cell', []))} bad cell id.",
-              "", "Since the previous version: " + ("first version" if ch["first"] else
+              "", "Since the previous version: " + ("no new version written" if ch.get("unchanged") else
+                                                   "first version" if ch["first"] else
                   f"{len(ch['added'])} added, {len(ch['removed'])} removed, {len(ch['status'])} changed status")]
     return "\n".join(lines)
 
