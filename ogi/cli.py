@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--corrections", help="corrections file to apply (default: OUT/corrections.csv)")
     r.add_argument("-v", "--verbose", action="store_true")
     r.set_defaults(func=cmd_run)
-    from review.server import add_parser as add_review
+    from review.cli import add_parser as add_review
 
     add_review(sub)
     s = sub.add_parser("serve", help="serve the deployment build-dataset/nightly on PREFECT_API_URL")

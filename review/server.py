@@ -6,7 +6,6 @@ saves to ``<out>/corrections.csv`` (or ``--corrections``); the next ``ogi run`` 
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import os
@@ -198,9 +197,18 @@ def make_handler(app: App) -> type[BaseHTTPRequestHandler]:
                 log.exception("GET %s failed", self.path)
                 return self._html(f"error: {type(e).__name__}: {e}", 500)
 
+        def _same_origin(self) -> bool:
+            """Only this app's own page may save: a JSON body (a cross-site form cannot send one
+            without a preflight this server never grants) to a Host naming loopback (no DNS rebinding)."""
+            host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
+            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            return host in (HOST, "localhost") and ctype == "application/json"
+
         def do_POST(self) -> None:  # noqa: N802
             if urlsplit(self.path).path != "/api/save":
                 return self._json(404, {"error": "not found"})
+            if not self._same_origin():
+                return self._json(403, {"error": "only the review page on 127.0.0.1 may save"})
             n = int(self.headers.get("Content-Length") or 0)
             if not 0 < n <= MAX_BODY:
                 return self._json(400, {"error": "bad request size"})
@@ -246,20 +254,3 @@ def serve(settings: ReviewSettings) -> None:
         pass
     finally:
         srv.server_close()
-
-
-def cmd_review(args: argparse.Namespace) -> int:
-    serve(ReviewSettings(out=args.out, port=args.port, corrections=args.corrections,
-                         open_browser=not args.no_browser))
-    return 0
-
-
-def add_parser(sub) -> None:
-    """The `ogi review` subcommand (called by ogi.cli)."""
-    v = sub.add_parser("review", help="review flagged reports in a local web page (127.0.0.1)")
-    v.add_argument("out", help="dataset folder (as given to ogi run --out)")
-    v.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765; 0: any free port)")
-    v.add_argument("--corrections", help="corrections file to write (default: OUT/corrections.csv)")
-    v.add_argument("--no-browser", action="store_true", help="do not open a browser")
-    v.add_argument("-v", "--verbose", action="store_true")
-    v.set_defaults(func=cmd_review)

@@ -105,3 +105,15 @@ def test_rule_cells_name_the_cells_an_identity_reads():
 def test_refuses_a_folder_without_a_dataset(tmp_path):
     with pytest.raises(ValueError):
         ReviewSettings(out=str(tmp_path))
+
+
+def test_save_refuses_cross_site_requests(app):
+    base, out = app
+    rid = reports(out).loc["guiyang_2024_r1_broken.pdf", "report_id"]
+    body = json.dumps({"report_id": rid, "cells": {"requests.new_received.commercial": "1"}}).encode()
+    for headers in ({"Content-Type": "text/plain"}, {"Content-Type": "application/json", "Host": "evil.example:80"}):
+        req = urllib.request.Request(base + "/api/save", data=body, headers=headers)
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(req, timeout=60)
+        assert e.value.code == 403
+    assert not (out / "corrections.csv").exists()
