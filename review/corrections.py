@@ -223,6 +223,10 @@ def apply_corrections(reports: list[Report], corrections: list[Correction]) -> t
     out = []
     for r in reports:
         fixes = by_sha.get(r.sha256) if r.sha256 else None
+        if fixes and r.template:  # a cell of the other template version has no place in this report
+            wrong = [c for c in fixes if c.cell != STATUS_CELL and r.template not in template_cells()[c.cell][3]]
+            stats.bad_cell += [f"{c.sha256} {c.cell} (not in template {r.template})" for c in wrong]
+            fixes = [c for c in fixes if c not in wrong]
         if not fixes:
             out.append(r)
             continue

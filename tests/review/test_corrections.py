@@ -130,3 +130,11 @@ def test_invalid_corrections_are_not_applied(bad):
     rep.sha256 = "aa"
     fixed, stats = apply_corrections([rep], [bad])
     assert fixed[0] is rep and stats.bad_cell == [f"aa {bad.cell}"]
+
+
+def test_a_cell_of_the_other_template_version_is_not_applied():
+    rep = _txt_report()
+    assert rep.template == "2019"
+    fixed, stats = apply_corrections([rep], [Correction(rep.sha256, "requests.other.unpaid_fee.total", 1.0, "1")])
+    assert fixed[0] is rep and stats.applied == 0
+    assert stats.bad_cell == [f"{rep.sha256} requests.other.unpaid_fee.total (not in template 2019)"]
