@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from ogi.types import Report
 from review.corrections import OverlayStats, overlay
-from ogi.publish import read_current
+from review.data import read_rows
 from review.quality import figures, previous_reports, render_markdown, write_quality
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def after_publish(out: str, review: Review, published: bool = True) -> Review:
     corr = {**review.overlay.summary(), "rows": review.overlay.rows}
     if published:
         review.figures = write_quality(out, review.before, corr)
-    elif (t := read_current(out)) is not None:
-        review.figures = figures(t["reports"], t["checks"], None, corr)
+    else:
+        review.figures = figures(read_rows(out, "reports"), read_rows(out, "checks"), None, corr)
         review.figures["changes"]["unchanged"] = True
     return review

@@ -200,12 +200,11 @@ def render_markdown(fig: Mapping) -> str:
 
 def write_quality(out: str | Path, before: pa.Table | None = None, corrections: Mapping | None = None) -> dict:
     """Write ``<out>/quality.html`` for the dataset just published; return its figures."""
-    from ogi.publish import read_current
+    from review.data import read_rows
 
-    tables = read_current(out)
-    if tables is None:
+    if not (Path(out) / "current").exists():
         return {}
-    fig = figures(tables["reports"], tables["checks"], before, corrections)
+    fig = figures(read_rows(out, "reports"), read_rows(out, "checks"), before, corrections)
     p = Path(out) / FILE_NAME
     tmp = p.with_suffix(".html.tmp")
     tmp.write_text(render_html(fig), encoding="utf-8")
@@ -217,11 +216,12 @@ def previous_reports(out: str | Path) -> pa.Table | None:
     """The published reports table before a publish (for "what changed"), None if none."""
     if "://" in str(out):
         return None
-    from ogi.publish import read_current
+    from review.data import read_rows
 
+    if not (Path(out) / "current").exists():
+        return None
     try:
-        t = read_current(out)
+        return read_rows(out, "reports")
     except (OSError, ValueError, pa.ArrowInvalid) as e:
         log.info("no previous version readable (%s)", e)
         return None
-    return None if t is None else t["reports"]
