@@ -17,8 +17,11 @@ from tests.conftest import FIXTURES
 from tests.review.conftest import facts, reports
 
 
-def test_text_cells_carry_the_line_they_were_printed_on():
-    p = FIXTURES / "review" / "ok_2019_tabs.txt"
+@pytest.mark.parametrize("path", [FIXTURES / "review" / "ok_2019_tabs.txt", FIXTURES / "text" / "gaotian_2024_layout.txt",
+                                  FIXTURES / "text" / "yishui_2021_tsv.md", FIXTURES / "text" / "hongze_2024_plain.txt"],
+                         ids=["tabs", "layout", "tsv-md", "plain"])
+def test_text_cells_carry_the_line_they_were_printed_on(path):
+    p = path
     lines = p.read_text(encoding="utf-8").splitlines()
     doc = extract_file(p)
     for t, table in enumerate(doc.tables, start=1):
