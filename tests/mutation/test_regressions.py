@@ -21,11 +21,10 @@ def verdict(src: Source, old: str, new: str):
     return judge(process(src.file_name, src.encode(src.text.replace(old, new, 1))), src.values)
 
 
-@pytest.mark.xfail(strict=True, reason="'（3）其他' under a rowspan （六）其他处理 is mapped to the 2019 row "
-                   "requests.other (weak match on the group label) instead of 2021 other.other; status stays ok")
 def test_html_2021_bracketed_3_other_is_not_taken_for_the_2019_other_row():
+    """'（3）其他' under a rowspan （六）其他处理 used to take the 2019 row requests.other (weak match on the
+    group label); the whole-table aligner (normalizers/align.py) maps it to other.other."""
     v = verdict(FIX["t20240128_7212375.shtml"], "<td>3.其他</td>", "<td>（3）其他</td>")
-    # today: status ok, requests.other.other.* missing, requests.other.* (a 2019-only row) written
     assert not v.violations, v.describe()
 
 
@@ -35,10 +34,8 @@ def test_html_2021_other_subrow_numbered_3_dot_stays_exact():
     assert v.ok and v.exact == v.cells and not v.violations, v.describe()
 
 
-@pytest.mark.xfail(strict=True, reason="the same in DOCX (group cell merged down the sub-rows); also when a "
-                   "character is added to 逾期不补正 (逾期不补类正): an unrecognised 2021 sub-row takes the 2019 row "
-                   "requests.other from its group label and the report stays ok")
 def test_docx_2021_bracketed_3_other_is_not_taken_for_the_2019_other_row():
+    """The same in DOCX (group cell merged down the sub-rows): fixed by the whole-table aligner."""
     src = FIX["linebreaks_merged.docx"]
     out = via_text(src.data, lambda t: (t.replace("\n3.其他\t", "\n（3）其他\t", 1), "3.其他 → （3）其他"))
     assert out is not None
