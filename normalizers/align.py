@@ -19,6 +19,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Protocol
 
+import numpy as np
+from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
 
 from normalizers.spec import Spec
@@ -183,11 +185,23 @@ def _official(spec: Spec, table: str, row: str, template: str) -> str:
     return ""
 
 
+_SLOTS: dict[tuple[int, str, str, bool], tuple[Spec, tuple[Slot, ...]]] = {}
+
+
 def build_slots(spec: Spec, table: str, template: str, single_other: bool = False) -> list[Slot]:
     """The template's rows in printed order, with group headings before their first row.
 
     ``single_other``: （六）其他处理 printed as one row (id ``other``) instead of its three
-    2021 sub-rows (``other.*``); both shapes occur under either template."""
+    2021 sub-rows (``other.*``); both shapes occur under either template. Built once per
+    spec object (specs are immutable once loaded), so the aligner's per-slot data is reused."""
+    key = (id(spec), table, template, single_other)
+    hit = _SLOTS.get(key)
+    if hit is None or hit[0] is not spec:
+        hit = _SLOTS[key] = (spec, tuple(_build_slots(spec, table, template, single_other)))
+    return list(hit[1])
+
+
+def _build_slots(spec: Spec, table: str, template: str, single_other: bool) -> list[Slot]:
     t = spec.tables[table]
     heads = {h.before: h for h in t.headings}
     out: list[Slot] = []
@@ -236,25 +250,111 @@ def fitted(values: Sequence[Cell], n: int, keep: str = "last") -> list[Cell] | N
     return r if len(r) == n else None
 
 
-def _gain(lines: Sequence[LineLike], idx: tuple[int, ...], slot: Slot, st: AlignSettings,
-          cache: dict, at: int) -> tuple[float, str, float] | None:
-    """(gain, joined label, similarity) of matching these lines (numbers on line ``at``) to
-    ``slot``, None if they cannot."""
-    key = (idx, at, slot.id)
-    if key in cache:
-        return cache[key]
-    last = lines[at]
-    label = "".join(lines[i].label for i in idx)
-    out = None
-    if core(label) or item_number(label) is not None:
-        sim = similarity(label, slot, st)
-        if sim >= st.low:
-            if slot.heading:
-                out = (st.heading_weight * (sim - st.base), label, sim)
-            elif last.values and (last.numbers > 0 or sim >= st.accept) and (
-                    len(last.values) >= slot.width or sim >= st.accept):
-                out = (sim - st.base, label, sim)
-    cache[key] = out
+class _Table:
+    """A template's slots with what every alignment needs of them, built once per process:
+    why: scoring a label against all rows at once (one rapidfuzz cdist call) and indexing by
+    position is what makes aligning a table cost about a millisecond."""
+
+    def __init__(self, slots: Sequence[Slot]) -> None:
+        self.slots = tuple(slots)
+        words = sorted({w for s in self.slots for w in (*s.cores, *s.contexts)})
+        pos = {w: k for k, w in enumerate(words)}
+        self.words = words
+        self.lens = np.array([len(w) for w in words], dtype=np.float64)
+        self.core_ix = [np.array([pos[v] for v in s.cores], dtype=np.intp) for s in self.slots]
+        self.ctx_ix = [np.array([pos[v] for v in s.contexts], dtype=np.intp) for s in self.slots]
+        self.heading_chars = {ch for s in self.slots if s.heading for v in s.cores for ch in v}
+        self.rows: dict[tuple[str, AlignSettings], tuple[float, ...]] = {}
+
+    def sims(self, labels: Sequence[str], st: AlignSettings) -> list[tuple[float, ...]]:
+        """similarity(label, slot, st) for every label and slot, equal to the per-pair function."""
+        todo = sorted({lab for lab in labels if (lab, st) not in self.rows})
+        cores = sorted({core(lab) for lab in todo} - {""})
+        lcs = dict(zip(cores, process.cdist(cores, self.words, scorer=LCSseq.similarity, dtype=np.int32,
+                                            workers=1))) if cores and self.words else {}
+        if len(self.rows) > 50000:
+            self.rows.clear()
+        for lab in todo:
+            self.rows[(lab, st)] = self._row(lab, lcs.get(core(lab)), st)
+        return [self.rows[(lab, st)] for lab in labels]
+
+    def _row(self, label: str, lcs, st: AlignSettings) -> tuple[float, ...]:
+        c, cl, n = core(label), cleaned(label), item_key(label)
+        out = []
+        for k, slot in enumerate(self.slots):
+            fuzzy = 0.0
+            if c and slot.cores:
+                rec = float((lcs[self.core_ix[k]] / self.lens[self.core_ix[k]]).max())
+                prec = int(lcs[self.ctx_ix[k]].max()) / len(c)
+                fuzzy = 2 * rec * prec / (rec + prec) if rec + prec else 0.0
+            if slot.patterns and any(p.search(cl) for p in slot.patterns):
+                fuzzy = max(fuzzy, st.weak_floor if slot.weak else st.strong_floor)
+            if n is not None and slot.number is not None and fuzzy > 0:
+                fuzzy += st.number_bonus if n == slot.number else (
+                    -st.number_penalty if n[0] == slot.number[0] else -st.level_penalty)
+            out.append(max(0.0, min(1.0, fuzzy)))
+        return tuple(out)
+
+
+_TABLES: dict[tuple[int, ...], _Table] = {}
+
+
+def _table(slots: Sequence[Slot]) -> _Table:
+    key = tuple(id(s) for s in slots)
+    t = _TABLES.get(key)
+    if t is None or any(a is not b for a, b in zip(t.slots, slots)):
+        if len(_TABLES) > 64:
+            _TABLES.clear()
+        t = _TABLES[key] = _Table(slots)
+    return t
+
+
+def _groups(lines: Sequence[LineLike], i: int, label_only: list[bool], st: AlignSettings) -> list[tuple]:
+    """The line groups a match may start at line ``i`` with, in the order the alignment tries
+    them: (end line + 1, line indexes, value line, forward); a value line with the label-only
+    lines below it (forward) or its label's tail printed below its numbers."""
+    n = len(lines)
+    out = []
+    for k in range(st.max_wrap + 1):
+        if i + k >= n or (k and not label_only[i + k - 1]):
+            break
+        out.append((i + k + 1, tuple(range(i, i + k + 1)), i + k, True))
+    if not label_only[i] and core(lines[i].label):
+        for k in range(1, st.max_wrap + 1):
+            if i + k >= n or not label_only[i + k]:
+                break
+            out.append((i + k + 1, tuple(range(i, i + k + 1)), i, False))
+    return out
+
+
+def _gains(lines: Sequence[LineLike], table: _Table, st: AlignSettings, label_only: list[bool],
+           shred: list[bool]) -> list[list[tuple]]:
+    """For every start line, its groups with the gain of matching them to each slot (None: cannot)."""
+    groups = [_groups(lines, i, label_only, st) for i in range(len(lines))]
+    labels = [("".join(lines[x].label for x in idx)) for gs in groups for _, idx, _, _ in gs]
+    rows = iter(table.sims(labels, st))
+    out = []
+    for i, gs in enumerate(groups):
+        row = []
+        for end, idx, at, forward in gs:
+            label = "".join(lines[x].label for x in idx)
+            sims = next(rows)
+            last = lines[at]
+            usable = bool(core(label)) or item_number(label) is not None
+            gains: list[tuple | None] = []
+            for slot, sim in zip(table.slots, sims):
+                g = None
+                if usable and sim >= st.low and (forward or not slot.heading) and (len(idx) == 1 or not slot.heading):
+                    if slot.heading:
+                        g = (st.heading_weight * (sim - st.base), label, sim)
+                    elif last.values and (last.numbers > 0 or sim >= st.accept) and (
+                            len(last.values) >= slot.width or sim >= st.accept):
+                        g = (sim - st.base, label, sim)
+                if g is not None and forward and len(idx) == 1 and shred[i] and lines[i].numbers and g[2] < st.accept:
+                    g = None  # a shred of a heading ('公开') is placed by order, not by its letters
+                gains.append(g)
+            row.append((end, idx, at, gains))
+        out.append(row)
     return out
 
 
@@ -262,51 +362,42 @@ def align(lines: Sequence[LineLike], slots: Sequence[Slot], st: AlignSettings = 
     """Best order-keeping alignment of lines to slots; lines and slots may both be skipped.
 
     A value line may take the label-only lines just above it (a label wrapped or split by a
-    page break). Lines with no label are left to :func:`fill_lost_labels`."""
+    page break), or its label's tail printed just below it. Lines with no label are left to
+    :func:`fill_lost_labels`. Ties go to the move tried first: matches from the earliest start
+    line (a wrap before a tail), then skipping a line, then skipping a slot."""
     n, m = len(lines), len(slots)
+    table = _table(slots)
+    label_only = [is_label_only(ln) for ln in lines]
+    shred = [bool(ln.label) and is_lost_label(ln.label, table.heading_chars) for ln in lines]
+    gains = _gains(lines, table, st, label_only, shred)
+    into: list[list[tuple]] = [[] for _ in range(n + 1)]  # groups ending at each line, earliest start first
+    for i in range(n):
+        for end, idx, at, gs in gains[i]:
+            if any(g is not None for g in gs):
+                into[end].append((i, idx, at, gs))
     neg = -math.inf
     score = [[neg] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     score[0][0] = 0.0
-    cache: dict = {}
-    label_only = [is_label_only(ln) for ln in lines]
-    heading_chars = {ch for s in slots if s.heading for v in s.cores for ch in v}
-    shred = [bool(ln.label) and is_lost_label(ln.label, heading_chars) for ln in lines]
-
-    def relax(i: int, j: int, val: float, how: tuple) -> None:
-        if val > score[i][j] + 1e-12:
-            score[i][j], back[i][j] = val, how
-
-    for i in range(n + 1):
-        for j in range(m + 1):
-            cur = score[i][j]
-            if cur == neg:
+    for a in range(n + 1):
+        cur, prev, bk = score[a], score[a - 1] if a else None, back[a]
+        inc = into[a]
+        for b in range(m + 1):
+            if a == 0 and b == 0:
                 continue
-            if i < n:
-                relax(i + 1, j, cur, ("skip_line", i, j))
-            if j < m:
-                relax(i, j + 1, cur, ("skip_slot", i, j))
-            if i >= n or j >= m:
-                continue
-            for k in range(st.max_wrap + 1):
-                if i + k >= n or (k and not label_only[i + k - 1]):
-                    break
-                idx = tuple(range(i, i + k + 1))
-                if slots[j].heading and k:
-                    break
-                g = _gain(lines, idx, slots[j], st, cache, idx[-1])
-                if g is not None and k == 0 and shred[i] and lines[i].numbers and g[2] < st.accept:
-                    g = None  # a shred of a heading ('公开') is placed by order, not by its letters
-                if g is not None:
-                    relax(i + k + 1, j + 1, cur + g[0], ("match", i, j, idx, g[1], g[2], idx[-1]))
-            for k in range(1, st.max_wrap + 1):  # the label's tail printed below its numbers
-                if slots[j].heading or label_only[i] or not core(lines[i].label) or i + k >= n \
-                        or not label_only[i + k]:
-                    break
-                idx = tuple(range(i, i + k + 1))
-                g = _gain(lines, idx, slots[j], st, cache, i)
-                if g is not None:
-                    relax(i + k + 1, j + 1, cur + g[0], ("match", i, j, idx, g[1], g[2], i))
+            best, how = neg, None
+            if b:
+                for i, idx, at, gs in inc:
+                    g = gs[b - 1]
+                    if g is not None:
+                        val = score[i][b - 1] + g[0]
+                        if val > best + 1e-12:
+                            best, how = val, ("match", i, b - 1, idx, g[1], g[2], at)
+            if prev is not None and prev[b] > best + 1e-12:
+                best, how = prev[b], ("skip_line", a - 1, b)
+            if b and cur[b - 1] > best + 1e-12:
+                best, how = cur[b - 1], ("skip_slot", a, b - 1)
+            cur[b], bk[b] = best, how
     matches: list[Match] = []
     i, j = n, m
     while (i, j) != (0, 0):
