@@ -17,15 +17,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
 
 from normalizers.spec import Spec
 from normalizers.values import clean_label, is_blank, parse_value
 from ogi.types import Cell
+
+if TYPE_CHECKING:
+    from normalizers.simtable import SimTable
 
 log = logging.getLogger(__name__)
 
@@ -250,88 +251,6 @@ def fitted(values: Sequence[Cell], n: int, keep: str = "last") -> list[Cell] | N
     return r if len(r) == n else None
 
 
-class _Table:
-    """A template's slots with what every alignment needs of them, built once per process:
-    why: scoring a label against all rows at once (one rapidfuzz cdist call) and indexing by
-    position is what makes aligning a table cost about a millisecond."""
-
-    def __init__(self, slots: Sequence[Slot]) -> None:
-        self.slots = tuple(slots)
-        words = sorted({w for s in self.slots for w in (*s.cores, *s.contexts)})
-        pos = {w: k for k, w in enumerate(words)}
-        self.words = words
-        self.lens = np.array([len(w) for w in words], dtype=np.float64)
-        width = max((len(x) for s in self.slots for x in (s.cores, s.contexts)), default=0) or 1
-        pad = len(words)  # index of a column that never wins a max
-        self.core_ix = np.array([[pos[v] for v in s.cores] + [pad] * (width - len(s.cores)) for s in self.slots],
-                                dtype=np.intp).reshape(len(self.slots), width)
-        self.ctx_ix = np.array([[pos[v] for v in s.contexts] + [pad] * (width - len(s.contexts)) for s in self.slots],
-                               dtype=np.intp).reshape(len(self.slots), width)
-        self.has_cores = np.array([bool(s.cores) for s in self.slots], dtype=bool)
-        self.checked = [(k, s) for k, s in enumerate(self.slots) if s.patterns or s.number is not None]
-        self.heading_chars = {ch for s in self.slots if s.heading for v in s.cores for ch in v}
-        self.rows: dict[tuple[str, AlignSettings], tuple[float, ...]] = {}
-
-    def sims(self, labels: Sequence[str], st: AlignSettings) -> list[tuple[float, ...]]:
-        """similarity(label, slot, st) for every label and slot, equal to the per-pair function."""
-        todo = sorted({lab for lab in labels if (lab, st) not in self.rows})
-        if len(self.rows) > 50000:
-            self.rows.clear()
-        if todo:
-            fuzzy = self._fuzzy([core(lab) for lab in todo])
-            for lab, f in zip(todo, fuzzy):
-                self.rows[(lab, st)] = self._row(lab, f, st)
-        return [self.rows[(lab, st)] for lab in labels]
-
-    def _fuzzy(self, cores: list[str]) -> list[list[float]]:
-        """F1 of recall and precision of each reduced label against every slot (0 for none)."""
-        out = [[0.0] * len(self.slots) for _ in cores]
-        q = [k for k, c in enumerate(cores) if c]
-        if not q or not self.words:
-            return out
-        uniq = sorted({cores[k] for k in q})
-        lcs = process.cdist(uniq, self.words, scorer=LCSseq.similarity, dtype=np.int32, workers=1)
-        row_of = {c: r for r, c in enumerate(uniq)}
-        lcs = lcs[[row_of[cores[k]] for k in q]]
-        ratio = np.concatenate([lcs / self.lens, np.full((len(q), 1), -np.inf)], axis=1)
-        counts = np.concatenate([lcs, np.full((len(q), 1), -1, dtype=np.int32)], axis=1)
-        rec = ratio[:, self.core_ix].max(axis=2)
-        prec = counts[:, self.ctx_ix].max(axis=2) / np.array([len(cores[k]) for k in q], dtype=np.float64)[:, None]
-        tot = rec + prec
-        with np.errstate(invalid="ignore", divide="ignore"):
-            f1 = np.where(tot != 0, 2 * rec * prec / tot, 0.0)
-        f1 = np.where(self.has_cores[None, :], f1, 0.0)
-        for r, k in enumerate(q):
-            out[k] = f1[r].tolist()
-        return out
-
-    def _row(self, label: str, fuzzy: list[float], st: AlignSettings) -> tuple[float, ...]:
-        cl, n = cleaned(label), item_key(label)
-        out = list(fuzzy)
-        for k, slot in self.checked:
-            f = out[k]
-            if slot.patterns and any(p.search(cl) for p in slot.patterns):
-                f = max(f, st.weak_floor if slot.weak else st.strong_floor)
-            if n is not None and slot.number is not None and f > 0:
-                f += st.number_bonus if n == slot.number else (
-                    -st.number_penalty if n[0] == slot.number[0] else -st.level_penalty)
-            out[k] = f
-        return tuple(max(0.0, min(1.0, f)) for f in out)
-
-
-_TABLES: dict[tuple[int, ...], _Table] = {}
-
-
-def _table(slots: Sequence[Slot]) -> _Table:
-    key = tuple(id(s) for s in slots)
-    t = _TABLES.get(key)
-    if t is None or any(a is not b for a, b in zip(t.slots, slots)):
-        if len(_TABLES) > 64:
-            _TABLES.clear()
-        t = _TABLES[key] = _Table(slots)
-    return t
-
-
 def _groups(lines: Sequence[LineLike], i: int, label_only: list[bool], st: AlignSettings) -> list[tuple]:
     """The line groups a match may start at line ``i`` with, in the order the alignment tries
     them: (end line + 1, line indexes, value line, forward); a value line with the label-only
@@ -350,7 +269,7 @@ def _groups(lines: Sequence[LineLike], i: int, label_only: list[bool], st: Align
     return out
 
 
-def _gains(lines: Sequence[LineLike], table: _Table, st: AlignSettings, label_only: list[bool],
+def _gains(lines: Sequence[LineLike], table: SimTable, st: AlignSettings, label_only: list[bool],
            shred: list[bool]) -> list[list[tuple]]:
     """For every start line, its groups with the gain of matching them to each slot (None: cannot)."""
     groups = [_groups(lines, i, label_only, st) for i in range(len(lines))]
@@ -388,8 +307,12 @@ def align(lines: Sequence[LineLike], slots: Sequence[Slot], st: AlignSettings = 
     page break), or its label's tail printed just below it. Lines with no label are left to
     :func:`fill_lost_labels`. Ties go to the move tried first: matches from the earliest start
     line (a wrap before a tail), then skipping a line, then skipping a slot."""
+    from normalizers.simtable import (
+        sim_table,  # it builds on this module's label reductions
+    )
+
     n, m = len(lines), len(slots)
-    table = _table(slots)
+    table = sim_table(slots)
     label_only = [is_label_only(ln) for ln in lines]
     shred = [bool(ln.label) and is_lost_label(ln.label, table.heading_chars) for ln in lines]
     gains = _gains(lines, table, st, label_only, shred)
