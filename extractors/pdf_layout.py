@@ -7,6 +7,7 @@ table builders never need to know whether the page was rotated.
 
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 from dataclasses import dataclass
@@ -95,6 +96,17 @@ def cluster(values: Iterable[float], tol: float) -> list[float]:
 def nearest_index(centres: Sequence[float], v: float) -> int:
     """Index of the centre closest to ``v``."""
     return min(range(len(centres)), key=lambda i: abs(centres[i] - v))
+
+
+def nearest_sorted(centres: Sequence[float], v: float) -> int:
+    """:func:`nearest_index` for ascending ``centres`` (what :func:`cluster` returns), by bisection;
+    on a tie the lower index, as ``nearest_index`` picks."""
+    i = bisect.bisect_left(centres, v)
+    if i == 0:
+        return 0
+    if i == len(centres) or abs(centres[i - 1] - v) <= abs(centres[i] - v):
+        i -= 1
+    return bisect.bisect_left(centres, centres[i])  # the first of equal centres
 
 
 def glyph_lines(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
