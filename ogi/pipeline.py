@@ -16,6 +16,8 @@ from pathlib import Path
 
 from ogi.errors import OgiError
 from ogi.types import Check, Fact, Report, Section
+from ogi.report_index import Entry, ReportIndex
+from ogi.report_index import sha_of as _sha_of
 from ogi.workers import Limits, Outcome, death_reason, run_isolated
 
 log = logging.getLogger(__name__)
@@ -168,11 +170,17 @@ def report_from_json(s: str) -> Report:
 
 
 class Cache:
-    """Finished Reports keyed by content hash and pipeline version: reruns do only new work."""
+    """Finished Reports keyed by content hash and pipeline version: reruns do only new work.
+
+    Bodies are one JSON file per content hash (written atomically); ``index`` (one SQLite
+    file) maps paths to hashes and hashes to outcomes, so a run over unchanged files opens
+    neither the files nor the bodies (ogi.report_index).
+    """
 
     def __init__(self, root: str | Path, version: str) -> None:
         self.root = Path(root) / version
         self.root.mkdir(parents=True, exist_ok=True)
+        self.index = ReportIndex(self.root)
 
     def _path(self, sha: str) -> Path:
         return self.root / sha[:2] / f"{sha}.json"
@@ -184,22 +192,16 @@ class Cache:
         except (OSError, ValueError, TypeError, KeyError):
             return None
 
-    def put(self, rep: Report) -> None:
+    def put(self, rep: Report) -> bool:
+        """Store a finished report; False when it is not worth keeping (may succeed with more time)."""
         if not rep.sha256 or rep.status in ("failed", "timeout"):  # may succeed with more time or memory
-            return
+            return False
         p = self._path(rep.sha256)
         p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(report_to_json(rep), encoding="utf-8")
         os.replace(tmp, p)
-
-
-def _sha_of(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+        return True
 
 
 Executor = Callable[[list[tuple[int, InputFile]], RunSettings], Iterable[tuple[int, Report]]]
@@ -207,24 +209,39 @@ Executor = Callable[[list[tuple[int, InputFile]], RunSettings], Iterable[tuple[i
 
 def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings(),
                  progress: Callable[[Report], None] | None = None,
-                 run: Executor | None = None) -> tuple[list[Report], BatchStats]:
+                 run: Executor | None = None,
+                 skip: Callable[[tuple[str, str, str]], bool] | None = None) -> tuple[list[Report], BatchStats]:
     """Every file → exactly one Report, cached ones without re-extraction, the rest in parallel.
 
     ``run`` executes the files still to extract, yielding ``(index, Report)``: by default
-    this machine's isolated worker processes; the Dask runner passes its own.
+    this machine's isolated worker processes; the Dask runner passes its own. ``skip`` gets
+    ``(report_id, sha256, status)`` of each cached file: when it says True (the dataset already
+    holds that report as is) the report is counted as cached but neither loaded nor returned.
     """
     files = list(files)
     stats = BatchStats(seen=len(files))
     cache = Cache(settings.cache_dir, pipeline_version()) if settings.cache_dir else None
     done: dict[int, Report] = {}
     todo: list[tuple[int, InputFile]] = []
+    shas: dict[str, str] = {}
+    entries: dict[str, Entry] = {}
+    if cache is not None and not settings.force:
+        shas = cache.index.shas([inp.path for inp in files])
+        entries = cache.index.entries(shas.values())
+    unreadable: list[str] = []
     for i, inp in enumerate(files):
         rep = None
-        if cache is not None and not settings.force:
-            try:
-                rep = cache.get(_sha_of(inp.path))
-            except OSError:
-                rep = None
+        sha = shas.get(inp.path)
+        ent = entries.get(sha) if sha else None
+        if ent is not None and skip is not None and skip((report_id_for(inp.key), sha, ent.status)):
+            stats.cached += 1
+            if not settings.years or ent.year is None or ent.year in settings.years:
+                _count(stats, inp.file_name, ent.status, ent.error)
+            continue
+        if cache is not None and sha:
+            rep = cache.get(sha)
+            if rep is None and ent is not None:
+                unreadable.append(sha)
         if rep is not None:
             rep.report_id, rep.file_name, rep.source_url = report_id_for(inp.key), inp.file_name, inp.source_url
             done[i] = rep
@@ -233,22 +250,35 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
                 progress(rep)
         else:
             todo.append((i, inp))
+    if cache is not None:
+        cache.index.forget(unreadable)
+    kept: list[Report] = []
     for i, rep in (run or _run_parallel)(todo, settings):
         done[i] = rep
         stats.extracted += 1
-        if cache is not None:
-            cache.put(rep)
+        if cache is not None and cache.put(rep):
+            kept.append(rep)
+            if len(kept) >= 100:  # a killed run loses at most these index rows (the bodies stay)
+                cache.index.record(kept)
+                kept = []
         if progress:
             progress(rep)
-    reports = [done[i] for i in range(len(files))]
+    if cache is not None:
+        cache.index.record(kept)
+        cache.index.close()
+    reports = [done[i] for i in sorted(done)]
     if settings.years:
         reports = [r for r in reports if r.year is None or r.year in settings.years]
     for r in reports:
-        if r.status not in ("ok", "checks_failed"):
-            stats.failed[r.file_name] = f"{r.status}: {r.error}"
-        if r.status == "checks_failed":
-            stats.checks_failed += 1
+        _count(stats, r.file_name, r.status, r.error)
     return reports, stats
+
+
+def _count(stats: BatchStats, file_name: str, status: str, error: str | None) -> None:
+    if status not in ("ok", "checks_failed"):
+        stats.failed[file_name] = f"{status}: {error}"
+    if status == "checks_failed":
+        stats.checks_failed += 1
 
 
 def _safe_sha(path: str) -> str:
