@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 
 from extractors.pdf_borderless_labels import assign_labels, group_runs, overlaps, spanning_row_labels, stacks
-from extractors.pdf_layout import RunLine, TextRun, cluster, inside, join_wrapped, median, nearest_index, \
-    text_runs
+from extractors.pdf_layout import RunLine, TextRun, cluster, join_wrapped, median, nearest_index, \
+    outside, text_runs
 from extractors.pdf_page import BBox, PageGeom
 from extractors.pdf_ruled import FoundTable
 from extractors.pdf_text import PAGE_NO
@@ -312,7 +312,7 @@ def _dedupe(cells: list[Cell]) -> list[Cell]:
 def borderless_tables(geom: PageGeom, taken: list[BBox], st: BorderlessSettings = BorderlessSettings(),
                       ) -> list[FoundTable]:
     """Tables without rules on the part of the page no ruled table covers."""
-    free = [g for g in geom.glyphs if not any(inside(g, b, 1.0) for b in taken)]
+    free = outside(geom.glyphs, taken, 1.0)
     if not free:
         return []
     out = []

@@ -177,6 +177,23 @@ def inside(g: Glyph, box: tuple[float, float, float, float], pad: float = 0.0) -
     return box[0] - pad <= cx <= box[2] + pad and box[1] - pad <= cy <= box[3] + pad
 
 
+def outside(glyphs: Iterable[Glyph], boxes: Sequence[tuple[float, float, float, float]], pad: float = 0.0,
+            ) -> list[Glyph]:
+    """The glyphs whose centre lies in none of ``boxes`` (``not any(inside(g, b, pad) …)``, in one pass)."""
+    if not boxes:
+        return list(glyphs)
+    padded = [(b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad) for b in boxes]
+    out = []
+    for g in glyphs:
+        cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
+        for x0, top, x1, bottom in padded:
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                break
+        else:
+            out.append(g)
+    return out
+
+
 # a number, or a printed zero: the dashes (half/full-width, em, en, minus, doubled), slashes, 无
 NUMERIC_TEXT = re.compile(r"^[-—–−－]?[\d０-９][\d０-９,，.．]*%?$|^(?:[—–―−－\-/／无]|——|--)$")
 

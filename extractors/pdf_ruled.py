@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pdfplumber.table import cells_to_tables, merge_edges
 
 from extractors.pdf_lattice import crossings, smallest_cells
-from extractors.pdf_layout import Glyph, Seg, cluster, glyphs_text, inside, nearest_sorted
+from extractors.pdf_layout import Glyph, Seg, cluster, glyphs_text, nearest_sorted
 from extractors.pdf_page import BBox, PageGeom
 from ogi.types import Cell, RawTable
 
@@ -94,11 +94,13 @@ def build_table(boxes: list[BBox], glyphs: tuple[Glyph, ...], geom: PageGeom, st
                 slots.setdefault((r, c), len(spans))
         spans.append((r0, c0, r1, c1, b))
     members: list[list[Glyph]] = [[] for _ in spans]
+    left, top, right, bottom = bbox[0] - 1.0, bbox[1] - 1.0, bbox[2] + 1.0, bbox[3] + 1.0
     for g in glyphs:  # each glyph to the cell holding its centre (bisect on the grid lines)
-        if not inside(g, bbox, 1.0):
+        cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
+        if not (left <= cx <= right and top <= cy <= bottom):  # inside(g, bbox, 1.0)
             continue
-        r = bisect.bisect_right(ys, (g.top + g.bottom) / 2) - 1
-        c = bisect.bisect_right(xs, (g.x0 + g.x1) / 2) - 1
+        r = bisect.bisect_right(ys, cy) - 1
+        c = bisect.bisect_right(xs, cx) - 1
         i = slots.get((min(max(r, 0), len(ys) - 2), min(max(c, 0), len(xs) - 2)))
         if i is not None:
             members[i].append(g)

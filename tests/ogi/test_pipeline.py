@@ -68,3 +68,19 @@ def test_unreadable_file_still_gets_metadata_from_its_name(tmp_path):
     r = process_file(InputFile(path=str(p), key=p.name, file_name=p.name))
     assert r.status != "ok" and r.error
     assert (r.year, r.agency, r.county) == (2022, "沂水县民政局", "沂水县")
+
+
+def test_report_to_json_is_asdict_json_and_round_trips():
+    import json
+    from dataclasses import asdict
+
+    from ogi.pipeline import report_from_json, report_to_json
+    from ogi.types import Check, Fact, Report, Section
+
+    rep = Report(report_id="r1", file_name="a.pdf", sha256="ab", format="pdf", year=2023, fee_charged=False,
+                 facts=[Fact("requests", "total", "total", 3.0, "3", page=2, bbox=(1.0, 2.0, 3.5, 4.0)),
+                        Fact("requests", "x", "y", None, "—")],
+                 sections=[Section(1, "总体情况", "正文", ["公开"])], checks=[Check("R1 requests.total", False, "1 != 2")])
+    text = report_to_json(rep)
+    assert text == json.dumps(asdict(rep), ensure_ascii=False)
+    assert report_from_json(text) == rep
