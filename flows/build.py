@@ -15,13 +15,35 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
-from flows.batches import (DEFAULT_BATCH, BatchResult, RunTotals, batches, drop_spools, published_keys, read_spools,
-                           write_spool)
-from flows.runners import api_url_for_workers, dask_task_runner, extract_on_dask, parse_runner
+from flows.batches import (
+    DEFAULT_BATCH,
+    BatchResult,
+    RunTotals,
+    batches,
+    drop_spools,
+    published_keys,
+    read_spools,
+    write_spool,
+)
+from flows.runners import (
+    api_url_for_workers,
+    dask_task_runner,
+    extract_on_dask,
+    parse_runner,
+)
 from ogi.pipeline import BatchStats, InputFile, RunSettings, discover, process_many
 from ogi.publish import PublishStats
-from ogi.remote import (ALL_SOURCES, FetchStats, SourceUnreachable, cache_dir_for, dataset_counts, fetch_source,
-                        plan_source, publish_to, raw_root_for)
+from ogi.remote import (
+    ALL_SOURCES,
+    FetchStats,
+    SourceUnreachable,
+    cache_dir_for,
+    dataset_counts,
+    fetch_source,
+    plan_source,
+    publish_to,
+    raw_root_for,
+)
 from ogi.types import Report
 
 ARTIFACT_KEY = "build-dataset-summary"

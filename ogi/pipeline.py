@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from ogi.errors import OgiError
-from ogi.types import Check, Fact, Report, Section
 from ogi.report_index import Entry, ReportIndex
 from ogi.report_index import sha_of as _sha_of
+from ogi.types import Check, Fact, Report, Section
 from ogi.workers import Limits, Outcome, death_reason, run_isolated
 
 log = logging.getLogger(__name__)
