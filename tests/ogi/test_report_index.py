@@ -1,0 +1,82 @@
+"""The cache index: unchanged files are not hashed again, outcomes answer "already published?"
+without opening cached bodies, and a broken index only slows a run down."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from ogi.pipeline import RunSettings, discover, process_many, report_id_for
+from ogi.report_index import ReportIndex, sha_of
+from ogi.types import Report
+
+
+def test_shas_come_from_stat_until_the_file_changes(tmp_path, monkeypatch):
+    f = tmp_path / "a.txt"
+    f.write_bytes(b"one")
+    idx = ReportIndex(tmp_path / "idx")
+    assert idx.shas([str(f)]) == {str(f): sha_of(str(f))}
+    hashed = []
+    monkeypatch.setattr("ogi.report_index.sha_of", lambda p: hashed.append(p) or "x" * 64)
+    first = idx.shas([str(f)])[str(f)]
+    assert first != "x" * 64 and hashed == []  # unchanged size and mtime: not read
+    f.write_bytes(b"two!")
+    assert idx.shas([str(f)]) == {str(f): "x" * 64} and hashed == [str(f)]
+    assert idx.shas([str(f)], force=True) and hashed == [str(f), str(f)]  # --force rehashes
+    assert idx.shas([str(tmp_path / "gone.txt")]) == {}
+
+
+def test_outcomes_recorded_and_forgotten(tmp_path):
+    idx = ReportIndex(tmp_path)
+    idx.record([Report("r", "a.pdf", "s1", "pdf", status="checks_failed", error="R1", year=2023),
+                Report("q", "b.pdf", "", "pdf", status="unreadable")])  # no hash: not recorded
+    got = idx.entries(["s1", "s2"])
+    assert list(got) == ["s1"] and (got["s1"].status, got["s1"].error, got["s1"].year) == ("checks_failed", "R1", 2023)
+    idx.forget(["s1"])
+    assert idx.entries(["s1"]) == {}
+
+
+def test_unusable_index_falls_back_to_hashing(tmp_path):
+    (tmp_path / "idx").mkdir()
+    (tmp_path / "idx" / "index.sqlite").mkdir()  # a folder where the database should be
+    f = tmp_path / "a.txt"
+    f.write_bytes(b"x")
+    idx = ReportIndex(tmp_path / "idx")
+    assert idx.shas([str(f)]) == {str(f): sha_of(str(f))}
+    idx.record([Report("r", "a", "s", "txt")])
+    assert idx.entries(["s"]) == {}
+
+
+def test_skip_leaves_published_reports_unloaded(tmp_path, fixtures, monkeypatch):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(fixtures / "text" / "dashuikeng_2020.txt", src / "seed.txt")
+    (src / "broken.pdf").write_bytes(b"not a pdf")
+    settings = RunSettings(workers=1, cache_dir=str(tmp_path / "cache"))
+    first, _ = process_many(discover(src), settings)
+    have = {(r.report_id, r.sha256, r.status) for r in first}
+    import ogi.pipeline
+
+    monkeypatch.setattr(ogi.pipeline.Cache, "get", lambda self, sha: (_ for _ in ()).throw(AssertionError(sha)))
+    reports, stats = process_many(discover(src), settings, skip=have.__contains__)
+    assert reports == [] and (stats.seen, stats.cached, stats.extracted) == (2, 2, 0)
+    assert list(stats.failed) == ["broken.pdf"] and stats.failed["broken.pdf"].startswith("unreadable")
+    monkeypatch.undo()
+    (src / "seed.txt").write_bytes((src / "seed.txt").read_bytes() + "\n".encode())
+    os.utime(src / "seed.txt", ns=(1, 1))  # changed content, odd mtime: hashed again, so extracted again
+    reports, stats = process_many(discover(src), settings, skip=have.__contains__)
+    assert [r.file_name for r in reports] == ["seed.txt"] and stats.extracted == 1
+    assert reports[0].report_id == report_id_for("seed.txt")
+
+
+def test_lost_body_is_extracted_again(tmp_path, fixtures):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(fixtures / "text" / "dashuikeng_2020.txt", src / "seed.txt")
+    settings = RunSettings(workers=1, cache_dir=str(tmp_path / "cache"))
+    process_many(discover(src), settings)
+    for body in Path(settings.cache_dir).rglob("*.json"):
+        body.write_text("{cut", encoding="utf-8")
+    reports, stats = process_many(discover(src), settings)
+    assert stats.extracted == 1 and len(reports[0].facts) == 198
