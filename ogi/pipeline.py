@@ -71,21 +71,33 @@ class BatchStats:
 
 
 def discover(source: str | Path) -> list[InputFile]:
-    """Report files under a folder (recursively, sorted), or the one file given."""
+    """Report files under a folder (recursively, sorted), or the one file given.
+
+    One ``os.walk`` (directory entries carry their type: no stat per file), hidden files and
+    folders skipped, symlinked folders not followed; the order is ``sorted(Path.rglob)``'s.
+    """
     p = Path(source)
     if p.is_file():
         return [InputFile(path=str(p), key=p.name, file_name=p.name)]
     if not p.is_dir():
         raise OgiError(f"source not found: {source}")
-    out = []
-    for f in sorted(p.rglob("*")):
-        rel = f.relative_to(p)
-        if not f.is_file() or any(part.startswith(".") for part in rel.parts):
-            continue
-        if f.suffix.lower() in SKIP_SUFFIXES:
-            continue
-        out.append(InputFile(path=str(f), key=rel.as_posix(), file_name=f.name))
-    return out
+    found: list[tuple[list[str], str, str]] = []  # (relative parts, path, name)
+    for folder, dirs, _names in os.walk(p):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel = os.path.relpath(folder, p)
+        parts = [] if rel == "." else rel.split(os.sep)
+        with os.scandir(folder) as entries:
+            for e in entries:
+                if e.name.startswith(".") or Path(e.name).suffix.lower() in SKIP_SUFFIXES:
+                    continue
+                try:
+                    if not e.is_file():
+                        continue
+                except OSError:
+                    continue
+                found.append((parts + [e.name], os.path.join(folder, e.name), e.name))
+    found.sort(key=lambda t: t[0])
+    return [InputFile(path=path, key="/".join(parts), file_name=name) for parts, path, name in found]
 
 
 def report_id_for(key: str) -> str:

@@ -74,11 +74,9 @@ class ReportIndex:
         """Content hash of every readable path; unchanged files from the index, the rest hashed
         (and recorded). A path that cannot be read is left out."""
         known: dict[str, tuple[int, int, str]] = {}
-        if self._db is not None and not force:
-            try:
-                known = {p: (s, m, h) for p, s, m, h in self._db.execute("SELECT path, size, mtime_ns, sha FROM files")}
-            except sqlite3.Error as e:
-                log.warning("report index unreadable (%s): hashing every file", e)
+        if not force:
+            known = {p: (s, m, h) for p, s, m, h in self._select("SELECT path, size, mtime_ns, sha FROM files "
+                                                                 "WHERE path IN ({})", paths)}
         out: dict[str, str] = {}
         fresh: list[tuple[str, int, int, str]] = []
         for p in paths:
@@ -97,15 +95,8 @@ class ReportIndex:
 
     def entries(self, shas: Iterable[str]) -> dict[str, Entry]:
         """The recorded outcome of each of ``shas`` that has one."""
-        if self._db is None:
-            return {}
-        want = set(shas)
-        try:
-            rows = self._db.execute("SELECT sha, status, error, year FROM reports").fetchall()
-        except sqlite3.Error as e:
-            log.warning("report index unreadable (%s)", e)
-            return {}
-        return {s: Entry(st, err, y) for s, st, err, y in rows if s in want}
+        rows = self._select("SELECT sha, status, error, year FROM reports WHERE sha IN ({})", sorted(set(shas)))
+        return {s: Entry(st, err, y) for s, st, err, y in rows}
 
     def record(self, reports: Iterable[Report]) -> None:
         """Remember how these (cached) reports ended."""
@@ -115,6 +106,20 @@ class ReportIndex:
     def forget(self, shas: Iterable[str]) -> None:
         """Drop outcomes whose cached body turned out unreadable (they will be extracted again)."""
         self._write("DELETE FROM reports WHERE sha = ?", [(s,) for s in shas])
+
+    def _select(self, sql: str, keys: list[str], chunk: int = 500) -> list[tuple]:
+        """Rows for ``keys`` (``sql`` has one ``IN ({})``), a bounded number of parameters a query."""
+        if self._db is None:
+            return []
+        out: list[tuple] = []
+        try:
+            for i in range(0, len(keys), chunk):
+                part = keys[i:i + chunk]
+                out += self._db.execute(sql.format(",".join("?" * len(part))), part).fetchall()
+        except sqlite3.Error as e:
+            log.warning("report index unreadable (%s): working without it", e)
+            return []
+        return out
 
     def _write(self, sql: str, rows: list[tuple]) -> None:
         if self._db is None or not rows:
