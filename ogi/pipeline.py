@@ -11,7 +11,7 @@ import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from ogi.errors import OgiError
@@ -112,7 +112,7 @@ def pipeline_version() -> str:
     return hashlib.sha256((";".join(parts) + f";norm={NORMALIZER_VERSION}").encode()).hexdigest()[:12]
 
 
-def process_file(inp: InputFile, data: bytes | None = None) -> Report:
+def process_file(inp: InputFile, data: bytes | None = None, previous: dict[str, float] | None = None) -> Report:
     """One file → one Report. Never raises: failures become a status and a reason."""
     from extractors.base import extract_file
     from normalizers.report import normalize
@@ -132,7 +132,7 @@ def process_file(inp: InputFile, data: bytes | None = None) -> Report:
                  format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url)
     try:
         doc = extract_file(inp.path, data)
-        normalize(doc, rep)
+        normalize(doc, rep, previous)
     except OgiError as e:
         rep.status, rep.error = e.status, _tidy_error(str(e))
         if "bad_alloc" in str(e) or isinstance(e.__cause__, MemoryError):  # a native library ran out
@@ -255,14 +255,14 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
         shas = cache.index.shas([inp.path for inp in files])
         entries = cache.index.entries(shas.values())
     unreadable: list[str] = []
+    skipped: list[int] = []  # cached, and published as they are: not loaded
     for i, inp in enumerate(files):
         rep = None
         sha = shas.get(inp.path)
         ent = entries.get(sha) if sha else None
-        if ent is not None and skip is not None and skip((report_id_for(inp.key), sha, ent.status)):
+        if ent is not None and not ent.split and skip is not None and skip((report_id_for(inp.key), sha, ent.status)):
+            skipped.append(i)
             stats.cached += 1
-            if not settings.years or ent.year is None or ent.year in settings.years:
-                _count(stats, inp.file_name, ent.status, ent.error)
             continue
         if cache is not None and sha:
             rep = cache.get(sha)
@@ -292,7 +292,19 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
     if cache is not None:
         cache.index.record(kept)
         cache.index.close()
-    reports = [done[i] for i in sorted(done)]
+    order = sorted(done)
+    reports = [done[i] for i in order]
+    from normalizers.previous_year import open_split, previous_values
+
+    if skipped and any(open_split(r) for r in reports):  # the skipped may be the previous years: load them
+        extra, _ = process_many([files[i] for i in skipped], replace(settings, years=()), run=run)
+        order, reports, skipped = order + skipped, reports + extra, []
+    for i in skipped:  # counted from the index
+        ent = entries[shas[files[i].path]]
+        if not settings.years or ent.year is None or ent.year in settings.years:
+            _count(stats, files[i].file_name, ent.status, ent.error)
+    for j, prev in previous_values(reports).items():  # run-together digits Y1/Y2 may settle
+        reports[j] = process_file(files[order[j]], previous=prev)
     if settings.years:
         reports = [r for r in reports if r.year is None or r.year in settings.years]
     for r in reports:

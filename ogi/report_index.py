@@ -6,7 +6,8 @@ file and opening one cached JSON per report. The index answers both from one fil
 * ``files``: path, size, mtime_ns → sha256 (a file whose size and mtime are unchanged is
   not hashed again; like git's index, an edit that keeps both is not noticed — ``--force``
   rehashes);
-* ``reports``: sha256 → status, error, year of the finished report in this cache version.
+* ``outcomes``: sha256 → status, error, year of the finished report in this cache version, and
+  whether digits still split (such a report is always loaded: it may settle in the batch).
 
 It is only an accelerator: any SQLite error makes it step aside (logged) and the run falls
 back to hashing and to the cached JSON bodies, which stay the source of truth.
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha TEXT);
-CREATE TABLE IF NOT EXISTS reports (sha TEXT PRIMARY KEY, status TEXT, error TEXT, year INTEGER);
+CREATE TABLE IF NOT EXISTS outcomes (sha TEXT PRIMARY KEY, status TEXT, error TEXT, year INTEGER, split INTEGER);
 """
 
 
@@ -39,6 +40,7 @@ class Entry:
     status: str
     error: str | None
     year: int | None
+    split: bool = False  # digits still split several ways: may settle against the previous year's report
 
 
 def sha_of(path: str) -> str:
@@ -95,17 +97,19 @@ class ReportIndex:
 
     def entries(self, shas: Iterable[str]) -> dict[str, Entry]:
         """The recorded outcome of each of ``shas`` that has one."""
-        rows = self._select("SELECT sha, status, error, year FROM reports WHERE sha IN ({})", sorted(set(shas)))
-        return {s: Entry(st, err, y) for s, st, err, y in rows}
+        rows = self._select("SELECT sha, status, error, year, split FROM outcomes WHERE sha IN ({})", sorted(set(shas)))
+        return {s: Entry(st, err, y, bool(sp)) for s, st, err, y, sp in rows}
 
     def record(self, reports: Iterable[Report]) -> None:
         """Remember how these (cached) reports ended."""
-        self._write("INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?)",
-                    [(r.sha256, r.status, r.error, r.year) for r in reports if r.sha256])
+        from normalizers.previous_year import open_split
+
+        self._write("INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?, ?)",
+                    [(r.sha256, r.status, r.error, r.year, int(open_split(r))) for r in reports if r.sha256])
 
     def forget(self, shas: Iterable[str]) -> None:
         """Drop outcomes whose cached body turned out unreadable (they will be extracted again)."""
-        self._write("DELETE FROM reports WHERE sha = ?", [(s,) for s in shas])
+        self._write("DELETE FROM outcomes WHERE sha = ?", [(s,) for s in shas])
 
     def _select(self, sql: str, keys: list[str], chunk: int = 500) -> list[tuple]:
         """Rows for ``keys`` (``sql`` has one ``IN ({})``), a bounded number of parameters a query."""

@@ -80,3 +80,26 @@ def test_lost_body_is_extracted_again(tmp_path, fixtures):
         body.write_text("{cut", encoding="utf-8")
     reports, stats = process_many(discover(src), settings)
     assert stats.extracted == 1 and len(reports[0].facts) == 198
+
+
+def test_skipping_published_reports_still_settles_splits_with_the_previous_year(tmp_path, fixtures):
+    """A report whose digits split open is never skipped, and brings the skipped previous year back."""
+    fx = (fixtures / "text" / "pingtan_2023_flattened.txt").read_text(encoding="utf-8")
+    tail = fx[fx.index("三、收到和处理"):]
+    head = ("二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000"
+            "行政规范性文件{docs}第二十条第（五）项信息内容本年处理决定数量行政许可4529"
+            "第二十条第（六）项信息内容本年处理决定数量行政处罚1100行政强制65"
+            "第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费18651.06")
+    src = tmp_path / "src"
+    src.mkdir()
+    for y, docs, said in ((2023, "123411", "制发规范性文件12件，废止规范性文件3件。"), (2024, "6233440", "")):
+        (src / f"pingtan_{y}_flat.txt").write_text(
+            f"平潭综合实验区{y}年度政府信息公开工作年度报告\n一、总体情况{y}年，{said}" + head.format(docs=docs) + tail,
+            encoding="utf-8")
+    settings = RunSettings(workers=1, cache_dir=str(tmp_path / "cache"))
+    first, _ = process_many(discover(src), settings)
+    have = {(r.report_id, r.sha256, r.status) for r in first}
+    again, stats = process_many(discover(src), settings, skip=have.__contains__)
+    r24 = next(r for r in again if r.year == 2024)
+    assert r24.status == "ok" and [f.raw for f in r24.facts if f.row == "normative_docs"] == ["62", "33", "440"]
+    assert stats.cached == 2 and stats.extracted == 0
