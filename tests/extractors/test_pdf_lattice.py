@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 
@@ -49,12 +50,12 @@ def _grid_edges(rng: random.Random) -> list[dict]:
     ys = sorted(rng.sample(range(50, 800, 5), rng.randint(2, 12)))
     edges = []
     for y in ys:
-        for a, b in zip(xs, xs[1:]):
+        for a, b in itertools.pairwise(xs):
             if rng.random() < 0.85:
                 edges.append({"orientation": "h", "x0": a - rng.choice((0, 0, 1.5)), "x1": b + rng.choice((0, 2)),
                               "top": y + rng.choice((0, 0, 0.5)), "bottom": y, "width": b - a, "height": 0})
     for x in xs:
-        for a, b in zip(ys, ys[1:]):
+        for a, b in itertools.pairwise(ys):
             if rng.random() < 0.85:
                 edges.append({"orientation": "v", "x0": x, "x1": x, "top": a - rng.choice((0, 1)),
                               "bottom": b + rng.choice((0, 0, 2.5)), "width": 0, "height": b - a})
@@ -74,5 +75,5 @@ def test_nearest_sorted_agrees_with_nearest_index_including_ties() -> None:
     rng = random.Random(3)
     for _ in range(500):
         centres = sorted(rng.choice((rng.uniform(0, 100), float(rng.randint(0, 20)))) for _ in range(rng.randint(1, 9)))
-        for v in [rng.uniform(-10, 110), float(rng.randint(-2, 22)), *centres, *((a + b) / 2 for a, b in zip(centres, centres[1:]))]:
+        for v in [rng.uniform(-10, 110), float(rng.randint(-2, 22)), *centres, *((a + b) / 2 for a, b in itertools.pairwise(centres))]:
             assert nearest_sorted(centres, v) == nearest_index(centres, v)

@@ -63,7 +63,7 @@ def test_skip_leaves_published_reports_unloaded(tmp_path, fixtures, monkeypatch)
     assert reports == [] and (stats.seen, stats.cached, stats.extracted) == (2, 2, 0)
     assert list(stats.failed) == ["broken.pdf"] and stats.failed["broken.pdf"].startswith("unreadable")
     monkeypatch.undo()
-    (src / "seed.txt").write_bytes((src / "seed.txt").read_bytes() + "\n".encode())
+    (src / "seed.txt").write_bytes((src / "seed.txt").read_bytes() + b"\n")
     os.utime(src / "seed.txt", ns=(1, 1))  # changed content, odd mtime: hashed again, so extracted again
     reports, stats = process_many(discover(src), settings, skip=have.__contains__)
     assert [r.file_name for r in reports] == ["seed.txt"] and stats.extracted == 1
