@@ -24,13 +24,7 @@ from extractors.pdf_fast import read_page_fast
 from extractors.pdf_layout import TextLine, outside
 from extractors.pdf_page import PageGeom, read_page
 from extractors.pdf_ruled import FoundTable, RuledSettings, ruled_tables
-from extractors.pdf_text import (
-    TextSettings,
-    drop_furniture,
-    glyph_text_lines,
-    paragraphs,
-    pdfium_lines,
-)
+from extractors.pdf_text import TextSettings, drop_furniture, glyph_text_lines, paragraphs, pdfium_lines
 from ogi.errors import ExtractionError, NeedsOCR, OgiError
 from ogi.types import Document, RawTable
 
