@@ -117,3 +117,33 @@ def published_keys(out: str) -> frozenset[tuple[str, str, str]]:
         _seen.clear()
         _seen[key] = got
     return got
+
+
+def nothing_new(files: list, settings, out: str) -> BatchStats | None:
+    """The counts of a run with nothing to do, or None when some file needs work.
+
+    Every file unchanged (index), cached, and held by the dataset as it is: the run needs no
+    extract task at all, only this one pass over the index (a nightly run with nothing new).
+    """
+    from ogi.pipeline import Cache, _count, pipeline_version, report_id_for
+
+    if settings.force or not settings.cache_dir or not files:
+        return None
+    have = published_keys(out)
+    if not have:
+        return None
+    cache = Cache(settings.cache_dir, pipeline_version())
+    try:
+        shas = cache.index.shas([f.path for f in files])
+        entries = cache.index.entries(shas.values())
+    finally:
+        cache.index.close()
+    stats = BatchStats(seen=len(files), cached=len(files))
+    for f in files:
+        sha = shas.get(f.path)
+        ent = entries.get(sha) if sha else None
+        if ent is None or ent.split or (report_id_for(f.key), sha, ent.status) not in have:
+            return None
+        if not settings.years or ent.year is None or ent.year in settings.years:
+            _count(stats, f.file_name, ent.status, ent.error)
+    return stats

@@ -15,35 +15,13 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
-from flows.batches import (
-    DEFAULT_BATCH,
-    BatchResult,
-    RunTotals,
-    batches,
-    drop_spools,
-    published_keys,
-    read_spools,
-    write_spool,
-)
-from flows.runners import (
-    api_url_for_workers,
-    dask_task_runner,
-    extract_on_dask,
-    parse_runner,
-)
+from flows.batches import (DEFAULT_BATCH, BatchResult, RunTotals, batches, drop_spools, nothing_new, published_keys,
+                           read_spools, write_spool)
+from flows.runners import api_url_for_workers, dask_task_runner, extract_on_dask, parse_runner
 from ogi.pipeline import BatchStats, InputFile, RunSettings, discover, process_many
 from ogi.publish import PublishStats
-from ogi.remote import (
-    ALL_SOURCES,
-    FetchStats,
-    SourceUnreachable,
-    cache_dir_for,
-    dataset_counts,
-    fetch_source,
-    plan_source,
-    publish_to,
-    raw_root_for,
-)
+from ogi.remote import (ALL_SOURCES, FetchStats, SourceUnreachable, cache_dir_for, dataset_counts, fetch_source,
+                        plan_source, publish_to, raw_root_for)
 from ogi.types import Report
 
 ARTIFACT_KEY = "build-dataset-summary"
@@ -195,7 +173,10 @@ def build_dataset(source: str = ALL_SOURCES, out: str = DEFAULT_OUT, years: list
         files, fetch = fetch_all(plan.sources, str(raw_root_for(out)), fetch_delay)
     t1 = time.monotonic()
     logger.info("%d report files from %s", len(files), source)
-    if spec.kind == "process":
+    idle = nothing_new(files, settings, out)
+    if idle is not None:  # every file unchanged and published as is: no extract task at all
+        totals = RunTotals(stats=idle)
+    elif spec.kind == "process":
         totals = extract_batches(files, settings, out, progress)
     else:
         with api_url_for_workers():

@@ -103,3 +103,22 @@ def test_skipping_published_reports_still_settles_splits_with_the_previous_year(
     r24 = next(r for r in again if r.year == 2024)
     assert r24.status == "ok" and [f.raw for f in r24.facts if f.row == "normative_docs"] == ["62", "33", "440"]
     assert stats.cached == 2 and stats.extracted == 0
+
+
+def test_nothing_new_needs_every_file_published_as_is(tmp_path, fixtures):
+    from flows.batches import nothing_new
+    from ogi.publish import publish
+
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(fixtures / "text" / "dashuikeng_2020.txt", src / "seed.txt")
+    (src / "broken.pdf").write_bytes(b"not a pdf")
+    out = tmp_path / "ds"
+    settings = RunSettings(workers=1, cache_dir=str(out / ".cache"))
+    assert nothing_new(discover(src), settings, str(out)) is None  # no dataset yet
+    reports, _ = process_many(discover(src), settings)
+    publish(reports, out)
+    stats = nothing_new(discover(src), settings, str(out))
+    assert stats is not None and (stats.seen, stats.cached, list(stats.failed)) == (2, 2, ["broken.pdf"])
+    shutil.copy(fixtures / "text" / "dashuikeng_2020.txt", src / "new.txt")
+    assert nothing_new(discover(src), settings, str(out)) is None  # one file is new
