@@ -119,6 +119,15 @@ def published_keys(out: str) -> frozenset[tuple[str, str, str]]:
     return got
 
 
+def corrections_in_play(out: str, corrections: str | None = None) -> bool:
+    """Whether a corrections file would be overlaid: then every report is loaded (an edit to the
+    file must reach reports the dataset already holds)."""
+    from review.corrections import corrections_path
+
+    path = corrections_path(out, corrections)
+    return path is not None and path.exists()
+
+
 def nothing_new(files: list, settings, out: str) -> BatchStats | None:
     """The counts of a run with nothing to do, or None when some file needs work.
 

@@ -15,14 +15,15 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
-from flows.batches import (DEFAULT_BATCH, BatchResult, RunTotals, batches, drop_spools, nothing_new, published_keys,
-                           read_spools, write_spool)
+from flows.batches import (DEFAULT_BATCH, BatchResult, RunTotals, batches, corrections_in_play, drop_spools, nothing_new,
+                           published_keys, read_spools, write_spool)
 from flows.runners import api_url_for_workers, dask_task_runner, extract_on_dask, parse_runner
 from ogi.pipeline import BatchStats, InputFile, RunSettings, discover, process_many
 from ogi.publish import PublishStats
-from ogi.remote import (ALL_SOURCES, FetchStats, SourceUnreachable, cache_dir_for, dataset_counts, fetch_source,
-                        plan_source, publish_to, raw_root_for)
+from ogi.remote import (ALL_SOURCES, FetchStats, SourceUnreachable, already_published, cache_dir_for,
+                        dataset_counts, fetch_source, plan_source, publish_to, raw_root_for)
 from ogi.types import Report
+from review.hook import Review, after_publish, before_publish
 
 ARTIFACT_KEY = "build-dataset-summary"
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,10 +58,10 @@ def discover_task(source: str) -> list[InputFile]:
 
 @task(name="extract-and-normalize", task_run_name="extract-{first}", cache_policy=NO_CACHE)
 def extract_task(files: list[InputFile], settings: RunSettings, out: str, first: int = 0,
-                 bar=None) -> BatchResult:
+                 bar=None, skip_published: bool = True) -> BatchResult:
     """One batch of paths → its counts and a spool file of the reports the dataset still needs
     (reports it already holds as they are stay unread in the cache)."""
-    have = published_keys(out) if not settings.force else set()
+    have = published_keys(out) if skip_published and not settings.force else frozenset()
     shown = [0]
 
     def tick(_r: Report) -> None:
@@ -74,15 +75,21 @@ def extract_task(files: list[InputFile], settings: RunSettings, out: str, first:
 
 
 @task(name="publish", cache_policy=NO_CACHE)
-def publish_task(spools: list[str], out: str) -> PublishStats:
-    """Merge the spooled reports into the dataset (the spool files go once published)."""
-    stats = publish_to(read_spools(spools), out)
+def publish_task(spools: list[str], out: str, corrections: str | None = None, force: bool = False,
+                 extracted: int = 0) -> tuple[PublishStats, Review, bool]:
+    """Overlay the corrections on the spooled reports and merge them into the dataset when anything
+    changed; the quality page either way. The spool files go once read."""
+    reports, review = before_publish(read_spools(spools), out, corrections)
+    published = bool(reports) and not (extracted == 0 and not force and not review.overlay.applied
+                                       and already_published(reports, out))
+    pub = publish_to(reports, out) if published else dataset_counts(out)
+    after_publish(out, review, published)
     drop_spools(spools)
-    return stats
+    return pub, review, published
 
 
 def extract_batches(files: list[InputFile], settings: RunSettings, out: str, progress: bool,
-                    batch: int = DEFAULT_BATCH) -> RunTotals:
+                    batch: int = DEFAULT_BATCH, skip_published: bool = True) -> RunTotals:
     """The files in batches of ``batch`` paths, one extract task each, added up."""
     totals = RunTotals()
     bar = None
@@ -92,7 +99,7 @@ def extract_batches(files: list[InputFile], settings: RunSettings, out: str, pro
         bar = tqdm(total=len(files), unit="file", desc="reports")
     try:
         for i, part in enumerate(batches(files, batch)):
-            totals.add(extract_task(part, settings, out, first=i * batch, bar=bar))
+            totals.add(extract_task(part, settings, out, first=i * batch, bar=bar, skip_published=skip_published))
     finally:
         if bar is not None:
             bar.close()
@@ -156,10 +163,10 @@ def summary_markdown(source: str, stats: BatchStats, pub: PublishStats, seconds:
 def build_dataset(source: str = ALL_SOURCES, out: str = DEFAULT_OUT, years: list[int] | None = None,
                   force: bool = False, workers: int | None = None, progress: bool = False,
                   runner: str = "process", fetch_delay: float = 1.0, timeout_s: float = 180.0,
-                  memory_mb: int = 2048) -> dict:
+                  memory_mb: int = 2048, corrections: str | None = None) -> dict:
     """Turn the reports of ``source`` (folder, listing URL, configured source name(s) or ``all``)
     into the dataset at ``out`` (folder or s3://...), extracting on ``runner`` (process | dask |
-    dask://host:port)."""
+    dask://host:port). ``corrections`` (default ``<out>/corrections.csv``) is overlaid on the reports."""
     logger = get_run_logger()
     t0 = time.monotonic()
     spec = parse_runner(runner)  # bad parameters fail before any work
@@ -173,33 +180,35 @@ def build_dataset(source: str = ALL_SOURCES, out: str = DEFAULT_OUT, years: list
         files, fetch = fetch_all(plan.sources, str(raw_root_for(out)), fetch_delay)
     t1 = time.monotonic()
     logger.info("%d report files from %s", len(files), source)
-    idle = nothing_new(files, settings, out)
+    skip = not corrections_in_play(out, corrections)  # corrections apply to loaded reports only
+    idle = nothing_new(files, settings, out) if skip else None
     if idle is not None:  # every file unchanged and published as is: no extract task at all
         totals = RunTotals(stats=idle)
     elif spec.kind == "process":
-        totals = extract_batches(files, settings, out, progress)
+        totals = extract_batches(files, settings, out, progress, skip_published=skip)
     else:
         with api_url_for_workers():
             reports, dstats = extract_on_dask.with_options(task_runner=dask_task_runner(spec))(
                 files, settings, chunk=spec.chunk)
-        have = set() if force else published_keys(out)
+        have = published_keys(out) if skip and not force else frozenset()
         reports = [r for r in reports if (r.report_id, r.sha256, r.status) not in have]
         totals = RunTotals()
         totals.add(BatchResult(dstats, write_spool(reports, settings.cache_dir), len(reports)))
     stats = totals.stats
     t2 = time.monotonic()
-    published = totals.pending > 0
-    pub = publish_task(totals.spools, out) if published else dataset_counts(out)
+    pub, review, published = publish_task(totals.spools, out, corrections, force, stats.extracted)
     seconds = time.monotonic() - t0
     timings = {"fetch": t1 - t0, "extract": t2 - t1, "publish": seconds - (t2 - t0)}
     create_markdown_artifact(key=ARTIFACT_KEY,
-                             markdown=summary_markdown(source, stats, pub, seconds, fetch, timings, published),
+                             markdown=summary_markdown(source, stats, pub, seconds, fetch, timings, published)
+                             + "\n\n" + review.markdown(),
                              description="What the last build-dataset run did")
     logger.info("%s %d reports, %d facts at %s in %.1f s", "published" if published else "unchanged:",
                 pub.reports, pub.facts, out, seconds)
     result = {"seen": stats.seen, "cached": stats.cached, "extracted": stats.extracted,
               "failed": len(stats.failed), "checks_failed": stats.checks_failed,
-              "reports": pub.reports, "facts": pub.facts, "published": published, "seconds": round(seconds, 2)}
+              "reports": pub.reports, "facts": pub.facts, "published": published, "seconds": round(seconds, 2),
+              **review.summary()}
     if fetch is not None:
         result.update({"fetched_new": fetch.new, "fetched_unchanged": fetch.unchanged,
                        "fetch_failed": len(fetch.failed)})
