@@ -4,11 +4,13 @@ Layout under the dataset folder::
 
     out/reports -> current/reports      (stable relative symlinks, read by pandas)
     out/current -> .versions/<stamp>    (swapped atomically by rename)
-    out/.versions/<stamp>/{reports,facts,sections,checks}/year=YYYY/*.parquet
+    out/.versions/<stamp>/{reports,facts,sections,checks}/year=YYYY/*.parquet  (+ manifest, index)
 
-A run writes a complete new version next to the old one and then swaps one symlink,
-so a crash at any moment leaves the previous dataset readable, and a rerun over the
-same input replaces rows instead of adding them.
+A run builds a new version next to the old one and then swaps one symlink, so a crash at
+any moment leaves the previous dataset readable, and a rerun over the same input replaces
+rows instead of adding them. The new version shares every unchanged file with the old one
+by hardlink (:mod:`ogi.versions`): a publish costs what it changes, not the dataset's size.
+One publish at a time holds the dataset's lock (:mod:`ogi.dataset_lock`).
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from normalizers.checks import cross_year_checks
+from ogi import versions
 from ogi.codebook import write_codebook
+from ogi.dataset_lock import dataset_lock
 from ogi.schema import DATASETS, PARTITION_COLS
 from ogi.types import Report
 
@@ -101,37 +104,10 @@ def _drop_ids(t: pa.Table, ids: set[str]) -> pa.Table:
 
 
 def year_checks(tables: dict[str, pa.Table]) -> pa.Table:
-    """Y1/Y2 rows for every report whose agency also has the previous year in the dataset."""
-    rep = tables["reports"].select(["report_id", "agency", "province", "region_code", "year", "template"]).to_pylist()
-    facts = tables["facts"]
-    wanted = {"requests.carried_over.total", "requests.carried_forward.total", "active.rules.in_force",
-              "active.normative_docs.in_force", "active.rules.issued", "active.rules.repealed",
-              "active.normative_docs.issued", "active.normative_docs.repealed"}
-    vals: dict[str, dict[str, float]] = {}
-    for rid, t, r, c, v in zip(*(facts[k].to_pylist() for k in ("report_id", "table", "row", "col", "value"))):
-        key = f"{t}.{r}.{c}"
-        if key in wanted and v is not None:
-            vals.setdefault(rid, {})[key] = v
-    by_agency: dict[tuple, dict[int, list[dict]]] = {}
-    for r in rep:
-        if r["agency"] and r["year"] is not None:
-            by_agency.setdefault((r["agency"], r["province"]), {}).setdefault(r["year"], []).append(r)
-    rows = {"report_id": [], "rule": [], "passed": [], "detail": [], "year": []}
-    for years in by_agency.values():
-        for y, reps in years.items():
-            if y - 1 not in years:
-                continue
-            # the same agency-year may come twice (a page and its text dump): compare with the fuller one
-            prev = max(years[y - 1], key=lambda p: len(vals.get(p["report_id"], {})))
-            for r in reps:
-                for chk in cross_year_checks(vals.get(prev["report_id"], {}), vals.get(r["report_id"], {}),
-                                             r["template"]):
-                    rows["report_id"].append(r["report_id"])
-                    rows["rule"].append(chk.rule)
-                    rows["passed"].append(chk.passed)
-                    rows["detail"].append(f"{chk.detail} (previous year's report {prev['report_id']})")
-                    rows["year"].append(y)
-    return pa.table(rows, schema=DATASETS["checks"])
+    """Y1/Y2 rows for every report whose agency also has the previous year in ``tables``."""
+    by_year = versions.year_check_rows(versions.index_rows(tables).to_pylist())
+    parts = [t.append_column("year", pa.array([y] * t.num_rows, pa.int32())) for y, t in sorted(by_year.items())]
+    return pa.concat_tables(parts) if parts else DATASETS["checks"].empty_table()
 
 
 def _without_year_checks(t: pa.Table) -> pa.Table:
@@ -143,54 +119,50 @@ def _without_year_checks(t: pa.Table) -> pa.Table:
 
 
 def publish(reports: list[Report], out: str | Path) -> PublishStats:
-    """Merge ``reports`` into the dataset at ``out`` (replace by report_id) and swap it in."""
+    """Merge ``reports`` into the dataset at ``out`` (replace by report_id) and swap it in.
+
+    Holds the dataset's publish lock throughout, so a concurrent run waits and then merges into
+    the version this one published. Only the files that change are written (:mod:`ogi.versions`).
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    with dataset_lock(out):
+        return _publish_locked(reports, out)
+
+
+def _publish_locked(reports: list[Report], out: Path) -> PublishStats:
     _recover(out)
+    reports = list({r.report_id: r for r in reports}.values())  # one row per report_id, the last wins
     new = to_tables(reports)
-    ids = {r.report_id for r in reports}
-    old = read_current(out)
-    merged: dict[str, pa.Table] = {}
-    replaced = 0
-    for name in DATASETS:
-        if old is not None:
-            kept = _drop_ids(old[name], ids)
-            if name == "reports":
-                replaced = old[name].num_rows - kept.num_rows
-            merged[name] = pa.concat_tables([kept, new[name]])
-        else:
-            merged[name] = new[name]
-    merged["checks"] = pa.concat_tables([_without_year_checks(merged["checks"]), year_checks(merged)])
+    new["checks"] = _without_year_checks(new["checks"])
+    cur = out / "current"
+    old = cur.resolve() if cur.exists() else None
+    if old is not None and not versions.has_manifest(old):  # an older layout: merged in full, once
+        new, old = _merge_whole(out, new, {r.report_id for r in reports}), None
     stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     vdir = out / ".versions" / stamp
     partial = vdir.with_name(stamp + PARTIAL)  # a crash leaves it recognisably unfinished
-    for name, table in merged.items():
-        _write(table, partial / name)
+    built = versions.build(old, new, partial, stamp, write=lambda t, p: _write(t, p))
     os.rename(partial, vdir)
     _swap(out, vdir)
     _prune(out)
     write_codebook(out)  # codebook.csv + datapackage.json list the files of this version
-    return PublishStats(reports=merged["reports"].num_rows, facts=merged["facts"].num_rows,
-                        sections=merged["sections"].num_rows, checks=merged["checks"].num_rows,
-                        replaced=replaced, path=str(out))
+    log.info("published version %s: %d reports (%d replaced)", stamp, built.rows["reports"], built.replaced)
+    return PublishStats(reports=built.rows["reports"], facts=built.rows["facts"], sections=built.rows["sections"],
+                        checks=built.rows["checks"], replaced=built.replaced, path=str(out))
+
+
+def _merge_whole(out: Path, new: dict[str, pa.Table], ids: set[str]) -> dict[str, pa.Table]:
+    """A dataset written before versions had manifests: read it whole and rewrite it in the new layout."""
+    old = read_current(out)
+    log.info("dataset at %s has no version manifest: rewriting it whole once", out)
+    return {n: pa.concat_tables([_without_year_checks(_drop_ids(old[n], ids)) if n == "checks"
+                                 else _drop_ids(old[n], ids), new[n]]) for n in DATASETS}
 
 
 def _write(table: pa.Table, path: Path) -> None:
-    """Hive partitions by year; rows whose year is unknown go to one file at the root
-    (a null partition value would make pandas fail to read the dataset)."""
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    path.mkdir(parents=True, exist_ok=True)
-    known = pc.is_valid(table["year"])
-    unknown = table.filter(pc.invert(known))
-    table = table.filter(known)
-    if unknown.num_rows or table.num_rows == 0:
-        pq.write_table(unknown.drop_columns(list(PARTITION_COLS)), path / "year_unknown.parquet")
-    if table.num_rows:
-        part = ds.partitioning(pa.schema([table.schema.field(c) for c in PARTITION_COLS]), flavor="hive")
-        ds.write_dataset(table, str(path), format="parquet", partitioning=part,
-                         existing_data_behavior="overwrite_or_ignore", basename_template="part-{i}.parquet")
+    """One file of a version, written once and never modified (versions share it by hardlink)."""
+    versions.write_plain(table, path)
 
 
 def _swap(out: Path, vdir: Path) -> None:
