@@ -40,7 +40,7 @@ MANIFEST = "_manifest.json"
 INDEX = "_index.parquet"
 UNKNOWN = "year_unknown"
 CHUNK = 500  # reports per file: replacing one report rewrites at most this many reports' rows
-SMALL = CHUNK // 4
+SMALL = CHUNK // 2  # files below this get merged; merged files of SMALL..CHUNK reports stay
 MAX_SMALL = 16  # small files one partition may hold before the smallest are merged
 Y_KEYS = ("requests.carried_over.total", "requests.carried_forward.total", "active.rules.in_force",
           "active.normative_docs.in_force", "active.rules.issued", "active.rules.repealed",
