@@ -53,28 +53,34 @@ def _bbox(b):
 
 def to_tables(reports: Iterable[Report]) -> dict[str, pa.Table]:
     """Reports → one Arrow table per dataset, typed by the one schema."""
-    cols: dict[str, dict[str, list]] = {n: {f.name: [] for f in s} for n, s in DATASETS.items()}
-
-    def add(name: str, **kw) -> None:
-        for k, v in cols[name].items():
-            v.append(kw.get(k))
-
+    reports = list(reports)
+    cols: dict[str, dict[str, list]] = {"reports": {f.name: [] for f in DATASETS["reports"]}}
     for r in reports:
         failed = sum(1 for c in r.checks if not c.passed)
-        add("reports", report_id=r.report_id, file_name=r.file_name, sha256=r.sha256, format=r.format,
-            title=r.title, agency=r.agency, admin_level=r.admin_level, province=r.province, city=r.city,
-            county=r.county, township=r.township, region_code=r.region_code, year=r.year, template=r.template,
-            status=r.status, error=r.error, published=r.published, source_url=r.source_url, extractor=r.extractor,
-            fee_charged=r.fee_charged, fee_notices=r.fee_notices, fee_amount_yuan=r.fee_amount_yuan,
-            n_facts=len(r.facts), n_checks_failed=failed)
-        for f in r.facts:
-            add("facts", report_id=r.report_id, table=f.table, row=f.row, col=f.col, value=f.value, raw=f.raw,
-                page=f.page, bbox=_bbox(f.bbox), confidence=f.confidence, year=r.year)
-        for s in r.sections:
-            add("sections", report_id=r.report_id, section=s.number, title=s.title, text=s.text,
-                keywords=list(s.keywords), year=r.year)
-        for c in r.checks:
-            add("checks", report_id=r.report_id, rule=c.rule, passed=c.passed, detail=c.detail, year=r.year)
+        row = dict(report_id=r.report_id, file_name=r.file_name, sha256=r.sha256, format=r.format,
+                   title=r.title, agency=r.agency, admin_level=r.admin_level, province=r.province, city=r.city,
+                   county=r.county, township=r.township, region_code=r.region_code, year=r.year,
+                   template=r.template, status=r.status, error=r.error, published=r.published,
+                   source_url=r.source_url, extractor=r.extractor, fee_charged=r.fee_charged,
+                   fee_notices=r.fee_notices, fee_amount_yuan=r.fee_amount_yuan, n_facts=len(r.facts),
+                   n_checks_failed=failed)
+        for k, v in cols["reports"].items():
+            v.append(row.get(k))
+    # column by column: a batch of reports holds ~200 facts each
+    facts = [(r, f) for r in reports for f in r.facts]
+    cols["facts"] = {"report_id": [r.report_id for r, _ in facts], "table": [f.table for _, f in facts],
+                     "row": [f.row for _, f in facts], "col": [f.col for _, f in facts],
+                     "value": [f.value for _, f in facts], "raw": [f.raw for _, f in facts],
+                     "page": [f.page for _, f in facts], "bbox": [_bbox(f.bbox) for _, f in facts],
+                     "confidence": [f.confidence for _, f in facts], "year": [r.year for r, _ in facts]}
+    secs = [(r, s) for r in reports for s in r.sections]
+    cols["sections"] = {"report_id": [r.report_id for r, _ in secs], "section": [s.number for _, s in secs],
+                        "title": [s.title for _, s in secs], "text": [s.text for _, s in secs],
+                        "keywords": [list(s.keywords) for _, s in secs], "year": [r.year for r, _ in secs]}
+    chks = [(r, c) for r in reports for c in r.checks]
+    cols["checks"] = {"report_id": [r.report_id for r, _ in chks], "rule": [c.rule for _, c in chks],
+                      "passed": [c.passed for _, c in chks], "detail": [c.detail for _, c in chks],
+                      "year": [r.year for r, _ in chks]}
     return {n: pa.table(cols[n], schema=DATASETS[n]) for n in DATASETS}
 
 
@@ -124,21 +130,27 @@ def publish(reports: list[Report], out: str | Path) -> PublishStats:
     Holds the dataset's publish lock throughout, so a concurrent run waits and then merges into
     the version this one published. Only the files that change are written (:mod:`ogi.versions`).
     """
+    reports = list({r.report_id: r for r in reports}.values())  # one row per report_id, the last wins
+    return publish_tables(to_tables(reports), out)
+
+
+def publish_tables(new: dict[str, pa.Table], out: str | Path) -> PublishStats:
+    """:func:`publish` for rows already in Arrow tables (one per dataset, unique report_ids)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with dataset_lock(out):
-        return _publish_locked(reports, out)
+        return _publish_locked(new, out)
 
 
-def _publish_locked(reports: list[Report], out: Path) -> PublishStats:
+def _publish_locked(new: dict[str, pa.Table] | list[Report], out: Path) -> PublishStats:
     _recover(out)
-    reports = list({r.report_id: r for r in reports}.values())  # one row per report_id, the last wins
-    new = to_tables(reports)
-    new["checks"] = _without_year_checks(new["checks"])
+    if isinstance(new, list):
+        new = to_tables(list({r.report_id: r for r in new}.values()))
+    new = {**new, "checks": _without_year_checks(new["checks"])}
     cur = out / "current"
     old = cur.resolve() if cur.exists() else None
     if old is not None and not versions.has_manifest(old):  # an older layout: merged in full, once
-        new, old = _merge_whole(out, new, {r.report_id for r in reports}), None
+        new, old = _merge_whole(out, new, set(new["reports"]["report_id"].to_pylist())), None
     stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     vdir = out / ".versions" / stamp
     partial = vdir.with_name(stamp + PARTIAL)  # a crash leaves it recognisably unfinished

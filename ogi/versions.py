@@ -155,6 +155,10 @@ class _Builder:
         hit = pc.is_in(self.oldidx["report_id"], value_set=self.ids)
         self.replaced = self.oldidx.filter(hit)
         self.kept = self.oldidx.filter(pc.invert(hit))
+        counts = self.kept.group_by(["year", "file"]).aggregate([("report_id", "count")])
+        self.sizes: dict[Year, dict[str, int]] = {}  # reports per file that stay, by partition
+        for y, f, n in zip(*(counts[c].to_pylist() for c in ("year", "file", "report_id_count"))):
+            self.sizes.setdefault(y, {})[f] = n
         self.files: dict[str, dict] = {}
         self.dropped: set[str] = set()  # files of the old version not carried over
         self.moved: dict[str, str] = {}  # report_id → the file it is in now
@@ -182,10 +186,7 @@ class _Builder:
         if year is None:
             return {UNKNOWN}
         hit = set(self.replaced.filter(_year_is(self.replaced, year))["file"].to_pylist())
-        sizes: dict[str, int] = {}
-        for f in self.kept.filter(_year_is(self.kept, year))["file"].to_pylist():
-            sizes[f] = sizes.get(f, 0) + 1
-        small = sorted((n, f) for f, n in sizes.items() if n < SMALL and f not in hit)
+        small = sorted((n, f) for f, n in self.sizes.get(year, {}).items() if n < SMALL and f not in hit)
         if len(small) + 1 > MAX_SMALL:
             total = 0
             for n, f in small:
@@ -198,9 +199,10 @@ class _Builder:
     def _partition(self, year: Year) -> None:
         """Rewrite one partition's victims without the replaced reports, plus its new reports."""
         tables = {}
+        victims = sorted(self._victims(year))
         for name in DATASETS:
             pieces = []
-            for stem in sorted(self._victims(year)):
+            for stem in victims:
                 rel = relpath(name, year, stem)
                 if rel not in self.oldman:
                     continue
@@ -230,13 +232,15 @@ class _Builder:
         self.files[rel] = {"rows": table.num_rows, "by": self.stamp}
 
     def _index(self) -> pa.Table:
-        kept = self.kept
-        if self.moved:
-            files = [self.moved.get(r, f) for r, f in zip(kept["report_id"].to_pylist(), kept["file"].to_pylist())]
-            kept = kept.set_column(kept.schema.get_field_index("file"), "file", pa.array(files, pa.string()))
-        new = self.newidx
+        """The new version's index: kept reports (some now in rewritten files) and the new ones."""
+        ids = pa.array(list(self.moved), pa.string())
+        stems = pa.array(list(self.moved.values()), pa.string())
+        kept, new = self.kept, self.newidx
+        at = pc.index_in(kept["report_id"], value_set=ids)
+        files = pc.if_else(pc.is_valid(at), pc.take(stems, at), kept["file"])
+        kept = kept.set_column(kept.schema.get_field_index("file"), "file", files)
         new = new.set_column(new.schema.get_field_index("file"), "file",
-                             pa.array([self.moved[r] for r in new["report_id"].to_pylist()], pa.string()))
+                             pc.take(stems, pc.index_in(new["report_id"], value_set=ids)))
         return pa.concat_tables([kept, new])
 
     def _year_checks(self, index: pa.Table) -> None:
