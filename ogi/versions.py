@@ -170,9 +170,10 @@ class _Builder:
             self._partition(year)
         index = self._index()
         self._year_checks(index)
+        made: set[str] = set()
         for rel, meta in self.oldman.items():
             if rel not in self.dropped:
-                _link(self.old / rel, self.dest / rel)
+                _link(str(self.old), str(self.dest), rel, made)
                 self.files[rel] = meta
         self._placeholders()
         write_plain(index, self.dest / INDEX)
@@ -287,9 +288,14 @@ def _year_is(t: pa.Table, year: Year) -> pa.ChunkedArray:
     return pc.is_null(t["year"]) if year is None else pc.fill_null(pc.equal(t["year"], year), False)
 
 
-def _link(src: Path, dst: Path) -> None:
-    """Share an unchanged file with the previous version; copy where hardlinks are not allowed."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
+def _link(old: str, dest: str, rel: str, made: set[str]) -> None:
+    """Share an unchanged file with the previous version; copy where hardlinks are not allowed.
+    Plain strings and a set of folders already made: a version may carry thousands of files."""
+    folder = os.path.dirname(rel)
+    if folder not in made:
+        os.makedirs(os.path.join(dest, folder), exist_ok=True)
+        made.add(folder)
+    src, dst = os.path.join(old, rel), os.path.join(dest, rel)
     try:
         os.link(src, dst)
     except OSError:
