@@ -10,9 +10,9 @@ One version (``.versions/<stamp>/``) holds::
 
 A new version hardlinks every file of the previous one it does not change. It rewrites only the
 files that held a replaced report (a report whose year changed leaves its old partition that way),
-writes the new reports as new files, and rewrites the Y-check file of each year where an agency of
-a new or replaced report has reports — the index gives those neighbours' values without reading
-facts. So adding 50 reports costs about the same into 1 000 reports as into 100 000. Partitions
+writes the new reports as new files, and rewrites the Y-check file of each year where a Y-check
+may change (the year of a new or replaced report and the year after, for that agency) — the
+index gives the neighbours' values without reading facts. So adding 50 reports costs about the same into 1 000 reports as into 100 000. Partitions
 collect small files from small publishes: once one holds more than MAX_SMALL, the smallest are
 merged (at most CHUNK reports rewritten at a time).
 """
@@ -108,8 +108,9 @@ def index_rows(tables: dict[str, pa.Table]) -> pa.Table:
     return pa.table({f.name: cols[f.name] for f in INDEX_SCHEMA}, schema=INDEX_SCHEMA)
 
 
-def year_check_rows(members: list[dict]) -> dict[int, pa.Table]:
-    """Y1/Y2 rows, by year, for index rows of whole (agency, province) groups."""
+def year_check_rows(members: list[dict], only: set[tuple] | None = None) -> dict[int, pa.Table]:
+    """Y1/Y2 rows, by year, for index rows of whole (agency, province) groups; with ``only``,
+    just the rows of reports whose (agency, province, year) is in it."""
     by_agency: dict[tuple, dict[int, list[dict]]] = {}
     for r in sorted(members, key=lambda m: m["report_id"]):
         if r["agency"] and r["year"] is not None:
@@ -122,6 +123,8 @@ def year_check_rows(members: list[dict]) -> dict[int, pa.Table]:
             # the same agency-year may come twice (a page and its text dump): compare with the fuller one
             prev = max(years[y - 1], key=lambda p: len(_vals(p)))
             for r in reps:
+                if only is not None and (r["agency"], r["province"], y) not in only:
+                    continue
                 for chk in cross_year_checks(_vals(prev), _vals(r), r["template"]):
                     out = rows.setdefault(y, {"report_id": [], "rule": [], "passed": [], "detail": []})
                     out["report_id"].append(r["report_id"])
@@ -177,7 +180,7 @@ class _Builder:
                 self.files[rel] = meta
         self._placeholders()
         write_plain(index, self.dest / INDEX)
-        (self.dest / MANIFEST).write_text(json.dumps({"stamp": self.stamp, "files": self.files}, indent=0),
+        (self.dest / MANIFEST).write_text(json.dumps({"stamp": self.stamp, "files": self.files}),
                                           encoding="utf-8")
         rows = {n: sum(m["rows"] for r, m in self.files.items() if r.startswith(n + "/")) for n in DATASETS}
         return Built(rows=rows, replaced=self.replaced.num_rows)
@@ -245,20 +248,25 @@ class _Builder:
         return pa.concat_tables([kept, new])
 
     def _year_checks(self, index: pa.Table) -> None:
-        """Recompute Y1/Y2 of every report of an agency that gained, lost or changed a report."""
+        """Recompute Y1/Y2 where they may change: an agency's reports in a year that gained, lost or
+        changed a report, and in the year after it (they compare with that year)."""
         touched = pa.concat_tables([self.newidx, self.replaced])
-        groups = {(a, p) for a, p, y in zip(*(touched[c].to_pylist() for c in ("agency", "province", "year")))
-                  if a and y is not None}
-        if not groups:
+        hit = {(a, p, y) for a, p, y in zip(*(touched[c].to_pylist() for c in ("agency", "province", "year")))
+               if a and y is not None}
+        if not hit:
             return
-        agencies = pa.array(sorted({a for a, _ in groups}), pa.string())
+        redo = hit | {(a, p, y + 1) for a, p, y in hit}
+        agencies = pa.array(sorted({a for a, _, _ in hit}), pa.string())
+        groups = {(a, p) for a, p, _ in hit}
         members = [r for r in index.filter(pc.is_in(index["agency"], value_set=agencies)).to_pylist()
                    if (r["agency"], r["province"]) in groups]
         olds = [r for r in self.oldidx.filter(pc.is_in(self.oldidx["agency"], value_set=agencies))
-                .select(["report_id", "year", "agency", "province"]).to_pylist() if (r["agency"], r["province"]) in groups]
-        drop = pa.array(sorted({r["report_id"] for r in members + olds} | set(self.ids.to_pylist())), pa.string())
-        years = {r["year"] for r in members + olds + self.replaced.select(["year"]).to_pylist()} - {None}
-        fresh = year_check_rows(members)
+                .select(["report_id", "year", "agency", "province"]).to_pylist()
+                if (r["agency"], r["province"], r["year"]) in redo]
+        redone = [r for r in members if (r["agency"], r["province"], r["year"]) in redo]
+        drop = pa.array(sorted({r["report_id"] for r in redone + olds} | set(self.ids.to_pylist())), pa.string())
+        years = {r["year"] for r in redone + olds + self.replaced.select(["year"]).to_pylist()} - {None}
+        fresh = year_check_rows(members, only=redo)
         for y in sorted(years):
             pieces = []
             for rel in [r for r in self.oldman if r.startswith(f"checks/year={y}/ychecks-")]:
