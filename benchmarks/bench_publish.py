@@ -8,7 +8,8 @@ per report (cell ids of fields.csv, Y-check cells included), 8 sections and 4 ch
 one agency per five reports so cross-year checks have neighbours — 20 M fact rows at 100 000.
 It is built through ``publish_tables`` in batches of 10 000 reports (not timed as "the" number).
 Then ``publish()`` of ``--add`` new Report objects, spread over every year and over existing
-agencies, is timed three times (median; each adds new reports), and once replacing ``--add``
+agencies, is timed three times (median; each adds new reports), then once ``--add`` reports of
+the latest year (a nightly run's usual batch), and once replacing ``--add``
 existing reports scattered over the dataset (the worst case: one rewritten file per report).
 Wall and CPU time (this process, all threads) are printed: on a shared machine wall time
 mostly measures the neighbours.
@@ -95,8 +96,8 @@ def synthetic(lo: int, hi: int, n: int, ids: list[tuple[str, str, str]]) -> dict
     return out
 
 
-def report(i: int, n: int, ids: list[tuple[str, str, str]], tag: str) -> Report:
-    y = year_of(i, n)
+def report(i: int, n: int, ids: list[tuple[str, str, str]], tag: str, year: int | None = None) -> Report:
+    y = year or year_of(i, n)
     return Report(report_id=f"{tag}{i:012x}", file_name=f"{tag}{i}.pdf", sha256="cd" * 32, format="pdf",
                   agency=agency_of(i, n), province="江苏省", year=y, template="2021" if y >= 2021 else "2019",
                   status="ok", facts=[Fact(t, r, c, float(j % 50), str(j % 50), page=2) for j, (t, r, c) in enumerate(ids)],
@@ -133,6 +134,11 @@ def main() -> None:
                 stats = publish(new, out)
                 times.append(time.perf_counter() - t0)
                 cpus.append(time.process_time() - c0)
+            latest = year_of(n - 1, n)
+            nightly = [report(i, n, ids, "nightly", latest) for i in range(0, n, step)][:args.add]
+            t0, c0 = time.perf_counter(), time.process_time()
+            publish(nightly, out)
+            t_night, c_night = time.perf_counter() - t0, time.process_time() - c0
             again = [_replacement(i, n, ids) for i in range(step // 2, n, step)][:args.add]
             t0, c0 = time.perf_counter(), time.process_time()
             publish(again, out)
@@ -140,7 +146,8 @@ def main() -> None:
             rows.append((n, stats.facts, t_build, statistics.median(times), statistics.median(cpus)))
             print(f"{n:>7} reports ({stats.facts:>10,} facts, built in {t_build:5.0f} s): add {args.add}: "
                   f"{statistics.median(times):.2f} s wall, {statistics.median(cpus):.2f} s CPU "
-                  f"(median of 3: {', '.join(f'{t:.2f}' for t in times)} s); replace {args.add} scattered: "
+                  f"(median of 3: {', '.join(f'{t:.2f}' for t in times)} s); {args.add} of the latest year: "
+                  f"{t_night:.2f} s wall, {c_night:.2f} s CPU; replace {args.add} scattered: "
                   f"{t_replace:.2f} s wall, {c_replace:.2f} s CPU", flush=True)
             shutil.rmtree(out, ignore_errors=True)
     finally:
