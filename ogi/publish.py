@@ -109,13 +109,6 @@ def _drop_ids(t: pa.Table, ids: set[str]) -> pa.Table:
     return t.filter(mask)
 
 
-def year_checks(tables: dict[str, pa.Table]) -> pa.Table:
-    """Y1/Y2 rows for every report whose agency also has the previous year in ``tables``."""
-    by_year = versions.year_check_rows(versions.index_rows(tables).to_pylist())
-    parts = [t.append_column("year", pa.array([y] * t.num_rows, pa.int32())) for y, t in sorted(by_year.items())]
-    return pa.concat_tables(parts) if parts else DATASETS["checks"].empty_table()
-
-
 def _without_year_checks(t: pa.Table) -> pa.Table:
     import pyarrow.compute as pc
 
