@@ -98,7 +98,7 @@ def pipeline_version() -> str:
     return hashlib.sha256((";".join(parts) + f";norm={NORMALIZER_VERSION}").encode()).hexdigest()[:12]
 
 
-def process_file(inp: InputFile, data: bytes | None = None) -> Report:
+def process_file(inp: InputFile, data: bytes | None = None, previous: dict[str, float] | None = None) -> Report:
     """One file → one Report. Never raises: failures become a status and a reason."""
     from extractors.base import extract_file
     from normalizers.report import normalize
@@ -118,7 +118,7 @@ def process_file(inp: InputFile, data: bytes | None = None) -> Report:
                  format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url)
     try:
         doc = extract_file(inp.path, data)
-        normalize(doc, rep)
+        normalize(doc, rep, previous)
     except OgiError as e:
         rep.status, rep.error = e.status, _tidy_error(str(e))
         if "bad_alloc" in str(e) or isinstance(e.__cause__, MemoryError):  # a native library ran out
@@ -241,6 +241,10 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
         if progress:
             progress(rep)
     reports = [done[i] for i in range(len(files))]
+    from normalizers.previous_year import previous_values
+
+    for i, prev in previous_values(reports).items():  # run-together digits Y1/Y2 may settle
+        reports[i] = process_file(files[i], previous=prev)
     if settings.years:
         reports = [r for r in reports if r.year is None or r.year in settings.years]
     for r in reports:
