@@ -31,11 +31,11 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ogi.codebook import cells  # noqa: E402
-from ogi.publish import publish, publish_tables  # noqa: E402
-from ogi.schema import DATASETS  # noqa: E402
-from ogi.types import Check, Fact, Report, Section  # noqa: E402
-from ogi.versions import Y_KEYS  # noqa: E402
+from ogi.codebook import cells
+from ogi.publish import publish, publish_tables
+from ogi.schema import DATASETS
+from ogi.types import Check, Fact, Report, Section
+from ogi.versions import Y_KEYS
 
 YEARS = 5
 FACTS_PER_REPORT = 200

@@ -57,13 +57,13 @@ def to_tables(reports: Iterable[Report]) -> dict[str, pa.Table]:
     cols: dict[str, dict[str, list]] = {"reports": {f.name: [] for f in DATASETS["reports"]}}
     for r in reports:
         failed = sum(1 for c in r.checks if not c.passed)
-        row = dict(report_id=r.report_id, file_name=r.file_name, sha256=r.sha256, format=r.format,
-                   title=r.title, agency=r.agency, admin_level=r.admin_level, province=r.province, city=r.city,
-                   county=r.county, township=r.township, region_code=r.region_code, year=r.year,
-                   template=r.template, status=r.status, error=r.error, published=r.published,
-                   source_url=r.source_url, extractor=r.extractor, fee_charged=r.fee_charged,
-                   fee_notices=r.fee_notices, fee_amount_yuan=r.fee_amount_yuan, n_facts=len(r.facts),
-                   n_checks_failed=failed)
+        row = {"report_id": r.report_id, "file_name": r.file_name, "sha256": r.sha256, "format": r.format,
+               "title": r.title, "agency": r.agency, "admin_level": r.admin_level, "province": r.province,
+               "city": r.city, "county": r.county, "township": r.township, "region_code": r.region_code,
+               "year": r.year, "template": r.template, "status": r.status, "error": r.error,
+               "published": r.published, "source_url": r.source_url, "extractor": r.extractor,
+               "fee_charged": r.fee_charged, "fee_notices": r.fee_notices, "fee_amount_yuan": r.fee_amount_yuan,
+               "n_facts": len(r.facts), "n_checks_failed": failed}
         for k, v in cols["reports"].items():
             v.append(row.get(k))
     # column by column: a batch of reports holds ~200 facts each

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
@@ -20,25 +20,16 @@ def _report(rid: str) -> Report:
 def test_a_second_publisher_waits_and_merges_into_the_new_version(tmp_path, caplog):
     caplog.set_level(logging.WARNING, logger="ogi.dataset_lock")
     pub.publish([_report("old")], tmp_path)
-    errors: list[BaseException] = []
-
-    def second() -> None:
-        try:
-            pub.publish([_report("second")], tmp_path)
-        except BaseException as e:  # surfaced by the assert below
-            errors.append(e)
-
-    with dataset_lock(tmp_path):
-        t = threading.Thread(target=second)
-        t.start()
-        deadline = time.monotonic() + 60
-        while "waiting for it to finish" not in caplog.text and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert "waiting for it to finish" in caplog.text and "pid" in caplog.text
-        # the first writer publishes while the second waits; readers are not blocked meanwhile
-        assert pd.read_parquet(tmp_path / "reports")["report_id"].tolist() == ["old"]
-        pub._publish_locked([_report("first")], tmp_path)
-        assert t.is_alive()
-    t.join(60)
-    assert not errors, errors
+    with ThreadPoolExecutor(1) as pool:
+        with dataset_lock(tmp_path):
+            second = pool.submit(pub.publish, [_report("second")], tmp_path)
+            deadline = time.monotonic() + 60
+            while "waiting for it to finish" not in caplog.text and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert "waiting for it to finish" in caplog.text and "pid" in caplog.text
+            # the first writer publishes while the second waits; readers are not blocked meanwhile
+            assert pd.read_parquet(tmp_path / "reports")["report_id"].tolist() == ["old"]
+            pub._publish_locked([_report("first")], tmp_path)
+            assert not second.done()
+        second.result(timeout=60)  # re-raises whatever the second publisher hit
     assert sorted(pd.read_parquet(tmp_path / "reports")["report_id"]) == ["first", "old", "second"]
