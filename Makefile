@@ -17,3 +17,4 @@ bench: setup
 	.venv/bin/python benchmarks/bench_pdf.py ../shared/corpus/dev
 	.venv/bin/python benchmarks/bench_e2e.py ../shared/corpus/dev ../shared/corpus/real
 	.venv/bin/python benchmarks/bench_ocr.py ../shared/corpus/dev
+	.venv/bin/python benchmarks/bench_publish.py
