@@ -14,7 +14,7 @@ from extractors.base import Extractor, register
 from extractors.encoding import decode_bytes
 from extractors.text_columns import recut
 from ogi.errors import ExtractionError
-from ogi.types import Block, Document, Paragraph, RawTable
+from ogi.types import Block, Cell, Document, Paragraph, RawTable
 
 _PIPE_SEP = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _GAP = re.compile(r"\S(?: {2,}|\u3000+)\S")
@@ -134,6 +134,7 @@ def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -
     layout = _is_layout(lines)
     blocks: list[Block] = []
     rows: list[list[str]] = []
+    row_lines: list[int] = []  # 1-based line number of each row in ``rows``
     src: list[str | None] = []  # each row's source line (layout tables are re-cut on character columns)
     columns: list[float] | None = None  # the last layout band's columns, for a table continued without header
     pending_blank = False
@@ -155,9 +156,13 @@ def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -
                 cut, columns = recut(cut, src, columns)
             else:
                 cut = pad_to_header(cut, [ln is not None and "\t" in ln for ln in src])
-            blocks.append(RawTable.from_rows(cut, source="text"))
+            table = RawTable.from_rows(cut, source="text")
+            for c in table.cells:
+                c.locator = f"line={row_lines[c.row]}"
+            blocks.append(table)
             rows.clear()
             src.clear()
+            row_lines.clear()
 
     for i, raw in enumerate(lines):
         line = raw.replace("\f", "")
@@ -167,6 +172,7 @@ def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -
         if rows and not raw.strip() and raw.count("\t") >= 2:
             rows.append([""] * (raw.count("\t") + 1))  # a table row of empty fields (all zeros printed blank)
             src.append(None)
+            row_lines.append(i + 1)
             continue
         if not line.strip():
             pending_blank = True
@@ -189,6 +195,7 @@ def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -
         if cells is not None:
             flush_para()
             rows.append(cells)
+            row_lines.append(i + 1)
             src.append(line)
             pending_blank = False
             continue
@@ -197,6 +204,7 @@ def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -
             nxt = next((ln for ln in lines[i + 1 : i + 3] if ln.strip()), "")
             if pending_blank and split_row(nxt) is not None and not _HEADING.match(line) and len(line.strip()) < 40:
                 rows.append([line.strip()])  # a lone label line inside a table
+                row_lines.append(i + 1)
                 src.append(line)
                 continue
             flush_table()
@@ -217,8 +225,9 @@ def _merge_blank_split_tables(blocks: list[Block]) -> list[Block]:
     for b in blocks:
         if isinstance(b, RawTable) and out and isinstance(out[-1], RawTable):
             prev = out[-1]
-            merged = [[c.text for c in r] for r in prev.rows()] + [[c.text for c in r] for r in b.rows()]
-            out[-1] = RawTable.from_rows(merged, source=prev.source)
+            shift = prev.n_rows
+            moved = [Cell(text=c.text, row=c.row + shift, col=c.col, page=c.page, locator=c.locator) for c in b.cells]
+            out[-1] = RawTable(cells=prev.cells + moved, page=prev.page, source=prev.source)
         else:
             out.append(b)
     return out
@@ -229,7 +238,7 @@ class TextExtractor(Extractor):
     """`.txt` and `.md` reports."""
 
     name = "text"
-    version = "1"
+    version = "2"  # 2: cells carry their line number
     kinds = ("txt", "md")
 
     def __init__(self, settings: TextSettings = TextSettings()) -> None:

@@ -21,6 +21,7 @@ from ogi.publish import PublishStats
 from ogi.remote import (ALL_SOURCES, FetchStats, SourceUnreachable, already_published, cache_dir_for,
                         dataset_counts, fetch_source, plan_source, publish_to, raw_root_for)
 from ogi.types import Report
+from review.hook import after_publish, before_publish
 
 ARTIFACT_KEY = "build-dataset-summary"
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,10 +130,10 @@ def summary_markdown(source: str, stats: BatchStats, pub: PublishStats, seconds:
 def build_dataset(source: str = ALL_SOURCES, out: str = DEFAULT_OUT, years: list[int] | None = None,
                   force: bool = False, workers: int | None = None, progress: bool = False,
                   runner: str = "process", fetch_delay: float = 1.0, timeout_s: float = 180.0,
-                  memory_mb: int = 2048) -> dict:
+                  memory_mb: int = 2048, corrections: str | None = None) -> dict:
     """Turn the reports of ``source`` (folder, listing URL, configured source name(s) or ``all``)
     into the dataset at ``out`` (folder or s3://...), extracting on ``runner`` (process | dask |
-    dask://host:port)."""
+    dask://host:port). ``corrections`` (default ``<out>/corrections.csv``) is overlaid on the reports."""
     logger = get_run_logger()
     t0 = time.monotonic()
     spec = parse_runner(runner)  # bad parameters fail before any work
@@ -153,18 +154,23 @@ def build_dataset(source: str = ALL_SOURCES, out: str = DEFAULT_OUT, years: list
             reports, stats = extract_on_dask.with_options(task_runner=dask_task_runner(spec))(
                 files, settings, chunk=spec.chunk)
     t2 = time.monotonic()
-    published = not (stats.extracted == 0 and not force and already_published(reports, out))
+    reports, review = before_publish(reports, out, corrections)
+    published = not (stats.extracted == 0 and not force and not review.overlay.applied
+                     and already_published(reports, out))
     pub = publish_task(reports, out) if published else dataset_counts(out)
+    after_publish(out, review, published)
     seconds = time.monotonic() - t0
     timings = {"fetch": t1 - t0, "extract": t2 - t1, "publish": seconds - (t2 - t0)}
     create_markdown_artifact(key=ARTIFACT_KEY,
-                             markdown=summary_markdown(source, stats, pub, seconds, fetch, timings, published),
+                             markdown=summary_markdown(source, stats, pub, seconds, fetch, timings, published)
+                             + "\n\n" + review.markdown(),
                              description="What the last build-dataset run did")
     logger.info("%s %d reports, %d facts at %s in %.1f s", "published" if published else "unchanged:",
                 pub.reports, pub.facts, out, seconds)
     result = {"seen": stats.seen, "cached": stats.cached, "extracted": stats.extracted,
               "failed": len(stats.failed), "checks_failed": stats.checks_failed,
-              "reports": pub.reports, "facts": pub.facts, "published": published, "seconds": round(seconds, 2)}
+              "reports": pub.reports, "facts": pub.facts, "published": published, "seconds": round(seconds, 2),
+              **review.summary()}
     if fetch is not None:
         result.update({"fetched_new": fetch.new, "fetched_unchanged": fetch.unchanged,
                        "fetch_failed": len(fetch.failed)})

@@ -18,7 +18,7 @@ from ogi.types import Document, Report
 
 log = logging.getLogger(__name__)
 
-NORMALIZER_VERSION = "2"
+NORMALIZER_VERSION = "3"  # 3: facts carry locator; scan boxes in PDF points
 _REPORT_WORDS = re.compile(r"政府信息公开|政务公开|信息公开工作")
 LOW_CONFIDENCE = 0.90
 

@@ -151,6 +151,7 @@ def _fact(table: str, row: str, col: str, cell: Cell, page: int | None) -> Fact:
     return Fact(
         table=table, row=row, col=col, value=parse_value(cell.text), raw=cell.text,
         page=cell.page if cell.page is not None else page, bbox=cell.bbox, confidence=cell.confidence,
+        locator=cell.locator,
     )
 
 

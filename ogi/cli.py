@@ -37,10 +37,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         files, fetched = collect_inputs(source, out, FetchSettings(delay=args.fetch_delay))
         with tqdm(total=len(files), unit="file", desc="reports", disable=not sys.stderr.isatty()) as bar:
             reports, stats = process_many(files, settings, progress=lambda _r: bar.update(1))
+        from review.hook import after_publish, before_publish
+
+        reports, review = before_publish(reports, out, args.corrections)
         pub = publish_to(reports, out)
+        after_publish(out, review)
         result = {"seen": stats.seen, "cached": stats.cached, "extracted": stats.extracted,
                   "failed": len(stats.failed), "checks_failed": stats.checks_failed,
-                  "reports": pub.reports, "facts": pub.facts}
+                  "reports": pub.reports, "facts": pub.facts, **review.summary()}
         if fetched is not None:
             result.update({"fetched_new": fetched.new, "fetched_unchanged": fetched.unchanged,
                            "fetch_failed": len(fetched.failed)})
@@ -50,7 +54,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         result = build_dataset(source=source, out=out, years=years, force=args.force, workers=args.workers,
                                progress=sys.stderr.isatty(), runner=args.runner or "process",
-                               fetch_delay=args.fetch_delay, timeout_s=args.timeout, memory_mb=args.memory_mb)
+                               fetch_delay=args.fetch_delay, timeout_s=args.timeout, memory_mb=args.memory_mb,
+                               corrections=args.corrections)
     print(json.dumps(result, ensure_ascii=False))
     return 0
 
@@ -86,8 +91,12 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--fetch-delay", type=float, default=1.0, help="seconds between requests to one portal")
     r.add_argument("--timeout", type=float, default=180.0, help="seconds one file may take (default 180)")
     r.add_argument("--memory-mb", type=int, default=2048, help="memory one worker may add, in MB (default 2048)")
+    r.add_argument("--corrections", help="corrections file to apply (default: OUT/corrections.csv)")
     r.add_argument("-v", "--verbose", action="store_true")
     r.set_defaults(func=cmd_run)
+    from review.cli import add_parser as add_review
+
+    add_review(sub)
     s = sub.add_parser("serve", help="serve the deployment build-dataset/nightly on PREFECT_API_URL")
     s.add_argument("--source", help="default source of the runs (default: all configured sources)")
     s.add_argument("--out", help=f"default dataset of the runs (default: {DEFAULT_OUT})")

@@ -113,9 +113,11 @@ def process_file(inp: InputFile, data: bytes | None = None, previous: dict[str, 
     except (OSError, MemoryError) as e:
         why = getattr(e, "strerror", None) or "not enough memory"
         return Report(report_id=report_id_for(inp.key), file_name=inp.file_name, sha256="", format="",
-                      status="unreadable", error=f"cannot read file: {why}", source_url=inp.source_url)
+                      status="unreadable", error=f"cannot read file: {why}", source_url=inp.source_url,
+                      source_path=os.path.abspath(inp.path))
     rep = Report(report_id=report_id_for(inp.key), file_name=inp.file_name, sha256=hashlib.sha256(data).hexdigest(),
-                 format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url)
+                 format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
+                 source_path=os.path.abspath(inp.path))
     try:
         doc = extract_file(inp.path, data)
         normalize(doc, rep, previous)
@@ -227,6 +229,7 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
                 rep = None
         if rep is not None:
             rep.report_id, rep.file_name, rep.source_url = report_id_for(inp.key), inp.file_name, inp.source_url
+            rep.source_path = os.path.abspath(inp.path)
             done[i] = rep
             stats.cached += 1
             if progress:
@@ -275,7 +278,7 @@ def _failure(inp: InputFile, error: str, status: str = "failed") -> Report:
     return metadata_from_name(Report(
         report_id=report_id_for(inp.key), file_name=inp.file_name, sha256=_safe_sha(inp.path),
         format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
-        status=status, error=error))
+        source_path=os.path.abspath(inp.path), status=status, error=error))
 
 
 def _run_parallel(todo: list[tuple[int, InputFile]], settings: RunSettings) -> Iterator[tuple[int, Report]]:

@@ -62,8 +62,9 @@ def to_tables(reports: Iterable[Report]) -> dict[str, pa.Table]:
                "city": r.city, "county": r.county, "township": r.township, "region_code": r.region_code,
                "year": r.year, "template": r.template, "status": r.status, "error": r.error,
                "published": r.published, "source_url": r.source_url, "extractor": r.extractor,
+               "source_path": r.source_path, "raw_path": r.source_path if r.source_url else None,
                "fee_charged": r.fee_charged, "fee_notices": r.fee_notices, "fee_amount_yuan": r.fee_amount_yuan,
-               "n_facts": len(r.facts), "n_checks_failed": failed}
+               "n_facts": len(r.facts), "n_checks_failed": failed, "reviewed": r.reviewed}
         for k, v in cols["reports"].items():
             v.append(row.get(k))
     # column by column: a batch of reports holds ~200 facts each
@@ -72,7 +73,9 @@ def to_tables(reports: Iterable[Report]) -> dict[str, pa.Table]:
                      "row": [f.row for _, f in facts], "col": [f.col for _, f in facts],
                      "value": [f.value for _, f in facts], "raw": [f.raw for _, f in facts],
                      "page": [f.page for _, f in facts], "bbox": [_bbox(f.bbox) for _, f in facts],
-                     "confidence": [f.confidence for _, f in facts], "year": [r.year for r, _ in facts]}
+                     "confidence": [f.confidence for _, f in facts], "locator": [f.locator for _, f in facts],
+                     "origin": [f.origin for _, f in facts], "extracted_value": [f.extracted_value for _, f in facts],
+                     "year": [r.year for r, _ in facts]}
     secs = [(r, s) for r in reports for s in r.sections]
     cols["sections"] = {"report_id": [r.report_id for r, _ in secs], "section": [s.number for _, s in secs],
                         "title": [s.title for _, s in secs], "text": [s.text for _, s in secs],
