@@ -20,3 +20,4 @@ bench: setup
 
 bench-ocr: setup
 	.venv/bin/python benchmarks/bench_ocr.py ../shared/corpus/dev
+	.venv/bin/python benchmarks/bench_publish.py
