@@ -275,27 +275,33 @@ def _gains(lines: Sequence[LineLike], table: SimTable, st: AlignSettings, label_
     groups = [_groups(lines, i, label_only, st) for i in range(len(lines))]
     labels = [("".join(lines[x].label for x in idx)) for gs in groups for _, idx, _, _ in gs]
     rows = iter(table.sims(labels, st))
+    heading = [slot.heading for slot in table.slots]
+    width = [slot.width for slot in table.slots]
+    nums = [ln.numbers for ln in lines]
     out = []
     for i, gs in enumerate(groups):
         row = []
         for end, idx, at, forward in gs:
             label = "".join(lines[x].label for x in idx)
             sims = next(rows)
-            last = lines[at]
-            usable = bool(core(label)) or item_number(label) is not None
-            gains: list[tuple | None] = []
-            for slot, sim in zip(table.slots, sims):
-                g = None
-                if usable and sim >= st.low and (forward or not slot.heading) and (len(idx) == 1 or not slot.heading):
-                    if slot.heading:
-                        g = (st.heading_weight * (sim - st.base), label, sim)
-                    elif last.values and (last.numbers > 0 or sim >= st.accept) and (
-                            len(last.values) >= slot.width or sim >= st.accept):
-                        g = (sim - st.base, label, sim)
-                if g is not None and forward and len(idx) == 1 and shred[i] and lines[i].numbers and g[2] < st.accept:
-                    g = None  # a shred of a heading ('公开') is placed by order, not by its letters
-                gains.append(g)
+            gains: list[tuple | None] = [None] * len(sims)
             row.append((end, idx, at, gains))
+            if not (core(label) or item_number(label) is not None):
+                continue
+            values = lines[at].values
+            shredded = forward and len(idx) == 1 and shred[i] and nums[i]
+            for k, sim in enumerate(sims):
+                if sim < st.low:
+                    continue
+                g = None
+                if heading[k]:
+                    if forward and len(idx) == 1:
+                        g = (st.heading_weight * (sim - st.base), label, sim)
+                elif values and (nums[at] > 0 or sim >= st.accept) and (len(values) >= width[k] or sim >= st.accept):
+                    g = (sim - st.base, label, sim)
+                if g is not None and shredded and sim < st.accept:
+                    g = None  # a shred of a heading ('公开') is placed by order, not by its letters
+                gains[k] = g
         out.append(row)
     return out
 
