@@ -325,31 +325,32 @@ def align(lines: Sequence[LineLike], slots: Sequence[Slot], st: AlignSettings = 
     into: list[list[tuple]] = [[] for _ in range(n + 1)]  # groups ending at each line, earliest start first
     for i in range(n):
         for end, idx, at, gs in gains[i]:
-            if any(g is not None for g in gs):
-                into[end].append((i, idx, at, gs))
+            hits = [(k, g) for k, g in enumerate(gs) if g is not None]
+            if hits:
+                into[end].append((i, idx, at, hits))
     neg = -math.inf
     score = [[neg] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     score[0][0] = 0.0
     for a in range(n + 1):
-        cur, prev, bk = score[a], score[a - 1] if a else None, back[a]
-        inc = into[a]
-        for b in range(m + 1):
-            if a == 0 and b == 0:
-                continue
-            best, how = neg, None
-            if b:
-                for i, idx, at, gs in inc:
-                    g = gs[b - 1]
-                    if g is not None:
-                        val = score[i][b - 1] + g[0]
-                        if val > best + 1e-12:
-                            best, how = val, ("match", i, b - 1, idx, g[1], g[2], at)
-            if prev is not None and prev[b] > best + 1e-12:
-                best, how = prev[b], ("skip_line", a - 1, b)
-            if b and cur[b - 1] > best + 1e-12:
-                best, how = cur[b - 1], ("skip_slot", a, b - 1)
-            cur[b], bk[b] = best, how
+        cur, bk = score[a], back[a]
+        for i, idx, at, hits in into[a]:  # matches first, in the order the moves are tried
+            src = score[i]
+            for k, g in hits:
+                val = src[k] + g[0]
+                if val > cur[k + 1] + 1e-12:
+                    cur[k + 1], bk[k + 1] = val, ("match", i, k, idx, g[1], g[2], at)
+        if a:
+            prev = score[a - 1]
+            for b in range(m + 1):
+                if prev[b] > cur[b] + 1e-12:
+                    cur[b], bk[b] = prev[b], ("skip_line", a - 1, b)
+                if b and cur[b - 1] > cur[b] + 1e-12:
+                    cur[b], bk[b] = cur[b - 1], ("skip_slot", a, b - 1)
+        else:
+            for b in range(1, m + 1):
+                if cur[b - 1] > cur[b] + 1e-12:
+                    cur[b], bk[b] = cur[b - 1], ("skip_slot", a, b - 1)
     matches: list[Match] = []
     i, j = n, m
     while (i, j) != (0, 0):
