@@ -1,7 +1,7 @@
 """The Prefect flow `build-dataset`: [fetch] → extract+normalize → publish, with a run artifact.
 
-Flows and tasks stay thin; the work is in :mod:`ogi.pipeline`, :mod:`ogi.publish`,
-:mod:`ogi.remote` (portal sources, object storage) and :mod:`flows.runners` (process pool
+Flows and tasks stay thin; the work is in :mod:`pipeline.batch`, :mod:`publish.local`,
+:mod:`pipeline.inputs` (portal sources), :mod:`publish.remote` (object storage) and :mod:`flows.runners` (process pool
 or Dask). Retries belong to network I/O only (fetching), never to extraction.
 """
 
@@ -16,10 +16,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from flows.runners import api_url_for_workers, dask_task_runner, extract_on_dask, parse_runner
-from ogi.pipeline import BatchStats, InputFile, RunSettings, discover, process_many
-from ogi.publish import PublishStats
-from ogi.remote import (ALL_SOURCES, FetchStats, SourceUnreachable, already_published, cache_dir_for,
-                        dataset_counts, fetch_source, plan_source, publish_to, raw_root_for)
+from pipeline.batch import BatchStats, InputFile, RunSettings, discover, process_many
+from publish.local import PublishStats
+from ogi.settings import cache_dir_for, raw_root_for
+from pipeline.inputs import ALL_SOURCES, FetchStats, SourceUnreachable, fetch_source, plan_source
+from publish.remote import already_published, dataset_counts, publish_to
 from ogi.types import Report
 
 ARTIFACT_KEY = "build-dataset-summary"

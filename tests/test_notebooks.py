@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ogi.pipeline import discover, process_file
-from ogi.publish import publish
+from pipeline.batch import discover, process_file
+from publish.local import publish
 from tests.conftest import ROOT
 
 nbformat = pytest.importorskip("nbformat")

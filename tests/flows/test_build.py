@@ -8,9 +8,9 @@ import pytest
 from prefect.testing.utilities import prefect_test_harness
 
 from flows.build import ARTIFACT_KEY, build_dataset, summary_markdown
-from ogi.cli import main
-from ogi.pipeline import BatchStats
-from ogi.publish import PublishStats
+from pipeline.cli import main
+from pipeline.batch import BatchStats
+from publish.local import PublishStats
 
 
 @pytest.fixture(scope="module")

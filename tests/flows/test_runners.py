@@ -14,10 +14,10 @@ from prefect.testing.utilities import prefect_test_harness
 
 from flows.build import ARTIFACT_KEY, build_dataset, retry_when_unreachable
 from flows.runners import RunnerSpec, chunked, parse_runner
-from ogi.cli import main
+from pipeline.cli import main
 from ogi.errors import FetchError
-from ogi.pipeline import RunSettings, discover, process_file, process_many
-from ogi.remote import SourceUnreachable
+from pipeline.batch import RunSettings, discover, process_file, process_many
+from pipeline.inputs import SourceUnreachable
 from tests.fetchers.conftest import Portal, make_handler
 from tests.ogi.test_remote import s3  # noqa: F401  (moto server fixture)
 

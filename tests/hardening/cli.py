@@ -17,7 +17,7 @@ GUARD_S = 900  # a hung run fails the test instead of hanging it (not a timing a
 
 def ogi_command(source: Path, out: Path, *extra: str) -> list[str]:
     exe = Path(sys.executable).parent / "ogi"
-    head = [str(exe)] if exe.exists() else [sys.executable, "-m", "ogi.cli"]
+    head = [str(exe)] if exe.exists() else [sys.executable, "-m", "pipeline.cli"]
     return [*head, "run", "--no-prefect", "--source", str(source), "--out", str(out), *extra]
 
 

@@ -13,9 +13,10 @@ import pytest
 from extractors.base import extract_file, kind_mismatch
 from extractors.docx import extract_docx
 from extractors.html import HtmlExtractor
-from ogi import pipeline, publish
+from pipeline import batch as pipeline
+from publish import local as publish
 from ogi.errors import ExtractionError
-from ogi.pipeline import InputFile, process_file
+from pipeline.batch import InputFile, process_file
 
 
 def _process(tmp_path: Path, name: str, data: bytes):

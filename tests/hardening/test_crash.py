@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ogi.pipeline import discover
+from pipeline.batch import discover
 from tests.conftest import FIXTURES, SHARED
 from tests.hardening import cli
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ogi.pipeline import InputFile, process_file, report_id_for
+from pipeline.batch import InputFile, process_file, report_id_for
 from tests.hardening import cli
 
 PEAK_LIMIT = 2 * 2**30

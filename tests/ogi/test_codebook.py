@@ -12,7 +12,7 @@ import pytest
 
 from ogi.codebook import (CSV_FIELDS, DOC, cells, codebook_markdown, codebook_rows, column_meanings, kind_of,
                           write_codebook)
-from ogi.publish import publish
+from publish.local import publish
 from ogi.schema import DATASETS, PARTITION_COLS
 from ogi.types import Fact, Report
 from tests.conftest import ROOT

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from ogi.pipeline import RunSettings, discover, process_file, process_many
+from pipeline.batch import RunSettings, discover, process_file, process_many
 
 import pytest
 
@@ -54,14 +54,14 @@ def test_settings_validate_themselves():
 
 
 def test_process_file_of_missing_path(tmp_path):
-    from ogi.pipeline import InputFile
+    from pipeline.batch import InputFile
 
     r = process_file(InputFile(path=str(tmp_path / "nope.pdf"), key="nope.pdf", file_name="nope.pdf"))
     assert r.status == "unreadable" and "cannot read" in r.error
 
 
 def test_unreadable_file_still_gets_metadata_from_its_name(tmp_path):
-    from ogi.pipeline import InputFile
+    from pipeline.batch import InputFile
 
     p = tmp_path / "沂水县民政局2022年政府信息公开工作年度报告.pdf"
     p.write_bytes(b"%PDF-1.4 truncated")

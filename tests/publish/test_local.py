@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from ogi import publish as pub
+from publish import local as pub
 from ogi.types import Check, Fact, Report, Section
 
 CONTRACT = {

@@ -1,6 +1,6 @@
 """The batch: discover report files, extract + normalize each in a worker, never stop on one.
 
-The CLI and the Prefect flow both call these functions.
+The run composition (:mod:`pipeline.run`) calls these for the CLI and the Prefect flow alike.
 """
 
 from __future__ import annotations
@@ -14,9 +14,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from extractors import base as extractors_base  # module attribute: tests swap extract_file
+from extractors.base import kind_mismatch, registered
+from normalizers.keywords import warm
+from normalizers.report import NORMALIZER_VERSION, metadata_from_name, normalize
 from ogi.errors import OgiError
 from ogi.types import Check, Fact, Report, Section
-from ogi.workers import Limits, Outcome, death_reason, run_isolated
+from ogi.settings import RunSettings
+from pipeline.workers import Limits, Outcome, death_reason, run_isolated
 
 log = logging.getLogger(__name__)
 
@@ -25,30 +30,6 @@ _EXC_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit)\b[^:]*:")
 MAX_FILE_BYTES = 512 * 2**20  # no report is this big; reading it whole would only exhaust memory
 OUT_OF_MEMORY = ("ran out of memory reading this file (per-worker memory limit reached): the file is "
                  "malformed or far larger than a report; raise --memory-mb (RunSettings.memory_mb) to retry it")
-
-
-@dataclass(frozen=True, slots=True)
-class RunSettings:
-    """How a batch runs. Validates itself so a bad UI parameter fails before any work."""
-
-    workers: int = max(1, os.cpu_count() or 1)
-    timeout_s: float = 180.0  # per file
-    force: bool = False  # re-extract even when the cache has this file
-    years: tuple[int, ...] = ()  # only these report years (empty: all)
-    cache_dir: str | None = None
-    chunk: int = 4
-    memory_mb: int = 2048  # how far a worker's heap may grow (RLIMIT_DATA); OCR of a scan needs ~1.6 GB; 0: none
-    max_tasks_per_worker: int = 200  # then a fresh process: leaks in native libraries stay bounded
-
-    def __post_init__(self) -> None:
-        if self.workers < 1:
-            raise ValueError("workers must be >= 1")
-        if self.timeout_s <= 0:
-            raise ValueError("timeout_s must be > 0")
-        Limits(workers=self.workers, timeout_s=self.timeout_s, memory_mb=self.memory_mb,
-               max_tasks=self.max_tasks_per_worker)  # validates the worker limits
-        if any(not (1990 <= y <= 2100) for y in self.years):
-            raise ValueError(f"years out of range: {self.years}")
 
 
 @dataclass(slots=True)
@@ -91,18 +72,12 @@ def report_id_for(key: str) -> str:
 
 
 def pipeline_version() -> str:
-    from extractors.base import registered
-    from normalizers.report import NORMALIZER_VERSION
-
     parts = sorted(f"{k}={c.name}@{c.version}" for k, c in registered().items())
     return hashlib.sha256((";".join(parts) + f";norm={NORMALIZER_VERSION}").encode()).hexdigest()[:12]
 
 
 def process_file(inp: InputFile, data: bytes | None = None) -> Report:
     """One file → one Report. Never raises: failures become a status and a reason."""
-    from extractors.base import extract_file
-    from normalizers.report import normalize
-
     try:
         if data is None:
             size = os.path.getsize(inp.path)
@@ -117,7 +92,7 @@ def process_file(inp: InputFile, data: bytes | None = None) -> Report:
     rep = Report(report_id=report_id_for(inp.key), file_name=inp.file_name, sha256=hashlib.sha256(data).hexdigest(),
                  format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url)
     try:
-        doc = extract_file(inp.path, data)
+        doc = extractors_base.extract_file(inp.path, data)
         normalize(doc, rep)
     except OgiError as e:
         rep.status, rep.error = e.status, _tidy_error(str(e))
@@ -131,9 +106,6 @@ def process_file(inp: InputFile, data: bytes | None = None) -> Report:
         log.exception("unexpected failure on %s", inp.file_name)
         rep.status, rep.error = "failed", f"internal error while reading this file: {type(e).__name__}: {e}"
     if rep.status not in ("ok", "checks_failed", "needs_review", "tables_missing"):
-        from extractors.base import kind_mismatch
-        from normalizers.report import metadata_from_name
-
         if note := kind_mismatch(data, inp.file_name):
             rep.error = f"{rep.error}; {note}" if rep.error else note
         if rep.year is None:
@@ -258,7 +230,7 @@ def _safe_sha(path: str) -> str:
         return ""
 
 
-# ---- workers: one file at a time per process, with a time and a memory limit (ogi.workers) ----
+# ---- workers: one file at a time per process, with a time and a memory limit (pipeline.workers) ----
 
 def _work(inp: InputFile) -> Outcome[Report]:
     rep = process_file(inp)
@@ -266,8 +238,6 @@ def _work(inp: InputFile) -> Outcome[Report]:
 
 
 def _failure(inp: InputFile, error: str, status: str = "failed") -> Report:
-    from normalizers.report import metadata_from_name
-
     return metadata_from_name(Report(
         report_id=report_id_for(inp.key), file_name=inp.file_name, sha256=_safe_sha(inp.path),
         format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
@@ -275,12 +245,10 @@ def _failure(inp: InputFile, error: str, status: str = "failed") -> Report:
 
 
 def _run_parallel(todo: list[tuple[int, InputFile]], settings: RunSettings) -> Iterator[tuple[int, Report]]:
-    """A stuck, crashed or killed worker costs only its own file (see ogi.workers)."""
+    """A stuck, crashed or killed worker costs only its own file (see pipeline.workers)."""
     if not todo:
         return
     if hasattr(os, "fork"):
-        from normalizers.keywords import warm
-
         warm()  # load jieba's dictionary once; forked workers share it
 
     def timed_out(inp: InputFile) -> Report:

@@ -25,8 +25,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     years = [int(y) for y in args.years.split(",")] if args.years else None
     if args.no_prefect:
         from fetchers import FetchSettings
-        from ogi.pipeline import RunSettings, process_many
-        from ogi.remote import cache_dir_for, collect_inputs, publish_to
+        from pipeline.batch import RunSettings, process_many
+        from ogi.settings import cache_dir_for
+        from pipeline.inputs import collect_inputs
+        from publish.remote import publish_to
         from tqdm import tqdm
 
         if args.runner not in (None, "process"):
@@ -59,7 +61,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Register build-dataset/nightly on PREFECT_API_URL and execute its runs until stopped."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from flows.serve import ServeSettings, serve
-    from ogi.remote import is_remote
+    from ogi.settings import is_remote
 
     def absolute(p: str | None) -> str | None:  # runs start in another process: no cwd surprises
         return str(Path(p).resolve()) if p and Path(p).exists() else p

@@ -10,10 +10,11 @@ import pytest
 from fetchers import FetchSettings, Source
 from fetchers.result import CrawlResult, Failure
 from ogi.errors import OgiError
-from ogi.pipeline import InputFile, process_file
-from ogi.publish import publish
-from ogi.remote import (POINTER, SourceUnreachable, already_published, cache_dir_for, check_reachable,
-                        fetch_source, is_remote, plan_source, publish_remote, raw_root_for, read_dataset)
+from pipeline.batch import InputFile, process_file
+from publish.local import publish
+from ogi.settings import cache_dir_for, is_remote, raw_root_for
+from pipeline.inputs import SourceUnreachable, check_reachable, fetch_source, plan_source
+from publish.remote import POINTER, already_published, publish_remote, read_dataset
 from tests.fetchers.conftest import Portal, make_handler
 
 KEYS = ["report_id", "table", "row", "col"]
@@ -84,7 +85,7 @@ def test_s3_mirror_holds_only_current_version_and_two_versions_kept(s3, fixtures
 
 
 def test_s3_crash_during_upload_keeps_previous_dataset(s3, fixtures, monkeypatch):
-    import ogi.remote as remote
+    import publish.remote as remote
 
     opts, fs = s3
     a = _report(fixtures, "dashuikeng_2020.txt")
