@@ -13,6 +13,7 @@ from normalizers.keywords import keywords
 from normalizers.metadata import extract_metadata
 from normalizers.sections import fee_facts, split_sections
 from normalizers.template import map_tables
+from ogi.fields import template_for_year
 from ogi.types import Document, Report
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ def normalize(doc: Document, report: Report) -> Report:
     report.published = doc.meta.get("published") or report.published
 
     tables = map_tables(doc.blocks, report.year)
-    report.template = tables.template or (None if report.year is None else ("2021" if report.year >= 2021 else "2019"))
+    report.template = tables.template or template_for_year(report.year)
     report.facts = tables.facts
     report.sections = split_sections(doc.blocks)
     for sec in report.sections:

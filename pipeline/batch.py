@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from extractors import base as extractors_base  # module attribute: tests swap extract_file
-from extractors.base import kind_mismatch, registered
+from extractors.base import registered
+from ogi.sniff import kind_mismatch
 from normalizers.keywords import warm
 from normalizers.report import NORMALIZER_VERSION, metadata_from_name, normalize
 from ogi.errors import OgiError

@@ -29,7 +29,7 @@ def test_every_schema_column_has_a_meaning_and_no_meaning_is_orphaned() -> None:
 
 
 def test_every_field_id_once_with_its_labels() -> None:
-    with (ROOT / "normalizers" / "fields.csv").open(encoding="utf-8") as f:
+    with (ROOT / "ogi" / "fields.csv").open(encoding="utf-8") as f:
         recs = list(csv.DictReader(f))
     ids = {f"{r['table']}.{r['row']}.{r['col']}" for r in recs}
     entries = {c.id: c for c in cells()}
