@@ -1,31 +1,31 @@
-"""The Prefect flow `build-dataset`: [fetch] → extract+normalize → publish, with a run artifact.
+"""The Prefect flow `build-dataset`: the run of :func:`pipeline.run.run`, its steps as tasks, plus an artifact.
 
-Flows and tasks stay thin; the work is in :mod:`pipeline.batch`, :mod:`publish.local`,
-:mod:`pipeline.inputs` (portal sources), :mod:`publish.remote` (object storage) and :mod:`flows.runners` (process pool
-or Dask). Retries belong to network I/O only (fetching), never to extraction.
+The flow does not wire the run itself: it hands :func:`pipeline.run.run` task-wrapped steps
+(fetch with retries, discover, extract on the process pool or Dask, publish), so ``ogi run
+--no-prefect`` and the flow do the same thing. Retries belong to network I/O only (fetching),
+never to extraction.
 """
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
-from prefect import flow, get_run_logger, task
+from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
+from fetchers import FetchSettings
 from flows.runners import api_url_for_workers, dask_task_runner, extract_on_dask, parse_runner
-from pipeline.batch import BatchStats, InputFile, RunSettings, discover, process_many
-from publish.local import PublishStats
-from ogi.settings import cache_dir_for, raw_root_for
-from pipeline.inputs import ALL_SOURCES, FetchStats, SourceUnreachable, fetch_source, plan_source
-from publish.remote import already_published, dataset_counts, publish_to
+from ogi.errors import UsageError
+from ogi.settings import FETCH_DELAY_S, MEMORY_MB, TIMEOUT_S, RunSettings, default_out
 from ogi.types import Report
+from pipeline.batch import BatchStats, InputFile, discover, process_many
+from pipeline.inputs import ALL_SOURCES, FetchStats, SourceUnreachable, fetch_source
+from pipeline.run import RunRequest, Steps, plan, run
+from publish.local import PublishStats
+from publish.remote import publish_to
 
 ARTIFACT_KEY = "build-dataset-summary"
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_OUT = str(ROOT / "data" / "dataset")
+DEFAULT_OUT = str(default_out())
 FETCH_RETRIES = 3
 
 
@@ -43,9 +43,7 @@ def retry_when_unreachable(task, task_run, state) -> bool:
 @task(name="fetch", task_run_name="fetch-{source.name}", retries=FETCH_RETRIES,
       retry_delay_seconds=exponential_backoff(backoff_factor=30), retry_jitter_factor=0.5,
       retry_condition_fn=retry_when_unreachable, cache_policy=NO_CACHE)
-def fetch_task(source, raw_root: str, fetch_delay: float = 1.0) -> tuple[list[InputFile], FetchStats]:
-    from fetchers import FetchSettings
-
+def fetch_task(source, raw_root: str, fetch_delay: float = FETCH_DELAY_S) -> tuple[list[InputFile], FetchStats]:
     return fetch_source(source, raw_root, FetchSettings(delay=fetch_delay))
 
 
@@ -73,22 +71,6 @@ def publish_task(reports: list[Report], out: str) -> PublishStats:
     return publish_to(reports, out)
 
 
-def fetch_all(sources, raw_root: str, fetch_delay: float) -> tuple[list[InputFile], FetchStats]:
-    """Crawl each source in turn (one RawStore); a source still down after retries is recorded, not fatal."""
-    files: list[InputFile] = []
-    total = FetchStats()
-    for src in sources:
-        state = fetch_task(src, raw_root, fetch_delay, return_state=True)
-        if state.is_completed():
-            got, stats = state.result()
-            files += got
-            total.add(stats)
-        else:
-            total.sources += 1
-            total.failed[src.url] = f"source not fetched: {state.message or state.name}"
-    return files, total
-
-
 def _table(header: list[str], row: list) -> list[str]:
     return ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header), "| " + " | ".join(map(str, row)) + " |"]
 
@@ -104,7 +86,7 @@ def summary_markdown(source: str, stats: BatchStats, pub: PublishStats, seconds:
                         [fetch.sources, fetch.listing_pages, fetch.new, fetch.unchanged, len(fetch.failed),
                          fetch.requests]) + [""]
     lines += ["## Extract", ""]
-    lines += _table(["files seen", "new (extracted)", "unchanged (cached)", "failed", "identity checks failed"],
+    lines += _table(["files seen", "new (extracted)", "unchanged (cached)", "not ok", "identity checks failed"],
                     [stats.seen, stats.extracted, stats.cached, len(stats.failed), stats.checks_failed]) + [""]
     lines += ["## Publish", ""]
     if not published:
@@ -129,44 +111,30 @@ def summary_markdown(source: str, stats: BatchStats, pub: PublishStats, seconds:
 @flow(name="build-dataset", log_prints=False)
 def build_dataset(source: str = ALL_SOURCES, out: str = DEFAULT_OUT, years: list[int] | None = None,
                   force: bool = False, workers: int | None = None, progress: bool = False,
-                  runner: str = "process", fetch_delay: float = 1.0, timeout_s: float = 180.0,
-                  memory_mb: int = 2048) -> dict:
+                  runner: str = "process", fetch_delay: float = FETCH_DELAY_S, timeout_s: float = TIMEOUT_S,
+                  memory_mb: int = MEMORY_MB) -> dict:
     """Turn the reports of ``source`` (folder, listing URL, configured source name(s) or ``all``)
     into the dataset at ``out`` (folder or s3://...), extracting on ``runner`` (process | dask |
     dask://host:port)."""
-    logger = get_run_logger()
-    t0 = time.monotonic()
-    spec = parse_runner(runner)  # bad parameters fail before any work
-    settings = RunSettings(workers=workers or RunSettings().workers, force=force, years=tuple(years or ()),
-                           cache_dir=cache_dir_for(out), timeout_s=timeout_s, memory_mb=memory_mb)
-    plan = plan_source(source)
-    fetch = None
-    if plan.folder is not None:
-        files = discover_task(plan.folder)
-    else:
-        files, fetch = fetch_all(plan.sources, str(raw_root_for(out)), fetch_delay)
-    t1 = time.monotonic()
-    logger.info("%d report files from %s", len(files), source)
-    if spec.kind == "process":
-        reports, stats = extract_task(files, settings, progress)
-    else:
+    try:
+        spec = parse_runner(runner)  # bad parameters fail before any work
+    except ValueError as e:
+        raise UsageError(f"runner: {e}") from None
+    planned = plan(RunRequest(source=source, out=out, years=tuple(years or ()), force=force, workers=workers,
+                              fetch_delay=fetch_delay, timeout_s=timeout_s, memory_mb=memory_mb))
+
+    def extract(files: list[InputFile], settings: RunSettings) -> tuple[list[Report], BatchStats]:
+        if spec.kind == "process":
+            return extract_task(files, settings, progress)
         with api_url_for_workers():
-            reports, stats = extract_on_dask.with_options(task_runner=dask_task_runner(spec))(
-                files, settings, chunk=spec.chunk)
-    t2 = time.monotonic()
-    published = not (stats.extracted == 0 and not force and already_published(reports, out))
-    pub = publish_task(reports, out) if published else dataset_counts(out)
-    seconds = time.monotonic() - t0
-    timings = {"fetch": t1 - t0, "extract": t2 - t1, "publish": seconds - (t2 - t0)}
+            return extract_on_dask.with_options(task_runner=dask_task_runner(spec))(files, settings, chunk=spec.chunk)
+
+    steps = Steps(discover=discover_task, fetch_one=lambda src, raw_root: fetch_task(src, raw_root, fetch_delay),
+                  extract=extract, publish=publish_task)
+    outcome = run(planned, steps)
     create_markdown_artifact(key=ARTIFACT_KEY,
-                             markdown=summary_markdown(source, stats, pub, seconds, fetch, timings, published),
+                             markdown=summary_markdown(source, outcome.stats, outcome.pub,
+                                                       outcome.result["seconds"], outcome.fetch, outcome.timings,
+                                                       outcome.published),
                              description="What the last build-dataset run did")
-    logger.info("%s %d reports, %d facts at %s in %.1f s", "published" if published else "unchanged:",
-                pub.reports, pub.facts, out, seconds)
-    result = {"seen": stats.seen, "cached": stats.cached, "extracted": stats.extracted,
-              "failed": len(stats.failed), "checks_failed": stats.checks_failed,
-              "reports": pub.reports, "facts": pub.facts, "published": published, "seconds": round(seconds, 2)}
-    if fetch is not None:
-        result.update({"fetched_new": fetch.new, "fetched_unchanged": fetch.unchanged,
-                       "fetch_failed": len(fetch.failed)})
-    return result
+    return outcome.result

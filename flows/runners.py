@@ -29,6 +29,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from pipeline.batch import BatchStats, InputFile, RunSettings, process_file, process_many, report_id_for
+from ogi.status import Status
 from ogi.types import Report
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,7 @@ def chunked(items: Sequence, size: int) -> Iterator[list]:
 def _worker_failure(inp: InputFile, err: BaseException) -> Report:
     return Report(report_id=report_id_for(inp.key), file_name=inp.file_name, sha256="",
                   format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
-                  status="failed", error=f"Dask task failed on this chunk: {type(err).__name__}: {err}")
+                  status=Status.FAILED, error=f"Dask task failed on this chunk: {type(err).__name__}: {err}")
 
 
 # ---- Prefect: a chunk task and the subflow that runs on the Dask task runner -------------------

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
+from ogi.status import Status
+
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (PDF points, or pixels for scans)
 
 
@@ -143,7 +145,7 @@ class Report:
     file_name: str
     sha256: str
     format: str
-    status: str = "ok"
+    status: str = Status.OK
     error: str = ""
     title: str | None = None
     agency: str | None = None

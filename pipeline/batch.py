@@ -22,6 +22,7 @@ from normalizers.report import NORMALIZER_VERSION, metadata_from_name, normalize
 from ogi.errors import OgiError
 from ogi.types import Check, Fact, Report, Section
 from ogi.settings import RunSettings
+from ogi.status import OK_STATUSES, READ_STATUSES, RETRY_STATUSES, Status
 from pipeline.workers import Limits, Outcome, death_reason, run_isolated
 
 log = logging.getLogger(__name__)
@@ -84,12 +85,12 @@ def process_file(inp: InputFile, data: bytes | None = None) -> Report:
             size = os.path.getsize(inp.path)
             if size > MAX_FILE_BYTES:
                 return _failure(inp, f"file is {size / 2**20:.0f} MB, over the {MAX_FILE_BYTES / 2**20:.0f} MB "
-                                     "a report can be: not read", status="unreadable")
+                                     "a report can be: not read", status=Status.UNREADABLE)
             data = Path(inp.path).read_bytes()
     except (OSError, MemoryError) as e:
         why = getattr(e, "strerror", None) or "not enough memory"
         return Report(report_id=report_id_for(inp.key), file_name=inp.file_name, sha256="", format="",
-                      status="unreadable", error=f"cannot read file: {why}", source_url=inp.source_url)
+                      status=Status.UNREADABLE, error=f"cannot read file: {why}", source_url=inp.source_url)
     rep = Report(report_id=report_id_for(inp.key), file_name=inp.file_name, sha256=hashlib.sha256(data).hexdigest(),
                  format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url)
     try:
@@ -98,15 +99,15 @@ def process_file(inp: InputFile, data: bytes | None = None) -> Report:
     except OgiError as e:
         rep.status, rep.error = e.status, _tidy_error(str(e))
         if "bad_alloc" in str(e) or isinstance(e.__cause__, MemoryError):  # a native library ran out
-            rep.status, rep.error = "failed", OUT_OF_MEMORY
+            rep.status, rep.error = Status.FAILED, OUT_OF_MEMORY
     except MemoryError:
-        rep.status, rep.error = "failed", OUT_OF_MEMORY
+        rep.status, rep.error = Status.FAILED, OUT_OF_MEMORY
     except RecursionError:
-        rep.status, rep.error = "unreadable", "structure nested too deeply to read (pathological file)"
+        rep.status, rep.error = Status.UNREADABLE, "structure nested too deeply to read (pathological file)"
     except Exception as e:  # a bug or a file we do not understand: record, keep the batch going
         log.exception("unexpected failure on %s", inp.file_name)
-        rep.status, rep.error = "failed", f"internal error while reading this file: {type(e).__name__}: {e}"
-    if rep.status not in ("ok", "checks_failed", "needs_review", "tables_missing"):
+        rep.status, rep.error = Status.FAILED, f"internal error while reading this file: {type(e).__name__}: {e}"
+    if rep.status not in READ_STATUSES:
         if note := kind_mismatch(data, inp.file_name):
             rep.error = f"{rep.error}; {note}" if rep.error else note
         if rep.year is None:
@@ -158,7 +159,7 @@ class Cache:
             return None
 
     def put(self, rep: Report) -> None:
-        if not rep.sha256 or rep.status in ("failed", "timeout"):  # may succeed with more time or memory
+        if not rep.sha256 or rep.status in RETRY_STATUSES:  # may succeed with more time or memory
             return
         p = self._path(rep.sha256)
         p.parent.mkdir(parents=True, exist_ok=True)
@@ -217,9 +218,9 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
     if settings.years:
         reports = [r for r in reports if r.year is None or r.year in settings.years]
     for r in reports:
-        if r.status not in ("ok", "checks_failed"):
+        if r.status not in OK_STATUSES:
             stats.failed[r.file_name] = f"{r.status}: {r.error}"
-        if r.status == "checks_failed":
+        if r.status == Status.CHECKS_FAILED:
             stats.checks_failed += 1
     return reports, stats
 
@@ -238,7 +239,7 @@ def _work(inp: InputFile) -> Outcome[Report]:
     return Outcome(rep, retire=rep.error == OUT_OF_MEMORY)  # its heap may stay fragmented
 
 
-def _failure(inp: InputFile, error: str, status: str = "failed") -> Report:
+def _failure(inp: InputFile, error: str, status: str = Status.FAILED) -> Report:
     return metadata_from_name(Report(
         report_id=report_id_for(inp.key), file_name=inp.file_name, sha256=_safe_sha(inp.path),
         format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
@@ -255,7 +256,7 @@ def _run_parallel(todo: list[tuple[int, InputFile]], settings: RunSettings) -> I
     def timed_out(inp: InputFile) -> Report:
         log.warning("time limit hit on %s", inp.file_name)
         return _failure(inp, f"reading this file took longer than {settings.timeout_s:.0f} s (the per-file "
-                             "time limit); skipped", status="timeout")
+                             "time limit); skipped", status=Status.TIMEOUT)
 
     def died(inp: InputFile, exitcode: int | None) -> Report:
         log.warning("worker died on %s (exit code %s)", inp.file_name, exitcode)

@@ -123,23 +123,3 @@ def fetch_source(source, raw_root: str | Path, settings=None) -> tuple[list[Inpu
         result = crawl(source, settings or FetchSettings(), store)
     check_reachable(result)
     return inputs_from_crawl(result), fetch_stats(result)
-
-
-def collect_inputs(source: str | None, out: str, settings=None) -> tuple[list[InputFile], FetchStats | None]:
-    """Inputs for ``source`` without Prefect (``ogi run --no-prefect``): discover a folder, or crawl
-    each source (the flow does the same through a retried task per source)."""
-    plan = plan_source(source)
-    if plan.folder is not None:
-        return discover(plan.folder), None
-    files: list[InputFile] = []
-    total = FetchStats()
-    for src in plan.sources:
-        try:
-            got, stats = fetch_source(src, raw_root_for(out), settings)
-        except SourceUnreachable as e:
-            total.sources += 1
-            total.failed[src.url] = str(e)
-            continue
-        files += got
-        total.add(stats)
-    return files, total

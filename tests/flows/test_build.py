@@ -34,7 +34,7 @@ def test_flow_builds_dataset_and_artifact(harness, source, tmp_path):
 
     out = tmp_path / "ds"
     res = build_dataset(source=str(source), out=str(out), workers=1)
-    assert (res["seen"], res["reports"], res["failed"]) == (3, 3, 1)
+    assert (res["seen"], res["reports"], res["not_ok"]) == (3, 3, 1)
     again = build_dataset(source=str(source), out=str(out), workers=1)
     assert again["cached"] == 3 and again["extracted"] == 0 and again["reports"] == 3
     facts = pd.read_parquet(out / "facts")
