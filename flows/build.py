@@ -14,7 +14,12 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from fetchers import FetchSettings
-from flows.runners import api_url_for_workers, dask_task_runner, extract_on_dask, parse_runner
+from flows.runners import (
+    api_url_for_workers,
+    dask_task_runner,
+    extract_on_dask,
+    parse_runner,
+)
 from ogi.errors import UsageError
 from ogi.settings import FETCH_DELAY_S, MEMORY_MB, TIMEOUT_S, RunSettings, default_out
 from ogi.types import Report

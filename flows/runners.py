@@ -28,9 +28,16 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from pipeline.batch import BatchStats, InputFile, RunSettings, process_file, process_many, report_id_for
 from ogi.status import Status
 from ogi.types import Report
+from pipeline.batch import (
+    BatchStats,
+    InputFile,
+    RunSettings,
+    process_file,
+    process_many,
+    report_id_for,
+)
 
 log = logging.getLogger(__name__)
 

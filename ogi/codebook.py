@@ -15,7 +15,7 @@ import json
 import logging
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -65,7 +65,7 @@ def kind_of(col: str) -> str:
     return KINDS.get(col, "int count")
 
 
-@lru_cache(maxsize=None)
+@cache
 def cells(fields_path: str | None = None) -> tuple[CellEntry, ...]:
     """Every field id of fields.csv once, in template order (2019-only and 2021-only included)."""
     order: dict[tuple[str, str, str], dict[str, tuple[str, str]]] = {}

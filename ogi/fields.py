@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 FIELDS_CSV = Path(__file__).resolve().parent / "fields.csv"
@@ -32,7 +32,7 @@ class Field:
         return f"{self.table}.{self.row}.{self.col}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_fields(path: str | None = None) -> tuple[Field, ...]:
     """Rows of the shipped (or given) fields.csv, in file order, read once per process."""
     with Path(path or FIELDS_CSV).open(encoding="utf-8") as f:

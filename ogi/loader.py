@@ -170,7 +170,7 @@ def _sql_str(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-def scan_polars(path: str | Path, table: str) -> "polars.LazyFrame":
+def scan_polars(path: str | Path, table: str) -> polars.LazyFrame:
     """A polars LazyFrame over one dataset, unknown-year rows included with a null year."""
     import polars as pl
 

@@ -71,7 +71,7 @@ class RawTable:
         return out
 
     @classmethod
-    def from_rows(cls, rows: list[list[str]], *, page: int | None = None, source: str = "") -> "RawTable":
+    def from_rows(cls, rows: list[list[str]], *, page: int | None = None, source: str = "") -> RawTable:
         """Build from plain rows of strings (text dumps): one cell per string, no spans."""
         cells = [Cell(text=t, row=r, col=k, page=page) for r, line in enumerate(rows) for k, t in enumerate(line)]
         return cls(cells=cells, page=page, source=source)

@@ -14,15 +14,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from extractors import base as extractors_base  # module attribute: tests swap extract_file
+from extractors import (
+    base as extractors_base,  # module attribute: tests swap extract_file
+)
 from extractors.base import registered
-from ogi.sniff import kind_mismatch
 from normalizers.keywords import warm
 from normalizers.report import NORMALIZER_VERSION, metadata_from_name, normalize
 from ogi.errors import OgiError
-from ogi.types import Check, Fact, Report, Section
 from ogi.settings import RunSettings
+from ogi.sniff import kind_mismatch
 from ogi.status import OK_STATUSES, READ_STATUSES, RETRY_STATUSES, Status
+from ogi.types import Check, Fact, Report, Section
 from pipeline.workers import Limits, Outcome, death_reason, run_isolated
 
 log = logging.getLogger(__name__)

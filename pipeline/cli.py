@@ -16,7 +16,14 @@ from pathlib import Path
 
 import ogi
 from ogi.errors import OgiError, UsageError
-from ogi.settings import FETCH_DELAY_S, MEMORY_MB, TIMEOUT_S, default_out, default_source, is_remote
+from ogi.settings import (
+    FETCH_DELAY_S,
+    MEMORY_MB,
+    TIMEOUT_S,
+    default_out,
+    default_source,
+    is_remote,
+)
 
 USAGE_EXIT = 2
 

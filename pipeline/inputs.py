@@ -17,8 +17,8 @@ from fetchers import FetchSettings, RawStore, crawl
 from fetchers.crawl import url_file_name
 from fetchers.sources import is_http_url, load_sources, source_for_url
 from ogi.errors import FetchError, OgiError
-from ogi.settings import raw_root_for, sources_file as default_sources_file
-from pipeline.batch import InputFile, discover
+from ogi.settings import sources_file as default_sources_file
+from pipeline.batch import InputFile
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class FetchStats:
     requests: int = 0
     failed: dict[str, str] = field(default_factory=dict)  # url → reason
 
-    def add(self, other: "FetchStats") -> None:
+    def add(self, other: FetchStats) -> None:
         for k in ("sources", "listing_pages", "new", "unchanged", "skipped", "requests"):
             setattr(self, k, getattr(self, k) + getattr(other, k))
         self.failed.update(other.failed)

@@ -113,11 +113,13 @@ def report_tables(out: str | Path, report: dict) -> dict[str, pd.DataFrame]:
 
 
 def show_text(out: str | Path, which: str) -> str:
-    rep = find_report(out, which)
+    rep = {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in find_report(out, which).items()}
     head = [f"{rep['file_name']}  (report_id {rep['report_id']})",
             f"status {rep['status']}" + (f": {rep['error']}" if rep.get("error") else ""),
-            f"year {rep['year']}, template {rep['template']}, {rep['agency'] or 'agency unknown'}",
-            f"cells: {MISSING} missing, {FAILED} printed but not read", ""]
+            f"year {rep['year'] or 'unknown'}, template {rep['template'] or 'unknown'}, "
+            f"{rep['agency'] or 'agency unknown'}", f"cells: {MISSING} missing, {FAILED} printed but not read", ""]
+    if not rep.get("n_facts"):
+        return "\n".join(head + ["no cells were read from this report"])
     with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_rows", None):
         body = [f"## {t}\n{df.to_string()}\n" for t, df in report_tables(out, rep).items()]
     return "\n".join(head + body)

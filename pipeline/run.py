@@ -18,11 +18,25 @@ from pathlib import Path
 
 from fetchers import FetchSettings
 from ogi.errors import UsageError
-from ogi.settings import FETCH_DELAY_S, MEMORY_MB, TIMEOUT_S, RunSettings, cache_dir_for, default_workers, \
-    is_remote, raw_root_for
+from ogi.settings import (
+    FETCH_DELAY_S,
+    MEMORY_MB,
+    TIMEOUT_S,
+    RunSettings,
+    cache_dir_for,
+    default_workers,
+    is_remote,
+    raw_root_for,
+)
 from ogi.types import Report
 from pipeline.batch import BatchStats, InputFile, discover, process_many
-from pipeline.inputs import ALL_SOURCES, FetchStats, SourcePlan, fetch_source, plan_source
+from pipeline.inputs import (
+    ALL_SOURCES,
+    FetchStats,
+    SourcePlan,
+    fetch_source,
+    plan_source,
+)
 from publish.local import PublishStats
 from publish.remote import already_published, dataset_counts, publish_to
 

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from pipeline.batch import InputFile, process_file, report_id_for
-from tests.hardening import cli
 
 PEAK_LIMIT = 2 * 2**30
 
@@ -43,7 +42,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...]]] = {
 
 
 @pytest.fixture(scope="module")
-def batch(malformed, tmp_path_factory):
+def batch(malformed, tmp_path_factory, cli):
     """One `ogi run` over the corpus: (manifest, reports frame, facts frame, peak RSS)."""
     folder, manifest = malformed
     out = tmp_path_factory.mktemp("malformed_out")

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from pipeline.batch import RunSettings, discover, process_file, process_many
-
 import pytest
+
+from pipeline.batch import RunSettings, discover, process_file, process_many
 
 
 def _bad_folder(tmp_path: Path, fixtures: Path) -> Path:

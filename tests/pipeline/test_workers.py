@@ -110,7 +110,7 @@ def test_memory_limit_is_relative_to_what_the_worker_inherited():
 
 def test_memory_error_in_the_pipeline_is_a_recorded_failure(tmp_path, fixtures, monkeypatch):
     """A reader that blows up on one file: that file fails with a reason, the others are read."""
-    import extractors.text as text
+    from extractors import text
 
     real = text.TextExtractor.extract
 
