@@ -1,5 +1,5 @@
 # The two commands a newcomer types: `make run` and `make test`.
-.PHONY: setup run test bench
+.PHONY: setup run test test-fast bench
 
 setup: .venv/.installed
 
@@ -12,6 +12,10 @@ run: setup
 
 test: setup
 	.venv/bin/python -m pytest
+
+# the edit loop: no servers, no OCR, no notebook, nothing slow (make test runs everything, as CI does)
+test-fast: setup
+	.venv/bin/python -m pytest -m "not slow and not server and not ocr and not notebook"
 
 bench: setup
 	.venv/bin/python benchmarks/bench_pdf.py ../shared/corpus/dev

@@ -90,10 +90,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         check_prefect_reachable()
         from flows.build import build_dataset
 
-        result = build_dataset(source=request.source, out=request.out, years=list(request.years) or None,
-                               force=request.force, workers=request.workers, progress=sys.stderr.isatty(),
-                               runner=args.runner or "process", fetch_delay=request.fetch_delay,
-                               timeout_s=request.timeout_s, memory_mb=request.memory_mb)
+        try:
+            result = build_dataset(source=request.source, out=request.out, years=list(request.years) or None,
+                                   force=request.force, workers=request.workers, progress=sys.stderr.isatty(),
+                                   runner=args.runner or "process", fetch_delay=request.fetch_delay,
+                                   timeout_s=request.timeout_s, memory_mb=request.memory_mb)
+        except RuntimeError as e:  # Prefect's own server did not come up (a loaded machine): say so in one line
+            if "Prefect API" not in str(e):
+                raise
+            raise UsageError(f"{e}: retry, raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, "
+                             "or use --no-prefect") from None
     print(json.dumps(result, ensure_ascii=False))
     return 0
 

@@ -23,6 +23,16 @@ SHARED = Path(os.environ.get("OGI_SHARED", ROOT.parent / "shared"))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
+#: fixtures that start a server: a test using one is marked `server` (left out of `make test-fast`)
+SERVER_FIXTURES = frozenset({"harness", "s3"})
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.server)
+
+
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES

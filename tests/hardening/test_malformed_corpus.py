@@ -11,6 +11,8 @@ import pytest
 
 from pipeline.batch import InputFile, process_file, report_id_for
 
+pytestmark = pytest.mark.slow  # one `ogi run` subprocess over the whole malformed corpus
+
 PEAK_LIMIT = 2 * 2**30
 
 # case name → (expected status or None for "any status but ok", words the error must contain)
