@@ -11,7 +11,9 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import ogi
@@ -131,13 +133,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     check_prefect_reachable()
     defaults = ServeSettings()
     out = args.out and (args.out if is_remote(args.out) else str(Path(args.out).resolve()))
+    settings = ServeSettings(source=absolute(args.source) or defaults.source, out=out or defaults.out,
+                             runner=args.runner or defaults.runner)
+    signal.signal(signal.SIGINT, _stop_soon)
     try:
-        serve(ServeSettings(source=absolute(args.source) or defaults.source, out=out or defaults.out,
-                            runner=args.runner or defaults.runner))
-    except KeyboardInterrupt:  # Ctrl-C: stop now, even when the server is gone
+        serve(settings)
+    except KeyboardInterrupt:
         print("ogi serve: stopped", file=sys.stderr)
         os._exit(130)  # Prefect's shutdown would retry a vanished API for a minute
     return 0
+
+
+SERVE_GRACE_S = 3.0  # after Ctrl-C, how long Prefect may take to shut down before the process exits anyway
+
+
+def _stop_soon(signum, frame) -> None:
+    """Ctrl-C: let Prefect shut down cleanly, but exit after SERVE_GRACE_S even if its API is gone."""
+    timer = threading.Timer(SERVE_GRACE_S, lambda: os._exit(130))
+    timer.daemon = True
+    timer.start()
+    raise KeyboardInterrupt
 
 
 def parser() -> argparse.ArgumentParser:

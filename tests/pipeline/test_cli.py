@@ -106,3 +106,31 @@ def test_show_prints_template_tables_and_marks_cells(built):
 def test_show_unknown_report_is_one_line(built):
     assert "no report" in one_line_usage_error(ogi("show", str(built), "nope.pdf"))
     assert "no dataset" in one_line_usage_error(ogi("status", str(built / "missing")))
+
+
+@pytest.mark.server
+def test_serve_stops_at_once_on_ctrl_c_when_the_api_is_gone(httpserver, tmp_path):
+    """Regression: Ctrl-C was ignored for a minute while Prefect retried a vanished API."""
+    import re
+    import signal
+    import time
+
+    httpserver.expect_request("/api/health").respond_with_data("true", content_type="application/json")
+    httpserver.expect_request(re.compile(".*")).respond_with_data("gone", status=503)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PREFECT_API_URL": httpserver.url_for("/api"),
+           "PREFECT_HOME": str(tmp_path / "home")}
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--out", str(tmp_path / "o")],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60  # until Prefect has asked the (failing) API something
+        while time.monotonic() < deadline and proc.poll() is None and \
+                not any(r.path != "/api/health" for r, _ in httpserver.log):
+            time.sleep(0.2)
+        assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)  # a guard, not a timing assert: before the fix it hung for a minute or more
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130
