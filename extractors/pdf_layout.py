@@ -12,6 +12,8 @@ import statistics
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple, Sequence
 
+from ogi.numbers import LAYOUT_NUMBER
+
 
 class Glyph(NamedTuple):
     """One printed character."""
@@ -166,7 +168,7 @@ def inside(g: Glyph, box: tuple[float, float, float, float], pad: float = 0.0) -
 
 
 # a number, or a printed zero: the dashes (half/full-width, em, en, minus, doubled), slashes, 无
-NUMERIC_TEXT = re.compile(r"^[-—–−－]?[\d０-９][\d０-９,，.．]*%?$|^(?:[—–―−－\-/／无]|——|--)$")
+NUMERIC_TEXT = LAYOUT_NUMBER
 
 
 @dataclass(slots=True)
