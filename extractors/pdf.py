@@ -173,7 +173,7 @@ class PdfExtractor(Extractor):
         if textless and (len(textless) == n or not table_pages):
             log.info("%s: pages %s have no text layer", file_name, textless)
             return _ocr(data, file_name)
-        doc = Document(file_name=file_name, format="pdf", pages=n, meta=meta)
+        doc = Document(file_name=file_name, format="pdf", pages=n, properties=meta)
         if textless:
             doc.warnings.append(f"pages without text layer (not read): {textless}")
         tables, table_lines = self._table_pages(data, table_pages, geoms, rows_seen, doc)

@@ -65,7 +65,7 @@ def normalize(doc: Document, report: Report) -> Report:
     report.format = doc.format
     report.extractor = doc.extractor
     _apply_metadata(report, extract_metadata(title_candidates(doc), body_text(doc), doc.file_name, doc.meta))
-    report.published = doc.meta.get("published") or report.published
+    report.published = doc.published or report.published
 
     tables = map_tables(doc.blocks, report.year)
     report.template = tables.template or template_for_year(report.year)
@@ -90,9 +90,9 @@ def _set_status(doc: Document, report: Report, found: set[str], problems: list[s
         report.status = Status.NOT_A_REPORT
         report.error = "no 政府信息公开 annual-report text or template tables found in this file"
         return
-    if doc.meta.get("table_images") and not found:
+    if doc.table_images and not found:
         report.status = Status.TABLES_MISSING
-        report.error = f"the statistical tables are printed as {doc.meta['table_images']} image(s); nothing to read"
+        report.error = f"the statistical tables are printed as {doc.table_images} image(s); nothing to read"
         return
     if missing:
         report.status = Status.TABLES_MISSING
@@ -109,7 +109,7 @@ def _set_status(doc: Document, report: Report, found: set[str], problems: list[s
         report.error = "; ".join(why)
         return
     if failed:
-        if doc.meta.get("ocr"):
+        if doc.ocr_engine:
             report.status = Status.NEEDS_REVIEW
             report.error = "OCR-read tables break identities (possible misread): " + ", ".join(c.rule for c in failed)
         else:
