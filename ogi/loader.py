@@ -92,7 +92,7 @@ def _frame(path: str | Path, table: str, years, ids: list[str] | None) -> pd.Dat
 
 def load(path: str | Path = "data/dataset", years: Iterable[int | None] | None = None,
          provinces: Iterable[str] | None = None, wide: bool = False,
-         tables: str | Sequence[str] = ("facts",)) -> pd.DataFrame | dict[str, pd.DataFrame]:
+         tables: str | Sequence[str] = "facts") -> pd.DataFrame | dict[str, pd.DataFrame]:
     """Tidy frames of the dataset at ``path``.
 
     ``tables`` as one name gives one DataFrame, as a sequence a dict name → DataFrame.

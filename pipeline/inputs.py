@@ -90,9 +90,10 @@ def inputs_from_crawl(result) -> list[InputFile]:
     out = []
     for rf in result.stored:
         path = Path(rf.path)
+        # The file's own name, as the contract says; the sniffed bytes (and the stored
+        # path's suffix) decide the extractor, so a portal's `.htm` or a suffix-less
+        # download name is kept as served.
         name = rf.file_name or url_file_name(rf.url) or path.name
-        if Path(name).suffix.lower() != path.suffix.lower():
-            name += path.suffix
         out.append(InputFile(path=str(path), key=rf.url, file_name=name, source_url=rf.url))
     return out
 

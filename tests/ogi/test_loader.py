@@ -143,3 +143,9 @@ def test_polars_reads_the_same_rows(samples: Path) -> None:
     totals = (scan_polars(samples, "facts").filter(pl.col("row") == "new_received", pl.col("col") == "total")
               .group_by("year").agg(pl.col("value").sum()).sort("year").collect())
     assert totals.height >= 2
+
+
+def test_load_without_tables_returns_the_facts_frame_not_a_dict(small):
+    """The README's example `load(path, years=..., provinces=...)` promised a DataFrame."""
+    facts = load(small)
+    assert isinstance(facts, pd.DataFrame) and "cell" in facts.columns
