@@ -89,4 +89,14 @@ def extract_file(path: str | Path, data: bytes | None = None) -> Document:
     ex = for_file(data, p.name)
     doc = ex.extract(data, p.name)
     doc.extractor = ex.key
+    return locate_cells(doc)
+
+
+def locate_cells(doc: Document) -> Document:
+    """Give every table cell a locator "table=T;row=R;col=C" (1-based; T among the document's
+    tables), after any "line=N" the extractor set: where a value was read, for every format."""
+    for t, table in enumerate(doc.tables, start=1):
+        for c in table.cells:
+            where = f"table={t};row={c.row + 1};col={c.col + 1}"
+            c.locator = f"{c.locator};{where}" if c.locator else where
     return doc

@@ -305,7 +305,7 @@ def extract_scanned_pdf(data: bytes, file_name: str, settings: OcrSettings = SET
                                 f"read {done} of {n} pages")
             break
         dpis.append(dpi)
-        doc.blocks.extend(ocr_page(gray, dpi, page_no, settings))
+        doc.blocks.extend(in_points(ocr_page(gray, dpi, page_no, settings), dpi))
         done += 1
     if doc.pages and doc.pages > settings.max_pages:
         doc.warnings.append(f"long scan: OCR read pages 1-{settings.max_pages - 2} and the last two "
@@ -341,13 +341,33 @@ def load_image_pages(data: bytes, file_name: str, settings: OcrSettings = SETTIN
             w, h = frame.size
             if w * h > settings.max_pixels:
                 raise ExtractionError(f"image too large to OCR ({w}×{h} px)", file=file_name, page=k + 1)
-            dpi = frame.info.get("dpi", (0, 0))[0] or 0
-            if not 72 < float(dpi) <= 1200:
-                dpi = min(w, h) / 8.27  # assume the short side is an A4 page's width
-            frames.append(resample(np.asarray(frame.convert("L")), float(dpi), settings))
+            frames.append(resample(np.asarray(frame.convert("L")), image_dpi(frame), settings))
     except (OSError, ValueError, Image.DecompressionBombError) as e:
         raise ExtractionError(f"cannot decode image: {e}", file=file_name) from e
     return frames
+
+
+def image_dpi(frame: Any) -> float:
+    """An image's dpi from its header, or guessed from A4 (the short side is 8.27 in)."""
+    w, h = frame.size
+    dpi = frame.info.get("dpi", (0, 0))[0] or 0
+    try:
+        dpi = float(dpi)
+    except (TypeError, ValueError):
+        dpi = 0.0
+    return dpi if 72 < dpi <= 1200 else min(w, h) / 8.27
+
+
+def in_points(blocks: list[Block], dpi: float) -> list[Block]:
+    """Cell boxes from pixels of the page read at ``dpi`` to PDF points from the page's top-left,
+    the unit of every other page-based box (so one crop/draw routine serves all files)."""
+    f = 72.0 / dpi
+    for b in blocks:
+        if isinstance(b, RawTable):
+            for c in b.cells:
+                if c.bbox is not None:
+                    c.bbox = tuple(round(v * f, 2) for v in c.bbox)
+    return blocks
 
 
 @register
@@ -355,7 +375,7 @@ class ImageExtractor(Extractor):
     """Photographed or scanned report pages saved as images."""
 
     name = "ocr-image"
-    version = "1"
+    version = "2"  # 2: boxes in points
     kinds = ("image",)
 
     def extract(self, data: bytes, file_name: str) -> Document:
@@ -363,5 +383,5 @@ class ImageExtractor(Extractor):
         frames = load_image_pages(data, file_name)
         doc.pages = len(frames)
         for k, (gray, dpi) in enumerate(frames, start=1):
-            doc.blocks.extend(ocr_page(gray, dpi, k))
+            doc.blocks.extend(in_points(ocr_page(gray, dpi, k), dpi))
         return _finish(doc, [d for _, d in frames])

@@ -15,7 +15,8 @@ import logging
 import re
 from dataclasses import dataclass
 
-from extractors.pdf_borderless_labels import assign_labels, group_runs, overlaps, spanning_row_labels, stacks
+from extractors.pdf_borderless_labels import assign_labels, blank_row_lines, group_runs, overlaps, \
+    spanning_row_labels, stacks
 from extractors.pdf_layout import RunLine, TextRun, cluster, inside, join_wrapped, median, nearest_index, \
     text_runs
 from extractors.pdf_page import BBox, PageGeom
@@ -193,17 +194,22 @@ def _split(reg: list[RunLine], anchors: list[RunLine], label_x: float, num_left:
     return units, label_segs
 
 
-def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings) -> FoundTable | None:
-    """One RawTable from the lines of a borderless region."""
+def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, ends_page: bool = False,
+                 ) -> FoundTable | None:
+    """One RawTable from the lines of a borderless region (``ends_page``: it may go on over the page)."""
     anchors = [ln for ln in reg if _is_anchor(ln, st)]
     size = median(ln.size for ln in anchors)
-    cols = cluster([s.cx for ln in anchors for s in ln.numbers()], st.col_tol * size)
-    if not cols:
-        return None
     num_left = min(s.x0 for ln in anchors for s in ln.numbers())
     label_x = num_left - 0.5 * size
     mid = (min(s.x0 for ln in reg for s in ln.segs) + max(s.x1 for ln in reg for s in ln.segs)) / 2
     units, label_segs = _split(reg, anchors, label_x, num_left, mid)
+    # numeric columns: the numbers' x-centres, plus the lowest header texts (a column of zeros printed
+    # blank has no number to cluster, but its header still names it)
+    leaves = {id(u): _leaf_centres(u, label_x, mid) for u in units if isinstance(u, list)}
+    cols = cluster([s.cx for ln in anchors for s in ln.numbers()] + [x for xs in leaves.values() for x in xs],
+                   st.col_tol * size)
+    if not cols:
+        return None
     # label columns: item labels (the most populated x-centre) and stacked group labels left of them
     centres = cluster([s.cx for s in label_segs], 4.0)
     members = {i: [s for s in label_segs if nearest_index(centres, s.cx) == i] for i in range(len(centres))}
@@ -223,23 +229,37 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings) -> 
     row_of: list[int] = []  # grid row of each anchor
     block_of: list[int] = []  # which data block (between header bands) each anchor is in
     row, block = 0, 0
+    band: dict[int, set[int]] = {0: set()}  # per data block: the columns its header and numbers use
+    printed: list[set[int]] = []  # per anchor: the columns it prints a number in
     for u in units:
         if isinstance(u, list):
             row += _header_cells(u, cols, label_x, n_label, mid, row, geom, cells)
             block += 1
+            band[block] = {nearest_index(cols, x) for x in leaves[id(u)]}
         else:
             row_of.append(row)
             block_of.append(block)
             row += 1
+            printed.append(set())
             for s in u.numbers():
                 if s.cx >= label_x:
-                    cells.append(Cell(s.text, row - 1, n_label + nearest_index(cols, s.cx), 1, 1, geom.number,
-                                      _box([s], geom)))
+                    k = nearest_index(cols, s.cx)
+                    printed[-1].add(k)
+                    band[block].add(k)
+                    cells.append(Cell(s.text, row - 1, n_label + k, 1, 1, geom.number, _box([s], geom)))
+    for r, (blk, ks) in enumerate(zip(block_of, printed)):
+        # a column of the row's band left empty is an empty cell in place, so later cells keep their columns
+        cells.extend(Cell("", row_of[r], n_label + k, 1, 1, geom.number) for k in sorted(band[blk] - ks))
     ys = [ln.cy for ln in anchors]
     row_labels = assign_labels([s for i in members if i not in groups for s in members[i]]
                                 + [s for ln in anchors for s in ln.segs if id(s) in own], ys)
     taken: dict[int, set[int]] = {g: set() for g in groups}
+    walls = [ln.cy for u in units if isinstance(u, list) for ln in u]
     for r, segs in enumerate(row_labels):
+        # labels of rows printing no number; a row cut by the page break may show only part of its label
+        cut_above = r == 0 and not any(w < ys[r] for w in walls)
+        blank = {id(s) for s in blank_row_lines(segs, ys[r], walls, cut_above, ends_page and r == len(ys) - 1)}
+        segs = [s for s in segs if id(s) not in blank]
         if not segs:
             continue
         c = sum(s.cx for s in segs) / len(segs)
@@ -256,6 +276,13 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings) -> 
     bbox = (min(s.x0 for s in segs_all) - 1, min(s.top for s in segs_all) - 1,
             max(s.x1 for s in segs_all) + 1, max(s.bottom for s in segs_all) + 1)
     return FoundTable(RawTable(cells=_dedupe(cells), page=geom.number, source="pdfplumber-borderless"), bbox)
+
+
+def _leaf_centres(lines: list[RunLine], label_x: float, mid: float) -> list[float]:
+    """x-centres of the header texts over the numbers with no header text below them: one per column."""
+    segs = [(i, s) for i, ln in enumerate(lines) if not _caption(ln, mid, label_x)
+            for s in ln.segs if s.x0 >= label_x and not s.numeric]
+    return [s.cx for i, s in segs if not any(j > i and t.x0 < s.x1 and t.x1 > s.x0 for j, t in segs)]
 
 
 def _header_cells(lines: list[RunLine], cols: list[float], label_x: float, n_label: int, mid: float, row0: int,
@@ -316,8 +343,10 @@ def borderless_tables(geom: PageGeom, taken: list[BBox], st: BorderlessSettings 
     if not free:
         return []
     out = []
-    for reg in _regions(_fold_wrapped_numbers(text_runs(free, st.gap_ratio), st), st):
-        found = build_region(reg, geom, st)
+    lines = _fold_wrapped_numbers(text_runs(free, st.gap_ratio), st)
+    body = [ln for ln in lines if not PAGE_NO.match(" ".join(s.text for s in ln.segs))]
+    for reg in _regions(lines, st):
+        found = build_region(reg, geom, st, ends_page=bool(body) and reg[-1] is body[-1])
         if found is not None:
             out.append(found)
     return out

@@ -7,7 +7,13 @@ row's label block is centred on its numbers; a stacked group label (三、本年
 
 from __future__ import annotations
 
+import re
+
 from extractors.pdf_layout import RunLine, TextRun, nearest_index
+
+# how a row label starts: 1. / 1、 / （一） / 一、 (a wrapped continuation line never does)
+_ITEM_START = (re.compile(r"^\d{1,2}[.．、]"), re.compile(r"^[（(][一二三四五六七八九十]+[）)]"),
+               re.compile(r"^[一二三四五六七八九十]+、"))
 
 
 def overlaps(a: TextRun, b: TextRun) -> bool:
@@ -118,3 +124,55 @@ def stacks(segs: list[TextRun], by_x: bool = False) -> list[list[TextRun]]:
         else:
             out.append([s])
     return out
+
+
+def _lines(segs: list[TextRun]) -> list[list[TextRun]]:
+    out: list[list[TextRun]] = []
+    for s in sorted(segs, key=lambda s: (s.cy, s.x0)):
+        if out and abs(s.cy - out[-1][0].cy) <= 0.45 * s.size:
+            out[-1].append(s)
+        else:
+            out.append([s])
+    return out
+
+
+def _start_kind(line: list[TextRun]) -> int | None:
+    text = min(line, key=lambda s: s.x0).text
+    return next((k for k, pat in enumerate(_ITEM_START) if pat.match(text)), None)
+
+
+def blank_row_lines(segs: list[TextRun], y: float, walls: list[float] = (), keep_above: bool = False,
+                    keep_below: bool = False) -> list[TextRun]:
+    """Label lines given to a row that belong to rows printing no number (zeros printed blank).
+
+    A label line with a header line (``walls``: their y-centres) between it and the numbers is
+    another band's row. ``keep_above``/``keep_below``: the row may be cut by a page break on that
+    side, so its label lines there prove nothing.
+    Cells are vertically centred, so when the row prints its numbers on one of its label lines,
+    its other label lines lie evenly above and below: the surplus on one side is another row's.
+    And two lines starting sibling labels (2. and 3., （一） and （二）) are two rows: only the
+    item holding the numbers' line (else the one nearest them) stays.
+    """
+    walled = [s for s in segs if any(min(s.cy, y) < w < max(s.cy, y) for w in walls)]
+    segs = [s for s in segs if not any(s is x for x in walled)]
+    if not segs:
+        return walled
+    size = max(s.size for s in segs)
+    lines = _lines(segs)
+    at = [i for i, ln in enumerate(lines) if abs(ln[0].cy - y) <= 0.45 * size]
+    drop: set[int] = set()
+    if at:
+        above, below = at[0], len(lines) - 1 - at[-1]
+        if above > below and not keep_above:
+            drop |= set(range(above - below))
+        elif below > above and not keep_below:
+            drop |= set(range(len(lines) - (below - above), len(lines)))
+    keep = [i for i in range(len(lines)) if i not in drop]
+    starts = [i for i in keep if _start_kind(lines[i]) is not None]
+    if len({_start_kind(lines[i]) for i in starts}) == 1 and len(starts) >= 2:
+        items = [(a, next((b for b in starts if b > a), len(lines))) for a in starts]
+        home = next(((a, b) for a, b in items if any(a <= i < b for i in at)), None) or min(
+            items, key=lambda ab: abs((lines[ab[0]][0].cy + lines[ab[1] - 1][0].cy) / 2 - y))
+        lead = [i for i in keep if i < starts[0]]  # continuation of the first item? not ours to judge
+        drop |= {i for i in keep if not home[0] <= i < home[1] and i not in lead}
+    return walled + [s for i in sorted(drop) for s in lines[i]]

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from extractors.base import Extractor, register
 from extractors.encoding import decode_bytes
+from extractors.text_columns import recut
 from ogi.errors import ExtractionError
 from ogi.numbers import TEXT_NUMBERS_ONLY, TEXT_PAGE_NUMBER, TEXT_VALUE_TOKEN
-from ogi.types import Block, Document, Paragraph, RawTable
+from ogi.types import Block, Cell, Document, Paragraph, RawTable
 
 _PIPE_SEP = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _GAP = re.compile(r"\S(?: {2,}|\u3000+)\S")
@@ -27,6 +28,7 @@ _MD_MARK = re.compile(r"^#{1,6}\s+")
 _VALUE_TOKEN = TEXT_VALUE_TOKEN
 # "行政许可 9487", "一、本年新收…数量 95 0 0 0 0 0 95": a label then numbers, single spaces (plain PDF text)
 _SPACED_ROW = re.compile(rf"^(?P<label>\S.*?\S|\S)\s+(?P<nums>{_VALUE_TOKEN}(?:\s+{_VALUE_TOKEN})*)$")
+_SENTENCE_END = ("。", "；", "：", ":", ";")
 _SENTENCE = re.compile(r"[，。；：,;:]")
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 
@@ -88,6 +90,33 @@ def _spaced_row(s: str) -> list[str] | None:
     return [label, *nums]
 
 
+def _rstrip_keep_tabs(s: str) -> str:
+    """Strip the line end but keep the tabs after a label: ``规章\t\t\t`` in a table is a row of empty
+    cells (zeros printed blank), not narrative. A sentence with a stray trailing tab stays narrative."""
+    stripped = s.rstrip()
+    if not stripped or "\t" not in s[len(stripped):] or stripped.endswith(_SENTENCE_END):
+        return stripped
+    return s.rstrip(" \r\n\u3000\v")
+
+
+def pad_to_header(rows: list[list[str]], tsv: list[bool]) -> list[list[str]]:
+    """TSV rows with numbers but fewer fields than the header above them end in empty fields.
+
+    Writers drop trailing empty fields; when zeros print blank, those were cells (``规范性文件\t28``
+    under a four-column header is ``规范性文件, 28, '', ''``). A header here is a row without numbers
+    with two or more texts; rows are never cut, only filled up to its width.
+    """
+    out = [list(r) for r in rows]
+    width = 0
+    for r, is_tsv in zip(out, tsv):
+        numbers = sum(1 for c in r if re.fullmatch(_VALUE_TOKEN, c.strip()))
+        if not numbers and sum(1 for c in r if c.strip()) >= 2:
+            width = len(r)
+        elif numbers and is_tsv and len(r) < width:
+            r.extend([""] * (width - len(r)))
+    return out
+
+
 def _clean_para(s: str) -> str:
     s = _MD_MARK.sub("", s.strip())
     return s.replace("**", "").replace("__", "").strip()
@@ -106,6 +135,9 @@ def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -
     layout = _is_layout(lines)
     blocks: list[Block] = []
     rows: list[list[str]] = []
+    row_lines: list[int] = []  # 1-based line number of each row in ``rows``
+    src: list[str | None] = []  # each row's source line (layout tables are re-cut on character columns)
+    columns: list[float] | None = None  # the last layout band's columns, for a table continued without header
     pending_blank = False
     para: list[str] = []
 
@@ -118,13 +150,30 @@ def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -
             para.clear()
 
     def flush_table() -> None:
+        nonlocal columns
         if rows:
-            blocks.append(RawTable.from_rows([list(r) for r in rows], source="text"))
+            cut = [list(r) for r in rows]
+            if layout:
+                cut, columns = recut(cut, src, columns)
+            else:
+                cut = pad_to_header(cut, [ln is not None and "\t" in ln for ln in src])
+            table = RawTable.from_rows(cut, source="text")
+            for c in table.cells:
+                c.locator = f"line={row_lines[c.row]}"
+            blocks.append(table)
             rows.clear()
+            src.clear()
+            row_lines.clear()
 
     for i, raw in enumerate(lines):
-        line = raw.replace("\f", "").rstrip()
+        line = raw.replace("\f", "")
+        line = _rstrip_keep_tabs(line) if rows or "\t" in line.strip() else line.rstrip()
         if _PIPE_SEP.match(line.strip()) and line.strip():
+            continue
+        if rows and not raw.strip() and raw.count("\t") >= 2:
+            rows.append([""] * (raw.count("\t") + 1))  # a table row of empty fields (all zeros printed blank)
+            src.append(None)
+            row_lines.append(i + 1)
             continue
         if not line.strip():
             pending_blank = True
@@ -139,11 +188,16 @@ def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -
             nxt = next((ln for ln in lines[i + 1 : i + 4] if ln.strip()), "")
             if indent >= settings.min_indent_fragment and split_row(nxt) is not None and not _HEADING.match(line):
                 cells = [line.strip()]
-        if cells is not None and (_HEADING.match(line) and len([c for c in cells if c]) <= 1):
-            cells = None  # "## 三、…\t" is a heading, not a one-cell row
+        if cells is not None and (_HEADING.match(line) and len([c for c in cells if c]) <= 1) and (
+                not rows or len(cells) < max(3, len(rows[-1]) - 1)):
+            # "## 三、…\t" is a heading, not a one-cell row; "二、上年结转…\t\t\t…" as wide as the table's
+            # rows is a row whose every field is blank
+            cells = None
         if cells is not None:
             flush_para()
             rows.append(cells)
+            row_lines.append(i + 1)
+            src.append(line)
             pending_blank = False
             continue
         # narrative line
@@ -151,6 +205,8 @@ def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -
             nxt = next((ln for ln in lines[i + 1 : i + 3] if ln.strip()), "")
             if pending_blank and split_row(nxt) is not None and not _HEADING.match(line) and len(line.strip()) < 40:
                 rows.append([line.strip()])  # a lone label line inside a table
+                row_lines.append(i + 1)
+                src.append(line)
                 continue
             flush_table()
         if layout and para and (line.startswith(" ") or _HEADING.match(line)):
@@ -170,8 +226,9 @@ def _merge_blank_split_tables(blocks: list[Block]) -> list[Block]:
     for b in blocks:
         if isinstance(b, RawTable) and out and isinstance(out[-1], RawTable):
             prev = out[-1]
-            merged = [[c.text for c in r] for r in prev.rows()] + [[c.text for c in r] for r in b.rows()]
-            out[-1] = RawTable.from_rows(merged, source=prev.source)
+            shift = prev.n_rows
+            moved = [Cell(text=c.text, row=c.row + shift, col=c.col, page=c.page, locator=c.locator) for c in b.cells]
+            out[-1] = RawTable(cells=prev.cells + moved, page=prev.page, source=prev.source)
         else:
             out.append(b)
     return out
@@ -182,7 +239,7 @@ class TextExtractor(Extractor):
     """`.txt` and `.md` reports."""
 
     name = "text"
-    version = "1"
+    version = "2"  # 2: cells carry their line number
     kinds = ("txt", "md")
 
     def __init__(self, settings: TextSettings = TextSettings()) -> None:

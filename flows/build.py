@@ -117,16 +117,17 @@ def summary_markdown(source: str, stats: BatchStats, pub: PublishStats, seconds:
 def build_dataset(source: str = ALL_SOURCES, out: str = DEFAULT_OUT, years: list[int] | None = None,
                   force: bool = False, workers: int | None = None, progress: bool = False,
                   runner: str = "process", fetch_delay: float = FETCH_DELAY_S, timeout_s: float = TIMEOUT_S,
-                  memory_mb: int = MEMORY_MB) -> dict:
+                  memory_mb: int = MEMORY_MB, corrections: str | None = None) -> dict:
     """Turn the reports of ``source`` (folder, listing URL, configured source name(s) or ``all``)
     into the dataset at ``out`` (folder or s3://...), extracting on ``runner`` (process | dask |
-    dask://host:port)."""
+    dask://host:port). ``corrections`` (default ``<out>/corrections.csv``) is overlaid on the reports."""
     try:
         spec = parse_runner(runner)  # bad parameters fail before any work
     except ValueError as e:
         raise UsageError(f"runner: {e}") from None
     planned = plan(RunRequest(source=source, out=out, years=tuple(years or ()), force=force, workers=workers,
-                              fetch_delay=fetch_delay, timeout_s=timeout_s, memory_mb=memory_mb))
+                              fetch_delay=fetch_delay, timeout_s=timeout_s, memory_mb=memory_mb,
+                              corrections=corrections))
 
     def extract(files: list[InputFile], settings: RunSettings) -> tuple[list[Report], BatchStats]:
         if spec.kind == "process":
@@ -140,6 +141,7 @@ def build_dataset(source: str = ALL_SOURCES, out: str = DEFAULT_OUT, years: list
     create_markdown_artifact(key=ARTIFACT_KEY,
                              markdown=summary_markdown(source, outcome.stats, outcome.pub,
                                                        outcome.result["seconds"], outcome.fetch, outcome.timings,
-                                                       outcome.published),
+                                                       outcome.published)
+                             + "\n\n" + outcome.review.markdown(),
                              description="What the last build-dataset run did")
     return outcome.result

@@ -2,71 +2,128 @@
 
 Some portal text dumps drop every cell boundary: a row's numbers arrive glued together
 after its label. The printed digits are all there, so each row's digit run is split
-into the template's number of cells, keeping only splits that print no leading zeros
-and satisfy the table's own identities (R3 per requests row, R4 per appeals group),
-then R1/R2 across rows where a row still has more than one reading. A row left
-ambiguous is not guessed: it is reported as a problem. Every report read this way is
-marked for review by the caller.
+into the template's number of cells (no leading zeros; a space or a minus sign the dump
+kept is a boundary), and the splits are narrowed by constraints (:mod:`normalizers.resplit`):
+R3 per requests row and R4 per appeals group first, then R2/R1 across rows, the report's
+own narrative numbers, and the previous year's report when the caller has it. A row
+left with more than one split is not guessed: its candidates are reported as a problem
+and only the cells every split agrees on are kept.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 
+from normalizers.narrative_numbers import narrative_statements
+from normalizers.resplit import (Constraint, RowSplit, previous_year_constraints, solve, statement_constraint,
+                                 sum_constraint)
 from normalizers.spec import Spec, load_spec
 from normalizers.values import clean_label
-from ogi.types import Fact
+from ogi.types import Check, Fact
 
-MAX_SOLUTIONS = 64
-_TOKEN = re.compile(r"-?\d+(?:[ \u00a0]\d+)*(?:\.\d+)?")
+MAX_SOLUTIONS = 256
+MAX_STEPS = 100_000  # a run this hard to split is left open, not searched for minutes
+MAX_CELL_CHARS = 16  # "75394432.52元" is 11: a longer piece is not one printed cell
+_NUM = r"(?:[-－—–]*[0-9０-９]+(?:,\d{3})*(?:\.\d+)?|[-－—–]+)"
+_TOKEN = re.compile(_NUM + r"(?:[ \u00a0]*" + _NUM + ")*")  # numbers, and dashes printed for zero
 _ROW_NUMBER = re.compile(r"^[.．、]")
+# a thousands comma ("62,568") keeps its number whole: digits glued on either side start or end a cell
+_PIECE = re.compile(r"-?(?:0|[1-9][0-9]{0,2}(?:,[0-9]{3})+|[1-9][0-9]*)(?:\.[0-9]+)?|-")  # "-" alone: a zero
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－—–", "0123456789.---")
+REQ_COLS = 7
 
 
-def _parts(s: str, n: int, check: Callable[[list[int | float]], bool] | None) -> list[list[str]]:
-    """All ways to cut digit string ``s`` into ``n`` printed numbers (no leading zeros)."""
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A row's printed digits: ``text`` without spaces; ``cuts`` = boundaries the dump kept."""
+
+    text: str
+    cuts: frozenset[int] = frozenset()
+    dashes: frozenset[int] = frozenset()  # positions of "-": a zero printed as a dash, or a minus sign
+
+    def boundaries(self, negatives: bool) -> frozenset[int]:
+        """Sure boundaries: a dash starts a cell, and ends it unless the column can be negative ("-18")."""
+        before = frozenset(d for d in self.dashes if d > 0)
+        return before | (frozenset() if negatives else frozenset(d + 1 for d in self.dashes if d + 1 < len(self.text)))
+
+
+def parse_run(token: str) -> Run:
+    out, cuts, dashes = [], set(), set()
+    for ch in token.translate(_FULLWIDTH):
+        if ch in " \u00a0":
+            if out:
+                cuts.add(len(out))
+            continue
+        if ch == "-":
+            dashes.add(len(out))
+        out.append(ch)
+    return Run("".join(out), frozenset(cuts), frozenset(dashes))
+
+
+def _parts(s: str, n: int, check: Callable[[list[float]], bool] | None,
+           cuts: frozenset[int] = frozenset()) -> list[list[str]]:
+    """All ways to cut ``s`` into ``n`` printed numbers (no leading zeros, never across a kept boundary)."""
+    return _enumerate(s, n, check, cuts)[0]
+
+
+def _enumerate(s: str, n: int, check: Callable[[list[float]], bool] | None,
+               cuts: frozenset[int] = frozenset()) -> tuple[list[list[str]], bool]:
+    """(splits, complete): complete is False when there were too many to list or to search."""
     out: list[list[str]] = []
+    stops = sorted(cuts)
+    steps = [0]
 
     def rec(i: int, acc: list[str]) -> None:
-        if len(out) > MAX_SOLUTIONS:
+        steps[0] += 1
+        if len(out) > MAX_SOLUTIONS or steps[0] > MAX_STEPS:
             return
         left = n - len(acc)
+        nxt = next((c for c in stops if c > i), len(s))
         if left == 1:
             tail = s[i:]
-            if tail and (tail == "0" or not tail.startswith("0") or "." in tail[:2]):
+            if nxt == len(s) and len(tail) <= MAX_CELL_CHARS and _PIECE.fullmatch(tail):
                 cand = acc + [tail]
-                if check is None or check([float(x) for x in cand]):
+                if check is None or check([_num(x) for x in cand]):
                     out.append(cand)
             return
-        for j in range(i + 1, len(s) - left + 2):
+        for j in range(i + 1, min(nxt, len(s) - left + 1, i + MAX_CELL_CHARS) + 1):
             piece = s[i:j]
-            if len(piece) > 1 and piece.startswith("0"):
-                break
-            if "." in piece:
-                break
+            if not _PIECE.fullmatch(piece):
+                if piece.lstrip("-").startswith("0") and len(piece.lstrip("-")) > 1 and piece.lstrip("-")[1] != ".":
+                    break
+                continue
             rec(j, acc + [piece])
 
-    rec(0, [])
-    return out
+    if len(s) <= n * MAX_CELL_CHARS:
+        rec(0, [])
+    complete = len(out) <= MAX_SOLUTIONS and steps[0] <= MAX_STEPS
+    return (out if complete else []), complete
 
 
 def segments(text: str) -> Iterator[tuple[str, str]]:
     """(label text, digit run) pairs in order; a row number glued to its label ("…02.其他") goes to the label."""
+    for label, run in runs(text):
+        yield label, run.text
+
+
+def runs(text: str) -> Iterator[tuple[str, Run]]:
     pos, label = 0, ""
     for m in _TOKEN.finditer(text):
-        digits = m.group().replace(" ", "").replace("\u00a0", "")
+        run = parse_run(m.group())
         label += text[pos:m.start()]
         pos = m.end()
         if _ROW_NUMBER.match(text[pos:pos + 1]) and not re.match(r"[.．]\d", text[pos:pos + 2]):
             # the last digit numbers the next label ("00000002.其他法律…")
-            digits, num = digits[:-1], digits[-1]
+            digits, num = run.text[:-1], run.text[-1]
             if digits:
-                yield label, digits
+                yield label, Run(digits, frozenset(c for c in run.cuts if c < len(digits)),
+                                 frozenset(d for d in run.dashes if d < len(digits)))
                 label = ""
             label += num
             continue
-        yield label, digits
+        yield label, run
         label = ""
 
 
@@ -74,115 +131,196 @@ _START = re.compile(r"第二十条|信息内容")
 _END = re.compile(r"[五六][、.．]\s*(?:存在的主要问题|政府信息公开工作存在|其他需要报告)")
 
 
-def table_region(text: str) -> str:
-    """From the first table header to the narrative after the tables: numbers elsewhere are prose."""
+def _bounds(text: str) -> tuple[int, int] | None:
     m = _START.search(text)
     if not m:
-        return ""
+        return None
     end = _END.search(text, m.end())
-    return text[m.start(): end.start() if end else len(text)]
+    return m.start(), end.start() if end else len(text)
 
 
-def _req_ok(v: list[float]) -> bool:
-    return abs(sum(v[:6]) - v[6]) < 1e-9
+def table_region(text: str) -> str:
+    """From the first table header to the narrative after the tables: numbers elsewhere are prose."""
+    b = _bounds(text)
+    return text[b[0]:b[1]] if b else ""
 
 
-def _appeals_ok(v: list[float]) -> bool:
-    return all(abs(sum(v[g:g + 4]) - v[g + 4]) < 1e-9 for g in (0, 5, 10))
+def narrative(text: str) -> str:
+    b = _bounds(text)
+    return text[:b[0]] + "\n" + text[b[1]:] if b else text
 
 
-def parse_flattened(text: str, template: str, spec: Spec | None = None) -> tuple[list[Fact], list[str]]:
-    """Facts from flattened table text, and the rows that could not be read unambiguously."""
-    spec = spec or load_spec()
-    facts: list[Fact] = []
-    problems: list[str] = []
-    text = table_region(text)
+@dataclass(slots=True)
+class Resplit:
+    """What the re-split found: facts, one ``S:<table>`` check per table, problems for people."""
+
+    facts: list[Fact] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _row_check(cells: tuple[str, ...], sums: list[tuple[list[int], int]]) -> Callable[[list[float]], bool]:
+    return lambda v: all(abs(sum(v[i] for i in parts) - v[t]) < 1e-9 for parts, t in sums)
+
+
+def _split_row(key: str, cells: tuple[str, ...], run: Run, check, check_name: str) -> RowSplit:
+    """Candidates under the row's identity and the spaces kept; either is dropped when nothing fits it."""
+    n = len(cells)
+    hard = run.boundaries(negatives=any(c.endswith(".change") for c in cells))
+    soft = run.cuts | hard
+    attempts = [(check, soft), (check, hard), (None, soft), (None, hard)]
+    for chk, cuts in attempts if check else attempts[2:]:
+        sols, complete = _enumerate(run.text, n, chk, cuts)
+        if sols or not complete:
+            break
+    why = []
+    if chk is not None and run.text:
+        why.append(check_name)
+    if cuts - hard:
+        why.append("the spaces the text kept")
+    if run.dashes:
+        why.append("dashes printed for zero")
+    return RowSplit(key, cells, run.text, [tuple(s) for s in sols], complete=complete, why=why)
+
+
+def read_rows(text: str, template: str, spec: Spec) -> dict[str, RowSplit]:
+    """Each recognised row of the flattened tables with its candidate splits."""
+    rows: dict[str, RowSplit] = {}
     active_rows = spec.tables["active"].rows_for(template)
-    req = spec.tables["requests"]
-    req_rows = req.rows_for(template)
-    candidates: dict[str, list[list[str]]] = {}
-    appeals_done = False
-    for label_text, digits in segments(text):
+    req_rows = spec.tables["requests"].rows_for(template)
+    appeals = spec.tables["appeals"]
+    for label_text, run in runs(table_region(text)):
         label = clean_label(label_text)
         if not label:
             continue
         rs = next((r for r in active_rows if r.matches(label[-12:])), None)
         if rs is not None and "行政复议" not in label:
-            cols = spec.cols(template, "active", rs.id)
-            sols = _parts(digits, len(cols), None)
-            if len(sols) == 1:
-                facts.extend(_facts("active", rs.id, cols, sols[0]))
-            else:
-                problems.append(f"active.{rs.id}: '{digits}' splits {len(sols)} ways")
+            key = f"active.{rs.id}"
+            cells = tuple(f"{key}.{c}" for c in spec.cols(template, "active", rs.id))
+            if cells and key not in rows:
+                rows[key] = _split_row(key, cells, run, None, "")
             continue
-        if "结果维持" in label and "总计" in label and not appeals_done:
-            sols = _parts(digits, 15, _appeals_ok)
-            if len(sols) == 1:
-                t = spec.tables["appeals"]
-                ids = [(g, c) for g in t.groups for c in t.columns]
-                facts.extend(Fact("appeals", g, c, float(v), v) for (g, c), v in zip(ids, sols[0]))
-            else:
-                problems.append(f"appeals: '{digits}' splits {len(sols)} ways")
-            appeals_done = True
+        if ("结果维持" in label and "总计" in label or "行政诉讼" in label and "起诉" in label) and "appeals" not in rows:
+            cells = tuple(f"appeals.{g}.{c}" for g in appeals.groups for c in appeals.columns)
+            w = len(appeals.columns)
+            sums = [(list(range(g * w, g * w + w - 1)), g * w + w - 1) for g in range(len(appeals.groups))]
+            rows["appeals"] = _split_row("appeals", cells, run, _row_check(cells, sums), "R4")
             continue
         strong = [r for r in req_rows if not r.weak and r.matches(label[-40:])]
         row = strong[-1] if strong else next((r for r in req_rows if r.weak and r.matches(label[-12:])), None)
-        if row is not None and row.id not in candidates:
-            candidates[row.id] = _parts(digits, 7, _req_ok)
-    chosen = _resolve_requests(candidates)
-    for rid, sol in chosen.items():
-        if sol is None:
-            problems.append(f"requests.{rid}: '{''.join(candidates[rid][0]) if candidates[rid] else '?'}' "
-                            f"has {len(candidates[rid])} readings")
-            continue
-        facts.extend(_facts("requests", rid, req.columns, sol))
-    return facts, problems
-
-
-def _facts(table: str, row: str, cols, values: list[str]) -> list[Fact]:
-    return [Fact(table, row, c, float(v), v) for c, v in zip(cols, values)]
+        if row is not None and f"requests.{row.id}" not in rows:
+            key = f"requests.{row.id}"
+            cells = tuple(f"{key}.{c}" for c in spec.tables["requests"].columns)
+            rows[key] = _split_row(key, cells, run, _row_check(cells, [(list(range(REQ_COLS - 1)), REQ_COLS - 1)]), "R3")
+    return rows
 
 
 R1_ROWS = ("new_received", "carried_over", "handled_total", "carried_forward")
-MAX_COMBOS = 4096
 
 
-def _resolve_requests(cands: dict[str, list[list[str]]]) -> dict[str, list[str] | None]:
-    """Fix rows with one reading; settle the rest jointly by R2, then R1, per column."""
-    chosen: dict[str, list[str] | None] = {k: (v[0] if len(v) == 1 else None) for k, v in cands.items()}
-    outcome = [k for k in cands if k not in R1_ROWS]
+def identity_constraints(rows: Mapping[str, RowSplit]) -> list[Constraint]:
+    """R2 and R1 per requests column, over the rows the text printed."""
+    req = [k.split(".", 1)[1] for k in rows if k.startswith("requests.")]
+    outcome = [r for r in req if r not in R1_ROWS]
     if "other" in outcome:
-        outcome = [k for k in outcome if not k.startswith("other.")]
-    groups = ((outcome + ["handled_total"], lambda t: _r2_ok(t, outcome)), (list(R1_ROWS), _r1_ok))
-    for group, ok in groups + groups:
-        open_rows = [r for r in group if r in cands and chosen[r] is None and cands[r]]
-        if not open_rows or any(r not in cands for r in group):
+        outcome = [r for r in outcome if not r.startswith("other.")]
+    cols = [c.rsplit(".", 1)[1] for c in rows[f"requests.{req[0]}"].cells] if req else []
+    out: list[Constraint] = []
+    r2_rows = tuple(f"requests.{r}" for r in outcome + ["handled_total"])
+    r1_rows = tuple(f"requests.{r}" for r in R1_ROWS)
+    out.append(Constraint("R2", r2_rows, lambda v: all(
+        abs(sum(v[f"requests.{r}.{c}"] for r in outcome) - v[f"requests.handled_total.{c}"]) < 1e-9 for c in cols)))
+    out.append(Constraint("R1", r1_rows, lambda v: all(
+        abs(v[f"requests.new_received.{c}"] + v[f"requests.carried_over.{c}"] - v[f"requests.handled_total.{c}"]
+            - v[f"requests.carried_forward.{c}"]) < 1e-9 for c in cols)))
+    return out
+
+
+def _row_of(cell: str) -> str:
+    return "appeals" if cell.startswith("appeals.") else cell.rsplit(".", 1)[0]
+
+
+def parse_flattened(text: str, template: str, spec: Spec | None = None,
+                    previous: Mapping[str, float] | None = None) -> Resplit:
+    """Facts from flattened table text, with how each table was split and what stays open."""
+    spec = spec or load_spec()
+    rows = read_rows(text, template, spec)
+    constraints = identity_constraints(rows) if any(k.startswith("requests.") for k in rows) else []
+    for st in narrative_statements(narrative(text), template):
+        rs = tuple(dict.fromkeys(_row_of(c) for c in st.cells))
+        constraints.append(statement_constraint(f"narrative '{st.quote}'", rs, st.cells, st.values))
+    constraints += previous_year_constraints(previous, template)
+    unusable = solve(rows, constraints)
+    return _result(rows, template, spec, unusable)
+
+
+TABLES = ("active", "requests", "appeals")
+
+
+def _result(rows: Mapping[str, RowSplit], template: str, spec: Spec, unusable: list[Constraint]) -> Resplit:
+    res = Resplit()
+    for table in TABLES:
+        mine = [r for k, r in rows.items() if k.split(".")[0] == table]
+        if not mine:
             continue
-        size = 1
-        for r in open_rows:
-            size *= len(cands[r])
-        if size > MAX_COMBOS:
-            continue
-        good = [c for c in itertools.product(*(cands[r] for r in open_rows))
-                if ok({**chosen, **dict(zip(open_rows, c))})]
-        if len(good) == 1:
-            chosen.update(dict(zip(open_rows, good[0])))
-    return chosen
+        open_rows = []
+        for r in mine:
+            if r.forced:
+                res.facts.extend(_fact(c, v) for c, v in zip(r.cells, r.cands[0]))
+                continue
+            res.facts.extend(_fact(c, v) for c, v in r.agreed().items())
+            open_rows.append(r)
+        if open_rows:
+            res.problems.append("flattened table text (cells run together), split left open: "
+                                + "; ".join(_open_reason(r) for r in open_rows))
+        missing = _missing_rows(table, {r.key for r in mine}, template, spec)
+        if missing:
+            res.problems.append(f"{table}: rows not found in the flattened text: {', '.join(missing)}")
+        res.checks.append(Check(rule=f"S:{table}", passed=not open_rows,
+                                detail=_split_detail(mine, open_rows, [c.name for c in unusable if any(
+                                    r.split(".")[0] == table for r in c.rows)])))
+    return res
 
 
-def _col(trial: dict, row: str, c: int) -> float:
-    return float(trial[row][c])
+def _num(raw: str) -> float:
+    return 0.0 if raw == "-" else float(raw.replace(",", ""))
 
 
-def _r2_ok(trial: dict, outcome: list[str]) -> bool:
-    if any(trial.get(r) is None for r in outcome + ["handled_total"]):
-        return False
-    return all(abs(sum(_col(trial, r, c) for r in outcome) - _col(trial, "handled_total", c)) < 1e-9
-               for c in range(7))
+def _fact(cell: str, raw: str) -> Fact:
+    table, rest = cell.split(".", 1)
+    row, col = rest.rsplit(".", 1)
+    return Fact(table, row, col, _num(raw), raw)
 
 
-def _r1_ok(trial: dict) -> bool:
-    if any(trial.get(r) is None for r in R1_ROWS):
-        return False
-    return all(abs(_col(trial, "new_received", c) + _col(trial, "carried_over", c)
-                   - _col(trial, "handled_total", c) - _col(trial, "carried_forward", c)) < 1e-9 for c in range(7))
+def _open_reason(r: RowSplit) -> str:
+    if not r.complete:
+        return f"{r.key}: '{r.digits}' has too many splits into {len(r.cells)} cells to list"
+    if not r.cands:
+        return f"{r.key}: '{r.digits}' cannot be split into {len(r.cells)} cells"
+    shown = " or ".join("|".join(c) for c in r.cands[:6]) + (" …" if len(r.cands) > 6 else "")
+    return f"{r.key}: '{r.digits}' still splits {len(r.cands)} ways: {shown}"
+
+
+def _split_detail(rows: list[RowSplit], open_rows: list[RowSplit], unusable: list[str]) -> str:
+    by: dict[str, list[str]] = {}
+    for r in rows:
+        if r.forced:
+            why = " + ".join(["cell count, no leading zeros", *dict.fromkeys(r.why)])
+            by.setdefault(why, []).append(r.key.split(".", 1)[-1])
+    parts = [f"{why}: {len(ks)} row(s) ({', '.join(ks[:4])}{' …' if len(ks) > 4 else ''})" for why, ks in by.items()]
+    text = "run-together digits re-split; rows split one way by " + "; ".join(parts)
+    if open_rows:
+        text = f"{len(open_rows)} row(s) left with a choice: {', '.join(r.key for r in open_rows)}; " + text
+    if unusable:
+        text += "; not satisfiable by any split (ignored): " + ", ".join(unusable)
+    return text
+
+
+def _missing_rows(table: str, found: set[str], template: str, spec: Spec) -> list[str]:
+    """Template rows the text did not print (（六）其他处理 may come as one row or three)."""
+    if table == "appeals":
+        return []
+    want = {f"{table}.{r}" for (t, tb, r) in spec.fields if t == template and tb == table}
+    if table == "requests" and "requests.other" in found:
+        want = {w for w in want if not w.startswith("requests.other.")}
+    return sorted(w.split(".", 1)[1] for w in want - found)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from normalizers.inline_headings import split_inline, strip_trailer
 from ogi.types import Block, Paragraph, Section
 
 SECTION_TITLES = {
@@ -65,10 +66,10 @@ def split_sections(blocks: list[Block]) -> list[Section]:
     found: dict[int, Section] = {}
     current: Section | None = None
     last_n = 0
-    for b in blocks:
+    for b, inline_n in unfold_inline(blocks):
         if not isinstance(b, Paragraph):
             continue
-        h = heading_number(b.text)
+        h = (inline_n, "") if inline_n else heading_number(b.text)
         if h is not None and h[0] not in found and h[0] > last_n - 1:
             n, rest = h
             current = Section(number=n, title=clean_text(b.text).split("：")[0][:40], text=rest)
@@ -81,7 +82,25 @@ def split_sections(blocks: list[Block]) -> list[Section]:
                 current.text = f"{current.text}\n{t}" if current.text else t
     out = [found[n] for n in sorted(found)]
     if out:
-        out[-1].text = strip_signature(out[-1].text)
+        out[-1].text = strip_inline_signature(strip_signature(strip_trailer(out[-1].text)))
+    return out
+
+
+INLINE_MIN_CHARS = 200  # only a long paragraph can hold a whole report run together
+
+
+def unfold_inline(blocks: list[Block]) -> list[tuple[Block, int | None]]:
+    """A long paragraph with section headings run inline becomes heading and body paragraphs;
+    each block comes with the section number it opens, when it is an inline heading."""
+    out: list[tuple[Block, int | None]] = []
+    for b in blocks:
+        if isinstance(b, Paragraph) and len(b.text) >= INLINE_MIN_CHARS:
+            pieces = split_inline(b.text)
+            if len(pieces) > 1:  # page furniture ends the run-on text, before spaces are dropped
+                pieces[-1] = (strip_trailer(pieces[-1][0]), pieces[-1][1])
+            out.extend((Paragraph(t, page=b.page), n) for t, n in pieces if t)
+        else:
+            out.append((b, None))
     return out
 
 
@@ -97,6 +116,21 @@ def strip_signature(text: str) -> str:
         while len(lines) > 1 and len(lines[-1]) <= 30 and not _PUNCT.search(lines[-1]):
             lines.pop()
     return "\n".join(lines)
+
+
+_INLINE_SIGNATURE = re.compile(
+    r"(?:(?<=[。！？”；])|(?<=.)[\u4e00-\u9fff（）()]{2,30}?(?:人民政府|政府|委员会|管委会|局|办公室|办事处|中心|厅|委|院))"
+    r"\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+
+
+def strip_inline_signature(text: str) -> str:
+    """Drop agency and date run onto the last sentence ("…已全部办结。沂水县人民政府2022年1月28日")."""
+    last = text.rsplit("\n", 1)
+    m = _INLINE_SIGNATURE.search(last[-1])
+    if not m or m.start() == 0:
+        return text
+    last[-1] = last[-1][:m.start()].rstrip()
+    return "\n".join(last)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from normalizers.flattened import parse_flattened, table_region
 from normalizers.spec import Spec, TableSpec, load_spec
 from normalizers.values import clean_label, is_blank, parse_value
 from ogi.fields import template_for_year
-from ogi.types import Block, Cell, Fact, Paragraph
+from ogi.types import Block, Cell, Check, Fact, Paragraph
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class Tables:
     facts: list[Fact] = field(default_factory=list)
     found: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)  # how flattened tables were re-split (S:<table>)
 
 
 def split_line(cells: list[Cell], page: int | None = None) -> Line:
@@ -148,6 +150,7 @@ def _fact(table: str, row: str, col: str, cell: Cell, page: int | None) -> Fact:
     return Fact(
         table=table, row=row, col=col, value=parse_value(cell.text), raw=cell.text,
         page=cell.page if cell.page is not None else page, bbox=cell.bbox, confidence=cell.confidence,
+        locator=cell.locator,
     )
 
 
@@ -213,6 +216,7 @@ def map_requests(lines: list[Line], template: str, spec: Spec) -> Tables:
     assigned: set[str] = set()
     pointer = -1
     pending: list[str] = []
+    blank_rows: set[str] = set()  # rows read from a line printing nothing (every cell blank)
     for ln in lines:
         idx = _match_row(ln.label, rows, assigned, pointer)
         if not _is_value_row(ln, REQUESTS_WIDTH, idx is not None):
@@ -240,7 +244,13 @@ def map_requests(lines: list[Line], template: str, spec: Spec) -> Tables:
             continue
         assigned.add(rid)
         pointer = idx
+        if ln.numbers == 0:
+            blank_rows.add(rid)
         res.facts.extend(_fact("requests", rid, c, cell, ln.page) for c, cell in zip(t.columns, cells))
+    if "other" in blank_rows and any(a.startswith("other.") for a in assigned):
+        # a blank （六）其他处理 line over its own sub-rows is their group heading, not a row of zeros
+        assigned.discard("other")
+        res.facts = [f for f in res.facts if f.row != "other"]
     if assigned:
         res.found.add("requests")
         expect = [r.id for r in rows if r.id != "other" and not r.id.startswith("other.")]
@@ -273,12 +283,16 @@ def map_appeals(lines: list[Line], spec: Spec) -> Tables:
     return res
 
 
-def map_tables(blocks: list[Block], year: int | None, spec: Spec | None = None) -> Tables:
-    """All three tables of a report from its blocks; template detected from the labels."""
+def map_tables(blocks: list[Block], year: int | None, spec: Spec | None = None,
+               previous: Mapping[str, float] | None = None) -> Tables:
+    """All three tables of a report from its blocks; template detected from the labels.
+
+    ``previous``: the same agency's previous-year values, when known, to choose splits of
+    run-together digits."""
     spec = spec or load_spec()
     routed = route_lines(blocks, spec)
     if not any(routed.values()):
-        return _map_flattened(blocks, year, spec)
+        return _map_flattened(blocks, year, spec, previous)
     texts = [ln.label for kind in KINDS for ln in routed[kind]]
     texts += [b.text for b in blocks if isinstance(b, Paragraph) and len(b.text) < 80]  # header lines
     template = detect_template(texts, year, spec)
@@ -295,16 +309,13 @@ def map_tables(blocks: list[Block], year: int | None, spec: Spec | None = None) 
     return res
 
 
-def _map_flattened(blocks: list[Block], year: int | None, spec: Spec) -> Tables:
+def _map_flattened(blocks: list[Block], year: int | None, spec: Spec,
+                   previous: Mapping[str, float] | None = None) -> Tables:
     """No table anywhere: the source may have flattened its tables into running text."""
     text = "\n".join(b.text for b in blocks if isinstance(b, Paragraph))
     template = detect_template([table_region(text)], year, spec)
     if template is None or not table_region(text):
         return Tables(template=template)
-    facts, problems = parse_flattened(text, template, spec)
-    res = Tables(template=template, facts=facts, found={f.table for f in facts})
-    if facts:
-        res.problems.append("tables printed without cell boundaries (flattened text): numbers re-split using "
-                            "the template's identities; check before use")
-        res.problems.extend(problems)
-    return res
+    split = parse_flattened(text, template, spec, previous)
+    return Tables(template=template, facts=split.facts, found={f.table for f in split.facts},
+                  problems=split.problems, checks=split.checks)

@@ -23,12 +23,15 @@ REPORTS = pa.schema([
     ("error", pa.string()),
     ("published", pa.string()),
     ("source_url", pa.string()),
+    ("source_path", pa.string()),
+    ("raw_path", pa.string()),
     ("extractor", pa.string()),
     ("fee_charged", pa.bool_()),
     ("fee_notices", pa.int32()),
     ("fee_amount_yuan", pa.float64()),
     ("n_facts", pa.int32()),
     ("n_checks_failed", pa.int32()),
+    ("reviewed", pa.bool_()),
 ])
 
 FACTS = pa.schema([
@@ -41,6 +44,9 @@ FACTS = pa.schema([
     ("page", pa.int32()),
     ("bbox", pa.list_(pa.float32(), 4)),
     ("confidence", pa.float32()),
+    ("locator", pa.string()),
+    ("origin", pa.string()),
+    ("extracted_value", pa.float64()),
     ("year", pa.int32()),
 ])
 

@@ -12,7 +12,9 @@ from typing import Union
 
 from ogi.status import Status
 
-BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (PDF points, or pixels for scans)
+# x0, top, x1, bottom in PDF points (1/72 inch) from the page's top-left corner, for every page-based
+# file: born-digital PDFs, scanned PDFs and images (OCR pixels converted at the dpi they were read at)
+BBox = tuple[float, float, float, float]
 
 
 @dataclass(slots=True, eq=False)
@@ -31,6 +33,9 @@ class Cell:
     page: int | None = None
     bbox: BBox | None = None
     confidence: float | None = None
+    # where a cell without page geometry was read: "line=57" (text), completed to
+    # "[line=57;]table=2;row=5;col=3" (1-based, index among the document's tables) by extract_file
+    locator: str | None = None
 
 
 @dataclass(slots=True)
@@ -139,6 +144,9 @@ class Fact:
     page: int | None = None
     bbox: BBox | None = None
     confidence: float | None = None
+    locator: str | None = None  # the cell's Cell.locator
+    origin: str = "extracted"  # extracted | corrected (a person's reading, review/corrections.py)
+    extracted_value: float | None = None  # what extraction read when origin is corrected
 
 
 @dataclass(slots=True)
@@ -178,6 +186,8 @@ class Report:
     template: str | None = None
     published: str | None = None
     source_url: str | None = None
+    source_path: str | None = None  # the local file that was read (for a crawled file: its raw-store copy)
+    reviewed: bool = False  # a person's correction was applied (review/corrections.py)
     extractor: str = ""
     fee_charged: bool | None = None
     fee_notices: int | None = None

@@ -80,7 +80,7 @@ def pipeline_version() -> str:
     return hashlib.sha256((";".join(parts) + f";norm={NORMALIZER_VERSION}").encode()).hexdigest()[:12]
 
 
-def process_file(inp: InputFile, data: bytes | None = None) -> Report:
+def process_file(inp: InputFile, data: bytes | None = None, previous: dict[str, float] | None = None) -> Report:
     """One file → one Report. Never raises: failures become a status and a reason."""
     try:
         if data is None:
@@ -92,12 +92,14 @@ def process_file(inp: InputFile, data: bytes | None = None) -> Report:
     except (OSError, MemoryError) as e:
         why = getattr(e, "strerror", None) or "not enough memory"
         return Report(report_id=report_id_for(inp.key), file_name=inp.file_name, sha256="", format="",
-                      status=Status.UNREADABLE, error=f"cannot read file: {why}", source_url=inp.source_url)
+                      status=Status.UNREADABLE, error=f"cannot read file: {why}", source_url=inp.source_url,
+                      source_path=os.path.abspath(inp.path))
     rep = Report(report_id=report_id_for(inp.key), file_name=inp.file_name, sha256=hashlib.sha256(data).hexdigest(),
-                 format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url)
+                 format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
+                 source_path=os.path.abspath(inp.path))
     try:
         doc = extractors_base.extract_file(inp.path, data)
-        normalize(doc, rep)
+        normalize(doc, rep, previous)
     except OgiError as e:
         rep.status, rep.error = e.status, _tidy_error(str(e))
         if "bad_alloc" in str(e) or isinstance(e.__cause__, MemoryError):  # a native library ran out
@@ -203,6 +205,7 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
                 rep = None
         if rep is not None:
             rep.report_id, rep.file_name, rep.source_url = report_id_for(inp.key), inp.file_name, inp.source_url
+            rep.source_path = os.path.abspath(inp.path)
             done[i] = rep
             stats.cached += 1
             if progress:
@@ -217,6 +220,10 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
         if progress:
             progress(rep)
     reports = [done[i] for i in range(len(files))]
+    from normalizers.previous_year import previous_values
+
+    for i, prev in previous_values(reports).items():  # run-together digits Y1/Y2 may settle
+        reports[i] = process_file(files[i], previous=prev)
     if settings.years:
         reports = [r for r in reports if r.year is None or r.year in settings.years]
     for r in reports:
@@ -245,7 +252,7 @@ def _failure(inp: InputFile, error: str, status: str = Status.FAILED) -> Report:
     return metadata_from_name(Report(
         report_id=report_id_for(inp.key), file_name=inp.file_name, sha256=_safe_sha(inp.path),
         format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
-        status=status, error=error))
+        source_path=os.path.abspath(inp.path), status=status, error=error))
 
 
 def _run_parallel(todo: list[tuple[int, InputFile]], settings: RunSettings) -> Iterator[tuple[int, Report]]:

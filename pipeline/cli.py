@@ -62,7 +62,8 @@ def _request(args: argparse.Namespace):
     return RunRequest(source=str(default_source()) if args.source is None else args.source,
                       out=str(default_out()) if args.out is None else args.out,
                       years=parse_years(args.years), force=args.force, workers=args.workers,
-                      fetch_delay=args.fetch_delay, timeout_s=args.timeout, memory_mb=args.memory_mb)
+                      fetch_delay=args.fetch_delay, timeout_s=args.timeout, memory_mb=args.memory_mb,
+                      corrections=args.corrections)
 
 
 def _runner(text: str | None):
@@ -96,7 +97,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             result = build_dataset(source=request.source, out=request.out, years=list(request.years) or None,
                                    force=request.force, workers=request.workers, progress=sys.stderr.isatty(),
                                    runner=args.runner or "process", fetch_delay=request.fetch_delay,
-                                   timeout_s=request.timeout_s, memory_mb=request.memory_mb)
+                                   timeout_s=request.timeout_s, memory_mb=request.memory_mb,
+                                   corrections=request.corrections)
         except RuntimeError as e:  # Prefect's own server did not come up (a loaded machine): say so in one line
             if "Prefect API" not in str(e):
                 raise
@@ -173,8 +175,12 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--timeout", type=float, default=TIMEOUT_S, help=f"seconds one file may take (default {TIMEOUT_S:.0f})")
     r.add_argument("--memory-mb", type=int, default=MEMORY_MB,
                    help=f"memory one worker may add, in MB (default {MEMORY_MB})")
+    r.add_argument("--corrections", help="corrections file to apply (default: OUT/corrections.csv)")
     r.add_argument("-v", "--verbose", action="store_true")
     r.set_defaults(func=cmd_run)
+    from review.cli import add_parser as add_review
+
+    add_review(sub)
     st = sub.add_parser("status", help="a dataset's reports by status, year and province; its last run")
     st.add_argument("out", help="dataset folder")
     st.add_argument("--json", action="store_true", help="print JSON instead of text")

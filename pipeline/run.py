@@ -39,6 +39,7 @@ from pipeline.inputs import (
 )
 from publish.local import PublishStats
 from publish.remote import already_published, dataset_counts, publish_to
+from review.hook import Review, after_publish, before_publish
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class RunRequest:
     fetch_delay: float = FETCH_DELAY_S
     timeout_s: float = TIMEOUT_S
     memory_mb: int = MEMORY_MB
+    corrections: str | None = None  # corrections file overlaid on the reports (default: <out>/corrections.csv)
 
     def settings(self) -> RunSettings:
         """The batch settings; a bad value raises UsageError naming the option."""
@@ -138,9 +140,9 @@ def fetch_all(sources, raw_root: str, fetch_one: Callable) -> tuple[list[InputFi
     return files, total
 
 
-def already_there(reports: list[Report], stats: BatchStats, out: str, force: bool) -> bool:
-    """Nothing was extracted and the dataset holds exactly these reports: leave it as it is."""
-    return stats.extracted == 0 and not force and already_published(reports, out)
+def already_there(reports: list[Report], stats: BatchStats, out: str, force: bool, review: Review) -> bool:
+    """Nothing was extracted or corrected and the dataset holds exactly these reports: leave it as it is."""
+    return stats.extracted == 0 and not force and not review.overlay.applied and already_published(reports, out)
 
 
 def status_counts(reports: list[Report]) -> dict[str, int]:
@@ -184,6 +186,7 @@ class RunOutcome:
     fetch: FetchStats | None = None
     timings: dict[str, float] = field(default_factory=dict)
     reports: list[Report] = field(default_factory=list)
+    review: Review | None = None
 
 
 def run(planned: Planned, steps: Steps | None = None,
@@ -204,12 +207,15 @@ def run(planned: Planned, steps: Steps | None = None,
     log.info("%d report files from %s", len(files), req.source)
     reports, stats = extract(files, planned.settings)
     t2 = time.monotonic()
-    published = not already_there(reports, stats, req.out, req.force)
+    reports, review = before_publish(reports, req.out, req.corrections)
+    published = not already_there(reports, stats, req.out, req.force, review)
     pub = steps.publish(reports, req.out) if published else dataset_counts(req.out)
+    after_publish(req.out, review, published)
     seconds = time.monotonic() - t0
     timings = {"fetch": t1 - t0, "extract": t2 - t1, "publish": seconds - (t2 - t0)}
     log.info("%s %d reports, %d facts at %s in %.1f s", "published" if published else "unchanged:",
              pub.reports, pub.facts, req.out, seconds)
-    return RunOutcome(result=summary(stats, pub, published, fetch, reports, seconds), stats=stats, pub=pub,
-                      published=published, fetch=fetch, timings=timings, reports=reports)
+    result = {**summary(stats, pub, published, fetch, reports, seconds), **review.summary()}
+    return RunOutcome(result=result, stats=stats, pub=pub, published=published, fetch=fetch, timings=timings,
+                      reports=reports, review=review)
 

@@ -62,11 +62,13 @@ def to_tables(reports: Iterable[Report]) -> dict[str, pa.Table]:
             title=r.title, agency=r.agency, admin_level=r.admin_level, province=r.province, city=r.city,
             county=r.county, township=r.township, region_code=r.region_code, year=r.year, template=r.template,
             status=r.status, error=r.error, published=r.published, source_url=r.source_url, extractor=r.extractor,
+            source_path=r.source_path, raw_path=r.source_path if r.source_url else None,
             fee_charged=r.fee_charged, fee_notices=r.fee_notices, fee_amount_yuan=r.fee_amount_yuan,
-            n_facts=len(r.facts), n_checks_failed=failed)
+            n_facts=len(r.facts), n_checks_failed=failed, reviewed=r.reviewed)
         for f in r.facts:
             add("facts", report_id=r.report_id, table=f.table, row=f.row, col=f.col, value=f.value, raw=f.raw,
-                page=f.page, bbox=_bbox(f.bbox), confidence=f.confidence, year=r.year)
+                page=f.page, bbox=_bbox(f.bbox), confidence=f.confidence, locator=f.locator, origin=f.origin,
+                extracted_value=f.extracted_value, year=r.year)
         for s in r.sections:
             add("sections", report_id=r.report_id, section=s.number, title=s.title, text=s.text,
                 keywords=list(s.keywords), year=r.year)

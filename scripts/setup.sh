@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
-DEB_PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk fonts-wqy-zenhei)
+DEB_PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk fonts-wqy-zenhei chromium)  # chromium: the review app's browser test
 
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do

@@ -189,8 +189,20 @@ def test_image_extractor_reads_a_png_crop(scanned):
     data = png.tobytes()
     assert sniff(data, "page.png") == "image"
     doc = extract_file("page.png", data=data)
-    assert doc.extractor == "ocr-image@1" and doc.meta["ocr"] == "rapidocr"
+    assert doc.extractor == "ocr-image@2" and doc.meta["ocr"] == "rapidocr"
     assert any("本年新收" in c.text for t in doc.tables for c in t.cells)
+    # boxes are PDF points of the page the image shows (pixels × 72 / the image's dpi), as for PDFs
+    import io
+
+    from PIL import Image
+
+    from extractors.ocr import image_dpi
+
+    im = Image.open(io.BytesIO(data))
+    w, h = (v * 72 / image_dpi(im) for v in im.size)
+    boxes = [c.bbox for t in doc.tables for c in t.cells if c.bbox]
+    assert boxes and all(0 <= b[0] < b[2] <= w + 1 and 0 <= b[1] < b[3] <= h + 1 for b in boxes)
+    assert max(b[2] for b in boxes) > w / 2  # not left in pixels of a larger frame either
 
 
 def test_not_an_image_raises():

@@ -48,6 +48,9 @@ def test_flow_builds_dataset_and_artifact(harness, source, tmp_path):
 
     arts = asyncio.run(latest())
     assert any(a.key == ARTIFACT_KEY and "broken.pdf" in (a.data or "") for a in arts)
+    # the quality figures ride along (review/quality.py), and the page was written by the first run
+    assert any(a.key == ARTIFACT_KEY and "## Quality" in (a.data or "") and "| R1 |" in (a.data or "") for a in arts)
+    assert (out / "quality.html").exists()
 
 
 def test_cli_run_without_prefect_twice_same_rows(source, tmp_path, capsys):

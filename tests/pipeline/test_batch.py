@@ -68,3 +68,22 @@ def test_unreadable_file_still_gets_metadata_from_its_name(tmp_path):
     r = process_file(InputFile(path=str(p), key=p.name, file_name=p.name))
     assert r.status != "ok" and r.error
     assert (r.year, r.agency, r.county) == (2022, "沂水县民政局", "沂水县")
+
+
+def test_previous_year_in_the_batch_settles_a_run_together_split(tmp_path, fixtures):
+    """Y2 against the same agency's previous report picks the one split of '6233440' (62|33|440)."""
+    fx = (fixtures / "text" / "pingtan_2023_flattened.txt").read_text(encoding="utf-8")
+    tail = fx[fx.index("三、收到和处理"):]
+    head = ("二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000"
+            "行政规范性文件{docs}第二十条第（五）项信息内容本年处理决定数量行政许可4529"
+            "第二十条第（六）项信息内容本年处理决定数量行政处罚1100行政强制65"
+            "第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费18651.06")
+    for y, docs, said in ((2023, "123411", "制发规范性文件12件，废止规范性文件3件。"), (2024, "6233440", "")):
+        (tmp_path / f"pingtan_{y}_flat.txt").write_text(
+            f"平潭综合实验区{y}年度政府信息公开工作年度报告\n一、总体情况{y}年，{said}" + head.format(docs=docs) + tail,
+            encoding="utf-8")
+    reports, _ = process_many(discover(tmp_path), RunSettings(workers=1))
+    r24 = next(r for r in reports if r.year == 2024)
+    assert r24.status == "ok", r24.error
+    assert [f.raw for f in r24.facts if f.row == "normative_docs"] == ["62", "33", "440"]
+    assert "Y2" in next(c.detail for c in r24.checks if c.rule == "S:active")

@@ -1,0 +1,227 @@
+"""The quality page of a published dataset: ``<out>/quality.html``, self-contained (inline CSS
+and SVG, no network), and the same figures as Markdown for the Prefect run artifact.
+
+The figures are computed from the published tables, so the page shows what ``reports/`` holds.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import time
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+
+import pyarrow as pa
+
+log = logging.getLogger(__name__)
+
+FILE_NAME = "quality.html"
+STATUSES = ("ok", "checks_failed", "needs_review", "tables_missing", "not_a_report", "unreadable",
+            "unsupported_format", "needs_ocr", "timeout", "failed")
+_NUM = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _key(v) -> str:
+    return "unknown" if v is None or v == "" else str(v)
+
+
+def reason_of(error: str) -> str:
+    """An error message with its numbers and quoted details blanked, so like errors count together."""
+    e = (error or "").split(";")[0]
+    e = re.sub(r"'[^']*'|\"[^\"]*\"|“[^”]*”|\([^)]*\)", "…", e)
+    return _NUM.sub("N", e).strip()[:120]
+
+
+def figures(reports: pa.Table, checks: pa.Table, before: pa.Table | None = None,
+            corrections: Mapping | None = None) -> dict:
+    """Every figure of the page, from the published ``reports`` and ``checks`` tables (pure).
+
+    ``before`` is the previous version's reports table (None for a first publish); ``corrections``
+    the overlay's summary (``OverlayStats.summary()`` plus ``rows``).
+    """
+    rep = reports.select([c for c in ("report_id", "file_name", "province", "year", "status", "error",
+                                      "reviewed") if c in reports.column_names]).to_pylist()
+    by_status = Counter(r["status"] for r in rep)
+    statuses = [s for s in STATUSES if by_status.get(s)] + sorted(set(by_status) - set(STATUSES))
+    by_year: dict[str, Counter] = {}
+    by_prov: dict[str, Counter] = {}
+    for r in rep:
+        by_year.setdefault(_key(r["year"]), Counter())[r["status"]] += 1
+        by_prov.setdefault(_key(r["province"]), Counter())[r["status"]] += 1
+    years = sorted(by_year, key=lambda y: (y == "unknown", y))
+    cover = Counter((_key(r["province"]), _key(r["year"])) for r in rep)
+    provinces = sorted(by_prov, key=lambda p: (p == "unknown", p))
+    chk = checks.select(["rule", "passed"]).to_pylist() if checks.num_rows else []
+    rules: dict[str, list[int]] = {}
+    for c in chk:
+        rid = c["rule"].split()[0]
+        rules.setdefault(rid, [0, 0])[0 if c["passed"] else 1] += 1
+    reasons = Counter(reason_of(r["error"]) for r in rep if r["status"] != "ok" and r["error"])
+    changes = {"first": before is None, "added": [], "removed": [], "status": []}
+    if before is not None:
+        old = {r["report_id"]: r for r in before.select(["report_id", "file_name", "status"]).to_pylist()}
+        new = {r["report_id"]: r for r in rep}
+        changes["added"] = sorted(new[i]["file_name"] for i in new.keys() - old.keys())
+        changes["removed"] = sorted(old[i]["file_name"] for i in old.keys() - new.keys())
+        changes["status"] = sorted((new[i]["file_name"], old[i]["status"], new[i]["status"])
+                                   for i in new.keys() & old.keys() if new[i]["status"] != old[i]["status"])
+    corr = dict(corrections or {})
+    return {
+        "generated": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "reports": len(rep), "by_status": {s: by_status[s] for s in statuses}, "statuses": statuses,
+        "by_year": {y: dict(by_year[y]) for y in years}, "by_province": {p: dict(by_prov[p]) for p in provinces},
+        "coverage": {p: {y: cover[(p, y)] for y in years if cover[(p, y)]} for p in provinces}, "years": years,
+        "rules": {k: {"passed": v[0], "failed": v[1]} for k, v in sorted(rules.items())},
+        "reasons": reasons.most_common(12), "reviewed": sum(1 for r in rep if r.get("reviewed")),
+        "corrections": corr, "changes": changes,
+    }
+
+
+# ---- rendering ----------------------------------------------------------------------------
+
+_CSS = """body{font:14px/1.45 system-ui,"Noto Sans CJK SC",sans-serif;margin:1.5em auto;max-width:1100px;color:#222}
+h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;margin:.4em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}
+th{background:#f3f3f3}td.l,th.l{text-align:left}.muted{color:#777}
+.s-ok{color:#1a7f37}.s-bad{color:#b42318}"""
+
+
+def _e(x) -> str:
+    return html.escape(str(x))
+
+
+def _matrix(rows: Mapping[str, Mapping[str, int]], cols: list[str], head: str, shade: bool = False) -> str:
+    top = max((v for r in rows.values() for v in r.values()), default=0) or 1
+    out = [f"<table><tr><th class=l>{_e(head)}</th>" + "".join(f"<th>{_e(c)}</th>" for c in cols) + "<th>all</th></tr>"]
+    for name, r in rows.items():
+        cells = []
+        for c in cols:
+            v = r.get(c, 0)
+            style = f' style="background:rgba(31,111,235,{0.08 + 0.6 * v / top:.2f})"' if shade and v else ""
+            cells.append(f"<td{style}>{v or ''}</td>")
+        out.append(f"<tr><td class=l>{_e(name)}</td>{''.join(cells)}<td>{sum(r.values())}</td></tr>")
+    return "".join(out) + "</table>"
+
+
+def _bars(counts: Mapping[str, int]) -> str:
+    """A horizontal bar chart as inline SVG."""
+    top = max(counts.values(), default=0) or 1
+    h = 22 * len(counts) + 4
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="560" height="{h}" role="img" aria-label="status counts">']
+    for i, (k, v) in enumerate(counts.items()):
+        y = 4 + 22 * i
+        w = 360 * v / top
+        color = "#1a7f37" if k == "ok" else "#d0a215" if k in ("checks_failed", "needs_review") else "#b42318"
+        parts.append(f'<text x="0" y="{y + 14}" font-size="13">{_e(k)}</text>'
+                     f'<rect x="130" y="{y}" width="{w:.1f}" height="16" fill="{color}"/>'
+                     f'<text x="{136 + w:.1f}" y="{y + 13}" font-size="12">{v}</text>')
+    return "".join(parts) + "</svg>"
+
+
+def render_html(fig: Mapping) -> str:
+    """The whole page as one string: no script, no external resource."""
+    st = fig["statuses"]
+    corr = fig["corrections"]
+    ch = fig["changes"]
+    parts = [f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Dataset quality</title><link rel=icon href='data:,'>"
+             f"<style>{_CSS}</style></head><body><h1>Dataset quality</h1>"
+             f"<p class=muted>{fig['reports']} reports; generated {_e(fig['generated'])}; "
+             f"{fig['reviewed']} reviewed by a person.</p>",
+             "<h2>Status</h2>", _bars(fig["by_status"]),
+             "<h2>Status by year</h2>", _matrix(fig["by_year"], st, "year"),
+             "<h2>Status by province</h2>", _matrix(fig["by_province"], st, "province"),
+             "<h2>Coverage: reports per province × year</h2>", _matrix(fig["coverage"], fig["years"], "province", True),
+             "<h2>Identity checks by rule</h2><table><tr><th class=l>rule</th><th>passed</th><th>failed</th></tr>"]
+    parts += [f"<tr><td class=l>{_e(k)}</td><td>{v['passed']}</td><td class={'s-bad' if v['failed'] else 's-ok'}>"
+              f"{v['failed']}</td></tr>" for k, v in fig["rules"].items()]
+    parts.append("</table><h2>Most common reasons a report is not ok</h2><table><tr><th>reports</th>"
+                 "<th class=l>reason</th></tr>")
+    parts += [f"<tr><td>{n}</td><td class=l>{_e(r)}</td></tr>" for r, n in fig["reasons"]]
+    parts.append("</table><h2>Corrections</h2>")
+    parts.append(f"<p>{corr.get('corrections_applied', 0)} corrections applied to {corr.get('corrections_reports', 0)}"
+                 f" reports; {len(corr.get('corrections_unknown_sha256', []))} for files not in this run and "
+                 f"{len(corr.get('corrections_bad_cell', []))} with a bad cell id were not applied.</p>")
+    if corr.get("rows"):
+        parts.append("<table><tr><th class=l>file</th><th class=l>cell</th><th class=l>value</th>"
+                     "<th class=l>reviewer</th><th class=l>when</th><th class=l>note</th></tr>")
+        parts += [f"<tr><td class=l>{_e(r['file_name'])}</td><td class=l>{_e(r['cell'])}</td><td class=l>"
+                  f"{_e(r['raw'])}</td><td class=l>{_e(r['reviewer'])}</td><td class=l>{_e(r['reviewed_at'])}</td>"
+                  f"<td class=l>{_e(r['note'])}</td></tr>" for r in corr["rows"][:500]]
+        parts.append("</table>")
+    for what in ("corrections_unknown_sha256", "corrections_bad_cell"):
+        if corr.get(what):
+            parts.append(f"<p>Not applied ({_e(what.split('_', 1)[1].replace('_', ' '))}): "
+                         + ", ".join(_e(x) for x in corr[what][:50]) + "</p>")
+    parts.append("<h2>Changes since the previous version</h2>")
+    if ch["first"]:
+        parts.append("<p>First version of this dataset.</p>")
+    else:
+        parts.append(f"<p>{len(ch['added'])} reports added, {len(ch['removed'])} removed, "
+                     f"{len(ch['status'])} changed status.</p>")
+        if ch["status"]:
+            parts.append("<table><tr><th class=l>file</th><th class=l>before</th><th class=l>now</th></tr>")
+            parts += [f"<tr><td class=l>{_e(f)}</td><td class=l>{_e(a)}</td><td class=l>{_e(b)}</td></tr>"
+                      for f, a, b in ch["status"][:300]]
+            parts.append("</table>")
+        for what in ("added", "removed"):
+            if ch[what]:
+                parts.append(f"<p>{what.capitalize()}: " + ", ".join(_e(x) for x in ch[what][:100]) + "</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def render_markdown(fig: Mapping) -> str:
+    """The same figures for the Prefect artifact."""
+    st = fig["statuses"]
+    lines = ["## Quality", "", "| status | " + " | ".join(st) + " |", "| --- |" + " --- |" * len(st),
+             "| reports | " + " | ".join(str(fig["by_status"][s]) for s in st) + " |", "",
+             "| year | " + " | ".join(st) + " |", "| --- |" + " --- |" * len(st)]
+    lines += [f"| {y} | " + " | ".join(str(c.get(s, 0)) for s in st) + " |" for y, c in fig["by_year"].items()]
+    lines += ["", "| province | " + " | ".join(st) + " |", "| --- |" + " --- |" * len(st)]
+    lines += [f"| {p} | " + " | ".join(str(c.get(s, 0)) for s in st) + " |" for p, c in fig["by_province"].items()]
+    lines += ["", "| rule | passed | failed |", "| --- | --- | --- |"]
+    lines += [f"| {k} | {v['passed']} | {v['failed']} |" for k, v in fig["rules"].items()]
+    lines += ["", "| reports | most common reason not ok |", "| --- | --- |"]
+    lines += [f"| {n} | {r.replace('|', '/')} |" for r, n in fig["reasons"]]
+    c = fig["corrections"]
+    ch = fig["changes"]
+    lines += ["", f"Corrections applied: {c.get('corrections_applied', 0)} "
+                  f"(to {c.get('corrections_reports', 0)} reports); not applied: "
+                  f"{len(c.get('corrections_unknown_sha256', []))} unknown file, "
+                  f"{len(c.get('corrections_bad_cell', []))} bad cell id.",
+              "", "Since the previous version: " + ("no new version written" if ch.get("unchanged") else
+                                                   "first version" if ch["first"] else
+                  f"{len(ch['added'])} added, {len(ch['removed'])} removed, {len(ch['status'])} changed status")]
+    return "\n".join(lines)
+
+
+def write_quality(out: str | Path, before: pa.Table | None = None, corrections: Mapping | None = None) -> dict:
+    """Write ``<out>/quality.html`` for the dataset just published; return its figures."""
+    from review.data import read_rows
+
+    if not (Path(out) / "current").exists():
+        return {}
+    fig = figures(read_rows(out, "reports"), read_rows(out, "checks"), before, corrections)
+    p = Path(out) / FILE_NAME
+    tmp = p.with_suffix(".html.tmp")
+    tmp.write_text(render_html(fig), encoding="utf-8")
+    tmp.replace(p)
+    return fig
+
+
+def previous_reports(out: str | Path) -> pa.Table | None:
+    """The published reports table before a publish (for "what changed"), None if none."""
+    if "://" in str(out):
+        return None
+    from review.data import read_rows
+
+    if not (Path(out) / "current").exists():
+        return None
+    try:
+        return read_rows(out, "reports")
+    except (OSError, ValueError, pa.ArrowInvalid) as e:
+        log.info("no previous version readable (%s)", e)
+        return None

@@ -1,0 +1,100 @@
+"""Zeros printed as empty cells stay empty Cells in their column (extractors stay schema-blind)."""
+
+from pathlib import Path
+
+from extractors.base import extract_file
+from extractors.text import lines_to_blocks
+from ogi.types import Paragraph, RawTable
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "zeros"
+
+
+def _rows(blocks) -> list[list[str]]:
+    return [[c.text for c in r] for b in blocks if isinstance(b, RawTable) for r in b.rows()]
+
+
+def test_zeros_printed_as_empty_tsv_fields():
+    rows = _rows(lines_to_blocks(["信息内容\t本年制发件数\t本年废止件数\t现行有效件数", "规章\t\t\t",
+                                  "规范性文件\t28\t\t", "行政许可\t17384\t\t"]))
+    assert rows[1] == ["规章", "", "", ""]  # every field blank: a row, not narrative
+    assert rows[2] == ["规范性文件", "28", "", ""]  # trailing blank fields are kept
+
+
+def test_all_tab_line_inside_a_table_is_a_row_of_empty_cells():
+    rows = _rows(lines_to_blocks(["行政复议\t\t\t行政诉讼", "结果维持\t结果纠正\t其他结果\t总计", "\t\t\t", "", "五、问题"]))
+    assert rows[-1] == ["", "", "", ""]
+
+
+def test_numbered_row_with_blank_fields_inside_a_table_is_not_a_heading():
+    blocks = lines_to_blocks(["二、主动公开政府信息情况", "一、本年新收政府信息公开申请数量\t8\t1\t\t\t\t\t9",
+                              "二、上年结转政府信息公开申请数量\t\t\t\t\t\t\t\t", "三、本年度办理结果\t（一）予以公开\t1\t\t\t\t\t\t1"])
+    assert isinstance(blocks[0], Paragraph) and blocks[0].heading
+    assert _rows(blocks)[1] == ["二、上年结转政府信息公开申请数量"] + [""] * 8
+
+
+def test_sentence_with_a_stray_trailing_tab_stays_narrative():
+    blocks = lines_to_blocks(["本机关认真贯彻落实条例。\t", "规章\t0\t0\t0"])
+    assert isinstance(blocks[0], Paragraph)
+
+
+def test_borderless_pdf_blank_zero_columns_keep_later_cells_in_place():
+    """A blank column has no number to cluster; its header still names it, so the total stays last."""
+    doc = extract_file(FIX / "pdf_borderless_2021_blank.pdf")
+    rows = {r[0].text: [c.text for c in r[1:]] for b in doc.tables for r in b.rows() if r}
+    assert rows["（一）予以公开"] == ["11", "", "", "", "", "", "11"]
+    got = next(v for k, v in rows.items() if "一、本年新收政府信息公开申请数量" in k)
+    assert got == ["19", "1", "", "", "", "1", "21"]
+
+
+def test_borderless_rows_printing_no_number_do_not_lend_their_labels():
+    """An all-blank row has no numbers to anchor it: its label must not join a neighbour's label
+    (规章 + 规范性文件 read as 规章 with 规范性文件's numbers; 2./3./4. sub-rows read as one row)."""
+    doc = extract_file(FIX / "pdf_borderless_2021_blank.pdf")
+    labels = [r[0].text + "".join(c.text for c in r[1:] if not c.text.replace(".", "").isdigit())
+              for b in doc.tables for r in b.rows() if r]
+    assert not any("规章" in t and "规范性文件" in t for t in labels)
+    assert not any("2.其他法律行政法规禁止公开" in t and "3.危及" in t for t in labels)
+
+
+def test_layout_text_blank_cells_keep_their_character_columns():
+    """`pdftotext -layout`: a blank cell leaves spaces; the numbers after it stay under their headers."""
+    def at(*parts: tuple[int, str]) -> str:  # text placed at character columns, as pdftotext -layout prints
+        line = ""
+        for col, text in parts:
+            line = line.ljust(col) + text
+        return line
+
+    lines = ["  二、主动公开政府信息情况",
+             at((7, "信息内容"), (20, "本年制发件数"), (32, "本年废止件数"), (44, "现行有效件数")),
+             at((5, "行政规范性文件"), (22, "13"), (46, "18")),
+             at((5, "规章"), (46, "12")),
+             "  三、收到和处理政府信息公开申请情况"]
+    rows = _rows(lines_to_blocks(lines))
+    assert rows[1] == ["行政规范性文件", "13", "", "18"]  # the middle column prints nothing in any row
+    assert rows[2] == ["规章", "", "", "12"]
+
+
+def test_layout_recut_leaves_a_row_alone_when_its_numbers_fit_no_column():
+    from extractors.text_columns import number_tokens, place, recut
+    assert place(number_tokens("  行政许可      74"), [20.0, 40.0], 1.5) is None  # 74 sits under no header
+    rows, cols = recut([["信息内容", "本年处理决定数量"], ["行政许可", "74"]],
+                       ["  信息内容       本年处理决定数量", "  行政许可      74"])
+    assert rows[1] == ["行政许可", "74"] and cols
+
+
+def test_section_heading_with_a_few_trailing_tabs_after_a_table_stays_a_heading():
+    blocks = lines_to_blocks(["四、结转下年度继续办理\t\t1\t0\t0\t0\t0\t0\t1", "四、政府信息公开行政复议、行政诉讼情况\t\t",
+                              "行政复议\t\t\t行政诉讼"])
+    assert isinstance(blocks[1], Paragraph) and blocks[1].heading
+
+
+def test_title_with_a_trailing_tab_before_any_table_stays_narrative():
+    blocks = lines_to_blocks(["某某区人民政府2024年政府信息公开工作年度报告\t", "一、总体情况", "规章\t0\t0\t0"])
+    assert isinstance(blocks[0], Paragraph) and blocks[0].text.endswith("年度报告")
+
+
+def test_tsv_row_with_fewer_fields_than_its_header_ends_in_empty_cells():
+    rows = _rows(lines_to_blocks(["信息内容\t本年制发件数\t本年废止件数\t现行有效件数", "规范性文件\t28",
+                                  "信息内容\t本年处理决定数量", "行政许可\t17384"]))
+    assert rows[1] == ["规范性文件", "28", "", ""]
+    assert rows[3] == ["行政许可", "17384"]  # under its own two-column header: nothing added

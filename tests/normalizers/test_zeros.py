@@ -1,0 +1,66 @@
+"""Zeros printed as empty cells: dev reports with every zero cell left blank map to their keys exactly.
+
+Fixtures (``tests/fixtures/zeros``) are dev documents passed through ``benchmarks/blank_zeros.py``; the goldens
+are the dev keys' values (a blank cell is a printed 0, ``raw`` keeps ``''``).
+"""
+
+import json
+
+import pytest
+
+from extractors import extract_file
+from normalizers.template import map_tables
+
+EXACT = ["tsv_2021_blank.txt", "tsv_2019_blank.txt", "md_tsv_2021_blank.md", "md_pipe_2019_blank.md",
+         "html_2021_blank.html", "docx_2021_blank.docx", "pdf_ruled_2021_blank.pdf"]
+
+
+@pytest.mark.parametrize("name", EXACT)
+def test_zeros_printed_as_empty_cells_map_to_every_key_cell(fixtures, name):
+    doc = extract_file(fixtures / "zeros" / name)
+    got = map_tables(doc.blocks, None)
+    golden = json.loads((fixtures / "zeros" / f"{name}.golden.json").read_text(encoding="utf-8"))
+    assert got.template == golden["template"]
+    assert {f"{f.table}.{f.row}.{f.col}": f.value for f in got.facts} == golden["facts"]
+    assert got.problems == []
+    blanks = [f for f in got.facts if f.raw == ""]
+    assert blanks and all(f.value == 0 for f in blanks)  # the printed text is kept: '' not '0'
+
+
+def test_zeros_printed_as_empty_tsv_fields(fixtures):
+    """Held-out failure: a TSV report printing zeros as empty fields, trailing ones included, got 64 %."""
+    doc = extract_file(fixtures / "zeros" / "tsv_2021_blank.txt")
+    got = {f"{f.table}.{f.row}.{f.col}": (f.value, f.raw) for f in map_tables(doc.blocks, None).facts}
+    # 规章\t\t\t (every cell blank), an all-tab appeals row, and a row whose last fields are blank
+    assert got["active.rules.issued"] == (0.0, "")
+    assert got["appeals.litigation_after_review.total"] == (0.0, "")
+    assert got["requests.carried_over.total"] == (0.0, "")
+
+
+@pytest.mark.parametrize("name", ["pdf_borderless_2021_blank.pdf", "layout_2021_blank.txt"])
+def test_zeros_printed_blank_in_layouts_never_give_a_wrong_cell(fixtures, name):
+    """Borderless PDF / pdftotext -layout: a row printing no number at all stays missing (flagged), but every
+    cell read equals the key, and the rows that print numbers keep their blank cells in place."""
+    doc = extract_file(fixtures / "zeros" / name)
+    got = map_tables(doc.blocks, None)
+    key = json.loads((fixtures / "zeros" / f"{name}.golden.json").read_text(encoding="utf-8"))["facts"]
+    facts = {f"{f.table}.{f.row}.{f.col}": f.value for f in got.facts}
+    assert facts and {k: v for k, v in facts.items() if key.get(k) != v} == {}
+    assert got.problems  # the rows printing nothing are reported, not guessed
+    assert facts.get("requests.new_received.total") == key["requests.new_received.total"]
+
+
+def test_blank_group_heading_over_its_sub_rows_is_not_a_row_of_zeros(fixtures):
+    """'（六）其他处理' printed on its own line with every field blank heads 1./2./3.: no requests.other cells."""
+    from extractors.text import lines_to_blocks
+
+    src = (fixtures / "zeros" / "md_tsv_2021_blank.md").read_text(encoding="utf-8").split("\n")
+    lines: list[str] = []
+    for ln in src:
+        head, _, rest = ln.partition("\t")
+        if head == "（六）其":
+            lines.append("（六）其他处理" + "\t" * 8)
+        lines.append("\t" + rest if head in ("（六）其", "他", "处理") else ln)
+    got = map_tables(lines_to_blocks(lines), None)
+    golden = json.loads((fixtures / "zeros" / "md_tsv_2021_blank.md.golden.json").read_text(encoding="utf-8"))
+    assert {f"{f.table}.{f.row}.{f.col}": f.value for f in got.facts} == golden["facts"]
