@@ -1,9 +1,12 @@
 """The Prefect flow `build-dataset`: the run of :func:`pipeline.run.run`, its steps as tasks, plus an artifact.
 
 The flow does not wire the run itself: it hands :func:`pipeline.run.run` task-wrapped steps
-(fetch with retries, discover, extract on the process pool or Dask, publish), so ``ogi run
---no-prefect`` and the flow do the same thing. Retries belong to network I/O only (fetching),
-never to extraction.
+(fetch with retries, discover, extract one batch of paths on the process pool or Dask, publish
+the spooled reports with the corrections overlay and quality page), so ``ogi run --no-prefect``
+and the flow do the same thing: the batching, the spool files and the "nothing new: no extract
+task" decision live in the composition (:mod:`pipeline.run`, :mod:`pipeline.spool`). Every task
+is NO_CACHE (Prefect would hash what tasks take and return); retries belong to network I/O only
+(fetching), never to extraction.
 """
 
 from __future__ import annotations
@@ -22,12 +25,12 @@ from flows.runners import (
 )
 from ogi.errors import UsageError
 from ogi.settings import FETCH_DELAY_S, MEMORY_MB, TIMEOUT_S, RunSettings, default_out
-from ogi.types import Report
-from pipeline.batch import BatchStats, InputFile, discover, process_many
+from pipeline.batch import BatchStats, InputFile, discover
 from pipeline.inputs import ALL_SOURCES, FetchStats, SourceUnreachable, fetch_source
-from pipeline.run import RunRequest, Steps, plan, run
+from pipeline.run import RunRequest, Steps, plan, publish_spooled, run
+from pipeline.spool import DEFAULT_BATCH, BatchResult, extract_batch, spool_batch
 from publish.local import PublishStats
-from publish.remote import publish_to
+from review.hook import Review
 
 ARTIFACT_KEY = "build-dataset-summary"
 DEFAULT_OUT = str(default_out())
@@ -52,28 +55,22 @@ def fetch_task(source, raw_root: str, fetch_delay: float = FETCH_DELAY_S) -> tup
     return fetch_source(source, raw_root, FetchSettings(delay=fetch_delay))
 
 
-@task(name="discover")
+@task(name="discover", cache_policy=NO_CACHE)
 def discover_task(source: str) -> list[InputFile]:
     return discover(source)
 
 
-@task(name="extract-and-normalize")
-def extract_task(files: list[InputFile], settings: RunSettings, progress: bool = False) -> tuple[list[Report], BatchStats]:
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(files), unit="file", desc="reports")
-    try:
-        return process_many(files, settings, progress=(lambda _r: bar.update(1)) if bar else None)
-    finally:
-        if bar is not None:
-            bar.close()
+@task(name="extract-and-normalize", task_run_name="extract-{first}", cache_policy=NO_CACHE)
+def extract_task(files: list[InputFile], settings: RunSettings, out: str, first: int = 0,
+                 skip_published: bool = True, bar=None) -> BatchResult:
+    """One batch of paths → its counts and a spool file (:func:`pipeline.spool.extract_batch`)."""
+    return extract_batch(files, settings, out, skip_published, progress=bar.update if bar is not None else None)
 
 
-@task(name="publish")
-def publish_task(reports: list[Report], out: str) -> PublishStats:
-    return publish_to(reports, out)
+@task(name="publish", cache_policy=NO_CACHE)
+def publish_task(spools: list[str], out: str, corrections: str | None = None, force: bool = False,
+                 extracted: int = 0) -> tuple[PublishStats, Review, bool]:
+    return publish_spooled(spools, out, corrections, force, extracted)
 
 
 def _table(header: list[str], row: list) -> list[str]:
@@ -128,16 +125,27 @@ def build_dataset(source: str = ALL_SOURCES, out: str = DEFAULT_OUT, years: list
     planned = plan(RunRequest(source=source, out=out, years=tuple(years or ()), force=force, workers=workers,
                               fetch_delay=fetch_delay, timeout_s=timeout_s, memory_mb=memory_mb,
                               corrections=corrections))
+    bar = None
+    if progress:
+        from tqdm import tqdm
 
-    def extract(files: list[InputFile], settings: RunSettings) -> tuple[list[Report], BatchStats]:
+        bar = tqdm(total=None, unit="file", desc="reports")
+
+    def extract_on(files: list[InputFile], settings: RunSettings, out: str, first: int, skip: bool) -> BatchResult:
         if spec.kind == "process":
-            return extract_task(files, settings, progress)
+            return extract_task(files, settings, out, first=first, skip_published=skip, bar=bar)
         with api_url_for_workers():
-            return extract_on_dask.with_options(task_runner=dask_task_runner(spec))(files, settings, chunk=spec.chunk)
+            reports, stats = extract_on_dask.with_options(task_runner=dask_task_runner(spec))(
+                files, settings, chunk=spec.chunk)
+        return spool_batch(reports, stats, settings, out, skip)
 
     steps = Steps(discover=discover_task, fetch_one=lambda src, raw_root: fetch_task(src, raw_root, fetch_delay),
-                  extract=extract, publish=publish_task)
-    outcome = run(planned, steps)
+                  extract=extract_on, publish=publish_task, batch=DEFAULT_BATCH if spec.kind == "process" else None)
+    try:
+        outcome = run(planned, steps)
+    finally:
+        if bar is not None:
+            bar.close()
     create_markdown_artifact(key=ARTIFACT_KEY,
                              markdown=summary_markdown(source, outcome.stats, outcome.pub,
                                                        outcome.result["seconds"], outcome.fetch, outcome.timings,

@@ -87,7 +87,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         from tqdm import tqdm
 
         with tqdm(total=None, unit="file", desc="reports", disable=not sys.stderr.isatty()) as bar:
-            result = run(planned, progress=lambda _r: bar.update(1)).result
+            result = run(planned, progress=bar.update).result
     else:
         _quiet_prefect()
         check_prefect_reachable()

@@ -2,8 +2,11 @@
 
 ``ogi run --no-prefect`` calls :func:`run` with the plain steps; the Prefect flow
 ``build-dataset`` (:mod:`flows.build`) calls the same :func:`run` with each step wrapped in a
-task (:class:`Steps`), so the two cannot drift: both skip rewriting a dataset that already holds
-exactly these reports, both record an unreachable source instead of stopping.
+task (:class:`Steps`), so the two cannot drift: both extract in batches of paths that hand on a
+spool file and counts (:mod:`pipeline.spool`), both start no extraction at all when every file is
+unchanged and published as is, both skip rewriting a dataset that already holds exactly these
+reports, both overlay the corrections inside the publish step, both record an unreachable source
+instead of stopping.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +31,7 @@ from ogi.settings import (
     raw_root_for,
 )
 from ogi.types import Report
-from pipeline.batch import BatchStats, InputFile, discover, process_many
+from pipeline.batch import BatchStats, InputFile, discover
 from pipeline.inputs import (
     ALL_SOURCES,
     FetchStats,
@@ -37,7 +39,18 @@ from pipeline.inputs import (
     fetch_source,
     plan_source,
 )
-from publish.local import PublishStats
+from pipeline.spool import (
+    DEFAULT_BATCH,
+    BatchResult,
+    RunTotals,
+    batches,
+    corrections_in_play,
+    drop_spools,
+    extract_batch,
+    nothing_new,
+    read_spools,
+)
+from publish.local import PublishStats, recover
 from publish.remote import already_published, dataset_counts, publish_to
 from review.hook import Review, after_publish, before_publish
 
@@ -140,29 +153,43 @@ def fetch_all(sources, raw_root: str, fetch_one: Callable) -> tuple[list[InputFi
     return files, total
 
 
-def already_there(reports: list[Report], stats: BatchStats, out: str, force: bool, review: Review) -> bool:
+def already_there(reports: list[Report], extracted: int, out: str, force: bool, review: Review) -> bool:
     """Nothing was extracted or corrected and the dataset holds exactly these reports: leave it as it is."""
-    return stats.extracted == 0 and not force and not review.overlay.applied and already_published(reports, out)
+    return extracted == 0 and not force and not review.overlay.applied and already_published(reports, out)
 
 
-def status_counts(reports: list[Report]) -> dict[str, int]:
-    return dict(sorted(Counter(r.status for r in reports).items()))
+def publish_spooled(spools: list[str], out: str, corrections: str | None = None, force: bool = False,
+                    extracted: int = 0) -> tuple[PublishStats, Review, bool]:
+    """The publish step: overlay the corrections on the spooled reports and merge them into the
+    dataset when anything changed; the quality page either way. The spool files go once read."""
+    reports, review = before_publish(read_spools(spools), out, corrections)
+    published = bool(reports) and not already_there(reports, extracted, out, force, review)
+    pub = publish_to(reports, out) if published else dataset_counts(out)
+    if not published and not is_remote(out):
+        recover(out)  # what a killed run left goes even when nothing is new
+    after_publish(out, review, published)
+    drop_spools(spools)
+    return pub, review, published
 
 
 def summary(stats: BatchStats, pub: PublishStats, published: bool, fetch: FetchStats | None,
-            reports: list[Report], seconds: float) -> dict:
+            seconds: float) -> dict:
     """The run's result, each count named for what it counts: ``seen`` input files, ``cached`` /
     ``extracted`` of them, ``not_ok`` reports whose status is neither ok nor checks_failed (files
     to look at), ``checks_failed`` reports whose numbers fail an identity, ``by_status`` every
     status's count, ``reports`` / ``facts`` rows now in the dataset."""
     result = {"seen": stats.seen, "cached": stats.cached, "extracted": stats.extracted,
               "not_ok": len(stats.failed), "checks_failed": stats.checks_failed,
-              "by_status": status_counts(reports),
+              "by_status": dict(sorted(stats.by_status.items())),
               "reports": pub.reports, "facts": pub.facts, "published": published, "seconds": round(seconds, 2)}
     if fetch is not None:
         result.update({"fetched_new": fetch.new, "fetched_unchanged": fetch.unchanged,
                        "fetch_failed": len(fetch.failed)})
     return result
+
+
+Extract = Callable[[list[InputFile], RunSettings, str, int, bool], BatchResult]
+Publish = Callable[[list[str], str, "str | None", bool, int], tuple[PublishStats, Review, bool]]
 
 
 @dataclass(slots=True)
@@ -171,8 +198,9 @@ class Steps:
 
     discover: Callable[[str], list[InputFile]] = discover
     fetch_one: Callable | None = None  # (source, raw_root) → (files, FetchStats)
-    extract: Callable[..., tuple[list[Report], BatchStats]] | None = None  # (files, settings) → ...
-    publish: Callable[[list[Report], str], PublishStats] = publish_to
+    extract: Extract | None = None  # (batch of files, settings, out, index of its first file, skip published)
+    publish: Publish = publish_spooled  # (spools, out, corrections, force, extracted) → ...
+    batch: int | None = DEFAULT_BATCH  # files per extract step; None: all in one
 
 
 @dataclass(slots=True)
@@ -185,18 +213,32 @@ class RunOutcome:
     published: bool
     fetch: FetchStats | None = None
     timings: dict[str, float] = field(default_factory=dict)
-    reports: list[Report] = field(default_factory=list)
     review: Review | None = None
 
 
+def extract_all(files: list[InputFile], settings: RunSettings, out: str, extract: Extract,
+                batch: int | None, skip_published: bool) -> RunTotals:
+    """Every batch through the extract step, added up; none at all when nothing is new."""
+    idle = nothing_new(files, settings, out) if skip_published else None
+    if idle is not None:  # every file unchanged, cached and published as is: no extract step at all
+        return RunTotals(stats=idle)
+    totals = RunTotals()
+    size = batch or max(1, len(files))
+    for i, part in enumerate(batches(files, size)):
+        totals.add(extract(part, settings, out, i * size, skip_published))
+    return totals
+
+
 def run(planned: Planned, steps: Steps | None = None,
-        progress: Callable[[Report], None] | None = None) -> RunOutcome:
-    """The run: inputs (discover or fetch), extract + normalize, publish unless nothing changed."""
+        progress: Callable[[int], None] | None = None) -> RunOutcome:
+    """The run: inputs (discover or fetch), extract + normalize in batches, publish unless nothing changed.
+    ``progress(n)``: n more input files are done (default steps only; a flow's steps report their own)."""
     steps = steps or Steps()
     req = planned.request
     delay = FetchSettings(delay=req.fetch_delay)
     fetch_one = steps.fetch_one or (lambda src, raw_root: fetch_source(src, raw_root, delay))
-    extract = steps.extract or (lambda files, settings: process_many(files, settings, progress=progress))
+    extract = steps.extract or (lambda files, settings, out, _first, skip: extract_batch(
+        files, settings, out, skip, progress=progress))
     t0 = time.monotonic()
     fetch = None
     if planned.plan.folder is not None:
@@ -205,17 +247,15 @@ def run(planned: Planned, steps: Steps | None = None,
         files, fetch = fetch_all(planned.plan.sources, str(raw_root_for(req.out)), fetch_one)
     t1 = time.monotonic()
     log.info("%d report files from %s", len(files), req.source)
-    reports, stats = extract(files, planned.settings)
+    skip = not corrections_in_play(req.out, req.corrections)  # corrections apply to loaded reports only
+    totals = extract_all(files, planned.settings, req.out, extract, steps.batch, skip)
+    stats = totals.stats
     t2 = time.monotonic()
-    reports, review = before_publish(reports, req.out, req.corrections)
-    published = not already_there(reports, stats, req.out, req.force, review)
-    pub = steps.publish(reports, req.out) if published else dataset_counts(req.out)
-    after_publish(req.out, review, published)
+    pub, review, published = steps.publish(totals.spools, req.out, req.corrections, req.force, stats.extracted)
     seconds = time.monotonic() - t0
     timings = {"fetch": t1 - t0, "extract": t2 - t1, "publish": seconds - (t2 - t0)}
     log.info("%s %d reports, %d facts at %s in %.1f s", "published" if published else "unchanged:",
              pub.reports, pub.facts, req.out, seconds)
-    result = {**summary(stats, pub, published, fetch, reports, seconds), **review.summary()}
+    result = {**summary(stats, pub, published, fetch, seconds), **review.summary()}
     return RunOutcome(result=result, stats=stats, pub=pub, published=published, fetch=fetch, timings=timings,
-                      reports=reports, review=review)
-
+                      review=review)

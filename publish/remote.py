@@ -11,7 +11,8 @@
 4. mirror the version into the stable prefixes ``<out>/facts`` etc. that
    ``pandas.read_parquet("s3://bucket/path/facts")`` reads: copy the new files (names carry
    the stamp) and then delete the previous ones; finally drop every version but this one and
-   the one it replaced. One writer at a time: two concurrent publishes would race on the pointer.
+   the one it replaced. One writer at a time: runs on one machine take a local lock per URL
+   (:mod:`publish.dataset_lock`); writers on different machines would still race on the pointer.
 
 Tradeoff: ``_CURRENT`` + ``.versions/`` is consistent at every moment (:func:`read_dataset`
 reads through it), and a crash before step 3 leaves the old version current (the half
@@ -33,8 +34,9 @@ from pathlib import Path
 
 from ogi.errors import OgiError
 from ogi.schema import DATASETS
-from ogi.settings import is_remote
+from ogi.settings import cache_dir_for, is_remote
 from ogi.types import Report
+from publish.dataset_lock import dataset_lock
 from publish.local import KEEP_VERSIONS, PublishStats, publish
 
 log = logging.getLogger(__name__)
@@ -82,6 +84,11 @@ def publish_to(reports: list[Report], out: str, storage_options: dict | None = N
 
 def publish_remote(reports: list[Report], out: str, storage_options: dict | None = None) -> PublishStats:
     """Merge into the remote dataset at ``out``: build locally, upload a new version, switch, mirror."""
+    with dataset_lock(cache_dir_for(out), what=out):  # runs on this machine wait for each other
+        return _publish_remote_locked(reports, out, storage_options)
+
+
+def _publish_remote_locked(reports: list[Report], out: str, storage_options: dict | None) -> PublishStats:
     fs, root = _fs(out, storage_options)
     cur = current_version(fs, root)
     with tempfile.TemporaryDirectory(prefix="ogi-publish-") as tmp:

@@ -109,4 +109,4 @@ def kill_when(proc: subprocess.Popen, ready: Callable[[], bool]) -> bool:
 def cli() -> SimpleNamespace:
     """Start or run `ogi run --no-prefect` in a subprocess: ``start``, ``run`` (→ result, peak RSS),
     ``kill_when``."""
-    return SimpleNamespace(start=start, run=run, kill_when=kill_when, ogi_command=ogi_command)
+    return SimpleNamespace(start=start, run=run, kill_when=kill_when, ogi_command=ogi_command, GUARD_S=GUARD_S)

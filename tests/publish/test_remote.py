@@ -24,6 +24,15 @@ from publish.remote import POINTER, already_published, publish_remote, read_data
 KEYS = ["report_id", "table", "row", "col"]
 
 
+@pytest.fixture(autouse=True)
+def _local_state(tmp_path):
+    """Local state of remote datasets (publish locks, caches) goes to a temp folder, not data/
+    (its own MonkeyPatch: a test's monkeypatch.undo() must not undo it)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("OGI_DATA_DIR", str(tmp_path / "data"))
+        yield
+
+
 def _report(fixtures: Path, name: str, kind: str = "text"):
     p = fixtures / kind / name
     return process_file(InputFile(path=str(p), key=name, file_name=name))
