@@ -165,6 +165,7 @@ def stage_rows(pdfs: list[Path]) -> list[str]:
 
 def seed_cache(pdfs: list[Path], n: int, tmp: Path) -> tuple[Path, Path]:
     """``n`` distinct cached, already published files: real reports, re-keyed (facts cut to 5 rows)."""
+    from ogi.settings import cache_dir_for
     from pipeline.batch import (
         Cache,
         InputFile,
@@ -174,7 +175,6 @@ def seed_cache(pdfs: list[Path], n: int, tmp: Path) -> tuple[Path, Path]:
         report_id_for,
     )
     from publish.local import publish
-    from ogi.settings import cache_dir_for
 
     src, out = tmp / f"nightly{n}", tmp / f"nightly{n}-out"
     make_folder(pdfs, n, tmp).rename(src)

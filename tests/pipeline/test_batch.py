@@ -93,8 +93,8 @@ def test_report_to_json_is_asdict_json_and_round_trips():
     import json
     from dataclasses import asdict
 
-    from pipeline.batch import report_from_json, report_to_json
     from ogi.types import Check, Fact, Report, Section
+    from pipeline.batch import report_from_json, report_to_json
 
     rep = Report(report_id="r1", file_name="a.pdf", sha256="ab", format="pdf", year=2023, fee_charged=False,
                  facts=[Fact("requests", "total", "total", 3.0, "3", page=2, bbox=(1.0, 2.0, 3.5, 4.0)),

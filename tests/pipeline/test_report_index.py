@@ -7,9 +7,9 @@ import os
 import shutil
 from pathlib import Path
 
+from ogi.types import Report
 from pipeline.batch import RunSettings, discover, process_many, report_id_for
 from pipeline.report_index import ReportIndex, sha_of
-from ogi.types import Report
 
 
 def test_shas_come_from_stat_until_the_file_changes(tmp_path, monkeypatch):

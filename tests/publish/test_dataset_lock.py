@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pandas as pd
 
 from ogi import publish as pub
-from publish.dataset_lock import dataset_lock
 from ogi.types import Report
+from publish.dataset_lock import dataset_lock
 
 
 def _report(rid: str) -> Report:
