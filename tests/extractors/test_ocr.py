@@ -138,10 +138,10 @@ def _number(text: str) -> float:
 def scanned():
     from extractors.ocr import extract_scanned_pdf
 
-    pytest.importorskip("rapidocr")
     return extract_scanned_pdf((FIX / "scan_two_pages.pdf").read_bytes(), "scan_two_pages.pdf")
 
 
+@pytest.mark.ocr
 def test_scan_requests_table_matches_key(scanned):
     key = json.loads((FIX / "scan_two_pages.key.json").read_text(encoding="utf-8"))
     fields = list(csv.DictReader(io.StringIO((FIX / "requests_rows_2019.csv").read_text(encoding="utf-8"))))
@@ -163,6 +163,7 @@ def test_scan_requests_table_matches_key(scanned):
     assert checked >= 20
 
 
+@pytest.mark.ocr
 def test_scan_structure_and_meta(scanned):
     assert scanned.pages == 2 and scanned.format == "pdf"
     assert scanned.meta["ocr"] == "rapidocr"
@@ -175,6 +176,7 @@ def test_scan_structure_and_meta(scanned):
     assert any(h.startswith("三、收到和处理政府信息公开申请情况") for h in heads)
 
 
+@pytest.mark.ocr
 def test_image_extractor_reads_a_png_crop(scanned):
     from extractors.base import extract_file, sniff
 

@@ -13,7 +13,7 @@ import pytest
 
 from ogi.codebook import (CSV_FIELDS, DOC, cells, codebook_markdown, codebook_rows, column_meanings, kind_of,
                           write_codebook)
-from ogi.publish import publish
+from publish.local import publish
 from ogi.schema import DATASETS, PARTITION_COLS
 from ogi.types import Fact, Report
 from tests.conftest import ROOT
@@ -30,7 +30,7 @@ def test_every_schema_column_has_a_meaning_and_no_meaning_is_orphaned() -> None:
 
 
 def test_every_field_id_once_with_its_labels() -> None:
-    with (ROOT / "normalizers" / "fields.csv").open(encoding="utf-8") as f:
+    with (ROOT / "ogi" / "fields.csv").open(encoding="utf-8") as f:
         recs = list(csv.DictReader(f))
     ids = {f"{r['table']}.{r['row']}.{r['col']}" for r in recs}
     entries = {c.id: c for c in cells()}
