@@ -301,8 +301,8 @@ def extract_scanned_pdf(data: bytes, file_name: str, settings: OcrSettings = SET
     for page_no, dpi, gray, n in render_pages(data, file_name, settings):
         doc.pages = n
         if time.monotonic() - started > settings.time_budget_s:
-            doc.warnings.append(f"OCR time budget ({settings.time_budget_s:.0f} s) spent: "
-                                f"read {done} of {n} pages")
+            doc.incomplete = f"OCR time budget ({settings.time_budget_s:.0f} s) spent: read {done} of {n} pages"
+            doc.warnings.append(doc.incomplete)
             break
         dpis.append(dpi)
         doc.blocks.extend(in_points(ocr_page(gray, dpi, page_no, settings), dpi))

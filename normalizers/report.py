@@ -20,7 +20,7 @@ from ogi.types import Document, Report
 
 log = logging.getLogger(__name__)
 
-NORMALIZER_VERSION = "3"  # 3: facts carry locator; scan boxes in PDF points
+NORMALIZER_VERSION = "4"  # 4: an OCR read cut short is a timeout (never cached); 3: facts carry locator
 _REPORT_WORDS = re.compile(r"政府信息公开|政务公开|信息公开工作")
 LOW_CONFIDENCE = 0.90
 
@@ -88,6 +88,14 @@ def normalize(doc: Document, report: Report, previous: Mapping[str, float] | Non
 def _set_status(doc: Document, report: Report, found: set[str], problems: list[str]) -> None:
     failed = [c for c in report.checks if not c.passed and not c.rule.startswith("S:")]  # S: = a split left open
     missing = [t for t in ("active", "requests", "appeals") if t not in found]
+    low = [f for f in report.facts if f.confidence is not None and f.confidence < LOW_CONFIDENCE]
+    if doc.incomplete and (missing or problems or low or failed):
+        # Cut short (a busy machine, a long scan): what is missing may just be unread. A timeout
+        # is never cached, so the next run reads the file again instead of keeping half of it.
+        report.status = Status.TIMEOUT
+        unread = f"; tables not found: {', '.join(missing)}" if missing else ""
+        report.error = f"{doc.incomplete}{unread}"
+        return
     text = body_text(doc, 5000) + " ".join(title_candidates(doc))
     if not found and not report.sections and not _REPORT_WORDS.search(text):
         report.status = Status.NOT_A_REPORT
@@ -101,7 +109,6 @@ def _set_status(doc: Document, report: Report, found: set[str], problems: list[s
         report.status = Status.TABLES_MISSING
         report.error = "tables not found: " + ", ".join(missing) + (f"; {'; '.join(problems)}" if problems else "")
         return
-    low = [f for f in report.facts if f.confidence is not None and f.confidence < LOW_CONFIDENCE]
     if problems or low:
         report.status = Status.NEEDS_REVIEW
         why = list(problems)

@@ -113,6 +113,7 @@ class Document:
     ocr_dpi: str | None = None  # render resolution(s) of the OCR pages, e.g. "200" or "200,300"
     ocr_min_confidence: float | None = None  # lowest OCR confidence of a numeric table cell
     converted_by: str | None = None  # e.g. "libreoffice" for a .doc read through a conversion
+    incomplete: str | None = None  # why the extractor stopped before the end (e.g. the OCR time budget)
 
     @property
     def meta(self) -> dict[str, str]:

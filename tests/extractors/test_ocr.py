@@ -236,3 +236,21 @@ def test_decimal_point_read_as_comma(raw, fixed):
 @pytest.mark.parametrize("raw, fixed", [("3.其他.", "3.其他"), ("信息内容·", "信息内容"), ("0.", "0."), ("3.其他", "3.其他")])
 def test_dust_after_a_label_is_dropped(raw, fixed):
     assert trim_label(raw) == fixed
+
+
+def test_ocr_budget_spent_is_a_timeout_that_is_retried_not_cached_tables_missing(fixtures, tmp_path):
+    """A scan cut short by the OCR time budget (a busy machine) was cached as tables_missing for good."""
+    from dataclasses import replace
+
+    from extractors.ocr import SETTINGS, extract_scanned_pdf
+    from normalizers.report import normalize
+    from ogi.status import Status
+    from ogi.types import Report
+    from pipeline.batch import Cache
+
+    data = (fixtures / "ocr" / "scan_two_pages.pdf").read_bytes()
+    doc = extract_scanned_pdf(data, "scan_two_pages.pdf", replace(SETTINGS, time_budget_s=0.0))
+    assert doc.incomplete and "read 0 of 2 pages" in doc.incomplete
+    rep = normalize(doc, Report(report_id="x", file_name="scan_two_pages.pdf", sha256="ab" * 32, format="pdf"))
+    assert rep.status == Status.TIMEOUT and "OCR time budget" in rep.error and "tables not found" in rep.error
+    assert Cache(tmp_path, "v").put(rep) is False
