@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
-from ogi import publish as pub
+from publish import local as pub
 from ogi.types import Report
 from publish.dataset_lock import dataset_lock
 
