@@ -19,7 +19,7 @@ from normalizers.align import fitted
 from normalizers.flattened import parse_flattened, table_region
 from normalizers.rowmap import map_rows
 from normalizers.spec import Spec, TableSpec, load_spec
-from normalizers.values import clean_label, is_blank, parse_value
+from normalizers.values import clean_label, impossible_value, is_blank, parse_value
 from ogi.fields import template_for_year
 from ogi.types import Block, Cell, Check, Fact, Paragraph
 
@@ -241,7 +241,24 @@ def map_tables(blocks: list[Block], year: int | None, spec: Spec | None = None,
         res.facts.extend(part.facts)
         res.found |= part.found
         res.problems.extend(part.problems)
+    res.facts, bad = drop_impossible_rows(res.facts)
+    res.problems.extend(bad)
     return res
+
+
+def drop_impossible_rows(facts: list[Fact]) -> tuple[list[Fact], list[str]]:
+    """Rows holding a number no cell of theirs can print (``11211059.86`` under 项目数量) are left unread.
+
+    The whole row goes: its neighbours were cut by the same wrong boundary (the cell after a
+    merged run-together one reads as a blank zero)."""
+    why: dict[tuple[str, str], str] = {}
+    for f in facts:
+        reason = impossible_value(f.col, f.value)
+        if reason and (f.table, f.row) not in why:
+            why[(f.table, f.row)] = f"{f.table}.{f.row}.{f.col} printed {f.raw!r}: {reason}; row left unread"
+    if not why:
+        return facts, []
+    return [f for f in facts if (f.table, f.row) not in why], list(why.values())
 
 
 def _map_flattened(blocks: list[Block], year: int | None, spec: Spec,

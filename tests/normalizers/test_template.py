@@ -132,3 +132,19 @@ def test_regression_stray_dash_rows_under_headers_are_not_template_rows():
     got = map_tables([Paragraph("三、收到和处理政府信息公开申请情况"), _table(rows)], 2020)
     assert got.problems == []
     assert len({f.row for f in got.facts}) == 23
+
+
+def test_run_together_cells_spanning_two_columns_are_not_written_as_a_count_with_decimals():
+    """Mutation harness bug: '112|11059.86' printed as one merged cell '11211059.86' under 项目数量 was
+    written as projects=11211059.86 and the blank cell after it as amount=0, in a report marked ok."""
+    from normalizers.template import drop_impossible_rows
+    from ogi.types import Fact
+
+    facts = [Fact("active", "procurement", "projects", 11211059.86, "11211059.86"),
+             Fact("active", "procurement", "amount", 0.0, ""),
+             Fact("active", "fees", "amount", 12.5, "12.5"),
+             Fact("requests", "granted", "total", -3.0, "-3"),
+             Fact("active", "licensing", "change", -2.0, "-2")]
+    kept, problems = drop_impossible_rows(facts)
+    assert [(f.table, f.row, f.col) for f in kept] == [("active", "fees", "amount"), ("active", "licensing", "change")]
+    assert len(problems) == 2 and "a count with decimals" in problems[0] and "a negative count" in problems[1]
