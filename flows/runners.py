@@ -28,7 +28,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from ogi.pipeline import BatchStats, InputFile, RunSettings, process_file, process_many, report_id_for
+from ogi.pipeline import BatchStats, InputFile, RunSettings, _safe_sha, process_file, process_many, report_id_for
 from ogi.types import Report
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,8 @@ def chunked(items: Sequence, size: int) -> Iterator[list]:
 
 
 def _worker_failure(inp: InputFile, err: BaseException) -> Report:
-    return Report(report_id=report_id_for(inp.key), file_name=inp.file_name, sha256="",
+    sha = _safe_sha(inp.path)
+    return Report(report_id=report_id_for(sha, inp.key), file_name=inp.file_name, sha256=sha,
                   format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
                   status="failed", error=f"Dask task failed on this chunk: {type(err).__name__}: {err}")
 

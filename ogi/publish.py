@@ -64,7 +64,8 @@ def to_tables(reports: Iterable[Report]) -> dict[str, pa.Table]:
             status=r.status, error=r.error, published=r.published, source_url=r.source_url, extractor=r.extractor,
             source_path=r.source_path, raw_path=r.source_path if r.source_url else None,
             fee_charged=r.fee_charged, fee_notices=r.fee_notices, fee_amount_yuan=r.fee_amount_yuan,
-            n_facts=len(r.facts), n_checks_failed=failed, reviewed=r.reviewed)
+            n_facts=len(r.facts), n_checks_failed=failed, reviewed=r.reviewed, agency_id=r.agency_id,
+            territorial_level=r.territorial_level, duplicate_of=r.duplicate_of)
         for f in r.facts:
             add("facts", report_id=r.report_id, table=f.table, row=f.row, col=f.col, value=f.value, raw=f.raw,
                 page=f.page, bbox=_bbox(f.bbox), confidence=f.confidence, locator=f.locator, origin=f.origin,
