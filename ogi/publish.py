@@ -28,6 +28,7 @@ from normalizers.checks import cross_year_checks
 from ogi.codebook import write_codebook
 from ogi.schema import DATASETS, PARTITION_COLS
 from ogi.types import Report
+from publish import settle
 
 log = logging.getLogger(__name__)
 KEEP_VERSIONS = 2
@@ -151,8 +152,8 @@ def publish(reports: list[Report], out: str | Path) -> PublishStats:
     out.mkdir(parents=True, exist_ok=True)
     _recover(out)
     new = to_tables(reports)
-    ids = {r.report_id for r in reports}
     old = read_current(out)
+    ids = {r.report_id for r in reports} | (settle.superseded(old["reports"], new["reports"]) if old else set())
     merged: dict[str, pa.Table] = {}
     replaced = 0
     for name in DATASETS:
@@ -164,6 +165,7 @@ def publish(reports: list[Report], out: str | Path) -> PublishStats:
         else:
             merged[name] = new[name]
     merged["checks"] = pa.concat_tables([_without_year_checks(merged["checks"]), year_checks(merged)])
+    merged["reports"] = settle.settle(merged["reports"], merged["checks"])  # Y checks, duplicates
     stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     vdir = out / ".versions" / stamp
     partial = vdir.with_name(stamp + PARTIAL)  # a crash leaves it recognisably unfinished

@@ -1,0 +1,104 @@
+"""What a report's row can only know once it sits in the whole dataset, settled at every publish.
+
+- **superseded**: a file read again at the same place (local path, or URL) with other bytes is a new
+  report (report_id follows the bytes); the old report of that place leaves the dataset instead of
+  lingering as a ghost.
+- **duplicate_of**: the same agency-year held more than once (a portal page and its text dump, a PDF
+  and its HTML): one copy is kept (the best read: usable status, then most cells, then report_id) and
+  the others name it.
+- **status**: cross-year identities (Y1, Y2) are computed across the dataset, so a report's
+  ``n_checks_failed`` counts its failed Y rows too, and an ``ok`` report whose Y rows fail becomes
+  ``checks_failed``. The Y part of ``error`` is one trailing sentence, so the next publish can take
+  it off again when the neighbouring year changes (status goes back to what the file alone says).
+
+Pure functions on Arrow tables of the published schema (ogi/schema.py).
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+Y_NOTE = "cross-year identities fail: "
+_SEP = "; "
+# which copy of an agency-year to keep: usable numbers first (ok and checks_failed alike)
+_RANK = {"ok": 0, "checks_failed": 0, "needs_review": 1, "tables_missing": 2}
+
+
+def superseded(old: pa.Table, new: pa.Table) -> set[str]:
+    """report_ids of ``old`` reports whose source (URL, else local path) a ``new`` report reads with other bytes."""
+    if old.num_rows == 0 or new.num_rows == 0:
+        return set()
+    now = {}
+    for rid, url, path in zip(*(new[c].to_pylist() for c in ("report_id", "source_url", "source_path"))):
+        if url or path:
+            now[url or path] = rid
+    out = set()
+    for rid, url, path in zip(*(old[c].to_pylist() for c in ("report_id", "source_url", "source_path"))):
+        key = url or path
+        if key in now and now[key] != rid:
+            out.add(rid)
+    return out
+
+
+def base_status(status: str | None, error: str | None) -> tuple[str | None, str]:
+    """(status, error) as the file alone says, without the Y sentence a publish added."""
+    error = error or ""
+    if error.startswith(Y_NOTE):
+        error = ""
+    elif (at := error.find(_SEP + Y_NOTE)) >= 0:
+        error = error[:at]
+    if status == "checks_failed" and not error:
+        status = "ok"
+    return status, error
+
+
+def duplicates(reports: pa.Table) -> list[str | None]:
+    """``duplicate_of`` for every row: the kept copy's report_id when its agency-year is held more than once."""
+    rows = reports.select(["report_id", "agency_id", "year", "status", "error", "n_facts"]).to_pylist()
+    groups: dict[tuple, list[dict]] = {}
+    for r in rows:
+        if r["agency_id"] and r["year"] is not None:
+            groups.setdefault((r["agency_id"], r["year"]), []).append(r)
+    kept: dict[tuple, str] = {}
+    for key, members in groups.items():
+        if len(members) > 1:
+            best = min(members, key=lambda r: (_RANK.get(base_status(r["status"], r["error"])[0] or "", 3),
+                                               -(r["n_facts"] or 0), r["report_id"]))
+            kept[key] = best["report_id"]
+    out = []
+    for r in rows:
+        k = kept.get((r["agency_id"], r["year"]))
+        out.append(k if k is not None and k != r["report_id"] else None)
+    return out
+
+
+def settle(reports: pa.Table, checks: pa.Table) -> pa.Table:
+    """``reports`` with duplicate_of, n_checks_failed and the Y part of status/error recomputed from ``checks``."""
+    if reports.num_rows == 0:
+        return reports
+    failed: dict[str, int] = {}
+    y_fail: dict[str, list[str]] = {}
+    if checks.num_rows:
+        bad = checks.filter(pc.invert(pc.fill_null(checks["passed"], True)))
+        for rid, rule, detail in zip(*(bad[c].to_pylist() for c in ("report_id", "rule", "detail"))):
+            failed[rid] = failed.get(rid, 0) + 1
+            if rule.startswith("Y"):
+                y_fail.setdefault(rid, []).append(f"{rule} ({detail})" if detail else rule)
+    statuses, errors = [], []
+    for rid, status, error in zip(*(reports[c].to_pylist() for c in ("report_id", "status", "error"))):
+        status, error = base_status(status, error)
+        if rid in y_fail:
+            note = Y_NOTE + "; ".join(y_fail[rid][:4])
+            if status == "ok":
+                status = "checks_failed"
+            error = f"{error}{_SEP}{note}" if error else note
+        statuses.append(status)
+        errors.append(error)
+    out = reports
+    for name, values, typ in (("status", statuses, pa.string()), ("error", errors, pa.string()),
+                              ("n_checks_failed", [failed.get(r, 0) for r in reports["report_id"].to_pylist()],
+                               pa.int32()),
+                              ("duplicate_of", duplicates(reports), pa.string())):
+        out = out.set_column(out.schema.get_field_index(name), name, pa.array(values, typ))
+    return out
