@@ -1,5 +1,5 @@
 # The two commands a newcomer types: `make run` and `make test`.
-.PHONY: setup run test bench
+.PHONY: setup run test bench bench-ocr
 
 setup: .venv/.installed
 
@@ -13,7 +13,11 @@ run: setup
 test: setup
 	.venv/bin/python -m pytest
 
+# every throughput number side by side in one run (rates with and without Prefect, the pypdfium2
+# floor, pdfplumber/camelot, CPU per stage, worker RSS, nightly no-op run, publish vs dataset size)
 bench: setup
-	.venv/bin/python benchmarks/bench_pdf.py ../shared/corpus/dev
-	.venv/bin/python benchmarks/bench_e2e.py ../shared/corpus/dev ../shared/corpus/real
+	.venv/bin/python benchmarks/bench_all.py ../shared/corpus/dev ../shared/corpus/real
+
+bench-ocr: setup
 	.venv/bin/python benchmarks/bench_ocr.py ../shared/corpus/dev
+	.venv/bin/python benchmarks/bench_publish.py

@@ -21,7 +21,7 @@ import pypdfium2.raw as pdfium_c
 from extractors.base import Extractor, register
 from extractors.pdf_borderless import BorderlessSettings, borderless_tables
 from extractors.pdf_fast import read_page_fast
-from extractors.pdf_layout import TextLine, inside
+from extractors.pdf_layout import TextLine, outside
 from extractors.pdf_page import PageGeom, read_page
 from extractors.pdf_ruled import FoundTable, RuledSettings, ruled_tables
 from extractors.pdf_text import TextSettings, drop_furniture, glyph_text_lines, paragraphs, pdfium_lines
@@ -97,6 +97,14 @@ def open_pdf(data: bytes, file_name: str) -> pdfium.PdfDocument:
         raise ExtractionError(f"not a readable PDF (damaged or not a PDF): {msg}", file=file_name) from e
 
 
+def _has_forms(page: Any) -> bool:
+    """Whether the page draws Form XObjects: PDFium geometry reads top-level rules only, so only
+    then can pdfplumber (which descends into forms) see a table PDFium did not."""
+    raw = page.raw
+    get, kind = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType
+    return any(kind(get(raw, i)) == pdfium_c.FPDF_PAGEOBJ_FORM for i in range(pdfium_c.FPDFPage_CountObjects(raw)))
+
+
 def _has_images(page: Any) -> bool:
     return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
 
@@ -142,7 +150,7 @@ class PdfExtractor(Extractor):
             plain: dict[int, list[TextLine]] = {}
             table_pages: list[int] = []
             geoms: dict[int, PageGeom] = {}
-            rows_seen: set[int] = set()  # table pages whose plain text shows table rows
+            rows_seen: set[int] = set()  # table pages whose plain text shows rows PDFium may miss
             textless: list[int] = []
             widths: dict[int, float] = {}
             heights: dict[int, float] = {}
@@ -155,8 +163,8 @@ class PdfExtractor(Extractor):
                     textless.append(i + 1)
                 elif page.get_rotation() or looks_tabular(text, st):
                     table_pages.append(i + 1)
-                    if shows_rows(text, st):
-                        rows_seen.add(i + 1)
+                    if shows_rows(text, st) and (st.engine != "pdfium" or _has_forms(page)):
+                        rows_seen.add(i + 1)  # rows in the text that PDFium's geometry may not see
                     if st.engine == "pdfium":
                         geoms[i + 1] = read_page_fast(page, tp, i + 1)
                 else:
@@ -187,7 +195,8 @@ class PdfExtractor(Extractor):
         """Tables (with their top) and the remaining text lines of each table page.
 
         Geometry comes from PDFium when read already; a page whose text shows table rows
-        but where that finds no table (or the pdfplumber engine) is read by pdfplumber.
+        but where that finds no table, and that draws Form XObjects (whose rules PDFium's
+        geometry does not read), is read by pdfplumber, as is every page with that engine.
         """
         tables: dict[int, list[tuple[float, RawTable]]] = {}
         lines: dict[int, list[TextLine]] = {}
@@ -214,7 +223,7 @@ class PdfExtractor(Extractor):
                     pp.pages[p - 1].close()  # drop pdfplumber's per-page caches
         for p, (geom, found) in found_by_page.items():
             tables[p] = [(f.bbox[1], f.table) for f in found]
-            rest = [g for g in geom.glyphs if not any(inside(g, f.bbox, 1.0) for f in found)]
+            rest = outside(geom.glyphs, [f.bbox for f in found], 1.0)
             lines[p] = glyph_text_lines(rest, p)
         return tables, lines
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from extractors.pdf_borderless_labels import assign_labels, blank_row_lines, group_runs, overlaps, \
     spanning_row_labels, stacks
-from extractors.pdf_layout import RunLine, TextRun, cluster, inside, join_wrapped, median, nearest_index, \
+from extractors.pdf_layout import RunLine, TextRun, cluster, join_wrapped, median, nearest_index, outside, \
     text_runs
 from extractors.pdf_page import BBox, PageGeom
 from extractors.pdf_ruled import FoundTable
@@ -339,7 +339,7 @@ def _dedupe(cells: list[Cell]) -> list[Cell]:
 def borderless_tables(geom: PageGeom, taken: list[BBox], st: BorderlessSettings = BorderlessSettings(),
                       ) -> list[FoundTable]:
     """Tables without rules on the part of the page no ruled table covers."""
-    free = [g for g in geom.glyphs if not any(inside(g, b, 1.0) for b in taken)]
+    free = outside(geom.glyphs, taken, 1.0)
     if not free:
         return []
     out = []

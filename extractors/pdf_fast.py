@@ -13,8 +13,10 @@ from __future__ import annotations
 import ctypes
 import logging
 import math
+from collections.abc import Iterator
 from typing import Any
 
+import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractors.pdf_layout import Glyph
@@ -38,17 +40,26 @@ def _turn(textpage: Any, n: int) -> str:
 
 
 def glyphs_of(textpage: Any, height: float, move: Any) -> list[Glyph]:
-    """Every printed character with its box, top-down and upright."""
+    """Every printed character with its box, top-down and upright.
+
+    Raw PDFium calls with reused ctypes structs: this loop runs once per printed character,
+    and pypdfium2's helpers allocate new structs on every call.
+    """
     text = textpage.get_text_range()
     n = textpage.count_chars()
     if len(text) != n:  # surrogate pairs shift indices: read char by char
         text = "".join(textpage.get_text_range(i, 1) or " " for i in range(n))
     out = []
-    mat = pdfium_c.FS_MATRIX()
+    raw = textpage.raw
+    mat, rect = pdfium_c.FS_MATRIX(), pdfium_c.FS_RECTF()
+    is_generated, loose_box = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetLooseCharBox
+    rect_ref = ctypes.byref(rect)
     for i, ch in enumerate(text):
-        if ch.isspace() or pdfium_c.FPDFText_IsGenerated(textpage.raw, i) == 1:
+        if ch.isspace() or is_generated(raw, i) == 1:
             continue
-        x0, bottom, x1, top = textpage.get_charbox(i, loose=True)  # advance-width box, like pdfminer's
+        if not loose_box(raw, i, rect_ref):
+            raise pdfium.PdfiumError("Failed to get charbox.")
+        x0, bottom, x1, top = rect.left, rect.bottom, rect.right, rect.top  # advance-width box, like pdfminer's
         size = _font_size(textpage, i, mat) or (top - bottom)
         if x1 - x0 > 3 * size or top - bottom > 3 * size:
             # some fonts (vertical text in WPS) get a loose box many glyphs wide: use the ink box
@@ -82,17 +93,20 @@ def _visible(rgba: tuple[int, int, int, int]) -> bool:
     return a > 0 and not (r >= 250 and g >= 250 and b >= 250)
 
 
-def _subpaths(obj: Any) -> list[tuple[list[tuple[float, float]], bool]]:
-    """Polylines of a path object in page space (curves dropped), each with its closed flag."""
-    m = obj.get_matrix()
+def _subpaths(obj: Any, m: Any) -> list[tuple[list[tuple[float, float]], bool]]:
+    """Polylines of a raw path object in page space (curves dropped), each with its closed flag.
+    ``m`` is a reused FS_MATRIX to read the object's transform into."""
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+        raise pdfium.PdfiumError("Failed to get matrix of pageobject.")
+    ma, mb, mc, md, me, mf = m.a, m.b, m.c, m.d, m.e, m.f
     out: list[tuple[list[tuple[float, float]], bool]] = []
     cur: list[tuple[float, float]] = []
     closed = False
     x, y = ctypes.c_float(), ctypes.c_float()
-    for i in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
-        seg = pdfium_c.FPDFPath_GetPathSegment(obj.raw, i)
+    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
         pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
-        pt = (m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f)
+        pt = (ma * x.value + mc * y.value + me, mb * x.value + md * y.value + mf)
         kind = pdfium_c.FPDFPathSegment_GetType(seg)
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
             if len(cur) > 1:
@@ -111,17 +125,28 @@ def _subpaths(obj: Any) -> list[tuple[list[tuple[float, float]], bool]]:
     return out
 
 
+def _paths(page: Any) -> Iterator[Any]:
+    """The page's top-level path objects (not inside Form XObjects), as raw handles."""
+    raw = page.raw
+    get, kind = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType
+    for i in range(pdfium_c.FPDFPage_CountObjects(raw)):
+        obj = get(raw, i)
+        if obj and kind(obj) == pdfium_c.FPDF_PAGEOBJ_PATH:
+            yield obj
+
+
 def rules_of(page: Any, height: float, thin: float = 2.0) -> list[BBox]:
     """Rule boxes (top-down) from stroked lines and thin filled boxes; shading is skipped."""
     out: list[BBox] = []
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=1):
-        pdfium_c.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill_mode), ctypes.byref(stroke))
-        stroked = bool(stroke.value) and _visible(_color(pdfium_c.FPDFPageObj_GetStrokeColor, obj.raw))
-        filled = fill_mode.value != 0 and _visible(_color(pdfium_c.FPDFPageObj_GetFillColor, obj.raw))
+    mat = pdfium_c.FS_MATRIX()
+    for obj in _paths(page):
+        pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke))
+        stroked = bool(stroke.value) and _visible(_color(pdfium_c.FPDFPageObj_GetStrokeColor, obj))
+        filled = fill_mode.value != 0 and _visible(_color(pdfium_c.FPDFPageObj_GetFillColor, obj))
         if not (stroked or filled):
             continue
-        for pts, closed in _subpaths(obj):
+        for pts, closed in _subpaths(obj, mat):
             xs, ys = [p[0] for p in pts], [p[1] for p in pts]
             w, h = max(xs) - min(xs), max(ys) - min(ys)
             if filled and (w <= thin or h <= thin):

@@ -7,6 +7,7 @@ table builders never need to know whether the page was rotated.
 
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 from dataclasses import dataclass
@@ -97,6 +98,17 @@ def nearest_index(centres: Sequence[float], v: float) -> int:
     return min(range(len(centres)), key=lambda i: abs(centres[i] - v))
 
 
+def nearest_sorted(centres: Sequence[float], v: float) -> int:
+    """:func:`nearest_index` for ascending ``centres`` (what :func:`cluster` returns), by bisection;
+    on a tie the lower index, as ``nearest_index`` picks."""
+    i = bisect.bisect_left(centres, v)
+    if i == 0:
+        return 0
+    if i == len(centres) or abs(centres[i - 1] - v) <= abs(centres[i] - v):
+        i -= 1
+    return bisect.bisect_left(centres, centres[i])  # the first of equal centres
+
+
 def glyph_lines(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
     """Group glyphs into visual lines (by vertical centre), each sorted left to right."""
     gs = sorted(glyphs, key=lambda g: ((g.top + g.bottom) / 2, g.x0))
@@ -163,6 +175,23 @@ def inside(g: Glyph, box: tuple[float, float, float, float], pad: float = 0.0) -
     """Whether the glyph's centre lies in ``box``."""
     cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
     return box[0] - pad <= cx <= box[2] + pad and box[1] - pad <= cy <= box[3] + pad
+
+
+def outside(glyphs: Iterable[Glyph], boxes: Sequence[tuple[float, float, float, float]], pad: float = 0.0,
+            ) -> list[Glyph]:
+    """The glyphs whose centre lies in none of ``boxes`` (``not any(inside(g, b, pad) …)``, in one pass)."""
+    if not boxes:
+        return list(glyphs)
+    padded = [(b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad) for b in boxes]
+    out = []
+    for g in glyphs:
+        cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
+        for x0, top, x1, bottom in padded:
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                break
+        else:
+            out.append(g)
+    return out
 
 
 # a number, or a printed zero: the dashes (half/full-width, em, en, minus, doubled), slashes, 无

@@ -12,9 +12,10 @@ import bisect
 import logging
 from dataclasses import dataclass
 
-from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+from pdfplumber.table import cells_to_tables, merge_edges
 
-from extractors.pdf_layout import Glyph, Seg, cluster, glyphs_text, inside, nearest_index
+from extractors.pdf_lattice import crossings, smallest_cells
+from extractors.pdf_layout import Glyph, Seg, cluster, glyphs_text, nearest_sorted
 from extractors.pdf_page import BBox, PageGeom
 from ogi.types import Cell, RawTable
 
@@ -64,7 +65,7 @@ def closed_cells(segs: tuple[Seg, ...], st: RuledSettings) -> list[list[BBox]]:
     edges = merge_edges([_edge(s) for s in segs], st.snap, st.snap, st.join, st.join)
     edges = [e for e in edges if (e["x1"] - e["x0"] if e["orientation"] == "h" else e["bottom"] - e["top"])
              >= st.min_length]
-    cells = intersections_to_cells(edges_to_intersections(edges, st.snap, st.snap))
+    cells = smallest_cells(crossings(edges, st.snap, st.snap))
     return cells_to_tables(cells)
 
 
@@ -84,8 +85,8 @@ def build_table(boxes: list[BBox], glyphs: tuple[Glyph, ...], geom: PageGeom, st
     slots: dict[tuple[int, int], int] = {}  # grid position → index of the cell box covering it
     spans: list[tuple[int, int, int, int, BBox]] = []
     for b in sorted(boxes, key=lambda b: (b[1], b[0])):
-        c0, c1 = nearest_index(xs, b[0]), nearest_index(xs, b[2])
-        r0, r1 = nearest_index(ys, b[1]), nearest_index(ys, b[3])
+        c0, c1 = nearest_sorted(xs, b[0]), nearest_sorted(xs, b[2])
+        r0, r1 = nearest_sorted(ys, b[1]), nearest_sorted(ys, b[3])
         if c1 <= c0 or r1 <= r0:
             continue
         for r in range(r0, r1):
@@ -93,11 +94,13 @@ def build_table(boxes: list[BBox], glyphs: tuple[Glyph, ...], geom: PageGeom, st
                 slots.setdefault((r, c), len(spans))
         spans.append((r0, c0, r1, c1, b))
     members: list[list[Glyph]] = [[] for _ in spans]
+    left, top, right, bottom = bbox[0] - 1.0, bbox[1] - 1.0, bbox[2] + 1.0, bbox[3] + 1.0
     for g in glyphs:  # each glyph to the cell holding its centre (bisect on the grid lines)
-        if not inside(g, bbox, 1.0):
+        cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
+        if not (left <= cx <= right and top <= cy <= bottom):  # inside(g, bbox, 1.0)
             continue
-        r = bisect.bisect_right(ys, (g.top + g.bottom) / 2) - 1
-        c = bisect.bisect_right(xs, (g.x0 + g.x1) / 2) - 1
+        r = bisect.bisect_right(ys, cy) - 1
+        c = bisect.bisect_right(xs, cx) - 1
         i = slots.get((min(max(r, 0), len(ys) - 2), min(max(c, 0), len(xs) - 2)))
         if i is not None:
             members[i].append(g)

@@ -15,13 +15,15 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
+from flows.batches import (DEFAULT_BATCH, BatchResult, RunTotals, batches, corrections_in_play, drop_spools, nothing_new,
+                           published_keys, read_spools, write_spool)
 from flows.runners import api_url_for_workers, dask_task_runner, extract_on_dask, parse_runner
 from ogi.pipeline import BatchStats, InputFile, RunSettings, discover, process_many
 from ogi.publish import PublishStats
 from ogi.remote import (ALL_SOURCES, FetchStats, SourceUnreachable, already_published, cache_dir_for,
                         dataset_counts, fetch_source, plan_source, publish_to, raw_root_for)
 from ogi.types import Report
-from review.hook import after_publish, before_publish
+from review.hook import Review, after_publish, before_publish
 
 ARTIFACT_KEY = "build-dataset-summary"
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,28 +51,59 @@ def fetch_task(source, raw_root: str, fetch_delay: float = 1.0) -> tuple[list[In
     return fetch_source(source, raw_root, FetchSettings(delay=fetch_delay))
 
 
-@task(name="discover")
+@task(name="discover", cache_policy=NO_CACHE)
 def discover_task(source: str) -> list[InputFile]:
     return discover(source)
 
 
-@task(name="extract-and-normalize")
-def extract_task(files: list[InputFile], settings: RunSettings, progress: bool = False) -> tuple[list[Report], BatchStats]:
+@task(name="extract-and-normalize", task_run_name="extract-{first}", cache_policy=NO_CACHE)
+def extract_task(files: list[InputFile], settings: RunSettings, out: str, first: int = 0,
+                 bar=None, skip_published: bool = True) -> BatchResult:
+    """One batch of paths → its counts and a spool file of the reports the dataset still needs
+    (reports it already holds as they are stay unread in the cache)."""
+    have = published_keys(out) if skip_published and not settings.force else frozenset()
+    shown = [0]
+
+    def tick(_r: Report) -> None:
+        shown[0] += 1
+        bar.update(1)
+
+    reports, stats = process_many(files, settings, progress=tick if bar else None, skip=have.__contains__)
+    if bar is not None:
+        bar.update(stats.seen - shown[0])  # the skipped ones
+    return BatchResult(stats, write_spool(reports, settings.cache_dir), len(reports))
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish_task(spools: list[str], out: str, corrections: str | None = None, force: bool = False,
+                 extracted: int = 0) -> tuple[PublishStats, Review, bool]:
+    """Overlay the corrections on the spooled reports and merge them into the dataset when anything
+    changed; the quality page either way. The spool files go once read."""
+    reports, review = before_publish(read_spools(spools), out, corrections)
+    published = bool(reports) and not (extracted == 0 and not force and not review.overlay.applied
+                                       and already_published(reports, out))
+    pub = publish_to(reports, out) if published else dataset_counts(out)
+    after_publish(out, review, published)
+    drop_spools(spools)
+    return pub, review, published
+
+
+def extract_batches(files: list[InputFile], settings: RunSettings, out: str, progress: bool,
+                    batch: int = DEFAULT_BATCH, skip_published: bool = True) -> RunTotals:
+    """The files in batches of ``batch`` paths, one extract task each, added up."""
+    totals = RunTotals()
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(total=len(files), unit="file", desc="reports")
     try:
-        return process_many(files, settings, progress=(lambda _r: bar.update(1)) if bar else None)
+        for i, part in enumerate(batches(files, batch)):
+            totals.add(extract_task(part, settings, out, first=i * batch, bar=bar, skip_published=skip_published))
     finally:
         if bar is not None:
             bar.close()
-
-
-@task(name="publish")
-def publish_task(reports: list[Report], out: str) -> PublishStats:
-    return publish_to(reports, out)
+    return totals
 
 
 def fetch_all(sources, raw_root: str, fetch_delay: float) -> tuple[list[InputFile], FetchStats]:
@@ -147,18 +180,23 @@ def build_dataset(source: str = ALL_SOURCES, out: str = DEFAULT_OUT, years: list
         files, fetch = fetch_all(plan.sources, str(raw_root_for(out)), fetch_delay)
     t1 = time.monotonic()
     logger.info("%d report files from %s", len(files), source)
-    if spec.kind == "process":
-        reports, stats = extract_task(files, settings, progress)
+    skip = not corrections_in_play(out, corrections)  # corrections apply to loaded reports only
+    idle = nothing_new(files, settings, out) if skip else None
+    if idle is not None:  # every file unchanged and published as is: no extract task at all
+        totals = RunTotals(stats=idle)
+    elif spec.kind == "process":
+        totals = extract_batches(files, settings, out, progress, skip_published=skip)
     else:
         with api_url_for_workers():
-            reports, stats = extract_on_dask.with_options(task_runner=dask_task_runner(spec))(
+            reports, dstats = extract_on_dask.with_options(task_runner=dask_task_runner(spec))(
                 files, settings, chunk=spec.chunk)
+        have = published_keys(out) if skip and not force else frozenset()
+        reports = [r for r in reports if (r.report_id, r.sha256, r.status) not in have]
+        totals = RunTotals()
+        totals.add(BatchResult(dstats, write_spool(reports, settings.cache_dir), len(reports)))
+    stats = totals.stats
     t2 = time.monotonic()
-    reports, review = before_publish(reports, out, corrections)
-    published = not (stats.extracted == 0 and not force and not review.overlay.applied
-                     and already_published(reports, out))
-    pub = publish_task(reports, out) if published else dataset_counts(out)
-    after_publish(out, review, published)
+    pub, review, published = publish_task(totals.spools, out, corrections, force, stats.extracted)
     seconds = time.monotonic() - t0
     timings = {"fetch": t1 - t0, "extract": t2 - t1, "publish": seconds - (t2 - t0)}
     create_markdown_artifact(key=ARTIFACT_KEY,

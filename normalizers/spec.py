@@ -21,9 +21,21 @@ class RowSpec:
     weak: bool = False
     templates: tuple[str, ...] = TEMPLATES
     fallback: tuple[str, ...] = TEMPLATES
+    variants: tuple[str, ...] = ()  # known printed wordings besides the official label (fuzzy-compared)
 
     def matches(self, label: str) -> bool:
         return any(p.search(label) for p in self.patterns)
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingSpec:
+    """A group heading printed above some rows (（三）不予公开 …): it fixes where its rows may sit."""
+
+    id: str
+    label: str
+    before: str  # the row id the heading is printed above
+    until: str = ""  # the last row id of its group ('' = only `before`)
+    variants: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +45,7 @@ class TableSpec:
     rows: tuple[RowSpec, ...] = ()
     columns: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
+    headings: tuple[HeadingSpec, ...] = ()
 
     def rows_for(self, template: str) -> tuple[RowSpec, ...]:
         return tuple(r for r in self.rows if template in r.templates)
@@ -64,6 +77,7 @@ def load_spec(labels_path: str | None = None, fields_path: str | None = None) ->
                 weak=bool(r.get("weak", False)),
                 templates=tuple(r.get("templates", TEMPLATES)),
                 fallback=tuple(r.get("fallback", r.get("templates", TEMPLATES))),
+                variants=tuple(r.get("variants", [])),
             )
             for r in t.get("rows", [])
         )
@@ -73,6 +87,8 @@ def load_spec(labels_path: str | None = None, fields_path: str | None = None) ->
             rows=rows,
             columns=tuple(t.get("columns", [])),
             groups=tuple(t.get("groups", [])),
+            headings=tuple(HeadingSpec(id=h["id"], label=h["label"], before=h["before"], until=h.get("until", ""),
+                                       variants=tuple(h.get("variants", []))) for h in t.get("headings", [])),
         )
     fields: dict[tuple[str, str, str], list[str]] = {}
     labels: dict[tuple[str, str, str, str], tuple[str, str]] = {}

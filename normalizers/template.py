@@ -3,7 +3,8 @@
 Stages, each a small pure function:
   table rows → :class:`Line` (label text + trailing value cells)
   → route each line to a table kind (active / requests / appeals)
-  → map lines to row ids (label patterns; template order when a dump lost the label)
+  → map lines to row ids by aligning the whole table with the template's ordered rows
+    (normalizers/align.py: label similarity, cell counts, group headings; identities settle doubts)
   → facts with the printed text kept in ``raw``.
 """
 
@@ -14,7 +15,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from normalizers.align import fitted
 from normalizers.flattened import parse_flattened, table_region
+from normalizers.rowmap import map_rows
 from normalizers.spec import Spec, TableSpec, load_spec
 from normalizers.values import clean_label, is_blank, parse_value
 from ogi.types import Block, Cell, Check, Fact, Paragraph
@@ -23,7 +26,6 @@ log = logging.getLogger(__name__)
 
 KINDS = ("active", "requests", "appeals")
 APPEALS_WIDTH = 15
-REQUESTS_WIDTH = 7
 
 _SECTION_KIND = (
     (re.compile(r"主动公开政府信息"), "active"),
@@ -41,6 +43,7 @@ class Line:
     label: str
     values: list[Cell]
     page: int | None = None
+    raw: str = ""  # the label cells' text before cleaning (line breaks kept)
 
     @property
     def numbers(self) -> int:
@@ -63,21 +66,14 @@ def split_line(cells: list[Cell], page: int | None = None) -> Line:
     k = len(cells)
     while k > 0 and parse_value(cells[k - 1].text) is not None:
         k -= 1
-    label = clean_label("".join(c.text for c in cells[:k]))
+    raw = "\n".join(c.text for c in cells[:k])
     pg = next((c.page for c in cells if c.page is not None), page)
-    return Line(label=label, values=list(cells[k:]), page=pg)
+    return Line(label=clean_label(raw), values=list(cells[k:]), page=pg, raw=raw)
 
 
 def fit(values: list[Cell], n: int, keep: str = "last") -> list[Cell] | None:
     """Exactly ``n`` value cells: drop blank padding at the ends, then extra cells; None if short."""
-    r = list(values)
-    while len(r) > n and is_blank(r[-1].text):
-        r.pop()
-    while len(r) > n and is_blank(r[0].text):
-        r.pop(0)
-    if len(r) > n:
-        r = r[-n:] if keep == "last" else r[:n]
-    return r if len(r) == n else None
+    return fitted(values, n, keep)
 
 
 def detect_template(texts: list[str], year: int | None, spec: Spec | None = None) -> str | None:
@@ -155,110 +151,35 @@ def _fact(table: str, row: str, col: str, cell: Cell, page: int | None) -> Fact:
     )
 
 
-def _is_value_row(ln: Line, width: int, matched: bool) -> bool:
-    return ln.numbers > 0 or (matched and len(ln.values) >= width)
-
-
 def map_active(lines: list[Line], template: str, spec: Spec) -> Tables:
-    t = spec.tables["active"]
+    """Active-disclosure rows by whole-table alignment (normalizers/align.py)."""
+    rows = spec.tables["active"].rows_for(template)
     res = Tables(template=template)
-    rows = t.rows_for(template)
-    done: set[str] = set()
-    for ln in lines:
-        rs = next((r for r in rows if r.matches(ln.label)), None)
-        if rs is None or rs.id in done:
-            continue
-        cols = spec.cols(template, "active", rs.id)
-        if not _is_value_row(ln, len(cols), True):
-            continue
-        cells = fit(ln.values, len(cols), keep="first")
-        if cells is None:
-            res.problems.append(f"active.{rs.id}: {len(ln.values)} value cells printed, {len(cols)} expected")
-            continue
-        done.add(rs.id)
-        res.facts.extend(_fact("active", rs.id, c, cell, ln.page) for c, cell in zip(cols, cells))
-    if done:
+    got = map_rows(lines, "active", template, spec, _fact, lambda rid: spec.cols(template, "active", rid),
+                   keep="first")
+    res.facts, res.problems = got.facts, got.problems
+    if got.rows:
         res.found.add("active")
-        missing = [r.id for r in rows if r.id not in done]
+        missing = [r.id for r in rows if r.id not in got.rows]
         if missing:
             res.problems.append("active rows not found: " + ", ".join(missing))
     return res
 
 
-def _match_row(label: str, rows: tuple, assigned: set[str], pointer: int) -> int | None:
-    if not label:
-        return None
-    strong = [i for i, r in enumerate(rows) if not r.weak and r.matches(label)]
-    if strong:
-        fresh = [i for i in strong if rows[i].id not in assigned]
-        after = [i for i in fresh if i > pointer]
-        return (after or fresh or strong)[0]
-    weak = [i for i, r in enumerate(rows) if r.weak and r.matches(label)]
-    return weak[0] if weak else None
-
-
-def _next_row(rows: tuple, template: str, assigned: set[str], pointer: int) -> int | None:
-    single_other = "other" in assigned
-    split_other = any(a.startswith("other.") for a in assigned)
-    for i in range(pointer + 1, len(rows)):
-        r = rows[i]
-        if r.id in assigned or template not in r.fallback:
-            continue
-        if (single_other and r.id.startswith("other.")) or (split_other and r.id == "other"):
-            continue
-        return i
-    return None
-
-
 def map_requests(lines: list[Line], template: str, spec: Spec) -> Tables:
+    """Request rows by whole-table alignment; （六） as one row or as its three sub-rows."""
     t: TableSpec = spec.tables["requests"]
     res = Tables(template=template)
-    rows = t.rows_for(template)
-    assigned: set[str] = set()
-    pointer = -1
-    pending: list[str] = []
-    blank_rows: set[str] = set()  # rows read from a line printing nothing (every cell blank)
-    for ln in lines:
-        idx = _match_row(ln.label, rows, assigned, pointer)
-        if not _is_value_row(ln, REQUESTS_WIDTH, idx is not None):
-            if ln.label:
-                pending.append(ln.label)
-            continue
-        if idx is None:
-            idx = _match_row("".join(pending) + ln.label, rows, assigned, pointer)
-        guessed = idx is None
-        if guessed:
-            idx = _next_row(rows, template, assigned, pointer)
-        pending = []
-        if idx is None:
-            res.problems.append(f"requests: an extra value row '{ln.label[:30]}' matches no template row")
-            continue
-        rid = rows[idx].id
-        if rid in assigned:
-            continue  # a repeated row (header repeated after a page break)
-        cells = fit(ln.values, REQUESTS_WIDTH)
-        if cells is None:
-            if guessed:
-                continue  # an unlabelled stray row ("| - | - |" under a header): not a template row
-            res.problems.append(f"requests.{rid}: {len(ln.values)} value cells printed, {REQUESTS_WIDTH} expected")
-            pointer = idx
-            continue
-        assigned.add(rid)
-        pointer = idx
-        if ln.numbers == 0:
-            blank_rows.add(rid)
-        res.facts.extend(_fact("requests", rid, c, cell, ln.page) for c, cell in zip(t.columns, cells))
-    if "other" in blank_rows and any(a.startswith("other.") for a in assigned):
-        # a blank （六）其他处理 line over its own sub-rows is their group heading, not a row of zeros
-        assigned.discard("other")
-        res.facts = [f for f in res.facts if f.row != "other"]
-    if assigned:
+    got = map_rows(lines, "requests", template, spec, _fact, lambda rid: t.columns, keep="last")
+    res.facts, res.problems = got.facts, got.problems
+    if got.rows:
         res.found.add("requests")
-        expect = [r.id for r in rows if r.id != "other" and not r.id.startswith("other.")]
+        assigned = set(got.rows)
+        expect = [r.id for r in t.rows_for(template) if r.id != "other" and not r.id.startswith("other.")]
         missing = [r for r in expect if r not in assigned]
-        if not ("other" in assigned or (template == "2021" and all(
-                r.id in assigned for r in rows if r.id.startswith("other.")))):
-            missing.append("other" if template == "2019" else "other.*")
+        subs = [r.id for r in t.rows if r.id.startswith("other.")]
+        if not ("other" in assigned or all(r in assigned for r in subs)):
+            missing.append("other" if got.single_other else "other.*")
         if missing:
             res.problems.append("requests rows not found: " + ", ".join(missing))
     return res

@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import logging
+import os
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -253,7 +254,13 @@ def codebook_markdown() -> str:
 def _files(out: Path, name: str) -> list[str]:
     """Parquet files of one dataset, relative to ``out``, through its stable link."""
     root = out / name
-    return sorted(p.relative_to(out).as_posix() for p in root.rglob("*.parquet")) if root.exists() else []
+    if not root.exists():
+        return []
+    found = []  # os.walk: a large dataset has thousands of files, and Path.rglob is slow per file
+    for folder, _dirs, names in os.walk(root, followlinks=True):
+        rel = os.path.relpath(folder, out).replace(os.sep, "/")
+        found += [f"{rel}/{n}" for n in names if n.endswith(".parquet")]
+    return sorted(found)
 
 
 def _partition(rel: str) -> str:

@@ -4,11 +4,13 @@ Layout under the dataset folder::
 
     out/reports -> current/reports      (stable relative symlinks, read by pandas)
     out/current -> .versions/<stamp>    (swapped atomically by rename)
-    out/.versions/<stamp>/{reports,facts,sections,checks}/year=YYYY/*.parquet
+    out/.versions/<stamp>/{reports,facts,sections,checks}/year=YYYY/*.parquet  (+ manifest, index)
 
-A run writes a complete new version next to the old one and then swaps one symlink,
-so a crash at any moment leaves the previous dataset readable, and a rerun over the
-same input replaces rows instead of adding them.
+A run builds a new version next to the old one and then swaps one symlink, so a crash at
+any moment leaves the previous dataset readable, and a rerun over the same input replaces
+rows instead of adding them. The new version shares every unchanged file with the old one
+by hardlink (:mod:`ogi.versions`): a publish costs what it changes, not the dataset's size.
+One publish at a time holds the dataset's lock (:mod:`ogi.dataset_lock`).
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from normalizers.checks import cross_year_checks
+from ogi import versions
 from ogi.codebook import write_codebook
+from ogi.dataset_lock import dataset_lock
 from ogi.schema import DATASETS, PARTITION_COLS
 from ogi.types import Report
 from publish import settle
@@ -51,31 +54,38 @@ def _bbox(b):
 
 def to_tables(reports: Iterable[Report]) -> dict[str, pa.Table]:
     """Reports → one Arrow table per dataset, typed by the one schema."""
-    cols: dict[str, dict[str, list]] = {n: {f.name: [] for f in s} for n, s in DATASETS.items()}
-
-    def add(name: str, **kw) -> None:
-        for k, v in cols[name].items():
-            v.append(kw.get(k))
-
+    reports = list(reports)
+    cols: dict[str, dict[str, list]] = {"reports": {f.name: [] for f in DATASETS["reports"]}}
     for r in reports:
         failed = sum(1 for c in r.checks if not c.passed)
-        add("reports", report_id=r.report_id, file_name=r.file_name, sha256=r.sha256, format=r.format,
-            title=r.title, agency=r.agency, admin_level=r.admin_level, province=r.province, city=r.city,
-            county=r.county, township=r.township, region_code=r.region_code, year=r.year, template=r.template,
-            status=r.status, error=r.error, published=r.published, source_url=r.source_url, extractor=r.extractor,
-            source_path=r.source_path, raw_path=r.source_path if r.source_url else None,
-            fee_charged=r.fee_charged, fee_notices=r.fee_notices, fee_amount_yuan=r.fee_amount_yuan,
-            n_facts=len(r.facts), n_checks_failed=failed, reviewed=r.reviewed, agency_id=r.agency_id,
-            territorial_level=r.territorial_level, duplicate_of=r.duplicate_of)
-        for f in r.facts:
-            add("facts", report_id=r.report_id, table=f.table, row=f.row, col=f.col, value=f.value, raw=f.raw,
-                page=f.page, bbox=_bbox(f.bbox), confidence=f.confidence, locator=f.locator, origin=f.origin,
-                extracted_value=f.extracted_value, year=r.year)
-        for s in r.sections:
-            add("sections", report_id=r.report_id, section=s.number, title=s.title, text=s.text,
-                keywords=list(s.keywords), year=r.year)
-        for c in r.checks:
-            add("checks", report_id=r.report_id, rule=c.rule, passed=c.passed, detail=c.detail, year=r.year)
+        row = {"report_id": r.report_id, "file_name": r.file_name, "sha256": r.sha256, "format": r.format,
+               "title": r.title, "agency": r.agency, "admin_level": r.admin_level, "province": r.province,
+               "city": r.city, "county": r.county, "township": r.township, "region_code": r.region_code,
+               "year": r.year, "template": r.template, "status": r.status, "error": r.error,
+               "published": r.published, "source_url": r.source_url, "extractor": r.extractor,
+               "source_path": r.source_path, "raw_path": r.source_path if r.source_url else None,
+               "fee_charged": r.fee_charged, "fee_notices": r.fee_notices, "fee_amount_yuan": r.fee_amount_yuan,
+               "n_facts": len(r.facts), "n_checks_failed": failed, "reviewed": r.reviewed,
+               "agency_id": r.agency_id, "territorial_level": r.territorial_level, "duplicate_of": r.duplicate_of}
+        for k, v in cols["reports"].items():
+            v.append(row.get(k))
+    # column by column: a batch of reports holds ~200 facts each
+    facts = [(r, f) for r in reports for f in r.facts]
+    cols["facts"] = {"report_id": [r.report_id for r, _ in facts], "table": [f.table for _, f in facts],
+                     "row": [f.row for _, f in facts], "col": [f.col for _, f in facts],
+                     "value": [f.value for _, f in facts], "raw": [f.raw for _, f in facts],
+                     "page": [f.page for _, f in facts], "bbox": [_bbox(f.bbox) for _, f in facts],
+                     "confidence": [f.confidence for _, f in facts], "locator": [f.locator for _, f in facts],
+                     "origin": [f.origin for _, f in facts], "extracted_value": [f.extracted_value for _, f in facts],
+                     "year": [r.year for r, _ in facts]}
+    secs = [(r, s) for r in reports for s in r.sections]
+    cols["sections"] = {"report_id": [r.report_id for r, _ in secs], "section": [s.number for _, s in secs],
+                        "title": [s.title for _, s in secs], "text": [s.text for _, s in secs],
+                        "keywords": [list(s.keywords) for _, s in secs], "year": [r.year for r, _ in secs]}
+    chks = [(r, c) for r in reports for c in r.checks]
+    cols["checks"] = {"report_id": [r.report_id for r, _ in chks], "rule": [c.rule for _, c in chks],
+                      "passed": [c.passed for _, c in chks], "detail": [c.detail for _, c in chks],
+                      "year": [r.year for r, _ in chks]}
     return {n: pa.table(cols[n], schema=DATASETS[n]) for n in DATASETS}
 
 
@@ -104,40 +114,6 @@ def _drop_ids(t: pa.Table, ids: set[str]) -> pa.Table:
     return t.filter(mask)
 
 
-def year_checks(tables: dict[str, pa.Table]) -> pa.Table:
-    """Y1/Y2 rows for every report whose agency also has the previous year in the dataset."""
-    rep = tables["reports"].select(["report_id", "agency", "province", "region_code", "year", "template"]).to_pylist()
-    facts = tables["facts"]
-    wanted = {"requests.carried_over.total", "requests.carried_forward.total", "active.rules.in_force",
-              "active.normative_docs.in_force", "active.rules.issued", "active.rules.repealed",
-              "active.normative_docs.issued", "active.normative_docs.repealed"}
-    vals: dict[str, dict[str, float]] = {}
-    for rid, t, r, c, v in zip(*(facts[k].to_pylist() for k in ("report_id", "table", "row", "col", "value"))):
-        key = f"{t}.{r}.{c}"
-        if key in wanted and v is not None:
-            vals.setdefault(rid, {})[key] = v
-    by_agency: dict[tuple, dict[int, list[dict]]] = {}
-    for r in rep:
-        if r["agency"] and r["year"] is not None:
-            by_agency.setdefault((r["agency"], r["province"]), {}).setdefault(r["year"], []).append(r)
-    rows = {"report_id": [], "rule": [], "passed": [], "detail": [], "year": []}
-    for years in by_agency.values():
-        for y, reps in years.items():
-            if y - 1 not in years:
-                continue
-            # the same agency-year may come twice (a page and its text dump): compare with the fuller one
-            prev = max(years[y - 1], key=lambda p: len(vals.get(p["report_id"], {})))
-            for r in reps:
-                for chk in cross_year_checks(vals.get(prev["report_id"], {}), vals.get(r["report_id"], {}),
-                                             r["template"]):
-                    rows["report_id"].append(r["report_id"])
-                    rows["rule"].append(chk.rule)
-                    rows["passed"].append(chk.passed)
-                    rows["detail"].append(f"{chk.detail} (previous year's report {prev['report_id']})")
-                    rows["year"].append(y)
-    return pa.table(rows, schema=DATASETS["checks"])
-
-
 def _without_year_checks(t: pa.Table) -> pa.Table:
     import pyarrow.compute as pc
 
@@ -147,55 +123,57 @@ def _without_year_checks(t: pa.Table) -> pa.Table:
 
 
 def publish(reports: list[Report], out: str | Path) -> PublishStats:
-    """Merge ``reports`` into the dataset at ``out`` (replace by report_id) and swap it in."""
+    """Merge ``reports`` into the dataset at ``out`` (replace by report_id) and swap it in.
+
+    Holds the dataset's publish lock throughout, so a concurrent run waits and then merges into
+    the version this one published. Only the files that change are written (:mod:`ogi.versions`).
+    """
+    reports = list({r.report_id: r for r in reports}.values())  # one row per report_id, the last wins
+    return publish_tables(to_tables(reports), out)
+
+
+def publish_tables(new: dict[str, pa.Table], out: str | Path) -> PublishStats:
+    """:func:`publish` for rows already in Arrow tables (one per dataset, unique report_ids)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    with dataset_lock(out):
+        return _publish_locked(new, out)
+
+
+def _publish_locked(new: dict[str, pa.Table] | list[Report], out: Path) -> PublishStats:
     _recover(out)
-    new = to_tables(reports)
-    old = read_current(out)
-    ids = {r.report_id for r in reports} | (settle.superseded(old["reports"], new["reports"]) if old else set())
-    merged: dict[str, pa.Table] = {}
-    replaced = 0
-    for name in DATASETS:
-        if old is not None:
-            kept = _drop_ids(old[name], ids)
-            if name == "reports":
-                replaced = old[name].num_rows - kept.num_rows
-            merged[name] = pa.concat_tables([kept, new[name]])
-        else:
-            merged[name] = new[name]
-    merged["checks"] = pa.concat_tables([_without_year_checks(merged["checks"]), year_checks(merged)])
-    merged["reports"] = settle.settle(merged["reports"], merged["checks"])  # Y checks, duplicates
+    if isinstance(new, list):
+        new = to_tables(list({r.report_id: r for r in new}.values()))
+    new = {**new, "checks": _without_year_checks(new["checks"])}
+    cur = out / "current"
+    old = cur.resolve() if cur.exists() else None
+    if old is not None and not versions.has_manifest(old):  # an older layout: merged in full, once
+        new, old = _merge_whole(out, new, set(new["reports"]["report_id"].to_pylist())), None
+    new, drop = settle.with_neighbours(old, new)  # Y checks in status, duplicates, changed files' old reports
     stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     vdir = out / ".versions" / stamp
     partial = vdir.with_name(stamp + PARTIAL)  # a crash leaves it recognisably unfinished
-    for name, table in merged.items():
-        _write(table, partial / name)
+    built = versions.build(old, new, partial, stamp, write=lambda t, p: _write(t, p), drop=drop)
     os.rename(partial, vdir)
     _swap(out, vdir)
     _prune(out)
     write_codebook(out)  # codebook.csv + datapackage.json list the files of this version
-    return PublishStats(reports=merged["reports"].num_rows, facts=merged["facts"].num_rows,
-                        sections=merged["sections"].num_rows, checks=merged["checks"].num_rows,
-                        replaced=replaced, path=str(out))
+    log.info("published version %s: %d reports (%d replaced)", stamp, built.rows["reports"], built.replaced)
+    return PublishStats(reports=built.rows["reports"], facts=built.rows["facts"], sections=built.rows["sections"],
+                        checks=built.rows["checks"], replaced=built.replaced, path=str(out))
+
+
+def _merge_whole(out: Path, new: dict[str, pa.Table], ids: set[str]) -> dict[str, pa.Table]:
+    """A dataset written before versions had manifests: read it whole and rewrite it in the new layout."""
+    old = read_current(out)
+    log.info("dataset at %s has no version manifest: rewriting it whole once", out)
+    return {n: pa.concat_tables([_without_year_checks(_drop_ids(old[n], ids)) if n == "checks"
+                                 else _drop_ids(old[n], ids), new[n]]) for n in DATASETS}
 
 
 def _write(table: pa.Table, path: Path) -> None:
-    """Hive partitions by year; rows whose year is unknown go to one file at the root
-    (a null partition value would make pandas fail to read the dataset)."""
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    path.mkdir(parents=True, exist_ok=True)
-    known = pc.is_valid(table["year"])
-    unknown = table.filter(pc.invert(known))
-    table = table.filter(known)
-    if unknown.num_rows or table.num_rows == 0:
-        pq.write_table(unknown.drop_columns(list(PARTITION_COLS)), path / "year_unknown.parquet")
-    if table.num_rows:
-        part = ds.partitioning(pa.schema([table.schema.field(c) for c in PARTITION_COLS]), flavor="hive")
-        ds.write_dataset(table, str(path), format="parquet", partitioning=part,
-                         existing_data_behavior="overwrite_or_ignore", basename_template="part-{i}.parquet")
+    """One file of a version, written once and never modified (versions share it by hardlink)."""
+    versions.write_plain(table, path)
 
 
 def _swap(out: Path, vdir: Path) -> None:

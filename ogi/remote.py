@@ -18,7 +18,8 @@ Outputs. ``out`` is a folder (:mod:`ogi.publish`, symlink swap) or an fsspec URL
 4. mirror the version into the stable prefixes ``<out>/facts`` etc. that
    ``pandas.read_parquet("s3://bucket/path/facts")`` reads: copy the new files (names carry
    the stamp) and then delete the previous ones; finally drop every version but this one and
-   the one it replaced. One writer at a time: two concurrent publishes would race on the pointer.
+   the one it replaced. One writer at a time: runs on one machine take a local lock per URL
+   (:mod:`ogi.dataset_lock`); writers on different machines would still race on the pointer.
 
 Tradeoff: ``_CURRENT`` + ``.versions/`` is consistent at every moment (:func:`read_dataset`
 reads through it), and a crash before step 3 leaves the old version current (the half
@@ -251,6 +252,13 @@ def publish_to(reports: list[Report], out: str, storage_options: dict | None = N
 
 def publish_remote(reports: list[Report], out: str, storage_options: dict | None = None) -> PublishStats:
     """Merge into the remote dataset at ``out``: build locally, upload a new version, switch, mirror."""
+    from ogi.dataset_lock import dataset_lock
+
+    with dataset_lock(cache_dir_for(out), what=out):  # runs on this machine wait for each other
+        return _publish_remote_locked(reports, out, storage_options)
+
+
+def _publish_remote_locked(reports: list[Report], out: str, storage_options: dict | None) -> PublishStats:
     fs, root = _fs(out, storage_options)
     cur = current_version(fs, root)
     with tempfile.TemporaryDirectory(prefix="ogi-publish-") as tmp:

@@ -11,13 +11,21 @@
   ``checks_failed``. The Y part of ``error`` is one trailing sentence, so the next publish can take
   it off again when the neighbouring year changes (status goes back to what the file alone says).
 
-Pure functions on Arrow tables of the published schema (ogi/schema.py).
+Pure functions on Arrow tables of the published schema (ogi/schema.py), and
+:func:`with_neighbours`, which the publish calls to settle the reports it writes plus the published
+ones whose row they change (so a publish still costs what changes, :mod:`ogi.versions`).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ogi import versions
+from ogi.schema import DATASETS
 
 Y_NOTE = "cross-year identities fail: "
 _SEP = "; "
@@ -102,3 +110,73 @@ def settle(reports: pa.Table, checks: pa.Table) -> pa.Table:
                               ("duplicate_of", duplicates(reports), pa.string())):
         out = out.set_column(out.schema.get_field_index(name), name, pa.array(values, typ))
     return out
+
+
+# ---- within an incremental publish (ogi.versions) -------------------------------------------
+
+SETTLED = ("status", "error", "n_checks_failed", "duplicate_of")
+
+
+def with_neighbours(old: Path | None, new: dict[str, pa.Table]) -> tuple[dict[str, pa.Table], set[str]]:
+    """``new`` settled, plus the published reports whose settled row it changes; and the ids of
+    published reports a new one supersedes (for :func:`ogi.versions.build`'s ``drop``).
+
+    A settled row depends on the same agency's reports of its year (duplicates) and of the year
+    before (Y1/Y2): the published reports of a touched agency-year and of the year after are read
+    back, settled with ``new``, and re-published only when their row changes. Y rows come from
+    the version index through :func:`ogi.versions.year_check_rows`, as the version writes them.
+    """
+    newidx = versions.index_rows(new)
+    if old is None:
+        return {**new, "reports": settle(new["reports"], _with_y(new["checks"], newidx.to_pylist(), None))}, set()
+    oldidx = versions.read_index(old)
+    now = {src: rid for rid, src in zip(newidx["report_id"].to_pylist(), newidx["source"].to_pylist()) if src}
+    drop = {rid for rid, src in zip(oldidx["report_id"].to_pylist(), oldidx["source"].to_pylist())
+            if src in now and now[src] != rid}
+    gone = drop | set(newidx["report_id"].to_pylist())
+    olds = oldidx.to_pylist()
+    touched = [r for r in olds if r["report_id"] in gone] + newidx.to_pylist()
+    hit = {(r["agency"], r["province"], r["year"]) for r in touched if r["agency"] and r["year"] is not None}
+    redo = hit | {(a, p, y + 1) for a, p, y in hit}
+    groups = {(a, p) for a, p, _ in hit}
+    remain = [r for r in olds if r["report_id"] not in gone and (r["agency"], r["province"]) in groups]
+    affected = [r for r in remain if (r["agency"], r["province"], r["year"]) in redo]
+    extra = _load(old, affected)
+    union = {n: pa.concat_tables([new[n], extra[n]]) for n in DATASETS}
+    members = remain + [r for r in newidx.to_pylist() if (r["agency"], r["province"]) in groups]
+    settled = settle(union["reports"], _with_y(union["checks"], members, redo))
+    cols = ["report_id", *SETTLED]
+    before = {r["report_id"]: tuple(r[c] for c in SETTLED) for r in extra["reports"].select(cols).to_pylist()}
+    after = {r["report_id"]: tuple(r[c] for c in SETTLED) for r in settled.select(cols).to_pylist()}
+    keep = [rid for rid, row in after.items() if rid not in before or before[rid] != row]
+    ids = pa.array(keep, pa.string())
+    out = {n: t.filter(pc.is_in(t["report_id"], value_set=ids)) for n, t in union.items()}
+    out["reports"] = settled.filter(pc.is_in(settled["report_id"], value_set=ids))
+    return out, drop
+
+
+def _with_y(checks: pa.Table, members: list[dict], only: set[tuple] | None) -> pa.Table:
+    """``checks`` (no Y rows) plus the Y rows of ``members`` (index rows) whose agency-year is in ``only``."""
+    pieces = [checks.filter(pc.invert(pc.starts_with(checks["rule"], "Y")))] if checks.num_rows else [checks]
+    for y, t in versions.year_check_rows(members, only=only).items():
+        pieces.append(t.append_column("year", pa.array([y] * t.num_rows, pa.int32())).select(DATASETS["checks"].names))
+    return pa.concat_tables(pieces)
+
+
+def _load(old: Path, rows: list[dict]) -> dict[str, pa.Table]:
+    """The published rows (every dataset, year column included) of the index rows ``rows``."""
+    out = {n: [DATASETS[n].empty_table()] for n in DATASETS}
+    by_file: dict[tuple, list[str]] = {}
+    for r in rows:
+        by_file.setdefault((r["year"], r["file"]), []).append(r["report_id"])
+    for (year, stem), ids in by_file.items():
+        want = pa.array(ids, pa.string())
+        for name in DATASETS:
+            path = old / versions.relpath(name, year, stem)
+            if not path.is_file():
+                continue
+            t = pq.read_table(path, schema=versions.file_schema(name))
+            t = t.filter(pc.is_in(t["report_id"], value_set=want))
+            t = t.append_column("year", pa.array([year] * t.num_rows, pa.int32()))
+            out[name].append(t.select(DATASETS[name].names))
+    return {n: pa.concat_tables(ts) for n, ts in out.items()}

@@ -87,3 +87,19 @@ def test_previous_year_in_the_batch_settles_a_run_together_split(tmp_path, fixtu
     assert r24.status == "ok", r24.error
     assert [f.raw for f in r24.facts if f.row == "normative_docs"] == ["62", "33", "440"]
     assert "Y2" in next(c.detail for c in r24.checks if c.rule == "S:active")
+
+
+def test_report_to_json_is_asdict_json_and_round_trips():
+    import json
+    from dataclasses import asdict
+
+    from ogi.pipeline import report_from_json, report_to_json
+    from ogi.types import Check, Fact, Report, Section
+
+    rep = Report(report_id="r1", file_name="a.pdf", sha256="ab", format="pdf", year=2023, fee_charged=False,
+                 facts=[Fact("requests", "total", "total", 3.0, "3", page=2, bbox=(1.0, 2.0, 3.5, 4.0)),
+                        Fact("requests", "x", "y", None, "—")],
+                 sections=[Section(1, "总体情况", "正文", ["公开"])], checks=[Check("R1 requests.total", False, "1 != 2")])
+    text = report_to_json(rep)
+    assert text == json.dumps(asdict(rep), ensure_ascii=False)
+    assert report_from_json(text) == rep

@@ -21,6 +21,15 @@ KEYS = ["report_id", "table", "row", "col"]
 
 # ---- S3 (moto server mode on loopback, never a real endpoint) -------------------------------
 
+@pytest.fixture(autouse=True)
+def _local_state(tmp_path):
+    """Local state of remote datasets (publish locks, caches) goes to a temp folder, not data/
+    (its own MonkeyPatch: a test's monkeypatch.undo() must not undo it)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("OGI_DATA_DIR", str(tmp_path / "data"))
+        yield
+
+
 @pytest.fixture(scope="module")
 def s3():
     from moto.server import ThreadedMotoServer

@@ -1,0 +1,267 @@
+"""Every throughput number of issue 12 side by side, from one command (`make bench`).
+
+Usage:
+    .venv/bin/python benchmarks/bench_all.py [FOLDER ...] [--small 12] [--large 120] [--workers 2]
+        [--nightly 10000] [--publish-sizes 1000,10000,100000] [--skip camelot,publish,...]
+
+On distinct born-digital PDFs of FOLDER(s) (default: the shared dev and real corpora; copies
+cycled to N files, each made distinct by a trailing PDF comment), it prints:
+
+* ``ogi run --no-prefect`` and ``ogi run`` (the Prefect flow): marginal rate, (large − small) /
+  (t_large − t_small), so start-up (interpreter, imports, Prefect's server) cancels out; the CPU
+  time of the whole process tree per marginal report; peak RSS and PSS of the biggest worker;
+* the pypdfium2 plain-text floor (open, every page's text; 2 processes) and pdfplumber /
+  camelot on every page (benchmarks/bench_pdf.py);
+* CPU ms per report by stage in one process (benchmarks/stage_times.py);
+* the nightly run with nothing new: ``ogi run`` over ``--nightly`` cached, already published
+  files, against the same command on an empty folder (Prefect's own start-up);
+* publish time against dataset size (benchmarks/bench_publish.py, when present).
+
+Wall-clock rates measure the machine as it is: the load average is printed before and after;
+on a busy machine read the CPU columns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench_e2e import born_digital, make_folder
+
+DEFAULT_FOLDERS = [str(ROOT.parent / "shared" / "corpus" / "dev"), str(ROOT.parent / "shared" / "corpus" / "real")]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+       "PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
+
+
+class WorkerPeak:
+    """Peak RSS and PSS of the biggest worker under ``pid``: forked children with the same command
+    line (Prefect's ephemeral server is another command), sampled every 50 ms."""
+
+    def __init__(self, pid: int) -> None:
+        self.root = psutil.Process(pid)
+        self.rss = self.pss = 0
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+
+    def _run(self) -> None:
+        try:
+            cmd = self.root.cmdline()
+        except psutil.Error:
+            return
+        while not self._stop.is_set():
+            try:
+                for p in self.root.children(recursive=True):
+                    if p.cmdline() != cmd:
+                        continue
+                    mem = p.memory_full_info()
+                    self.rss, self.pss = max(self.rss, mem.rss), max(self.pss, mem.pss)
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._t.join()
+
+
+def cli_run(source: Path, out: Path, workers: int, prefect: bool) -> dict:
+    """One ``ogi run``: wall seconds, CPU seconds of the whole process tree, worker peaks, its JSON."""
+    cmd = [sys.executable, "-m", "ogi.cli", "run", "--source", str(source), "--out", str(out),
+           "--workers", str(workers)] + ([] if prefect else ["--no-prefect"])
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = WorkerPeak(proc.pid)
+    stdout, stderr = proc.communicate()
+    wall = time.perf_counter() - t0
+    peak.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    result = json.loads(stdout.strip().splitlines()[-1])
+    return {"wall": wall, "cpu": cpu, "rss": peak.rss, "pss": peak.pss, "result": result}
+
+
+def rate_rows(small: Path, large: Path, n_small: int, n_large: int, workers: int, tmp: Path) -> list[str]:
+    rows = []
+    for prefect in (False, True):
+        label = "ogi run (Prefect flow)" if prefect else "ogi run --no-prefect"
+        a = cli_run(small, tmp / f"o-{prefect}-s", workers, prefect)
+        b = cli_run(large, tmp / f"o-{prefect}-l", workers, prefect)
+        dn = n_large - n_small
+        rate = dn / max(1e-9, b["wall"] - a["wall"])
+        cpu_ms = 1000 * (b["cpu"] - a["cpu"]) / dn
+        rows.append(f"{label:34} {rate:9.1f}/s  marginal ({n_large} vs {n_small}: {b['wall']:.1f} s vs "
+                    f"{a['wall']:.1f} s); CPU {cpu_ms:.0f} ms/report (whole tree); biggest process peak RSS "
+                    f"{max(a['rss'], b['rss']) / 2**20:.0f} MB, PSS {max(a['pss'], b['pss']) / 2**20:.0f} MB")
+    return rows
+
+
+def _text_floor(path: str) -> int:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        return sum(len(pdf[i].get_textpage().get_text_range()) for i in range(len(pdf)))
+    finally:
+        pdf.close()
+
+
+def floor_row(folder: Path, workers: int) -> str:
+    paths = sorted(str(p) for p in folder.glob("*.pdf"))
+    c0 = time.process_time()
+    for p in paths:
+        _text_floor(p)
+    cpu_ms = 1000 * (time.process_time() - c0) / len(paths)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(_text_floor, paths[:workers]))
+        t0 = time.perf_counter()
+        list(pool.map(_text_floor, paths, chunksize=4))
+        wall = time.perf_counter() - t0
+    return (f"{'pypdfium2 plain text (the floor)':34} {len(paths) / wall:9.1f}/s  {workers} processes over "
+            f"{len(paths)} PDFs; CPU {cpu_ms:.1f} ms/report")
+
+
+def peers_rows(pdfs: list[Path], tmp: Path, skip: set[str]) -> list[str]:
+    methods = [m for m in ("plumber", "camelot") if m not in skip]
+    if not methods:
+        return []
+    d = tmp / "distinct"
+    d.mkdir(exist_ok=True)
+    for i, p in enumerate(pdfs):
+        (d / f"{i:03d}.pdf").symlink_to(p.resolve())
+    res = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_pdf.py"), str(d), "--methods",
+                          ",".join(methods), "--repeat", "1"], cwd=ROOT, env=ENV, capture_output=True, text=True,
+                         check=False)
+    return ["  " + ln for ln in res.stdout.strip().splitlines()] or [f"  bench_pdf failed: {res.stderr[-300:]}"]
+
+
+def stage_rows(pdfs: list[Path]) -> list[str]:
+    res = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "stage_times.py"), "--json",
+                          *map(str, pdfs)], cwd=ROOT, env=ENV, capture_output=True, text=True, check=False)
+    if res.returncode != 0:
+        return [f"  stage_times failed: {res.stderr[-300:]}"]
+    row = json.loads(res.stdout.strip().splitlines()[-1])
+    total = row.pop("total")
+    lines = [f"  {v:7.1f} ms  {k}" for k, v in sorted(row.items(), key=lambda kv: -kv[1])]
+    return lines + [f"  {total:7.1f} ms  total CPU per report, one process ({1000 / total:.1f} reports/s per core)"]
+
+
+def seed_cache(pdfs: list[Path], n: int, tmp: Path) -> tuple[Path, Path]:
+    """``n`` distinct cached, already published files: real reports, re-keyed (facts cut to 5 rows)."""
+    from ogi.pipeline import (
+        Cache,
+        InputFile,
+        discover,
+        pipeline_version,
+        process_file,
+        report_id_for,
+    )
+    from ogi.publish import publish
+    from ogi.remote import cache_dir_for
+
+    src, out = tmp / f"nightly{n}", tmp / f"nightly{n}-out"
+    make_folder(pdfs, n, tmp).rename(src)
+    base = [process_file(InputFile(str(p), p.name, p.name)) for p in pdfs]
+    cache = Cache(cache_dir_for(str(out)), pipeline_version())
+    files = discover(src)
+    shas = cache.index.shas([f.path for f in files])
+    reports = []
+    for i, f in enumerate(files):
+        rep = base[i % len(base)]
+        rep = type(rep)(**{**{k: getattr(rep, k) for k in rep.__slots__}, "facts": rep.facts[:5],
+                           "sha256": shas[f.path], "report_id": report_id_for(f.key), "file_name": f.file_name})
+        cache.put(rep)
+        reports.append(rep)
+    cache.index.record(reports)
+    cache.index.close()
+    publish(reports, out)
+    return src, out
+
+
+def nightly_rows(pdfs: list[Path], n: int, workers: int, tmp: Path) -> list[str]:
+    src, out = seed_cache(pdfs, n, tmp)
+    empty = tmp / "empty"
+    empty.mkdir()
+    e = cli_run(empty, tmp / "empty-out", workers, True)
+    r = cli_run(src, out, workers, True)
+    res = r["result"]
+    return [(f"  {n} cached files, nothing new: {r['wall']:.1f} s wall (flow body {res.get('seconds')} s; "
+             f"cached={res.get('cached')} extracted={res.get('extracted')} published={res.get('published')})"),
+            (f"  same command on an empty folder (Prefect start-up): {e['wall']:.1f} s  →  "
+             f"{r['wall'] - e['wall']:.1f} s beyond start-up")]
+
+
+def publish_rows(sizes: str) -> list[str]:
+    script = ROOT / "benchmarks" / "bench_publish.py"
+    if not script.exists():
+        return ["  benchmarks/bench_publish.py not here yet (issue 12's publish half): nothing measured"]
+    res = subprocess.run([sys.executable, str(script), "--sizes", sizes], cwd=ROOT, env=ENV,
+                         capture_output=True, text=True, check=False)
+    return ["  " + ln for ln in (res.stdout.strip().splitlines() or [f"failed: {res.stderr[-300:]}"])]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("folders", nargs="*", default=DEFAULT_FOLDERS)
+    ap.add_argument("--small", type=int, default=12)
+    ap.add_argument("--large", type=int, default=120)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--nightly", type=int, default=10000, help="cached files for the nothing-new run (0: skip)")
+    ap.add_argument("--publish-sizes", default="1000,10000,100000")
+    ap.add_argument("--skip", default="", help="comma list of: rates,floor,plumber,camelot,stages,nightly,publish")
+    args = ap.parse_args(argv)
+    skip = set(filter(None, args.skip.split(",")))
+    pdfs = born_digital(args.folders)
+    if not pdfs:
+        print("no born-digital PDFs found", file=sys.stderr)
+        return 1
+    print(f"{len(pdfs)} distinct born-digital PDFs; {args.workers} workers; {os.cpu_count()} cores; "
+          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} (before)")
+    with tempfile.TemporaryDirectory(prefix="ogi-bench-") as t:
+        tmp = Path(t)
+        small, large = make_folder(pdfs, args.small, tmp), make_folder(pdfs, args.large, tmp)
+        print("\n## Rates (reports/s, wall clock)")
+        if "rates" not in skip:
+            cli_run(make_folder(pdfs, 2, tmp), tmp / "warm", args.workers, False)  # disk caches, .pyc
+            for row in rate_rows(small, large, args.small, args.large, args.workers, tmp):
+                print(row)
+        if "floor" not in skip:
+            print(floor_row(large, args.workers))
+        print("\n## Peers on every page (one process, benchmarks/bench_pdf.py)")
+        for row in peers_rows(pdfs, tmp, skip):
+            print(row)
+        if "stages" not in skip:
+            print("\n## CPU ms per report by stage (one process, best of 3 passes)")
+            for row in stage_rows(pdfs):
+                print(row)
+        if "nightly" not in skip and args.nightly > 0:
+            print(f"\n## Nightly run with nothing new (Prefect, {args.nightly} files)")
+            for row in nightly_rows(pdfs, args.nightly, args.workers, tmp):
+                print(row)
+        if "publish" not in skip:
+            print("\n## Publish time against dataset size")
+            for row in publish_rows(args.publish_sizes):
+                print(row)
+    print(f"\nload average {' '.join(f'{x:.1f}' for x in os.getloadavg())} (after)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

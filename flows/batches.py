@@ -1,0 +1,158 @@
+"""What the flow's tasks hand each other: batches of paths in, a spool file and counts out.
+
+Prefect keeps (and, with a cache policy, hashes) what tasks take and return; a list of
+10 000 Reports with their facts is far too big for that. So extraction runs in batches of
+input paths, each batch writes the reports the dataset still needs to one spool file under
+the local cache, and only that file's path and the batch's counts go back to the flow; the
+publish task reads the spool files. A report the dataset already holds as is (same id,
+content hash and status) is not even loaded from the cache.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import tempfile
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ogi.pipeline import BatchStats
+from ogi.types import Report
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH = 1000  # files per extract task: few task runs (10 for 10 000 files), progress still visible
+
+
+@dataclass(slots=True)
+class BatchResult:
+    """One extract batch: its counts and the spool holding the reports still to publish."""
+
+    stats: BatchStats
+    spool: str | None = None
+    pending: int = 0
+
+
+@dataclass(slots=True)
+class RunTotals:
+    """The batches of a run added up."""
+
+    stats: BatchStats = field(default_factory=BatchStats)
+    spools: list[str] = field(default_factory=list)
+    pending: int = 0
+
+    def add(self, b: BatchResult) -> None:
+        s = self.stats
+        s.seen += b.stats.seen
+        s.cached += b.stats.cached
+        s.extracted += b.stats.extracted
+        s.checks_failed += b.stats.checks_failed
+        s.failed.update(b.stats.failed)
+        if b.spool:
+            self.spools.append(b.spool)
+        self.pending += b.pending
+
+
+def batches(items: Sequence, size: int = DEFAULT_BATCH) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield list(items[i:i + size])
+
+
+def write_spool(reports: list[Report], cache_dir: str | None) -> str | None:
+    """Reports to one pickle file under the (local, private) cache; None for no reports."""
+    if not reports:
+        return None
+    d = Path(cache_dir or tempfile.gettempdir()) / "spool"
+    d.mkdir(parents=True, exist_ok=True)
+    path = d / f"{uuid.uuid4().hex}.pkl"
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("wb") as f:
+        pickle.dump(reports, f, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+    return str(path)
+
+
+def read_spools(paths: list[str]) -> list[Report]:
+    """The reports of every spool file, in order (files written by this run's batches)."""
+    out: list[Report] = []
+    for p in paths:
+        with open(p, "rb") as f:
+            out += pickle.load(f)
+    return out
+
+
+def drop_spools(paths: list[str]) -> None:
+    for p in paths:
+        Path(p).unlink(missing_ok=True)
+
+
+_seen: dict[tuple[str, str], frozenset[tuple[str, str, str]]] = {}
+
+
+def published_keys(out: str) -> frozenset[tuple[str, str, str]]:
+    """(report_id, sha256, status) of every report the dataset at ``out`` holds; empty when there
+    is no dataset yet or it cannot be read (then everything is published again). Read once per
+    published version of a local dataset, however many batches ask."""
+    from ogi.errors import OgiError
+    from ogi.remote import is_remote, read_dataset
+
+    key = None
+    try:
+        if not is_remote(out):
+            cur = Path(out) / "current"
+            if not cur.exists():
+                return frozenset()
+            key = (str(out), os.path.realpath(cur))
+            if key in _seen:
+                return _seen[key]
+        have = read_dataset(out, "reports")
+    except (OSError, OgiError, ValueError) as e:
+        log.info("cannot read the published reports (%s): publishing everything", e)
+        return frozenset()
+    got = frozenset(zip(have["report_id"], have["sha256"], have["status"]))
+    if key is not None:
+        _seen.clear()
+        _seen[key] = got
+    return got
+
+
+def corrections_in_play(out: str, corrections: str | None = None) -> bool:
+    """Whether a corrections file would be overlaid: then every report is loaded (an edit to the
+    file must reach reports the dataset already holds)."""
+    from review.corrections import corrections_path
+
+    path = corrections_path(out, corrections)
+    return path is not None and path.exists()
+
+
+def nothing_new(files: list, settings, out: str) -> BatchStats | None:
+    """The counts of a run with nothing to do, or None when some file needs work.
+
+    Every file unchanged (index), cached, and held by the dataset as it is: the run needs no
+    extract task at all, only this one pass over the index (a nightly run with nothing new).
+    """
+    from ogi.pipeline import Cache, _count, pipeline_version, report_id_for
+
+    if settings.force or not settings.cache_dir or not files:
+        return None
+    have = published_keys(out)
+    if not have:
+        return None
+    cache = Cache(settings.cache_dir, pipeline_version())
+    try:
+        shas = cache.index.shas([f.path for f in files])
+        entries = cache.index.entries(shas.values())
+    finally:
+        cache.index.close()
+    stats = BatchStats(seen=len(files), cached=len(files))
+    for f in files:
+        sha = shas.get(f.path)
+        ent = entries.get(sha) if sha else None
+        if ent is None or ent.split or (report_id_for(f.key), sha, ent.status) not in have:
+            return None
+        if not settings.years or ent.year is None or ent.year in settings.years:
+            _count(stats, f.file_name, ent.status, ent.error)
+    return stats

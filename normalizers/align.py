@@ -1,0 +1,419 @@
+"""Align a table's printed lines with the template's ordered rows, over the whole table at once.
+
+Why: a wording that no list holds still sits in the template's order, looks mostly like the
+official label and carries the template's number of cells. Scoring every (line, row) pair on
+those three and taking the best order-keeping alignment (Needleman-Wunsch with skips on both
+sides) finds such rows, and leaves out lines that are no template row (notes, 小计/合计 rows
+the template lacks). Group headings (（三）不予公开 …) are rows of the alignment too, so where
+they are printed they pin down what follows. Label similarity is rapidfuzz's LCS, not a
+hand-written edit distance.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Protocol
+
+from rapidfuzz.distance import LCSseq
+
+from normalizers.spec import Spec
+from normalizers.values import clean_label, is_blank, parse_value
+from ogi.types import Cell
+
+log = logging.getLogger(__name__)
+
+_CN = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+_NUM_TOKEN = re.compile(r"([一二三四五六七八九十]{1,2})、|\(\s*([一二三四五六七八九十]{1,2}|\d{1,2})\s*\)"
+                        r"|(?<![\d.])(\d{1,2})\s*[.、)]|([①-⑳])")
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_PUNCT = re.compile(r"[()\[\]【】〔〕,，、.。:：;；!！?？·…\-—_/|#*<>《》]")
+
+
+class LineLike(Protocol):
+    label: str
+    values: list[Cell]
+
+    @property
+    def numbers(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AlignSettings:
+    """Thresholds of the aligner; similarity is 0..1 (F1 of label recall and precision)."""
+
+    accept: float = 0.8  # a match this similar stands on its own
+    low: float = 0.5  # below this a line is never this row
+    base: float = 0.45  # the gain of a match is similarity - base
+    heading_weight: float = 0.5  # headings only anchor: half the gain of a row
+    strong_floor: float = 0.9  # a labels.yaml pattern hit is at least this similar
+    weak_floor: float = 0.6  # ... a weak pattern hit
+    number_bonus: float = 0.05  # printed item number equals the row's
+    number_penalty: float = 0.15  # printed item number differs from the row's
+    level_penalty: float = 0.3  # ... and is of another level ('（六）' for a '3.' item)
+    max_wrap: int = 2  # label-only lines joined to the value line below them
+    close: float = 0.3  # two alignments this close in score are decided by the identities
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.base < self.low <= self.accept <= 1:
+            raise ValueError("need 0 <= base < low <= accept <= 1")
+        if self.max_wrap < 0 or self.close < 0:
+            raise ValueError("max_wrap and close must be >= 0")
+
+
+DEFAULT = AlignSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One template row (or group heading) as the aligner sees it."""
+
+    id: str
+    cores: tuple[str, ...]  # official leaf wording and known variants, reduced by core()
+    contexts: tuple[str, ...]  # each wording of the row after its group headings, reduced
+    number: tuple[int, int] | None  # (level, n) of the item number before the official label
+    width: int  # value cells the row carries (0 for a heading)
+    patterns: tuple[re.Pattern[str], ...] = ()
+    weak: bool = False
+    positional: bool = True  # may take a value line whose label was lost
+
+    @property
+    def heading(self) -> bool:
+        return self.width == 0
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    slot: int  # index into the slots
+    lines: tuple[int, ...]  # line indexes whose labels are joined (label-only lines around the value line)
+    label: str
+    sim: float
+    at: int = -1  # the value line (-1: the last of ``lines``)
+
+    @property
+    def value_line(self) -> int:
+        return self.lines[-1] if self.at < 0 else self.at
+
+
+@lru_cache(maxsize=8192)
+def cleaned(label: str) -> str:
+    return clean_label(label)
+
+
+@lru_cache(maxsize=8192)
+def core(label: str) -> str:
+    """Label reduced to its words: no numbering (一、 (三) 1. ①), no punctuation."""
+    s = _NUM_TOKEN.sub("", cleaned(label))
+    return _PUNCT.sub("", s)
+
+
+def _cn_number(tok: str) -> int:
+    """一 … 九十九 as an int (item numbers are small)."""
+    if len(tok) == 1:
+        return _CN[tok]
+    if tok[0] == "十":
+        return 10 + _CN[tok[1]]
+    return _CN[tok[0]] * 10 + (_CN[tok[1]] if tok[1] != "十" else 0)
+
+
+@lru_cache(maxsize=8192)
+def item_key(label: str) -> tuple[int, int] | None:
+    """(level, n) of the last item number printed in a label: level 0 for 一、, 1 for （一）,
+    2 for 1. / （1） / ①; '（三）不予公开 1.属于国家秘密' → (2, 1)."""
+    found = list(_NUM_TOKEN.finditer(cleaned(label)))
+    if not found:
+        return None
+    m = found[-1]
+    tok = next(g for g in m.groups() if g)
+    if tok in _CIRCLED:  # before isdigit(): '①'.isdigit() is True
+        return 2, _CIRCLED.index(tok) + 1
+    if tok.isascii() and tok.isdigit():
+        return 2, int(tok)
+    return (0 if m.group(1) else 1), _cn_number(tok)
+
+
+def item_number(label: str) -> int | None:
+    """The last item number printed in a label (1 for '（三）不予公开 1.属于国家秘密')."""
+    key = item_key(label)
+    return None if key is None else key[1]
+
+
+def leaf(official: str) -> str:
+    """The part of an official label after its last item number: '（三）不予公开 1.属于国家秘密' → 属于国家秘密."""
+    s = clean_label(official)
+    found = list(_NUM_TOKEN.finditer(s))
+    return (s[found[-1].end():] if found else s) or s
+
+
+def _variants(text: str) -> set[str]:
+    c = core(text)
+    bare = core(re.sub(r"\([^()]{4,}\)", "", clean_label(text)))  # without a long (…) note
+    return {v for v in (c, bare) if v}
+
+
+@lru_cache(maxsize=65536)
+def similarity(label: str, slot: Slot, st: AlignSettings = DEFAULT) -> float:
+    """How much ``label`` reads as ``slot``: F1 of the recall of the row's best wording in the
+    label and the share of the label explained by the row's wordings and group headings."""
+    c = core(label)
+    fuzzy = 0.0
+    if c and slot.cores:
+        rec = max(LCSseq.similarity(v, c) / len(v) for v in slot.cores)
+        prec = max(LCSseq.similarity(c, ctx) for ctx in slot.contexts) / len(c)
+        fuzzy = 2 * rec * prec / (rec + prec) if rec + prec else 0.0
+    cl = cleaned(label)
+    if slot.patterns and any(p.search(cl) for p in slot.patterns):
+        fuzzy = max(fuzzy, st.weak_floor if slot.weak else st.strong_floor)
+    n = item_key(label)
+    if n is not None and slot.number is not None and fuzzy > 0:
+        fuzzy += st.number_bonus if n == slot.number else (
+            -st.number_penalty if n[0] == slot.number[0] else -st.level_penalty)
+    return max(0.0, min(1.0, fuzzy))
+
+
+def _official(spec: Spec, table: str, row: str, template: str) -> str:
+    for t in (template, *sorted({k[0] for k in spec.labels})):
+        col = spec.cols(t, table, row)
+        if col:
+            return spec.labels[(t, table, row, col[0])][0]
+    return ""
+
+
+def build_slots(spec: Spec, table: str, template: str, single_other: bool = False) -> list[Slot]:
+    """The template's rows in printed order, with group headings before their first row.
+
+    ``single_other``: （六）其他处理 printed as one row (id ``other``) instead of its three
+    2021 sub-rows (``other.*``); both shapes occur under either template."""
+    t = spec.tables[table]
+    heads = {h.before: h for h in t.headings}
+    out: list[Slot] = []
+    for r in t.rows:
+        is_sub = r.id.startswith("other.")
+        if r.id == "other" and not single_other or is_sub and single_other:
+            continue
+        if not is_sub and r.id != "other" and template not in r.templates:
+            continue
+        official = _official(spec, table, r.id, template)
+        h = heads.get(r.id)
+        if h is not None and not (single_other and h.before.startswith("other.")):
+            hv = {v for x in (h.label, *h.variants) for v in _variants(x)}
+            out.append(Slot(id=h.id, cores=tuple(sorted(hv)), contexts=tuple(sorted(hv)),
+                            number=item_key(h.label), width=0))
+        words = {v for x in (leaf(official), *r.variants) for v in _variants(x)} if official or r.variants else set()
+        prefix = "".join(core(g.label) for g in t.headings if r.id in _scope(t, g))
+        contexts = tuple(sorted({prefix + w for w in words | {core(official)}}))
+        width = len(t.columns) if t.columns else len(spec.cols(template, table, r.id))
+        out.append(Slot(id=r.id, cores=tuple(sorted(words)), contexts=contexts, number=item_key(official),
+                        width=width, patterns=r.patterns, weak=r.weak, positional=template in r.fallback))
+    return out
+
+
+def _scope(t, h) -> set[str]:
+    """Row ids under a heading: `before` through `until` in table order."""
+    ids = [r.id for r in t.rows]
+    i = ids.index(h.before)
+    j = ids.index(h.until) if h.until in ids else i
+    return set(ids[i: j + 1])
+
+
+def is_label_only(ln: LineLike) -> bool:
+    return ln.numbers == 0 and bool(ln.label)
+
+
+def fitted(values: Sequence[Cell], n: int, keep: str = "last") -> list[Cell] | None:
+    """Exactly ``n`` value cells: drop blank padding at the ends, then extra cells; None if short."""
+    r = list(values)
+    while len(r) > n and is_blank(r[-1].text):
+        r.pop()
+    while len(r) > n and is_blank(r[0].text):
+        r.pop(0)
+    if len(r) > n:
+        r = r[-n:] if keep == "last" else r[:n]
+    return r if len(r) == n else None
+
+
+def _gain(lines: Sequence[LineLike], idx: tuple[int, ...], slot: Slot, st: AlignSettings,
+          cache: dict, at: int) -> tuple[float, str, float] | None:
+    """(gain, joined label, similarity) of matching these lines (numbers on line ``at``) to
+    ``slot``, None if they cannot."""
+    key = (idx, at, slot.id)
+    if key in cache:
+        return cache[key]
+    last = lines[at]
+    label = "".join(lines[i].label for i in idx)
+    out = None
+    if core(label) or item_number(label) is not None:
+        sim = similarity(label, slot, st)
+        if sim >= st.low:
+            if slot.heading:
+                out = (st.heading_weight * (sim - st.base), label, sim)
+            elif last.values and (last.numbers > 0 or sim >= st.accept) and (
+                    len(last.values) >= slot.width or sim >= st.accept):
+                out = (sim - st.base, label, sim)
+    cache[key] = out
+    return out
+
+
+def align(lines: Sequence[LineLike], slots: Sequence[Slot], st: AlignSettings = DEFAULT) -> tuple[float, list[Match]]:
+    """Best order-keeping alignment of lines to slots; lines and slots may both be skipped.
+
+    A value line may take the label-only lines just above it (a label wrapped or split by a
+    page break). Lines with no label are left to :func:`fill_lost_labels`."""
+    n, m = len(lines), len(slots)
+    neg = -math.inf
+    score = [[neg] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    score[0][0] = 0.0
+    cache: dict = {}
+    label_only = [is_label_only(ln) for ln in lines]
+    heading_chars = {ch for s in slots if s.heading for v in s.cores for ch in v}
+    shred = [bool(ln.label) and is_lost_label(ln.label, heading_chars) for ln in lines]
+
+    def relax(i: int, j: int, val: float, how: tuple) -> None:
+        if val > score[i][j] + 1e-12:
+            score[i][j], back[i][j] = val, how
+
+    for i in range(n + 1):
+        for j in range(m + 1):
+            cur = score[i][j]
+            if cur == neg:
+                continue
+            if i < n:
+                relax(i + 1, j, cur, ("skip_line", i, j))
+            if j < m:
+                relax(i, j + 1, cur, ("skip_slot", i, j))
+            if i >= n or j >= m:
+                continue
+            for k in range(st.max_wrap + 1):
+                if i + k >= n or (k and not label_only[i + k - 1]):
+                    break
+                idx = tuple(range(i, i + k + 1))
+                if slots[j].heading and k:
+                    break
+                g = _gain(lines, idx, slots[j], st, cache, idx[-1])
+                if g is not None and k == 0 and shred[i] and lines[i].numbers and g[2] < st.accept:
+                    g = None  # a shred of a heading ('公开') is placed by order, not by its letters
+                if g is not None:
+                    relax(i + k + 1, j + 1, cur + g[0], ("match", i, j, idx, g[1], g[2], idx[-1]))
+            for k in range(1, st.max_wrap + 1):  # the label's tail printed below its numbers
+                if slots[j].heading or label_only[i] or not core(lines[i].label) or i + k >= n \
+                        or not label_only[i + k]:
+                    break
+                idx = tuple(range(i, i + k + 1))
+                g = _gain(lines, idx, slots[j], st, cache, i)
+                if g is not None:
+                    relax(i + k + 1, j + 1, cur + g[0], ("match", i, j, idx, g[1], g[2], i))
+    matches: list[Match] = []
+    i, j = n, m
+    while (i, j) != (0, 0):
+        how = back[i][j]
+        assert how is not None
+        if how[0] == "match":
+            _, _, pj, idx, label, sim, at = how
+            matches.append(Match(slot=pj, lines=idx, label=label, sim=sim, at=at))
+        i, j = how[1], how[2]
+    matches.reverse()
+    return score[n][m], matches
+
+
+def is_lost_label(label: str, heading_chars: set[str]) -> bool:
+    """No label, or only a shred of a group heading split over rows ('理', '办理结果供')."""
+    c = core(label)
+    return len(c) <= 1 or (len(c) <= 4 and set(c) <= heading_chars)
+
+
+def _stack(text: str) -> list[str] | None:
+    parts = [p.strip() for p in text.split("\n") if p.strip()]
+    return parts if len(parts) >= 2 and all(parse_value(p) is not None for p in parts) else None
+
+
+def _split_items(label: str, k: int) -> list[str] | None:
+    """A label holding k numbered items (1.… 2.… 3.…) cut before each item; the heading text
+    before item 1 stays with item 1. None unless exactly k items numbered 1..k."""
+    s = clean_label(label)
+    found = [m for m in _NUM_TOKEN.finditer(s) if m.group(3) or m.group(4) or (m.group(2) or "").isdigit()]
+    nums = [item_number(m.group(0)) for m in found]
+    if nums != list(range(1, k + 1)):
+        return None
+    cuts = [m.start() for m in found] + [len(s)]
+    return [s[: cuts[1]]] + [s[cuts[i]: cuts[i + 1]] for i in range(1, k)]
+
+
+def unstack(lines: Sequence[LineLike]) -> list:
+    """Sub-rows printed in one row, each cell holding their numbers one per line ('0\n1\n0'),
+    become k lines when the label names k numbered items. Cells stacked without such a label
+    are dropped from the line (its row stays empty): '0\n1\n0' is never read as 10."""
+    out: list = []
+    for ln in lines:
+        stacks = [None if is_blank(c.text) else _stack(c.text) for c in ln.values]
+        depth = {len(s) for s in stacks if s is not None}
+        if not any(stacks):
+            out.append(ln)
+            continue
+        labels = _split_items(getattr(ln, "raw", "") or ln.label, depth.pop()) if len(depth) == 1 and all(
+            s is not None or is_blank(c.text) for s, c in zip(stacks, ln.values)) else None
+        if labels is None:
+            log.info("stacked cells under %r do not split into its items: left unread", ln.label[:30])
+            out.append(replace(ln, values=[]))
+            continue
+        for i, lab in enumerate(labels):
+            cells = [Cell(s[i] if s else "", c.row, c.col, page=c.page, bbox=None, confidence=c.confidence)
+                     for s, c in zip(stacks, ln.values)]
+            out.append(replace(ln, label=lab, values=cells, raw=lab))
+    return out
+
+
+def place_unordered(lines: Sequence[LineLike], slots: Sequence[Slot], matches: list[Match],
+                    st: AlignSettings = DEFAULT) -> list[Match]:
+    """Rows printed out of template order (a table whose parts were pasted in another order):
+    an unaligned value line whose label is surely one free row, and no other, takes it."""
+    used_lines = {i for mt in matches for i in mt.lines}
+    free = {j for j, s in enumerate(slots) if not s.heading} - {mt.slot for mt in matches}
+    out = list(matches)
+    for i, ln in enumerate(lines):
+        if i in used_lines or not ln.values or not core(ln.label):
+            continue
+        sims = sorted(((similarity(ln.label, slots[j], st), j) for j in free), reverse=True)
+        if not sims or sims[0][0] < st.accept or (len(sims) > 1 and sims[1][0] >= st.accept):
+            continue
+        sim, j = sims[0]
+        if fitted(ln.values, slots[j].width) is None and len(ln.values) < slots[j].width and ln.numbers == 0:
+            continue
+        log.info("row %r printed out of template order: taken as %s", ln.label[:30], slots[j].id)
+        out.append(Match(slot=j, lines=(i,), label=ln.label, sim=sim))
+        free.discard(j)
+    out.sort(key=lambda mt: mt.value_line)
+    return out
+
+
+def fill_lost_labels(lines: Sequence[LineLike], slots: Sequence[Slot], matches: list[Match],
+                     keep: str = "last") -> list[Match]:
+    """Value lines with no label take the next free row in template order between their
+    aligned neighbours (a text dump lost the label); never a row outside that gap."""
+    used_lines = {i for mt in matches for i in mt.lines}
+    used_slots = {mt.slot for mt in matches}
+    heading_chars = {ch for s in slots if s.heading for v in s.cores for ch in v}
+    out = list(matches)
+    for i, ln in enumerate(lines):
+        if i in used_lines or not ln.values or not is_lost_label(ln.label, heading_chars):
+            continue
+        anchors = [mt for mt in out if not slots[mt.slot].heading or mt.sim >= DEFAULT.accept]
+        before = [mt.slot for mt in anchors if max(mt.lines) < i]
+        after = [mt.slot for mt in anchors if min(mt.lines) > i]
+        lo = max(before, default=-1)
+        hi = min(after, default=len(slots))
+        for j in range(lo + 1, hi):
+            s = slots[j]
+            if j in used_slots or s.heading or not s.positional:
+                continue
+            if fitted(ln.values, s.width, keep) is None:
+                break  # a stray row ('| - | - |' under a header): not a template row
+            out.append(Match(slot=j, lines=(i,), label="", sim=0.0))
+            used_slots.add(j)
+            break
+    out.sort(key=lambda mt: mt.value_line)
+    return out

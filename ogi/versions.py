@@ -1,0 +1,314 @@
+"""Dataset versions that cost what changed: immutable files, a manifest, hardlinks.
+
+One version (``.versions/<stamp>/``) holds::
+
+    <dataset>/year=YYYY/part-<stamp>-<k>.parquet  ≤ CHUNK reports' rows; never modified once written
+    checks/year=YYYY/ychecks-<stamp>.parquet      the Y1/Y2 rows of that year (they depend on neighbours)
+    <dataset>/year_unknown.parquet                rows whose year is unknown (one file: the loader reads it by name)
+    _manifest.json                                every file of the version: its rows and the stamp that wrote it
+    _index.parquet                                one row per report: year, file, and what Y-checks compare
+
+A new version hardlinks every file of the previous one it does not change. It rewrites only the
+files that held a replaced report (a report whose year changed leaves its old partition that way),
+writes the new reports as new files, and rewrites the Y-check file of each year where a Y-check
+may change (the year of a new or replaced report and the year after, for that agency) — the
+index gives the neighbours' values without reading facts. So adding 50 reports costs about the same into 1 000 reports as into 100 000. Partitions
+collect small files from small publishes: once one holds more than MAX_SMALL, the smallest are
+merged (at most CHUNK reports rewritten at a time).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from normalizers.checks import cross_year_checks
+from ogi.schema import DATASETS
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "_manifest.json"
+INDEX = "_index.parquet"
+UNKNOWN = "year_unknown"
+CHUNK = 500  # reports per file: replacing one report rewrites at most this many reports' rows
+SMALL = CHUNK // 2  # files below this get merged; merged files of SMALL..CHUNK reports stay
+MAX_SMALL = 16  # small files one partition may hold before the smallest are merged
+Y_KEYS = ("requests.carried_over.total", "requests.carried_forward.total", "active.rules.in_force",
+          "active.normative_docs.in_force", "active.rules.issued", "active.rules.repealed",
+          "active.normative_docs.issued", "active.normative_docs.repealed")
+INDEX_SCHEMA = pa.schema([("report_id", pa.string()), ("year", pa.int32()), ("file", pa.string()),
+                          ("agency", pa.string()), ("province", pa.string()), ("template", pa.string())]
+                         + [(k, pa.float64()) for k in Y_KEYS]
+                         + [("source", pa.string())])  # source_url, else source_path: a changed file's old report
+Writer = Callable[[pa.Table, Path], None]
+Year = int | None
+
+
+@dataclass(slots=True)
+class Built:
+    """What a new version holds (row counts from the manifest) and how many reports it replaced."""
+
+    rows: dict[str, int]
+    replaced: int
+
+
+def file_schema(name: str) -> pa.Schema:
+    """Columns stored inside the files of one dataset (the year lives in the folder name)."""
+    s = DATASETS[name]
+    return s.remove(s.get_field_index("year"))
+
+
+def relpath(name: str, year: Year, stem: str) -> str:
+    return f"{name}/{UNKNOWN}.parquet" if year is None else f"{name}/year={year}/{stem}.parquet"
+
+
+def has_manifest(vdir: Path) -> bool:
+    return (vdir / MANIFEST).is_file()
+
+
+def read_manifest(vdir: Path) -> dict[str, dict]:
+    return json.loads((vdir / MANIFEST).read_text(encoding="utf-8"))["files"]
+
+
+def read_index(vdir: Path) -> pa.Table:
+    return pq.read_table(vdir / INDEX, schema=INDEX_SCHEMA)
+
+
+def write_plain(table: pa.Table, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path)
+
+
+# ---- the index: per report, where it is and what the cross-year checks compare -------------
+
+def index_rows(tables: dict[str, pa.Table]) -> pa.Table:
+    """Index rows (file still empty) of the reports in ``tables``; later facts win, as before."""
+    rep = tables["reports"]
+    facts = tables["facts"]
+    vals: dict[str, dict[str, float]] = {}
+    if facts.num_rows:
+        key = pc.binary_join_element_wise(facts["table"], facts["row"], facts["col"], ".")
+        hit = facts.filter(pc.and_(pc.is_in(key, value_set=pa.array(Y_KEYS)), pc.is_valid(facts["value"])))
+        hk = pc.binary_join_element_wise(hit["table"], hit["row"], hit["col"], ".").to_pylist()
+        for rid, k, v in zip(hit["report_id"].to_pylist(), hk, hit["value"].to_pylist()):
+            vals.setdefault(rid, {})[k] = v
+    ids = rep["report_id"].to_pylist()
+    cols = {c: rep[c] for c in ("report_id", "year", "agency", "province", "template")}
+    cols["source"] = pc.coalesce(rep["source_url"], rep["source_path"])
+    cols["file"] = pa.nulls(len(ids), pa.string())
+    for k in Y_KEYS:
+        cols[k] = pa.array([vals.get(r, {}).get(k) for r in ids], pa.float64())
+    return pa.table({f.name: cols[f.name] for f in INDEX_SCHEMA}, schema=INDEX_SCHEMA)
+
+
+def year_check_rows(members: list[dict], only: set[tuple] | None = None) -> dict[int, pa.Table]:
+    """Y1/Y2 rows, by year, for index rows of whole (agency, province) groups; with ``only``,
+    just the rows of reports whose (agency, province, year) is in it."""
+    by_agency: dict[tuple, dict[int, list[dict]]] = {}
+    for r in sorted(members, key=lambda m: m["report_id"]):
+        if r["agency"] and r["year"] is not None:
+            by_agency.setdefault((r["agency"], r["province"]), {}).setdefault(r["year"], []).append(r)
+    rows: dict[int, dict[str, list]] = {}
+    for years in by_agency.values():
+        for y, reps in years.items():
+            if y - 1 not in years:
+                continue
+            # the same agency-year may come twice (a page and its text dump): compare with the fuller one
+            prev = max(years[y - 1], key=lambda p: len(_vals(p)))
+            for r in reps:
+                if only is not None and (r["agency"], r["province"], y) not in only:
+                    continue
+                for chk in cross_year_checks(_vals(prev), _vals(r), r["template"]):
+                    out = rows.setdefault(y, {"report_id": [], "rule": [], "passed": [], "detail": []})
+                    out["report_id"].append(r["report_id"])
+                    out["rule"].append(chk.rule)
+                    out["passed"].append(chk.passed)
+                    out["detail"].append(f"{chk.detail} (previous year's report {prev['report_id']})")
+    return {y: pa.table(c, schema=file_schema("checks")) for y, c in rows.items()}
+
+
+def _vals(row: dict) -> dict[str, float]:
+    return {k: row[k] for k in Y_KEYS if row[k] is not None}
+
+
+# ---- building a version ---------------------------------------------------------------------
+
+def build(old: Path | None, new: dict[str, pa.Table], dest: Path, stamp: str,
+          write: Writer = write_plain, drop: set[str] = frozenset()) -> Built:
+    """Write version ``dest``: version ``old`` (None: empty) with the reports of ``new`` added or
+    replaced by report_id, and the reports ``drop`` removed. ``new`` holds one table per dataset
+    (year column included, no Y rows)."""
+    b = _Builder(old, new, dest, stamp, write, drop)
+    return b.run()
+
+
+class _Builder:
+    def __init__(self, old: Path | None, new: dict[str, pa.Table], dest: Path, stamp: str, write: Writer,
+                 drop: set[str] = frozenset()):
+        self.old, self.new, self.dest, self.stamp, self.write = old, new, dest, stamp, write
+        self.oldman = read_manifest(old) if old is not None else {}
+        self.oldidx = read_index(old) if old is not None else INDEX_SCHEMA.empty_table()
+        self.newidx = index_rows(new)
+        self.ids = pa.array(sorted(set(self.newidx["report_id"].to_pylist()) | set(drop)), pa.string())
+        hit = pc.is_in(self.oldidx["report_id"], value_set=self.ids)
+        self.replaced = self.oldidx.filter(hit)
+        self.kept = self.oldidx.filter(pc.invert(hit))
+        counts = self.kept.group_by(["year", "file"]).aggregate([("report_id", "count")])
+        self.sizes: dict[Year, dict[str, int]] = {}  # reports per file that stay, by partition
+        for y, f, n in zip(*(counts[c].to_pylist() for c in ("year", "file", "report_id_count"))):
+            self.sizes.setdefault(y, {})[f] = n
+        self.files: dict[str, dict] = {}
+        self.dropped: set[str] = set()  # files of the old version not carried over
+        self.moved: dict[str, str] = {}  # report_id → the file it is in now
+
+    def run(self) -> Built:
+        self.dest.mkdir(parents=True, exist_ok=True)
+        parts = set(self.newidx["year"].to_pylist()) | set(self.replaced["year"].to_pylist())
+        for year in sorted(parts, key=lambda y: (y is not None, y or 0)):
+            self._partition(year)
+        index = self._index()
+        self._year_checks(index)
+        made: set[str] = set()
+        for rel, meta in self.oldman.items():
+            if rel not in self.dropped:
+                _link(str(self.old), str(self.dest), rel, made)
+                self.files[rel] = meta
+        self._placeholders()
+        write_plain(index, self.dest / INDEX)
+        (self.dest / MANIFEST).write_text(json.dumps({"stamp": self.stamp, "files": self.files}),
+                                          encoding="utf-8")
+        rows = {n: sum(m["rows"] for r, m in self.files.items() if r.startswith(n + "/")) for n in DATASETS}
+        return Built(rows=rows, replaced=self.replaced.num_rows)
+
+    def _victims(self, year: Year) -> set[str]:
+        """Old files of a partition to rewrite: those holding replaced reports, plus small ones to merge."""
+        if year is None:
+            return {UNKNOWN}
+        hit = set(self.replaced.filter(_year_is(self.replaced, year))["file"].to_pylist())
+        small = sorted((n, f) for f, n in self.sizes.get(year, {}).items() if n < SMALL and f not in hit)
+        if len(small) + 1 > MAX_SMALL:
+            total = 0
+            for n, f in small:
+                if total + n > CHUNK:
+                    break
+                hit.add(f)
+                total += n
+        return hit
+
+    def _partition(self, year: Year) -> None:
+        """Rewrite one partition's victims without the replaced reports, plus its new reports."""
+        tables = {}
+        victims = sorted(self._victims(year))
+        for name in DATASETS:
+            pieces = []
+            for stem in victims:
+                rel = relpath(name, year, stem)
+                if rel not in self.oldman:
+                    continue
+                self.dropped.add(rel)
+                t = pq.read_table(self.old / rel, schema=file_schema(name))
+                pieces.append(t.filter(pc.invert(pc.is_in(t["report_id"], value_set=self.ids))))
+            t = self.new[name]
+            if name == "checks" and t.num_rows:
+                t = t.filter(pc.invert(pc.starts_with(t["rule"], "Y")))
+            pieces.append(t.filter(_year_is(t, year)).drop_columns(["year"]))
+            tables[name] = pa.concat_tables(pieces)
+        rids = tables["reports"]["report_id"].to_pylist()
+        if year is None:
+            chunks = [(UNKNOWN, rids)] if rids else []
+        else:
+            chunks = [(f"part-{self.stamp}-{k}", rids[i:i + CHUNK]) for k, i in enumerate(range(0, len(rids), CHUNK))]
+        for stem, chunk in chunks:
+            sel = pa.array(chunk, pa.string())
+            for name, t in tables.items():
+                part = t if len(chunks) == 1 else t.filter(pc.is_in(t["report_id"], value_set=sel))
+                if part.num_rows:
+                    self._put(relpath(name, year, stem), part)
+            self.moved.update(dict.fromkeys(chunk, stem))
+
+    def _put(self, rel: str, table: pa.Table) -> None:
+        self.write(table, self.dest / rel)
+        self.files[rel] = {"rows": table.num_rows, "by": self.stamp}
+
+    def _index(self) -> pa.Table:
+        """The new version's index: kept reports (some now in rewritten files) and the new ones."""
+        ids = pa.array(list(self.moved), pa.string())
+        stems = pa.array(list(self.moved.values()), pa.string())
+        kept, new = self.kept, self.newidx
+        at = pc.index_in(kept["report_id"], value_set=ids)
+        files = pc.if_else(pc.is_valid(at), pc.take(stems, at), kept["file"])
+        kept = kept.set_column(kept.schema.get_field_index("file"), "file", files)
+        new = new.set_column(new.schema.get_field_index("file"), "file",
+                             pc.take(stems, pc.index_in(new["report_id"], value_set=ids)))
+        return pa.concat_tables([kept, new])
+
+    def _year_checks(self, index: pa.Table) -> None:
+        """Recompute Y1/Y2 where they may change: an agency's reports in a year that gained, lost or
+        changed a report, and in the year after it (they compare with that year)."""
+        touched = pa.concat_tables([self.newidx, self.replaced])
+        hit = {(a, p, y) for a, p, y in zip(*(touched[c].to_pylist() for c in ("agency", "province", "year")))
+               if a and y is not None}
+        if not hit:
+            return
+        redo = hit | {(a, p, y + 1) for a, p, y in hit}
+        agencies = pa.array(sorted({a for a, _, _ in hit}), pa.string())
+        groups = {(a, p) for a, p, _ in hit}
+        members = [r for r in index.filter(pc.is_in(index["agency"], value_set=agencies)).to_pylist()
+                   if (r["agency"], r["province"]) in groups]
+        olds = [r for r in self.oldidx.filter(pc.is_in(self.oldidx["agency"], value_set=agencies))
+                .select(["report_id", "year", "agency", "province"]).to_pylist()
+                if (r["agency"], r["province"], r["year"]) in redo]
+        redone = [r for r in members if (r["agency"], r["province"], r["year"]) in redo]
+        drop = pa.array(sorted({r["report_id"] for r in redone + olds} | set(self.ids.to_pylist())), pa.string())
+        years = {r["year"] for r in redone + olds + self.replaced.select(["year"]).to_pylist()} - {None}
+        fresh = year_check_rows(members, only=redo)
+        for y in sorted(years):
+            pieces = []
+            for rel in [r for r in self.oldman if r.startswith(f"checks/year={y}/ychecks-")]:
+                self.dropped.add(rel)
+                t = pq.read_table(self.old / rel, schema=file_schema("checks"))
+                pieces.append(t.filter(pc.invert(pc.is_in(t["report_id"], value_set=drop))))
+            if y in fresh:
+                pieces.append(fresh[y])
+            t = pa.concat_tables(pieces) if pieces else None
+            if t is not None and t.num_rows:
+                self._put(f"checks/year={y}/ychecks-{self.stamp}.parquet", t)
+
+    def _placeholders(self) -> None:
+        """An empty dataset still reads back (one empty file); an empty one beside data is dropped."""
+        for name in DATASETS:
+            unknown = relpath(name, None, UNKNOWN)
+            others = [r for r in self.files if r.startswith(name + "/") and r != unknown]
+            meta = self.files.get(unknown)
+            if not others and meta is None:
+                self._put(unknown, file_schema(name).empty_table())
+            elif others and meta is not None and meta["rows"] == 0:
+                (self.dest / unknown).unlink()
+                del self.files[unknown]
+
+
+def _year_is(t: pa.Table, year: Year) -> pa.ChunkedArray:
+    return pc.is_null(t["year"]) if year is None else pc.fill_null(pc.equal(t["year"], year), False)
+
+
+def _link(old: str, dest: str, rel: str, made: set[str]) -> None:
+    """Share an unchanged file with the previous version; copy where hardlinks are not allowed.
+    Plain strings and a set of folders already made: a version may carry thousands of files."""
+    folder = os.path.dirname(rel)
+    if folder not in made:
+        os.makedirs(os.path.join(dest, folder), exist_ok=True)
+        made.add(folder)
+    src, dst = os.path.join(old, rel), os.path.join(dest, rel)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)

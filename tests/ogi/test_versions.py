@@ -1,0 +1,164 @@
+"""Incremental versions: unchanged files shared by hardlink, only touched files rewritten, and the
+result always equal to merging everything at once (the old full-rewrite semantics)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from ogi import publish as pub
+from ogi import versions
+from ogi.types import Check, Fact, Report, Section
+
+KEYS = {"reports": ["report_id"], "facts": ["report_id", "table", "row", "col"],
+        "sections": ["report_id", "section"], "checks": ["report_id", "rule"]}
+
+
+def _report(rid: str, year: int | None = 2020, agency: str = "大水坑镇人民政府", value: float = 3.0,
+            carried: tuple[float | None, float | None] = (None, None)) -> Report:
+    facts = [Fact("requests", "new_received", "total", value, str(int(value)), page=1, bbox=(1, 2, 3, 4))]
+    over, forward = carried
+    if over is not None:
+        facts.append(Fact("requests", "carried_over", "total", over, str(int(over))))
+    if forward is not None:
+        facts.append(Fact("requests", "carried_forward", "total", forward, str(int(forward))))
+    return Report(report_id=rid, file_name=f"{rid}.txt", sha256="ab" * 32, format="txt", year=year, template="2019",
+                  agency=agency, province="宁夏回族自治区", status="ok", facts=facts,
+                  sections=[Section(1, "一、总体情况", f"正文 {rid}")], checks=[Check("R1 requests.total", True, "x")])
+
+
+def _read(out: Path) -> dict[str, pd.DataFrame]:
+    """Every dataset through the stable links, sorted, year as a plain nullable int."""
+    got = {}
+    for name, keys in KEYS.items():
+        df = pd.read_parquet(out / name)
+        df["year"] = df["year"].astype("Int64")
+        got[name] = df.drop(columns=[c for c in ("bbox", "keywords") if c in df]).sort_values(keys + ["year"]) \
+            .reset_index(drop=True)
+    return got
+
+
+def _current(out: Path) -> Path:
+    return (out / "current").resolve()
+
+
+def _files(vdir: Path) -> dict[str, int]:
+    return {p.relative_to(vdir).as_posix(): p.stat().st_ino for p in vdir.rglob("*.parquet")
+            if not p.name.startswith("_")}
+
+
+def test_a_small_publish_shares_every_untouched_file_by_hardlink(tmp_path):
+    pub.publish([_report(f"r{i}", year=2019 + i % 4) for i in range(40)], tmp_path)
+    before = _files(_current(tmp_path))
+    pub.publish([_report("new", year=2021)], tmp_path)
+    after = _files(_current(tmp_path))
+    shared = {rel for rel, ino in after.items() if before.get(rel) == ino}
+    written = set(after) - shared
+    assert shared == set(before)  # nothing old was rewritten
+    assert written and all("/year=2021/" in rel for rel in written)
+    assert len(_read(tmp_path)["reports"]) == 41
+
+
+def test_a_report_whose_year_changed_leaves_its_old_partition(tmp_path):
+    pub.publish([_report("a", 2020), _report("b", 2020), _report("c", 2022)], tmp_path)
+    before = _files(_current(tmp_path))
+    pub.publish([_report("a", 2021, value=7.0)], tmp_path)
+    facts = _read(tmp_path)["facts"]
+    assert facts[facts.report_id == "a"][["year", "value"]].values.tolist() == [[2021, 7.0]]
+    assert len(facts) == 3 and len(_read(tmp_path)["reports"]) == 3
+    after = _files(_current(tmp_path))
+    assert all(before[r] == i for r, i in after.items() if "year=2022" in r)  # untouched partition shared
+    assert not any(before.get(r) == i for r, i in after.items() if "year=2020" in r)  # rewritten without a
+
+
+def test_year_checks_follow_a_neighbour_published_later_and_replaced(tmp_path):
+    pub.publish([_report("y2021", 2021, carried=(5, None))], tmp_path)
+    assert not _read(tmp_path)["checks"]["rule"].str.startswith("Y").any()
+    pub.publish([_report("y2020", 2020, carried=(None, 5))], tmp_path)  # the neighbour arrives
+    y = _read(tmp_path)["checks"].query("rule.str.startswith('Y1')")
+    assert y[["report_id", "passed", "year"]].values.tolist() == [["y2021", True, 2021]]
+    pub.publish([_report("y2020", 2020, carried=(None, 6))], tmp_path)  # and is corrected
+    y = _read(tmp_path)["checks"].query("rule.str.startswith('Y1')")
+    assert y[["report_id", "passed"]].values.tolist() == [["y2021", False]]
+    pub.publish([_report("y2020", 2018, carried=(None, 6))], tmp_path)  # it was another year after all
+    assert not _read(tmp_path)["checks"]["rule"].str.startswith("Y").any()
+
+
+def test_year_checks_of_other_agencies_are_kept(tmp_path):
+    pub.publish([_report("p", 2020, "甲", carried=(None, 5)), _report("q", 2021, "甲", carried=(5, None))], tmp_path)
+    pub.publish([_report("x", 2021, "乙")], tmp_path)
+    y = _read(tmp_path)["checks"].query("rule.str.startswith('Y1')")
+    assert y["report_id"].tolist() == ["q"]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_any_sequence_of_publishes_equals_publishing_the_end_state_at_once(tmp_path, monkeypatch, seed):
+    monkeypatch.setattr(versions, "CHUNK", 8)  # small files, so rewrites, splits and merges all happen
+    monkeypatch.setattr(versions, "SMALL", 4)
+    monkeypatch.setattr(versions, "MAX_SMALL", 3)
+    rng = random.Random(seed)
+    state: dict[str, Report] = {}
+    inc = tmp_path / "inc"
+    for step in range(12):
+        batch = []
+        for _ in range(rng.randint(1, 12)):
+            rid = f"r{rng.randint(0, 40)}"
+            year = rng.choice([2019, 2020, 2021, 2022, None])
+            carried = (rng.choice([None, 1, 2]), rng.choice([None, 1, 2]))
+            batch.append(_report(rid, year, rng.choice("甲乙丙"), float(step), carried))
+        pub.publish(batch, inc)
+        state.update({r.report_id: r for r in batch})
+    whole = tmp_path / "whole"
+    pub.publish(list(state.values()), whole)
+    a, b = _read(inc), _read(whole)
+    for name in KEYS:
+        pd.testing.assert_frame_equal(a[name], b[name], check_like=True, obj=name)
+    manifest = json.loads((_current(inc) / versions.MANIFEST).read_text())["files"]
+    on_disk = {p.relative_to(_current(inc)).as_posix() for p in _current(inc).rglob("*.parquet")} - {versions.INDEX}
+    assert set(manifest) == on_disk
+    assert all(pq.read_metadata(_current(inc) / r).num_rows == m["rows"] for r, m in manifest.items())
+
+
+def test_small_files_of_many_small_publishes_get_merged(tmp_path, monkeypatch):
+    monkeypatch.setattr(versions, "CHUNK", 8)
+    monkeypatch.setattr(versions, "SMALL", 4)
+    monkeypatch.setattr(versions, "MAX_SMALL", 3)
+    for i in range(30):  # a nightly run adding one report to the same year, thirty times
+        pub.publish([_report(f"n{i:02}", 2024)], tmp_path)
+        files = list((tmp_path / "facts" / "year=2024").glob("*.parquet"))
+        assert len(files) <= 3 + (i + 1) // 4 + 1, i  # MAX_SMALL small ones + merged ones of ≥ SMALL
+    assert sorted(_read(tmp_path)["facts"]["report_id"]) == [f"n{i:02}" for i in range(30)]
+
+
+def test_a_dataset_of_the_older_layout_is_rewritten_once_and_kept(tmp_path):
+    pub.publish([_report("a", 2020), _report("b", None)], tmp_path)
+    vdir = _current(tmp_path)
+    (vdir / versions.MANIFEST).unlink()  # what an older version of ogi left: no manifest, no index
+    (vdir / versions.INDEX).unlink()
+    pub.publish([_report("c", 2021)], tmp_path)
+    assert sorted(_read(tmp_path)["reports"]["report_id"]) == ["a", "b", "c"]
+    assert versions.has_manifest(_current(tmp_path))
+
+
+def test_empty_datasets_read_back_and_their_placeholder_goes_once_rows_come(tmp_path):
+    bare = _report("a", 2020)
+    bare.sections, bare.checks = [], []
+    pub.publish([bare], tmp_path)
+    assert pd.read_parquet(tmp_path / "sections").empty
+    pub.publish([_report("b", 2021)], tmp_path)
+    assert not (tmp_path / "sections" / "year_unknown.parquet").exists()
+    assert _read(tmp_path)["sections"]["report_id"].tolist() == ["b"]
+
+
+def test_hardlinks_survive_pruning_of_the_version_that_wrote_them(tmp_path):
+    pub.publish([_report("a", 2020)], tmp_path)
+    for i in range(4):  # the first version is pruned; its files live on in the later ones
+        pub.publish([_report(f"n{i}", 2022)], tmp_path)
+    assert len(os.listdir(tmp_path / ".versions")) == pub.KEEP_VERSIONS
+    assert sorted(_read(tmp_path)["reports"]["report_id"]) == ["a", "n0", "n1", "n2", "n3"]
