@@ -97,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     from review.cli import add_parser as add_review
 
     add_review(sub)
+    from publish.cli import add_parser as add_release
+
+    add_release(sub)
     s = sub.add_parser("serve", help="serve the deployment build-dataset/nightly on PREFECT_API_URL")
     s.add_argument("--source", help="default source of the runs (default: all configured sources)")
     s.add_argument("--out", help=f"default dataset of the runs (default: {DEFAULT_OUT})")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -16,7 +19,9 @@ from ogi import publish as pub
 from ogi.errors import OgiError
 from ogi.types import Fact, Report
 from publish.release import release
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ROOT
+
+CLI = "ogi.cli"  # the module `ogi` runs
 
 DAY = dt.date(2026, 1, 31)
 
@@ -107,3 +112,21 @@ def test_release_to_another_folder_is_found_by_the_next(dataset: Path, tmp_path:
     release(dataset, "1", to=tmp_path / "archive" / "r1", today=DAY)
     assert (tmp_path / "archive" / "r1" / "SHA256SUMS").is_file()
     assert release(dataset, "2", today=DAY).previous == "1"
+
+
+def _ogi(*args: str) -> subprocess.CompletedProcess:
+    """The real command line, run from this checkout."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", CLI, *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_cli_release_and_its_one_line_user_errors(dataset: Path) -> None:
+    ok = _ogi("release", str(dataset), "--version", "1")
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["path"] == str(dataset / "releases" / "1")
+    again = _ogi("release", str(dataset), "--version", "1")
+    assert again.returncode == 2 and again.stdout == ""
+    assert again.stderr.count("\n") == 1 and "already exists" in again.stderr
+    check = subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=dataset / "releases" / "1",
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
