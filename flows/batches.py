@@ -154,7 +154,7 @@ def nothing_new(files: list, settings, out: str) -> BatchStats | None:
     for f in files:
         sha = shas.get(f.path)
         ent = entries.get(sha) if sha else None
-        if ent is None or ent.split or (report_id_for(f.key), sha, ent.status) not in have:
+        if ent is None or ent.split or (report_id_for(sha, f.key), sha, ent.status) not in have:
             return None
         if not settings.years or ent.year is None or ent.year in settings.years:
             _count(stats, f.file_name, ent.status, ent.error)
