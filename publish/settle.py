@@ -131,15 +131,18 @@ def with_neighbours(old: Path | None, new: dict[str, pa.Table]) -> tuple[dict[st
         return {**new, "reports": settle(new["reports"], _with_y(new["checks"], newidx.to_pylist(), None))}, set()
     oldidx = versions.read_index(old)
     now = {src: rid for rid, src in zip(newidx["report_id"].to_pylist(), newidx["source"].to_pylist()) if src}
-    drop = {rid for rid, src in zip(oldidx["report_id"].to_pylist(), oldidx["source"].to_pylist())
-            if src in now and now[src] != rid}
+    same_place = oldidx.filter(pc.is_in(oldidx["source"], value_set=pa.array(sorted(now), pa.string())))
+    drop = {rid for rid, src in zip(same_place["report_id"].to_pylist(), same_place["source"].to_pylist())
+            if now[src] != rid}
     gone = drop | set(newidx["report_id"].to_pylist())
-    olds = oldidx.to_pylist()
-    touched = [r for r in olds if r["report_id"] in gone] + newidx.to_pylist()
+    was = oldidx.filter(pc.is_in(oldidx["report_id"], value_set=pa.array(sorted(gone), pa.string())))
+    touched = was.to_pylist() + newidx.to_pylist()
     hit = {(r["agency"], r["province"], r["year"]) for r in touched if r["agency"] and r["year"] is not None}
     redo = hit | {(a, p, y + 1) for a, p, y in hit}
     groups = {(a, p) for a, p, _ in hit}
-    remain = [r for r in olds if r["report_id"] not in gone and (r["agency"], r["province"]) in groups]
+    agencies = pa.array(sorted({a for a, _ in groups}), pa.string())  # columns first: the index may be large
+    remain = [r for r in oldidx.filter(pc.is_in(oldidx["agency"], value_set=agencies)).to_pylist()
+              if r["report_id"] not in gone and (r["agency"], r["province"]) in groups]
     affected = [r for r in remain if (r["agency"], r["province"], r["year"]) in redo]
     extra = _load(old, affected)
     union = {n: pa.concat_tables([new[n], extra[n]]) for n in DATASETS}
