@@ -68,7 +68,7 @@ def _first_per_content(folder: Path, names) -> list[str]:
 def test_every_file_gets_exactly_one_reports_row(batch, malformed):
     manifest, reports, _, _ = batch
     kept = _first_per_content(malformed[0], manifest)
-    assert "empty.pdf" in kept and "empty report.txt" not in kept  # both 0 bytes: one report
+    assert "empty report.txt" in kept and "empty.pdf" not in kept  # both 0 bytes: one report, the first path
     assert len(kept) == len(manifest) - 1
     assert sorted(reports["file_name"]) == kept
     assert reports["report_id"].is_unique
@@ -79,7 +79,7 @@ def test_peak_memory_of_the_process_tree(batch):
     assert 0 < peak < PEAK_LIMIT, f"peak RSS {peak / 2**20:.0f} MB"
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED.keys() - {"empty report.txt"}))  # same bytes as empty.pdf
+@pytest.mark.parametrize("name", sorted(EXPECTED.keys() - {"empty.pdf"}))  # same bytes as "empty report.txt"
 def test_bad_file_is_recorded_with_a_reason(batch, name):
     _, reports, facts, _ = batch
     row = reports.set_index("file_name").loc[name]
