@@ -112,7 +112,9 @@ def published_keys(out: str) -> frozenset[tuple[str, str, str]]:
     except (OSError, OgiError, ValueError) as e:
         log.info("cannot read the published reports (%s): publishing everything", e)
         return frozenset()
-    from publish.settle import base_status  # a status the publish settled (Y checks) compares as the file's own
+    from publish.settle import (
+        base_status,  # a status the publish settled (Y checks) compares as the file's own
+    )
 
     got = frozenset((rid, sha, base_status(st, err)[0])
                     for rid, sha, st, err in zip(have["report_id"], have["sha256"], have["status"], have["error"]))

@@ -28,7 +28,15 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from ogi.pipeline import BatchStats, InputFile, RunSettings, _safe_sha, process_file, process_many, report_id_for
+from ogi.pipeline import (
+    BatchStats,
+    InputFile,
+    RunSettings,
+    _safe_sha,
+    process_file,
+    process_many,
+    report_id_for,
+)
 from ogi.types import Report
 
 log = logging.getLogger(__name__)

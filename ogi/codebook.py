@@ -17,7 +17,7 @@ import logging
 import os
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -109,7 +109,7 @@ def column_labels() -> dict[tuple[str, str], tuple[str, str]]:
     return {(r["dataset"], r["column"]): (r["label_zh"], r["label_en"]) for r in _read_csv("codebook_columns.csv")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def english_labels() -> dict[tuple[str, str, str], str]:
     """(axis row|col, table, id) → English label of a template row or column."""
     return {(r["axis"], r["table"], r["id"]): r["label_en"] for r in _read_csv("codebook_cells_en.csv")}

@@ -9,17 +9,17 @@ import pandas as pd
 import pyarrow as pa
 
 from ogi import publish as pub
-from ogi.pipeline import RunSettings, discover, process_file, process_many, InputFile
+from ogi.pipeline import InputFile, RunSettings, discover, process_file, process_many
 from ogi.schema import CHECKS, REPORTS
-from ogi.types import Check, Fact, Report
+from ogi.types import Fact, Report
 from publish.settle import Y_NOTE, base_status, duplicates, settle, superseded
 from tests.conftest import FIXTURES
 
 
 def _report(rid: str, year: int, facts: list[Fact], **kw) -> Report:
-    base = dict(report_id=rid, file_name=f"{rid}.txt", sha256=rid * 4, format="txt", year=year, template="2019",
-                agency="大水坑镇人民政府", agency_id="agency-1", province="宁夏回族自治区", region_code="640323",
-                status="ok", facts=facts)
+    base = {"report_id": rid, "file_name": f"{rid}.txt", "sha256": rid * 4, "format": "txt", "year": year,
+            "template": "2019", "agency": "大水坑镇人民政府", "agency_id": "agency-1", "province": "宁夏回族自治区",
+            "region_code": "640323", "status": "ok", "facts": facts}
     return Report(**{**base, **kw})
 
 
