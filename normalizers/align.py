@@ -17,13 +17,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from rapidfuzz.distance import LCSseq
 
 from normalizers.spec import Spec
 from normalizers.values import clean_label, is_blank, parse_value
 from ogi.types import Cell
+
+if TYPE_CHECKING:
+    from normalizers.simtable import SimTable
 
 log = logging.getLogger(__name__)
 
@@ -183,11 +186,23 @@ def _official(spec: Spec, table: str, row: str, template: str) -> str:
     return ""
 
 
+_SLOTS: dict[tuple[int, str, str, bool], tuple[Spec, tuple[Slot, ...]]] = {}
+
+
 def build_slots(spec: Spec, table: str, template: str, single_other: bool = False) -> list[Slot]:
     """The template's rows in printed order, with group headings before their first row.
 
     ``single_other``: （六）其他处理 printed as one row (id ``other``) instead of its three
-    2021 sub-rows (``other.*``); both shapes occur under either template."""
+    2021 sub-rows (``other.*``); both shapes occur under either template. Built once per
+    spec object (specs are immutable once loaded), so the aligner's per-slot data is reused."""
+    key = (id(spec), table, template, single_other)
+    hit = _SLOTS.get(key)
+    if hit is None or hit[0] is not spec:
+        hit = _SLOTS[key] = (spec, tuple(_build_slots(spec, table, template, single_other)))
+    return list(hit[1])
+
+
+def _build_slots(spec: Spec, table: str, template: str, single_other: bool) -> list[Slot]:
     t = spec.tables[table]
     heads = {h.before: h for h in t.headings}
     out: list[Slot] = []
@@ -236,25 +251,58 @@ def fitted(values: Sequence[Cell], n: int, keep: str = "last") -> list[Cell] | N
     return r if len(r) == n else None
 
 
-def _gain(lines: Sequence[LineLike], idx: tuple[int, ...], slot: Slot, st: AlignSettings,
-          cache: dict, at: int) -> tuple[float, str, float] | None:
-    """(gain, joined label, similarity) of matching these lines (numbers on line ``at``) to
-    ``slot``, None if they cannot."""
-    key = (idx, at, slot.id)
-    if key in cache:
-        return cache[key]
-    last = lines[at]
-    label = "".join(lines[i].label for i in idx)
-    out = None
-    if core(label) or item_number(label) is not None:
-        sim = similarity(label, slot, st)
-        if sim >= st.low:
-            if slot.heading:
-                out = (st.heading_weight * (sim - st.base), label, sim)
-            elif last.values and (last.numbers > 0 or sim >= st.accept) and (
-                    len(last.values) >= slot.width or sim >= st.accept):
-                out = (sim - st.base, label, sim)
-    cache[key] = out
+def _groups(lines: Sequence[LineLike], i: int, label_only: list[bool], st: AlignSettings) -> list[tuple]:
+    """The line groups a match may start at line ``i`` with, in the order the alignment tries
+    them: (end line + 1, line indexes, value line, forward); a value line with the label-only
+    lines below it (forward) or its label's tail printed below its numbers."""
+    n = len(lines)
+    out = []
+    for k in range(st.max_wrap + 1):
+        if i + k >= n or (k and not label_only[i + k - 1]):
+            break
+        out.append((i + k + 1, tuple(range(i, i + k + 1)), i + k, True))
+    if not label_only[i] and core(lines[i].label):
+        for k in range(1, st.max_wrap + 1):
+            if i + k >= n or not label_only[i + k]:
+                break
+            out.append((i + k + 1, tuple(range(i, i + k + 1)), i, False))
+    return out
+
+
+def _gains(lines: Sequence[LineLike], table: SimTable, st: AlignSettings, label_only: list[bool],
+           shred: list[bool]) -> list[list[tuple]]:
+    """For every start line, its groups with the gain of matching them to each slot (None: cannot)."""
+    groups = [_groups(lines, i, label_only, st) for i in range(len(lines))]
+    labels = [("".join(lines[x].label for x in idx)) for gs in groups for _, idx, _, _ in gs]
+    rows = iter(table.sims(labels, st))
+    heading = [slot.heading for slot in table.slots]
+    width = [slot.width for slot in table.slots]
+    nums = [ln.numbers for ln in lines]
+    out = []
+    for i, gs in enumerate(groups):
+        row = []
+        for end, idx, at, forward in gs:
+            label = "".join(lines[x].label for x in idx)
+            sims = next(rows)
+            gains: list[tuple | None] = [None] * len(sims)
+            row.append((end, idx, at, gains))
+            if not (core(label) or item_number(label) is not None):
+                continue
+            values = lines[at].values
+            shredded = forward and len(idx) == 1 and shred[i] and nums[i]
+            for k, sim in enumerate(sims):
+                if sim < st.low:
+                    continue
+                g = None
+                if heading[k]:
+                    if forward and len(idx) == 1:
+                        g = (st.heading_weight * (sim - st.base), label, sim)
+                elif values and (nums[at] > 0 or sim >= st.accept) and (len(values) >= width[k] or sim >= st.accept):
+                    g = (sim - st.base, label, sim)
+                if g is not None and shredded and sim < st.accept:
+                    g = None  # a shred of a heading ('公开') is placed by order, not by its letters
+                gains[k] = g
+        out.append(row)
     return out
 
 
@@ -262,51 +310,47 @@ def align(lines: Sequence[LineLike], slots: Sequence[Slot], st: AlignSettings = 
     """Best order-keeping alignment of lines to slots; lines and slots may both be skipped.
 
     A value line may take the label-only lines just above it (a label wrapped or split by a
-    page break). Lines with no label are left to :func:`fill_lost_labels`."""
+    page break), or its label's tail printed just below it. Lines with no label are left to
+    :func:`fill_lost_labels`. Ties go to the move tried first: matches from the earliest start
+    line (a wrap before a tail), then skipping a line, then skipping a slot."""
+    from normalizers.simtable import (
+        sim_table,  # it builds on this module's label reductions
+    )
+
     n, m = len(lines), len(slots)
+    table = sim_table(slots)
+    label_only = [is_label_only(ln) for ln in lines]
+    shred = [bool(ln.label) and is_lost_label(ln.label, table.heading_chars) for ln in lines]
+    gains = _gains(lines, table, st, label_only, shred)
+    into: list[list[tuple]] = [[] for _ in range(n + 1)]  # groups ending at each line, earliest start first
+    for i in range(n):
+        for end, idx, at, gs in gains[i]:
+            hits = [(k, g) for k, g in enumerate(gs) if g is not None]
+            if hits:
+                into[end].append((i, idx, at, hits))
     neg = -math.inf
     score = [[neg] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     score[0][0] = 0.0
-    cache: dict = {}
-    label_only = [is_label_only(ln) for ln in lines]
-    heading_chars = {ch for s in slots if s.heading for v in s.cores for ch in v}
-    shred = [bool(ln.label) and is_lost_label(ln.label, heading_chars) for ln in lines]
-
-    def relax(i: int, j: int, val: float, how: tuple) -> None:
-        if val > score[i][j] + 1e-12:
-            score[i][j], back[i][j] = val, how
-
-    for i in range(n + 1):
-        for j in range(m + 1):
-            cur = score[i][j]
-            if cur == neg:
-                continue
-            if i < n:
-                relax(i + 1, j, cur, ("skip_line", i, j))
-            if j < m:
-                relax(i, j + 1, cur, ("skip_slot", i, j))
-            if i >= n or j >= m:
-                continue
-            for k in range(st.max_wrap + 1):
-                if i + k >= n or (k and not label_only[i + k - 1]):
-                    break
-                idx = tuple(range(i, i + k + 1))
-                if slots[j].heading and k:
-                    break
-                g = _gain(lines, idx, slots[j], st, cache, idx[-1])
-                if g is not None and k == 0 and shred[i] and lines[i].numbers and g[2] < st.accept:
-                    g = None  # a shred of a heading ('公开') is placed by order, not by its letters
-                if g is not None:
-                    relax(i + k + 1, j + 1, cur + g[0], ("match", i, j, idx, g[1], g[2], idx[-1]))
-            for k in range(1, st.max_wrap + 1):  # the label's tail printed below its numbers
-                if slots[j].heading or label_only[i] or not core(lines[i].label) or i + k >= n \
-                        or not label_only[i + k]:
-                    break
-                idx = tuple(range(i, i + k + 1))
-                g = _gain(lines, idx, slots[j], st, cache, i)
-                if g is not None:
-                    relax(i + k + 1, j + 1, cur + g[0], ("match", i, j, idx, g[1], g[2], i))
+    for a in range(n + 1):
+        cur, bk = score[a], back[a]
+        for i, idx, at, hits in into[a]:  # matches first, in the order the moves are tried
+            src = score[i]
+            for k, g in hits:
+                val = src[k] + g[0]
+                if val > cur[k + 1] + 1e-12:
+                    cur[k + 1], bk[k + 1] = val, ("match", i, k, idx, g[1], g[2], at)
+        if a:
+            prev = score[a - 1]
+            for b in range(m + 1):
+                if prev[b] > cur[b] + 1e-12:
+                    cur[b], bk[b] = prev[b], ("skip_line", a - 1, b)
+                if b and cur[b - 1] > cur[b] + 1e-12:
+                    cur[b], bk[b] = cur[b - 1], ("skip_slot", a, b - 1)
+        else:
+            for b in range(1, m + 1):
+                if cur[b - 1] > cur[b] + 1e-12:
+                    cur[b], bk[b] = cur[b - 1], ("skip_slot", a, b - 1)
     matches: list[Match] = []
     i, j = n, m
     while (i, j) != (0, 0):

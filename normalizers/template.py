@@ -134,10 +134,24 @@ def route_lines(blocks: list[Block], spec: Spec) -> dict[str, list[Line]]:
     return out
 
 
+_HITS: dict[tuple[int, str], tuple[Spec, list[str]]] = {}
+
+
+def _table_hits(label: str, spec: Spec) -> list[str]:
+    """Tables with a row whose strong pattern the label hits; kept per label (labels recur across reports)."""
+    hit = _HITS.get((id(spec), label))
+    if hit is None or hit[0] is not spec:
+        if len(_HITS) > 50000:
+            _HITS.clear()
+        names = [name for name, t in spec.tables.items() if any(r.matches(label) and not r.weak for r in t.rows)]
+        hit = _HITS[(id(spec), label)] = (spec, names)
+    return hit[1]
+
+
 def _line_kind(ln: Line, default: str, spec: Spec) -> str:
     if not ln.label:
         return default
-    hits = [name for name, t in spec.tables.items() if any(r.matches(ln.label) and not r.weak for r in t.rows)]
+    hits = _table_hits(ln.label, spec)
     if default in hits or not hits:
         return default
     return hits[0]
