@@ -1,5 +1,5 @@
 # The two commands a newcomer types: `make run` and `make test`.
-.PHONY: setup run test bench bench-ocr
+.PHONY: setup run test test-fast bench bench-ocr
 
 setup: .venv/.installed
 
@@ -12,6 +12,10 @@ run: setup
 
 test: setup
 	.venv/bin/python -m pytest
+
+# the edit loop: no servers, no OCR, no notebook, nothing slow (make test runs everything, as CI does)
+test-fast: setup
+	.venv/bin/python -m pytest -m "not slow and not server and not ocr and not notebook"
 
 # every throughput number side by side in one run (rates with and without Prefect, the pypdfium2
 # floor, pdfplumber/camelot, CPU per stage, worker RSS, nightly no-op run, publish vs dataset size)

@@ -81,7 +81,7 @@ class WorkerPeak:
 
 def cli_run(source: Path, out: Path, workers: int, prefect: bool) -> dict:
     """One ``ogi run``: wall seconds, CPU seconds of the whole process tree, worker peaks, its JSON."""
-    cmd = [sys.executable, "-m", "ogi.cli", "run", "--source", str(source), "--out", str(out),
+    cmd = [sys.executable, "-m", "pipeline.cli", "run", "--source", str(source), "--out", str(out),
            "--workers", str(workers)] + ([] if prefect else ["--no-prefect"])
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
@@ -165,7 +165,8 @@ def stage_rows(pdfs: list[Path]) -> list[str]:
 
 def seed_cache(pdfs: list[Path], n: int, tmp: Path) -> tuple[Path, Path]:
     """``n`` distinct cached, already published files: real reports, re-keyed (facts cut to 5 rows)."""
-    from ogi.pipeline import (
+    from ogi.settings import cache_dir_for
+    from pipeline.batch import (
         Cache,
         InputFile,
         discover,
@@ -173,8 +174,7 @@ def seed_cache(pdfs: list[Path], n: int, tmp: Path) -> tuple[Path, Path]:
         process_file,
         report_id_for,
     )
-    from ogi.publish import publish
-    from ogi.remote import cache_dir_for
+    from publish.local import publish
 
     src, out = tmp / f"nightly{n}", tmp / f"nightly{n}-out"
     make_folder(pdfs, n, tmp).rename(src)

@@ -28,8 +28,8 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ogi.pipeline import RunSettings, discover, process_many  # noqa: E402
-from ogi.publish import publish  # noqa: E402
+from pipeline.batch import RunSettings, discover, process_many  # noqa: E402
+from publish.local import publish  # noqa: E402
 
 
 def born_digital(folders: list[str]) -> list[Path]:

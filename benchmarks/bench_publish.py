@@ -32,10 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ogi.codebook import cells
-from ogi.publish import publish, publish_tables
 from ogi.schema import DATASETS
 from ogi.types import Check, Fact, Report, Section
-from ogi.versions import Y_KEYS
+from publish.local import publish, publish_tables
+from publish.versions import Y_KEYS
 
 YEARS = 5
 FACTS_PER_REPORT = 200

@@ -67,7 +67,7 @@ class Clock:
 def install(clock: Clock) -> None:
     import importlib
 
-    import ogi.pipeline  # noqa: F401  (imports the stage modules)
+    import pipeline.batch  # noqa: F401  (imports the stage modules)
 
     for stage, mod, attr in STAGES:
         m = importlib.import_module(mod)
@@ -77,7 +77,7 @@ def install(clock: Clock) -> None:
 def measure(paths: list[Path], repeat: int = 3) -> dict[str, float]:
     """CPU ms per report by stage (best pass), plus 'total' and 'result pickling + cache JSON'."""
     from normalizers.keywords import warm
-    from ogi.pipeline import InputFile, process_file, report_to_json
+    from pipeline.batch import InputFile, process_file, report_to_json
 
     warm()
     datas = [(p, p.read_bytes()) for p in paths]

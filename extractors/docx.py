@@ -363,7 +363,7 @@ def extract_docx(data: bytes, file_name: str, fmt: str = "docx") -> Document:
     body = root.find(_w("body"))
     if body is None:
         raise ExtractionError("not a valid DOCX: document.xml has no body", file=file_name)
-    doc = Document(file_name=file_name, format=fmt, meta=core_meta(zf))
+    doc = Document(file_name=file_name, format=fmt, properties=core_meta(zf))
     doc.blocks = body_blocks(body, style_names(zf))
     if not doc.blocks:
         doc.warnings.append("document body has no text")
@@ -430,5 +430,5 @@ class DocExtractor(Extractor):
 
     def extract(self, data: bytes, file_name: str) -> Document:
         doc = extract_docx(convert_to_docx(data, file_name), file_name, fmt="doc")
-        doc.meta["converted_by"] = "libreoffice"
+        doc.converted_by = "libreoffice"
         return doc

@@ -375,12 +375,11 @@ class HtmlExtractor(Extractor):
         walker = _Walker(self.settings)
         walker.walk(article)
         walker.flush()
-        doc = Document(file_name=file_name, format="html", blocks=walker.blocks, meta=meta, extractor=self.key)
-        if title := article_title([(t, root in el.iterancestors()) for el, t in heads], walker.blocks, meta):
-            meta["title"] = title
-        meta.pop("meta_title", None)
+        doc = Document(file_name=file_name, format="html", blocks=walker.blocks, extractor=self.key,
+                       html_title=meta.get("html_title"), published=meta.get("published"))
+        doc.title = article_title([(t, root in el.iterancestors()) for el, t in heads], walker.blocks, meta) or None
         if not walker.tables and walker.images:
-            meta["table_images"] = str(walker.images)
+            doc.table_images = walker.images
             doc.warnings.append("tables are images")
         if not walker.blocks:
             doc.warnings.append("no article text found")

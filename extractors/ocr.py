@@ -3,7 +3,7 @@
 rapidocr 3 (PP-OCR models shipped in the wheel, onnxruntime, fully offline) reads text
 lines with per-character boxes; table structure comes from the ruling lines
 (:mod:`extractors.ocr_grid`), and words are placed into cells by position
-(:mod:`extractors.ocr_text`). Document.meta carries ``ocr`` and ``ocr_min_confidence``
+(:mod:`extractors.ocr_text`). Document.ocr_engine and ``ocr_min_confidence`` say so
 (lowest score over numeric table cells) so the normalizer can ask for review.
 """
 
@@ -284,11 +284,9 @@ def render_pages(data: bytes, file_name: str, settings: OcrSettings = SETTINGS) 
 
 
 def _finish(doc: Document, dpis: list[float]) -> Document:
-    doc.meta["ocr"] = ENGINE_NAME
-    doc.meta["ocr_dpi"] = ",".join(sorted({f"{d:.0f}" for d in dpis}))
-    low = min_numeric_confidence(doc.tables)
-    if low is not None:
-        doc.meta["ocr_min_confidence"] = f"{low:.4f}"
+    doc.ocr_engine = ENGINE_NAME
+    doc.ocr_dpi = ",".join(sorted({f"{d:.0f}" for d in dpis}))
+    doc.ocr_min_confidence = min_numeric_confidence(doc.tables)
     if not doc.blocks:
         doc.warnings.append("OCR found no text")
     return doc
@@ -303,8 +301,8 @@ def extract_scanned_pdf(data: bytes, file_name: str, settings: OcrSettings = SET
     for page_no, dpi, gray, n in render_pages(data, file_name, settings):
         doc.pages = n
         if time.monotonic() - started > settings.time_budget_s:
-            doc.warnings.append(f"OCR time budget ({settings.time_budget_s:.0f} s) spent: "
-                                f"read {done} of {n} pages")
+            doc.incomplete = f"OCR time budget ({settings.time_budget_s:.0f} s) spent: read {done} of {n} pages"
+            doc.warnings.append(doc.incomplete)
             break
         dpis.append(dpi)
         doc.blocks.extend(in_points(ocr_page(gray, dpi, page_no, settings), dpi))

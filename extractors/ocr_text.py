@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from extractors.ocr_grid import TableGrid
+from ogi.numbers import OCR_NUMBER_SHAPE, OCR_PAGE_NUMBER
 from ogi.types import Cell, Paragraph, RawTable
 
 
@@ -44,8 +45,7 @@ class Line:
 
 _SPECK = ".·•,，'`‘’:：;、_"
 _CONFUSABLE = str.maketrans({"O": "0", "o": "0", "D": "0", "〇": "0", "l": "1", "I": "1", "|": "1"})
-_D = "0-9OoD〇lI|"  # digits and the letters OCR confuses them with
-_NUMERIC_SHAPE = re.compile(rf"^[-−–]?[{_D}]{{1,3}}(?:[,，][{_D}]{{3}})*(?:\.[{_D}]+)?$|^[-−–]?[{_D}]+(?:\.[{_D}]+)?$")
+_NUMERIC_SHAPE = OCR_NUMBER_SHAPE
 _DIGIT = re.compile(r"[0-9]")
 
 
@@ -211,8 +211,7 @@ def min_numeric_confidence(tables: list[RawTable]) -> float | None:
 
 # ---------------------------------------------------------------- paragraphs
 
-_PAGE_NUMBER = re.compile(r"^[-—–－一_·.\s]*(第\s*)?[0-9０-９]{0,4}(\s*页)?[-—–－一_·.\s]*$"
-                          r"|^第\s*[0-9]+\s*页\s*(共\s*[0-9]+\s*页)?$|^[0-9]+\s*/\s*[0-9]+$")
+_PAGE_NUMBER = OCR_PAGE_NUMBER
 _HEADING = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 _END_PUNCT = ("。", "；", ";", "：", ":", "！", "？")
 

@@ -24,8 +24,15 @@ from extractors.pdf_fast import read_page_fast
 from extractors.pdf_layout import TextLine, outside
 from extractors.pdf_page import PageGeom, read_page
 from extractors.pdf_ruled import FoundTable, RuledSettings, ruled_tables
-from extractors.pdf_text import TextSettings, drop_furniture, glyph_text_lines, paragraphs, pdfium_lines
+from extractors.pdf_text import (
+    TextSettings,
+    drop_furniture,
+    glyph_text_lines,
+    paragraphs,
+    pdfium_lines,
+)
 from ogi.errors import ExtractionError, NeedsOCR, OgiError
+from ogi.numbers import PDF_NUMBER_TOKEN
 from ogi.types import Document, RawTable
 
 log = logging.getLogger(__name__)
@@ -33,7 +40,7 @@ log = logging.getLogger(__name__)
 # Words printed in the template's table headers (not in narrative text).
 TABLE_WORDS = ("信息内容", "申请人情况", "本列数据", "第二十条第", "结果维持", "结果纠正", "尚未审结", "处理决定数量",
                "本年制发件数", "新制作数量", "收费金额", "商业企业", "科研机构", "未经复议直接起诉", "复议后起诉")
-_NUM_TOKEN = re.compile(r"^[-—–−－/／]?[\d０-９][\d０-９,，.．]*$|^(?:[—–―−－/／\-无]|——|--)$")
+_NUM_TOKEN = PDF_NUMBER_TOKEN
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +181,7 @@ class PdfExtractor(Extractor):
         if textless and (len(textless) == n or not table_pages):
             log.info("%s: pages %s have no text layer", file_name, textless)
             return _ocr(data, file_name)
-        doc = Document(file_name=file_name, format="pdf", pages=n, meta=meta)
+        doc = Document(file_name=file_name, format="pdf", pages=n, properties=meta)
         if textless:
             doc.warnings.append(f"pages without text layer (not read): {textless}")
         tables, table_lines = self._table_pages(data, table_pages, geoms, rows_seen, doc)

@@ -13,6 +13,8 @@ import statistics
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple, Sequence
 
+from ogi.numbers import LAYOUT_NUMBER
+
 
 class Glyph(NamedTuple):
     """One printed character."""
@@ -195,7 +197,7 @@ def outside(glyphs: Iterable[Glyph], boxes: Sequence[tuple[float, float, float, 
 
 
 # a number, or a printed zero: the dashes (half/full-width, em, en, minus, doubled), slashes, 无
-NUMERIC_TEXT = re.compile(r"^[-—–−－]?[\d０-９][\d０-９,，.．]*%?$|^(?:[—–―−－\-/／无]|——|--)$")
+NUMERIC_TEXT = LAYOUT_NUMBER
 
 
 @dataclass(slots=True)

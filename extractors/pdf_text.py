@@ -12,7 +12,16 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from extractors.pdf_layout import Glyph, TextLine, clean_prose, glyph_lines, join_wrapped, line_text, median
+from extractors.pdf_layout import (
+    Glyph,
+    TextLine,
+    clean_prose,
+    glyph_lines,
+    join_wrapped,
+    line_text,
+    median,
+)
+from ogi.numbers import PDF_PAGE_NUMBER
 from ogi.types import Paragraph, RawTable
 
 log = logging.getLogger(__name__)
@@ -27,10 +36,7 @@ class TextSettings:
     gap_lines: float = 1.6  # a vertical gap above this many glyph sizes starts a paragraph
 
 
-PAGE_NO = re.compile(
-    r"^(?:[-—–－~～]*\s*\d{1,4}\s*[-—–－~～]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|"
-    r"\d+\s*/\s*\d+|[Pp]age\s*\d+(?:\s*of\s*\d+)?)$"
-)
+PAGE_NO = PDF_PAGE_NUMBER
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、．.]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|第[一二三四五六七八九十]+[章节部分])")
 
 

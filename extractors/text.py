@@ -14,17 +14,18 @@ from extractors.base import Extractor, register
 from extractors.encoding import decode_bytes
 from extractors.text_columns import recut
 from ogi.errors import ExtractionError
+from ogi.numbers import TEXT_NUMBERS_ONLY, TEXT_PAGE_NUMBER, TEXT_VALUE_TOKEN
 from ogi.types import Block, Cell, Document, Paragraph, RawTable
 
 _PIPE_SEP = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _GAP = re.compile(r"\S(?: {2,}|\u3000+)\S")
 _SPLIT_GAP = re.compile(r"(?: {2,}|\u3000+)")
-_NUMS_ONLY = re.compile(r"^[-+]?[\d０-９.,．]+(?: +[-+]?[\d０-９.,．]+)+$")
-_PAGE_NO = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*/?\s*共\s*\d+\s*页)?|\d{1,3})\s*$")
+_NUMS_ONLY = TEXT_NUMBERS_ONLY
+_PAGE_NO = TEXT_PAGE_NUMBER
 _HEADING = re.compile(r"^\s*(?:#{1,6}\s+|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
 _MD_MARK = re.compile(r"^#{1,6}\s+")
 
-_VALUE_TOKEN = r"(?:[-+]?[\d０-９][\d０-９,，.．]*|—|－|-|/|／|无)"
+_VALUE_TOKEN = TEXT_VALUE_TOKEN
 # "行政许可 9487", "一、本年新收…数量 95 0 0 0 0 0 95": a label then numbers, single spaces (plain PDF text)
 _SPACED_ROW = re.compile(rf"^(?P<label>\S.*?\S|\S)\s+(?P<nums>{_VALUE_TOKEN}(?:\s+{_VALUE_TOKEN})*)$")
 _SENTENCE_END = ("。", "；", "：", ":", ";")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from email.message import Message
 
-from extractors.base import sniff
+from ogi.sniff import sniff
 
 #: kind → (MIME type, extension) for the kinds we keep.
 KINDS: dict[str, tuple[str, str]] = {

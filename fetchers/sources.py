@@ -11,10 +11,11 @@ from urllib.parse import urlsplit
 import yaml
 
 from ogi.errors import FetchError
+from ogi.settings import bundled_data_dir
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources.yaml"
+DEFAULT_SOURCES = bundled_data_dir() / "sources.yaml"  # the configured portals shipped with the package
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,14 +2,14 @@
 
 ``runner`` is a flow parameter (settable in the UI) and a CLI option:
 
-* ``process`` (default): :func:`ogi.pipeline.process_many`, a multiprocessing pool with a
+* ``process`` (default): :func:`pipeline.batch.process_many`, a multiprocessing pool with a
   per-file time limit, inside the flow run's process.
 * ``dask``: a temporary ``distributed.LocalCluster`` of 2 worker processes on 127.0.0.1.
 * ``dask://host:port`` (or ``tcp://host:port``): an existing Dask scheduler.
 
 With Dask, files are sent as Prefect tasks of ~8 files each (one task per file would spend
 more time on orchestration than on most TXT/HTML reports), so work spreads over workers and
-each chunk shows up in the UI. Dask is plugged into :func:`ogi.pipeline.process_many` as its
+each chunk shows up in the UI. Dask is plugged into :func:`pipeline.batch.process_many` as its
 executor, so the cache by content hash and the counting are the same for both runners.
 
 Tradeoff: Dask workers are daemonic processes and cannot start the per-file pool, so the
@@ -28,7 +28,9 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from ogi.pipeline import (
+from ogi.status import Status
+from ogi.types import Report
+from pipeline.batch import (
     BatchStats,
     InputFile,
     RunSettings,
@@ -37,7 +39,6 @@ from ogi.pipeline import (
     process_many,
     report_id_for,
 )
-from ogi.types import Report
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ def _worker_failure(inp: InputFile, err: BaseException) -> Report:
     sha = _safe_sha(inp.path)
     return Report(report_id=report_id_for(sha, inp.key), file_name=inp.file_name, sha256=sha,
                   format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
-                  status="failed", error=f"Dask task failed on this chunk: {type(err).__name__}: {err}")
+                  status=Status.FAILED, error=f"Dask task failed on this chunk: {type(err).__name__}: {err}")
 
 
 # ---- Prefect: a chunk task and the subflow that runs on the Dask task runner -------------------
@@ -145,5 +146,5 @@ def _run_on_dask(todo: list[tuple[int, InputFile]], chunk: int) -> Iterator[tupl
 
 @flow(name="extract-on-dask")
 def extract_on_dask(files: list[InputFile], settings: RunSettings, chunk: int = DEFAULT_CHUNK) -> tuple[list[Report], BatchStats]:
-    """ogi.pipeline.process_many with Dask as the executor: cached files skipped, the rest in chunks on workers."""
+    """pipeline.batch.process_many with Dask as the executor: cached files skipped, the rest in chunks on workers."""
     return process_many(files, settings, run=lambda todo, _s: _run_on_dask(todo, chunk))

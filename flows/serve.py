@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from flows.build import DEFAULT_OUT
 from flows.runners import parse_runner
 from ogi.errors import OgiError
-from ogi.remote import ALL_SOURCES
+from pipeline.inputs import ALL_SOURCES
 
 log = logging.getLogger(__name__)
 

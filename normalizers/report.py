@@ -15,11 +15,13 @@ from normalizers.keywords import keywords
 from normalizers.metadata import extract_metadata
 from normalizers.sections import fee_facts, split_sections
 from normalizers.template import map_tables
+from ogi.fields import template_for_year
+from ogi.status import Status
 from ogi.types import Document, Report
 
 log = logging.getLogger(__name__)
 
-NORMALIZER_VERSION = "4"  # 3: facts carry locator; scan boxes in PDF points; 4: agency_id, unresolved region
+NORMALIZER_VERSION = "5"  # 5: agency_id, unresolved region is not ok; 4: an OCR read cut short is a timeout (never cached); 3: facts carry locator
 _REPORT_WORDS = re.compile(r"政府信息公开|政务公开|信息公开工作")
 LOW_CONFIDENCE = 0.90
 
@@ -69,10 +71,10 @@ def normalize(doc: Document, report: Report, previous: Mapping[str, float] | Non
     report.format = doc.format
     report.extractor = doc.extractor
     _apply_metadata(report, extract_metadata(title_candidates(doc), body_text(doc), doc.file_name, doc.meta))
-    report.published = doc.meta.get("published") or report.published
+    report.published = doc.published or report.published
 
     tables = map_tables(doc.blocks, report.year, previous=previous)
-    report.template = tables.template or (None if report.year is None else ("2021" if report.year >= 2021 else "2019"))
+    report.template = tables.template or template_for_year(report.year)
     report.facts = tables.facts
     report.sections = split_sections(doc.blocks)
     for sec in report.sections:
@@ -89,22 +91,29 @@ def normalize(doc: Document, report: Report, previous: Mapping[str, float] | Non
 def _set_status(doc: Document, report: Report, found: set[str], problems: list[str]) -> None:
     failed = [c for c in report.checks if not c.passed and not c.rule.startswith("S:")]  # S: = a split left open
     missing = [t for t in ("active", "requests", "appeals") if t not in found]
+    low = [f for f in report.facts if f.confidence is not None and f.confidence < LOW_CONFIDENCE]
+    if doc.incomplete and (missing or problems or low or failed):
+        # Cut short (a busy machine, a long scan): what is missing may just be unread. A timeout
+        # is never cached, so the next run reads the file again instead of keeping half of it.
+        report.status = Status.TIMEOUT
+        unread = f"; tables not found: {', '.join(missing)}" if missing else ""
+        report.error = f"{doc.incomplete}{unread}"
+        return
     text = body_text(doc, 5000) + " ".join(title_candidates(doc))
     if not found and not report.sections and not _REPORT_WORDS.search(text):
-        report.status = "not_a_report"
+        report.status = Status.NOT_A_REPORT
         report.error = "no 政府信息公开 annual-report text or template tables found in this file"
         return
-    if doc.meta.get("table_images") and not found:
-        report.status = "tables_missing"
-        report.error = f"the statistical tables are printed as {doc.meta['table_images']} image(s); nothing to read"
+    if doc.table_images and not found:
+        report.status = Status.TABLES_MISSING
+        report.error = f"the statistical tables are printed as {doc.table_images} image(s); nothing to read"
         return
     if missing:
-        report.status = "tables_missing"
+        report.status = Status.TABLES_MISSING
         report.error = "tables not found: " + ", ".join(missing) + (f"; {'; '.join(problems)}" if problems else "")
         return
-    low = [f for f in report.facts if f.confidence is not None and f.confidence < LOW_CONFIDENCE]
     if problems or low:
-        report.status = "needs_review"
+        report.status = Status.NEEDS_REVIEW
         why = list(problems)
         if low:
             why.append(f"{len(low)} OCR-read cells below confidence {LOW_CONFIDENCE}")
@@ -113,15 +122,15 @@ def _set_status(doc: Document, report: Report, found: set[str], problems: list[s
         report.error = "; ".join(why)
         return
     if failed:
-        if doc.meta.get("ocr"):
-            report.status = "needs_review"
+        if doc.ocr_engine:
+            report.status = Status.NEEDS_REVIEW
             report.error = "OCR-read tables break identities (possible misread): " + ", ".join(c.rule for c in failed)
         else:
-            report.status = "checks_failed"
+            report.status = Status.CHECKS_FAILED
             report.error = "identities fail as printed: " + "; ".join(f"{c.rule} ({c.detail})" for c in failed[:6])
         return
     if why := region_problem(report):  # ok needs to know where the report is from
-        report.status, report.error = "needs_review", why
+        report.status, report.error = Status.NEEDS_REVIEW, why
         return
-    report.status, report.error = "ok", ""
+    report.status, report.error = Status.OK, ""
 

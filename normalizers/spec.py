@@ -1,8 +1,7 @@
-"""The template as data: field ids from fields.csv and label patterns from labels.yaml."""
+"""The template as data: field ids from fields.csv (:mod:`ogi.fields`) and label patterns from labels.yaml."""
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -10,8 +9,9 @@ from pathlib import Path
 
 import yaml
 
+from ogi.fields import TEMPLATES, read_fields
+
 HERE = Path(__file__).parent
-TEMPLATES = ("2019", "2021")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,6 @@ class Spec:
 def load_spec(labels_path: str | None = None, fields_path: str | None = None) -> Spec:
     """Read the shipped (or given) label and field files once per process."""
     lp = Path(labels_path) if labels_path else HERE / "labels.yaml"
-    fp = Path(fields_path) if fields_path else HERE / "fields.csv"
     data = yaml.safe_load(lp.read_text(encoding="utf-8"))
     tables: dict[str, TableSpec] = {}
     for name, t in data["tables"].items():
@@ -92,10 +91,8 @@ def load_spec(labels_path: str | None = None, fields_path: str | None = None) ->
         )
     fields: dict[tuple[str, str, str], list[str]] = {}
     labels: dict[tuple[str, str, str, str], tuple[str, str]] = {}
-    with fp.open(encoding="utf-8") as f:
-        for rec in csv.DictReader(f):
-            key = (rec["template"], rec["table"], rec["row"])
-            fields.setdefault(key, []).append(rec["col"])
-            labels[(rec["template"], rec["table"], rec["row"], rec["col"])] = (rec["row_label"], rec["col_label"])
+    for rec in read_fields(fields_path):
+        fields.setdefault((rec.template, rec.table, rec.row), []).append(rec.col)
+        labels[(rec.template, rec.table, rec.row, rec.col)] = (rec.row_label, rec.col_label)
     markers = {k: tuple(v) for k, v in data["template_markers"].items()}
     return Spec(tables=tables, template_markers=markers, fields={k: tuple(v) for k, v in fields.items()}, labels=labels)

@@ -20,6 +20,7 @@ from normalizers.flattened import parse_flattened, table_region
 from normalizers.rowmap import map_rows
 from normalizers.spec import Spec, TableSpec, load_spec
 from normalizers.values import clean_label, is_blank, parse_value
+from ogi.fields import template_for_year
 from ogi.types import Block, Cell, Check, Fact, Paragraph
 
 log = logging.getLogger(__name__)
@@ -84,9 +85,7 @@ def detect_template(texts: list[str], year: int | None, spec: Spec | None = None
     best = max(score, key=lambda t: score[t])
     if score[best] > 0 and list(score.values()).count(score[best]) == 1:
         return best
-    if year is not None:
-        return "2021" if year >= 2021 else "2019"
-    return None
+    return template_for_year(year)
 
 
 def classify_table(lines: list[Line], spec: Spec) -> str | None:

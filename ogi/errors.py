@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ogi.status import Status
+
 
 class OgiError(Exception):
     """Base of every error the pipeline raises on purpose.
@@ -10,7 +12,7 @@ class OgiError(Exception):
     ``error`` column, so it should say what a person can do about it.
     """
 
-    status = "failed"
+    status = Status.FAILED
 
     def __init__(self, message: str, *, file: str | None = None, page: int | None = None) -> None:
         super().__init__(message)
@@ -28,24 +30,30 @@ class OgiError(Exception):
 
 
 class FetchError(OgiError):
-    status = "fetch_failed"
+    status = Status.FETCH_FAILED
 
 
 class ExtractionError(OgiError):
-    status = "unreadable"
+    status = Status.UNREADABLE
 
 
 class UnsupportedFormat(ExtractionError):
-    status = "unsupported_format"
+    status = Status.UNSUPPORTED_FORMAT
 
 
 class NeedsOCR(ExtractionError):
-    status = "needs_ocr"
+    status = Status.NEEDS_OCR
 
 
 class NormalizationError(OgiError):
-    status = "needs_review"
+    status = Status.NEEDS_REVIEW
 
 
 class NotAReport(NormalizationError):
-    status = "not_a_report"
+    status = Status.NOT_A_REPORT
+
+
+class UsageError(OgiError):
+    """A person's mistake in a command or flow parameter: said in one line, before any work."""
+
+    status = Status.FAILED

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
+from ogi.fields import cell_ids
 from ogi.schema import DATASETS, PARTITION_COLS
 
 if TYPE_CHECKING:  # optional engines, imported only by the helpers that use them
@@ -109,13 +110,7 @@ def load(path: str | Path = "data/dataset", years: Iterable[int | None] | None =
 
 def cell_order() -> list[str]:
     """Every field id in template order (fields.csv), 2019-only and 2021-only cells included."""
-    from normalizers.spec import load_spec
-
-    seen: dict[str, None] = {}
-    for (_tpl, table, row), cols in load_spec().fields.items():
-        for col in cols:
-            seen.setdefault(f"{table}.{row}.{col}", None)
-    return list(seen)
+    return cell_ids()
 
 
 def wide_frame(reports: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
@@ -175,7 +170,7 @@ def _sql_str(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-def scan_polars(path: str | Path, table: str) -> "polars.LazyFrame":
+def scan_polars(path: str | Path, table: str) -> polars.LazyFrame:
     """A polars LazyFrame over one dataset, unknown-year rows included with a null year."""
     import polars as pl
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
+from ogi.status import Status
+
 # x0, top, x1, bottom in PDF points (1/72 inch) from the page's top-left corner, for every page-based
 # file: born-digital PDFs, scanned PDFs and images (OCR pixels converted at the dpi they were read at)
 BBox = tuple[float, float, float, float]
@@ -74,7 +76,7 @@ class RawTable:
         return out
 
     @classmethod
-    def from_rows(cls, rows: list[list[str]], *, page: int | None = None, source: str = "") -> "RawTable":
+    def from_rows(cls, rows: list[list[str]], *, page: int | None = None, source: str = "") -> RawTable:
         """Build from plain rows of strings (text dumps): one cell per string, no spans."""
         cells = [Cell(text=t, row=r, col=k, page=page) for r, line in enumerate(rows) for k, t in enumerate(line)]
         return cls(cells=cells, page=page, source=source)
@@ -99,10 +101,30 @@ class Document:
     file_name: str
     format: str  # pdf | html | docx | txt | md
     blocks: list[Block] = field(default_factory=list)
-    meta: dict[str, str] = field(default_factory=dict)  # e.g. html <title>, publish date
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)
     extractor: str = ""  # name@version, part of the cache key
+    properties: dict[str, str] = field(default_factory=dict)  # the file's own metadata (PDF info, DOCX core), lower-case keys
+    title: str | None = None  # the article title found on an HTML page
+    html_title: str | None = None  # an HTML page's <title>
+    published: str | None = None  # ISO date the page says it was published
+    table_images: int = 0  # tables printed as images: nothing to read
+    ocr_engine: str | None = None  # set when the text was read by OCR
+    ocr_dpi: str | None = None  # render resolution(s) of the OCR pages, e.g. "200" or "200,300"
+    ocr_min_confidence: float | None = None  # lowest OCR confidence of a numeric table cell
+    converted_by: str | None = None  # e.g. "libreoffice" for a .doc read through a conversion
+    incomplete: str | None = None  # why the extractor stopped before the end (e.g. the OCR time budget)
+
+    @property
+    def meta(self) -> dict[str, str]:
+        """All hints as one read-only dict of strings (file properties, then what the extractor found)."""
+        out = dict(self.properties)
+        typed = {"title": self.title, "html_title": self.html_title, "published": self.published,
+                 "table_images": str(self.table_images) if self.table_images else None, "ocr": self.ocr_engine,
+                 "ocr_dpi": self.ocr_dpi, "converted_by": self.converted_by,
+                 "ocr_min_confidence": None if self.ocr_min_confidence is None else f"{self.ocr_min_confidence:.4f}"}
+        out.update({k: v for k, v in typed.items() if v is not None})
+        return out
 
     @property
     def tables(self) -> list[RawTable]:
@@ -151,7 +173,7 @@ class Report:
     file_name: str
     sha256: str
     format: str
-    status: str = "ok"
+    status: str = Status.OK
     error: str = ""
     title: str | None = None
     agency: str | None = None

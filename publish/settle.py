@@ -13,7 +13,7 @@
 
 Pure functions on Arrow tables of the published schema (ogi/schema.py), and
 :func:`with_neighbours`, which the publish calls to settle the reports it writes plus the published
-ones whose row they change (so a publish still costs what changes, :mod:`ogi.versions`).
+ones whose row they change (so a publish still costs what changes, :mod:`publish.versions`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ogi import versions
+from publish import versions
 from ogi.schema import DATASETS
 
 Y_NOTE = "cross-year identities fail: "
@@ -112,19 +112,19 @@ def settle(reports: pa.Table, checks: pa.Table) -> pa.Table:
     return out
 
 
-# ---- within an incremental publish (ogi.versions) -------------------------------------------
+# ---- within an incremental publish (publish.versions) -------------------------------------------
 
 SETTLED = ("status", "error", "n_checks_failed", "duplicate_of")
 
 
 def with_neighbours(old: Path | None, new: dict[str, pa.Table]) -> tuple[dict[str, pa.Table], set[str]]:
     """``new`` settled, plus the published reports whose settled row it changes; and the ids of
-    published reports a new one supersedes (for :func:`ogi.versions.build`'s ``drop``).
+    published reports a new one supersedes (for :func:`publish.versions.build`'s ``drop``).
 
     A settled row depends on the same agency's reports of its year (duplicates) and of the year
     before (Y1/Y2): the published reports of a touched agency-year and of the year after are read
     back, settled with ``new``, and re-published only when their row changes. Y rows come from
-    the version index through :func:`ogi.versions.year_check_rows`, as the version writes them.
+    the version index through :func:`publish.versions.year_check_rows`, as the version writes them.
     """
     newidx = versions.index_rows(new)
     if old is None:

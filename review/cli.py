@@ -14,7 +14,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub) -> None:
-    """Register `ogi review` on the CLI's subparsers (called by ogi.cli)."""
+    """Register `ogi review` on the CLI's subparsers (called by pipeline.cli)."""
     v = sub.add_parser("review", help="review flagged reports in a local web page (127.0.0.1)")
     v.add_argument("out", help="dataset folder (as given to ogi run --out)")
     v.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765; 0: any free port)")

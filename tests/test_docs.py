@@ -4,6 +4,7 @@ the repository."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -35,10 +36,10 @@ RUNNABLE = [(name, i, code) for name, i, code in _blocks() if NEEDS_BUCKET not i
 def workdir(tmp_path_factory) -> Path:
     """A folder holding data/dataset as `ogi run` builds it from the samples (the README's setup)."""
     work = tmp_path_factory.mktemp("docs")
-    ogi = Path(sys.executable).parent / "ogi"
-    cmd = [str(ogi), "run", "--source", str(ROOT / "data" / "samples"), "--out", str(work / "data" / "dataset"),
+    cmd = [sys.executable, "-m", "pipeline.cli", "run", "--source", str(ROOT / "data" / "samples"), "--out", str(work / "data" / "dataset"),
            "--no-prefect"]
-    done = subprocess.run(cmd, cwd=work, capture_output=True, text=True, timeout=600)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's code, whatever `ogi` the venv has
+    done = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     return work
 

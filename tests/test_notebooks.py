@@ -6,14 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from ogi.pipeline import discover, process_file
-from ogi.publish import publish
+from pipeline.batch import discover, process_file
+from publish.local import publish
 from tests.conftest import ROOT
 
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
-pytest.importorskip("matplotlib")
-pytest.importorskip("ipykernel")
+import ipykernel  # noqa: F401,E402  (pinned in the notebooks and test extras: missing must fail, not skip)
+import matplotlib  # noqa: F401,E402
+import nbclient  # noqa: E402
+import nbformat  # noqa: E402
+
+pytestmark = pytest.mark.notebook
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 

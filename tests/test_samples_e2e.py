@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ogi.pipeline import RunSettings, discover, process_many
-from ogi.publish import publish
+from pipeline.batch import RunSettings, discover, process_many
+from publish.local import publish
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 

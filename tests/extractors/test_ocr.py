@@ -138,10 +138,10 @@ def _number(text: str) -> float:
 def scanned():
     from extractors.ocr import extract_scanned_pdf
 
-    pytest.importorskip("rapidocr")
     return extract_scanned_pdf((FIX / "scan_two_pages.pdf").read_bytes(), "scan_two_pages.pdf")
 
 
+@pytest.mark.ocr
 def test_scan_requests_table_matches_key(scanned):
     key = json.loads((FIX / "scan_two_pages.key.json").read_text(encoding="utf-8"))
     fields = list(csv.DictReader(io.StringIO((FIX / "requests_rows_2019.csv").read_text(encoding="utf-8"))))
@@ -163,6 +163,7 @@ def test_scan_requests_table_matches_key(scanned):
     assert checked >= 20
 
 
+@pytest.mark.ocr
 def test_scan_structure_and_meta(scanned):
     assert scanned.pages == 2 and scanned.format == "pdf"
     assert scanned.meta["ocr"] == "rapidocr"
@@ -175,6 +176,7 @@ def test_scan_structure_and_meta(scanned):
     assert any(h.startswith("三、收到和处理政府信息公开申请情况") for h in heads)
 
 
+@pytest.mark.ocr
 def test_image_extractor_reads_a_png_crop(scanned):
     from extractors.base import extract_file, sniff
 
@@ -234,3 +236,21 @@ def test_decimal_point_read_as_comma(raw, fixed):
 @pytest.mark.parametrize("raw, fixed", [("3.其他.", "3.其他"), ("信息内容·", "信息内容"), ("0.", "0."), ("3.其他", "3.其他")])
 def test_dust_after_a_label_is_dropped(raw, fixed):
     assert trim_label(raw) == fixed
+
+
+def test_ocr_budget_spent_is_a_timeout_that_is_retried_not_cached_tables_missing(fixtures, tmp_path):
+    """A scan cut short by the OCR time budget (a busy machine) was cached as tables_missing for good."""
+    from dataclasses import replace
+
+    from extractors.ocr import SETTINGS, extract_scanned_pdf
+    from normalizers.report import normalize
+    from ogi.status import Status
+    from ogi.types import Report
+    from pipeline.batch import Cache
+
+    data = (fixtures / "ocr" / "scan_two_pages.pdf").read_bytes()
+    doc = extract_scanned_pdf(data, "scan_two_pages.pdf", replace(SETTINGS, time_budget_s=0.0))
+    assert doc.incomplete and "read 0 of 2 pages" in doc.incomplete
+    rep = normalize(doc, Report(report_id="x", file_name="scan_two_pages.pdf", sha256="ab" * 32, format="pdf"))
+    assert rep.status == Status.TIMEOUT and "OCR time budget" in rep.error and "tables not found" in rep.error
+    assert Cache(tmp_path, "v").put(rep) is False

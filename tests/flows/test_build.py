@@ -8,9 +8,9 @@ import pytest
 from prefect.testing.utilities import prefect_test_harness
 
 from flows.build import ARTIFACT_KEY, build_dataset, summary_markdown
-from ogi.cli import main
-from ogi.pipeline import BatchStats
-from ogi.publish import PublishStats
+from pipeline.cli import main
+from pipeline.batch import BatchStats
+from publish.local import PublishStats
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def test_flow_builds_dataset_and_artifact(harness, source, tmp_path):
 
     out = tmp_path / "ds"
     res = build_dataset(source=str(source), out=str(out), workers=1)
-    assert (res["seen"], res["reports"], res["failed"]) == (3, 3, 1)
+    assert (res["seen"], res["reports"], res["not_ok"]) == (3, 3, 1)
     again = build_dataset(source=str(source), out=str(out), workers=1)
     assert again["cached"] == 3 and again["extracted"] == 0 and again["reports"] == 3
     facts = pd.read_parquet(out / "facts")

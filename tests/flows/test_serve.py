@@ -23,6 +23,8 @@ import pytest
 from flows.build import ARTIFACT_KEY
 from flows.serve import CRON, TIMEZONE, ServeSettings, deployment_parameters, schedules
 
+pytestmark = pytest.mark.server  # real `prefect server start` subprocesses
+
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -95,7 +97,7 @@ def served(prefect_api, tmp_path_factory):
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": prefect_api,
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
     logf = open(home / "serve.log", "wb")
-    proc = subprocess.Popen([str(BIN / "ogi"), "serve", "--out", str(home / "default-out")], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--out", str(home / "default-out")], cwd=ROOT, env=env,
                             stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         yield proc

@@ -13,9 +13,10 @@ import pytest
 from extractors.base import extract_file, kind_mismatch
 from extractors.docx import extract_docx
 from extractors.html import HtmlExtractor
-from ogi import pipeline, publish
 from ogi.errors import ExtractionError
-from ogi.pipeline import InputFile, process_file
+from pipeline import batch as pipeline
+from pipeline.batch import InputFile, process_file
+from publish import local as publish
 
 
 def _process(tmp_path: Path, name: str, data: bytes):
@@ -87,7 +88,7 @@ def test_oversized_file_refused_before_reading(tmp_path, monkeypatch):
 
 
 def test_native_out_of_memory_becomes_a_memory_failure(tmp_path, monkeypatch, fixtures):
-    import extractors.base as base
+    from extractors import base
 
     def bad_alloc(path, data=None):
         raise ExtractionError("PDF could not be parsed: ONNXRuntimeError: Traceback (most recent call last):\n"

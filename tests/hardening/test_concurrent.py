@@ -8,16 +8,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.conftest import FIXTURES
-from tests.hardening import cli
-
 pytestmark = pytest.mark.slow  # four real runs at once on a shared machine: half a minute or so
 RUNS, PER_RUN = 4, 10
 
 
-def make_sources(root: Path) -> list[Path]:
+def make_sources(root: Path, fixtures: Path) -> list[Path]:
     """RUNS folders of PER_RUN text reports, every file distinct in name (report_id) and content."""
-    originals = sorted((FIXTURES / "text").glob("*.txt"))
+    originals = sorted((fixtures / "text").glob("*.txt"))
     folders = []
     for k in range(RUNS):
         d = root / f"src{k}"
@@ -30,9 +27,9 @@ def make_sources(root: Path) -> list[Path]:
     return folders
 
 
-def test_four_concurrent_runs_into_one_dataset_keep_every_report(tmp_path):
+def test_four_concurrent_runs_into_one_dataset_keep_every_report(tmp_path, fixtures, cli):
     out = tmp_path / "out"
-    procs = [cli.start(src, out) for src in make_sources(tmp_path)]
+    procs = [cli.start(src, out) for src in make_sources(tmp_path, fixtures)]
     results = [p.communicate(timeout=cli.GUARD_S) for p in procs]
     for p, (_, err) in zip(procs, results):
         assert p.returncode == 0, err.decode()[-3000:]

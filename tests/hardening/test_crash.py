@@ -8,18 +8,14 @@ import json
 import os
 import random
 import shutil
-import signal
-import subprocess
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from ogi.pipeline import discover
+from pipeline.batch import discover
 from tests.conftest import FIXTURES, SHARED
-from tests.hardening import cli
 
 SLOW = ("黔东南苗族侗族自治州", "成都市郫都区")  # the two scanned PDFs: a minute of OCR each
 FIXTURE_GLOBS = ("text/*.txt", "text/*.md", "html/*.html", "docx/*.docx", "docx/*.doc", "pdf/*.pdf")
@@ -58,24 +54,11 @@ def fingerprint(out: Path) -> tuple[dict, set]:
 
 
 @pytest.fixture(scope="module")
-def reference(source, tmp_path_factory) -> tuple[dict, set]:
+def reference(source, tmp_path_factory, cli) -> tuple[dict, set]:
     out = tmp_path_factory.mktemp("crash_ref")
     res, _ = cli.run(source, out)
     assert res.returncode == 0, res.stderr.decode()[-3000:]
     return fingerprint(out)
-
-
-def kill_when(proc: subprocess.Popen, ready: Callable[[], bool]) -> bool:
-    """SIGKILL the run's whole process group once ``ready()``; False if it finished first."""
-    deadline = time.monotonic() + cli.GUARD_S
-    while proc.poll() is None and time.monotonic() < deadline:
-        if ready():
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            return True
-        time.sleep(0.003)
-    proc.communicate()
-    return False
 
 
 def cached(out: Path) -> int:
@@ -86,7 +69,7 @@ def partial_versions(out: Path) -> list[Path]:
     return list((out / ".versions").glob("*.partial")) if (out / ".versions").is_dir() else []
 
 
-def complete(source: Path, out: Path, *extra: str) -> None:
+def complete(cli, source: Path, out: Path, *extra: str) -> None:
     res, _ = cli.run(source, out, *extra)
     assert res.returncode == 0, res.stderr.decode()[-3000:]
 
@@ -95,41 +78,41 @@ def test_source_is_big_enough(source):
     assert len(discover(source)) >= (35 if (SHARED / "corpus" / "dev").is_dir() else 10)
 
 
-def test_killed_early_and_mid_extraction_then_rerun(source, reference, tmp_path):
+def test_killed_early_and_mid_extraction_then_rerun(source, reference, tmp_path, cli):
     out = tmp_path / "out"
     n = len(discover(source))
     start = time.monotonic()
     early = RNG.uniform(0.05, 0.6)
-    kill_when(cli.start(source, out), lambda: time.monotonic() - start > early)
+    cli.kill_when(cli.start(source, out), lambda: time.monotonic() - start > early)
     assert not (out / "current").exists() or load(out)
     k = RNG.randint(2, n // 2)
-    killed = kill_when(cli.start(source, out), lambda: cached(out) >= k)
+    killed = cli.kill_when(cli.start(source, out), lambda: cached(out) >= k)
     assert killed, "the run finished before the kill: nothing was tested"
     assert not (out / "current").exists()  # nothing published yet, and nothing half-published
-    complete(source, out)
+    complete(cli, source, out)
     assert fingerprint(out) == reference
     assert sorted(load(out)[0]["file_name"]) == sorted(f.file_name for f in discover(source))
 
 
-def test_kill_during_publish_keeps_the_previous_dataset(source, reference, tmp_path):
+def test_kill_during_publish_keeps_the_previous_dataset(source, reference, tmp_path, cli):
     out = tmp_path / "out"
-    complete(source, out)
+    complete(cli, source, out)
     before = fingerprint(out)
     for _ in range(8):  # the publish window is short: try until a kill lands in it
-        if kill_when(cli.start(source, out, "--force"), lambda: bool(partial_versions(out))):
+        if cli.kill_when(cli.start(source, out, "--force"), lambda: bool(partial_versions(out))):
             break
     else:
         pytest.fail("never killed inside publish")
     assert partial_versions(out)  # the kill really hit a version being written
     assert fingerprint(out) == before  # and the old version is still whole
-    complete(source, out)
+    complete(cli, source, out)
     assert not partial_versions(out), "a rerun removes half-written versions"
     assert fingerprint(out) == reference
 
 
-def test_half_written_cache_and_stale_staging_do_not_break_a_rerun(source, reference, tmp_path):
+def test_half_written_cache_and_stale_staging_do_not_break_a_rerun(source, reference, tmp_path, cli):
     out = tmp_path / "out"
-    complete(source, out)
+    complete(cli, source, out)
     entries = sorted((out / ".cache").rglob("*.json"))
     assert entries
     entries[0].write_text(entries[0].read_text(encoding="utf-8")[:50], encoding="utf-8")  # cut mid-write
@@ -140,6 +123,6 @@ def test_half_written_cache_and_stale_staging_do_not_break_a_rerun(source, refer
     stale.mkdir(parents=True)
     (stale / "part-0.parquet").write_bytes(b"PAR1 cut")
     os.symlink(".versions/nowhere", out / ".current.999999999")
-    complete(source, out)
+    complete(cli, source, out)
     assert not stale.parent.exists() and not (out / ".current.999999999").is_symlink()
     assert fingerprint(out) == reference

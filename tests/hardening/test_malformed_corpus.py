@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ogi.pipeline import InputFile, process_file, report_id_for
-from tests.hardening import cli
+from pipeline.batch import InputFile, process_file, report_id_for
+
+pytestmark = pytest.mark.slow  # one `ogi run` subprocess over the whole malformed corpus
 
 PEAK_LIMIT = 2 * 2**30
 
@@ -44,7 +45,7 @@ EXPECTED: dict[str, tuple[str | None, tuple[str, ...]]] = {
 
 
 @pytest.fixture(scope="module")
-def batch(malformed, tmp_path_factory):
+def batch(malformed, tmp_path_factory, cli):
     """One `ogi run` over the corpus: (manifest, reports frame, facts frame, peak RSS)."""
     folder, manifest = malformed
     out = tmp_path_factory.mktemp("malformed_out")

@@ -1,8 +1,8 @@
 """Run the real extraction + normalization on one file and judge it against an answer key.
 
 The harness owns no pipeline logic: :func:`process` is the single adapter to whatever
-library call the CLI uses per file (``ogi.pipeline.process_file`` today; the run composition
-may move to a top-level ``pipeline`` package), so the mutation tests follow the code as it moves.
+library call the CLI uses per file (``pipeline.batch.process_file``), so the mutation tests
+follow the code as it moves.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("OGI_SHARED", ROOT.parent / "shared"))
 DEV = SHARED / "corpus" / "dev"
 # where the per-file call has lived or may live, newest layout first
-_PIPELINE_MODULES = ("pipeline.batch", "pipeline.pipeline", "pipeline.run", "pipeline", "ogi.pipeline")
+_PIPELINE_MODULES = ("pipeline.batch", "pipeline.run", "pipeline")
 
 
 def _per_file_call():

@@ -38,7 +38,7 @@ def rewordings() -> dict[str, list[str]]:
 def official_phrases() -> tuple[str, ...]:
     """The template's label phrases without their numbering, longest first (fields.csv)."""
     out: set[str] = set(rewordings())
-    with open(ROOT / "normalizers" / "fields.csv", encoding="utf-8") as f:
+    with open(ROOT / "ogi" / "fields.csv", encoding="utf-8") as f:
         for r in csv.DictReader(f):
             for part in f"{r['row_label']} {r['col_label']}".split():
                 core = _NUMBERING.sub("", part).strip()

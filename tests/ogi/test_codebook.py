@@ -15,18 +15,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from ogi.codebook import (
-    CSV_FIELDS,
-    DOC,
-    cells,
-    codebook_markdown,
-    codebook_rows,
-    column_meanings,
-    kind_of,
-    write_codebook,
-)
+from ogi.codebook import (CSV_FIELDS, DOC, cells, codebook_markdown, codebook_rows, column_meanings, kind_of,
+                          write_codebook)
+from publish.local import publish
 from ogi.codebook import _resource_name as res_name
-from ogi.publish import publish
 from ogi.schema import DATASETS, PARTITION_COLS
 from ogi.types import Fact, Report
 from tests.conftest import FIXTURES, ROOT
@@ -43,7 +35,7 @@ def test_every_schema_column_has_a_meaning_and_no_meaning_is_orphaned() -> None:
 
 
 def test_every_field_id_once_with_its_labels() -> None:
-    with (ROOT / "normalizers" / "fields.csv").open(encoding="utf-8") as f:
+    with (ROOT / "ogi" / "fields.csv").open(encoding="utf-8") as f:
         recs = list(csv.DictReader(f))
     ids = {f"{r['table']}.{r['row']}.{r['col']}" for r in recs}
     entries = {c.id: c for c in cells()}
@@ -128,7 +120,7 @@ def _validate(path: Path) -> dict:
 
 
 def test_frictionless_validates_a_dataset_built_from_fixtures(tmp_path: Path) -> None:
-    from ogi.pipeline import RunSettings, discover, process_many
+    from pipeline.batch import RunSettings, discover, process_many
 
     src = tmp_path / "src"
     src.mkdir()

@@ -15,13 +15,13 @@ import pandas as pd
 import pytest
 import yaml
 
-from ogi import publish as pub
+from publish import local as pub
 from ogi.errors import OgiError
 from ogi.types import Fact, Report
 from publish.release import release
 from tests.conftest import FIXTURES, ROOT
 
-CLI = "ogi.cli"  # the module `ogi` runs
+CLI = "pipeline.cli"  # the module `ogi` runs
 
 DAY = dt.date(2026, 1, 31)
 

@@ -19,7 +19,7 @@ FILES = {"guiyang_2024_r1_broken.pdf": FIXTURES / "review" / "guiyang_2024_r1_br
 
 def run(src: Path, out: Path, *extra: str, capsys=None) -> dict:
     """`ogi run --no-prefect` in this process; its JSON summary."""
-    from ogi.cli import main
+    from pipeline.cli import main
 
     assert main(["run", "--source", str(src), "--out", str(out), "--no-prefect", "--workers", "1", *extra]) == 0
     if capsys is not None:

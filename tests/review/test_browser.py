@@ -34,7 +34,7 @@ def served(dataset):
     src, out = dataset
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OGI_NO_BROWSER": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "ogi.cli", "review", str(out), "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "review", str(out), "--port", str(port)],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120

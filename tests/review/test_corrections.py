@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from ogi.pipeline import InputFile, process_file
+from pipeline.batch import InputFile, process_file
 from review.corrections import (COLUMNS, Correction, append_corrections, apply_corrections, missing_cells,
                                 read_corrections)
 from tests.conftest import FIXTURES

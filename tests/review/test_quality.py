@@ -7,7 +7,7 @@ import re
 import pandas as pd
 
 from review.quality import figures, reason_of, render_markdown
-from ogi.publish import read_current
+from publish.local import read_current
 from tests.review.conftest import reports, run
 
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Generic, TypeVar
 
+from ogi.settings import MAX_TASKS_PER_WORKER, MEMORY_MB, TIMEOUT_S, check_limits
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -32,15 +34,12 @@ class Limits:
     """What one worker may use. ``memory_mb`` 0 means no memory limit."""
 
     workers: int = 1
-    timeout_s: float = 180.0
-    memory_mb: int = 2048
-    max_tasks: int = 200  # then a fresh process: leaks in native libraries stay bounded
+    timeout_s: float = TIMEOUT_S
+    memory_mb: int = MEMORY_MB
+    max_tasks: int = MAX_TASKS_PER_WORKER  # then a fresh process: leaks in native libraries stay bounded
 
     def __post_init__(self) -> None:
-        if self.workers < 1 or self.timeout_s <= 0 or self.max_tasks < 1:
-            raise ValueError(f"bad worker limits: {self}")
-        if self.memory_mb < 0 or 0 < self.memory_mb < 256:
-            raise ValueError("memory_mb must be 0 (no limit) or >= 256")
+        check_limits(self.workers, self.timeout_s, self.memory_mb, self.max_tasks)
 
 
 @dataclass(frozen=True, slots=True)

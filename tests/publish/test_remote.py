@@ -10,16 +10,19 @@ import pytest
 from fetchers import FetchSettings, Source
 from fetchers.result import CrawlResult, Failure
 from ogi.errors import OgiError
-from ogi.pipeline import InputFile, process_file
-from ogi.publish import publish
-from ogi.remote import (POINTER, SourceUnreachable, already_published, cache_dir_for, check_reachable,
-                        fetch_source, is_remote, plan_source, publish_remote, raw_root_for, read_dataset)
-from tests.fetchers.conftest import Portal, make_handler
+from ogi.settings import cache_dir_for, is_remote, raw_root_for
+from pipeline.batch import InputFile, process_file
+from pipeline.inputs import (
+    SourceUnreachable,
+    check_reachable,
+    fetch_source,
+    plan_source,
+)
+from publish.local import publish
+from publish.remote import POINTER, already_published, publish_remote, read_dataset
 
 KEYS = ["report_id", "table", "row", "col"]
 
-
-# ---- S3 (moto server mode on loopback, never a real endpoint) -------------------------------
 
 @pytest.fixture(autouse=True)
 def _local_state(tmp_path):
@@ -28,26 +31,6 @@ def _local_state(tmp_path):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("OGI_DATA_DIR", str(tmp_path / "data"))
         yield
-
-
-@pytest.fixture(scope="module")
-def s3():
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    opts = {"key": "testing", "secret": "testing", "endpoint_url": f"http://{host}:{port}",
-            "client_kwargs": {"region_name": "us-east-1"}}
-    import s3fs
-
-    import boto3
-
-    boto3.client("s3", endpoint_url=opts["endpoint_url"], aws_access_key_id="testing",
-                 aws_secret_access_key="testing", region_name="us-east-1").create_bucket(Bucket="ogi-test")
-    fs = s3fs.S3FileSystem(**opts)
-    yield opts, fs
-    server.stop()
 
 
 def _report(fixtures: Path, name: str, kind: str = "text"):
@@ -93,7 +76,7 @@ def test_s3_mirror_holds_only_current_version_and_two_versions_kept(s3, fixtures
 
 
 def test_s3_crash_during_upload_keeps_previous_dataset(s3, fixtures, monkeypatch):
-    import ogi.remote as remote
+    from publish import remote
 
     opts, fs = s3
     a = _report(fixtures, "dashuikeng_2020.txt")
@@ -178,16 +161,6 @@ def test_check_reachable_only_for_transient_listing_failures():
         check_reachable(down)
     check_reachable(CrawlResult(source=src, failures=[Failure(src.url, "http-404", "HTTP 404")]))  # no retry
     check_reachable(CrawlResult(source=src, listing_pages=[src.url]))
-
-
-@pytest.fixture
-def portal(httpserver) -> Portal:
-    import re
-
-    host = f"127.0.0.1:{httpserver.port}"
-    p = Portal(base=f"http://{host}", host=host, other_host=f"localhost:{httpserver.port}")
-    httpserver.expect_request(re.compile(".*")).respond_with_handler(make_handler(p))
-    return p
 
 
 def test_fetch_source_gives_inputs_keyed_by_url(portal, tmp_path):

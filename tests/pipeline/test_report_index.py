@@ -7,9 +7,9 @@ import os
 import shutil
 from pathlib import Path
 
-from ogi.pipeline import RunSettings, discover, process_many, report_id_for
-from ogi.report_index import ReportIndex, sha_of
 from ogi.types import Report
+from pipeline.batch import RunSettings, discover, process_many, report_id_for
+from pipeline.report_index import ReportIndex, sha_of
 
 
 def test_shas_come_from_stat_until_the_file_changes(tmp_path, monkeypatch):
@@ -18,7 +18,7 @@ def test_shas_come_from_stat_until_the_file_changes(tmp_path, monkeypatch):
     idx = ReportIndex(tmp_path / "idx")
     assert idx.shas([str(f)]) == {str(f): sha_of(str(f))}
     hashed = []
-    monkeypatch.setattr("ogi.report_index.sha_of", lambda p: hashed.append(p) or "x" * 64)
+    monkeypatch.setattr("pipeline.report_index.sha_of", lambda p: hashed.append(p) or "x" * 64)
     first = idx.shas([str(f)])[str(f)]
     assert first != "x" * 64 and hashed == []  # unchanged size and mtime: not read
     f.write_bytes(b"two!")
@@ -56,9 +56,9 @@ def test_skip_leaves_published_reports_unloaded(tmp_path, fixtures, monkeypatch)
     settings = RunSettings(workers=1, cache_dir=str(tmp_path / "cache"))
     first, _ = process_many(discover(src), settings)
     have = {(r.report_id, r.sha256, r.status) for r in first}
-    import ogi.pipeline
+    import pipeline.batch
 
-    monkeypatch.setattr(ogi.pipeline.Cache, "get", lambda self, sha: (_ for _ in ()).throw(AssertionError(sha)))
+    monkeypatch.setattr(pipeline.batch.Cache, "get", lambda self, sha: (_ for _ in ()).throw(AssertionError(sha)))
     reports, stats = process_many(discover(src), settings, skip=have.__contains__)
     assert reports == [] and (stats.seen, stats.cached, stats.extracted) == (2, 2, 0)
     assert list(stats.failed) == ["broken.pdf"] and stats.failed["broken.pdf"].startswith("unreadable")
@@ -106,8 +106,8 @@ def test_skipping_published_reports_still_settles_splits_with_the_previous_year(
 
 
 def test_nothing_new_needs_every_file_published_as_is(tmp_path, fixtures):
-    from flows.batches import nothing_new
-    from ogi.publish import publish
+    from pipeline.spool import nothing_new
+    from publish.local import publish
 
     src = tmp_path / "src"
     src.mkdir()

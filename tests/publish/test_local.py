@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from ogi import publish as pub
 from ogi.types import Check, Fact, Report, Section
+from publish import local as pub
 
 CONTRACT = {
     "reports": ["report_id", "file_name", "sha256", "format", "title", "agency", "admin_level", "province", "city",

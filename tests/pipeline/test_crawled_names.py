@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fetchers import Source
 from fetchers.result import CrawlResult, ReportFile
-from ogi.remote import inputs_from_crawl
+from pipeline.inputs import inputs_from_crawl
 
 
 def _stored(tmp_path: Path, url: str, stored_as: str, file_name: str | None) -> list:

@@ -9,8 +9,8 @@ Layout under the dataset folder::
 A run builds a new version next to the old one and then swaps one symlink, so a crash at
 any moment leaves the previous dataset readable, and a rerun over the same input replaces
 rows instead of adding them. The new version shares every unchanged file with the old one
-by hardlink (:mod:`ogi.versions`): a publish costs what it changes, not the dataset's size.
-One publish at a time holds the dataset's lock (:mod:`ogi.dataset_lock`).
+by hardlink (:mod:`publish.versions`): a publish costs what it changes, not the dataset's size.
+One publish at a time holds the dataset's lock (:mod:`publish.dataset_lock`).
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from ogi import versions
 from ogi.codebook import write_codebook
-from ogi.dataset_lock import dataset_lock
 from ogi.schema import DATASETS, PARTITION_COLS
 from ogi.types import Report
+from publish import versions
+from publish.dataset_lock import dataset_lock
 from publish import settle
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ def publish(reports: list[Report], out: str | Path) -> PublishStats:
     """Merge ``reports`` into the dataset at ``out`` (replace by report_id) and swap it in.
 
     Holds the dataset's publish lock throughout, so a concurrent run waits and then merges into
-    the version this one published. Only the files that change are written (:mod:`ogi.versions`).
+    the version this one published. Only the files that change are written (:mod:`publish.versions`).
     """
     reports = list({r.report_id: r for r in reports}.values())  # one row per report_id, the last wins
     return publish_tables(to_tables(reports), out)
@@ -190,6 +190,15 @@ def _swap(out: Path, vdir: Path) -> None:
         if link.exists():  # a plain folder from an older layout: move it out of the way
             shutil.rmtree(link)
         os.symlink(os.path.join("current", name), link)
+
+
+def recover(out: str | Path) -> None:
+    """Clean up after a crashed run (half-written versions, temporary links) under the publish
+    lock: a run with nothing new to publish does it too, so a kill mid-publish never lingers."""
+    out = Path(out)
+    if (out / ".versions").is_dir():
+        with dataset_lock(out):
+            _recover(out)
 
 
 def _recover(out: Path) -> None:

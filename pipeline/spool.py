@@ -1,5 +1,6 @@
-"""What the flow's tasks hand each other: batches of paths in, a spool file and counts out.
+"""What the run's steps hand each other: batches of paths in, a spool file and counts out.
 
+The composition (:mod:`pipeline.run`) extracts in batches for the CLI and the flow alike.
 Prefect keeps (and, with a cache policy, hashes) what tasks take and return; a list of
 10 000 Reports with their facts is far too big for that. So extraction runs in batches of
 input paths, each batch writes the reports the dataset still needs to one spool file under
@@ -15,12 +16,24 @@ import os
 import pickle
 import tempfile
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ogi.pipeline import BatchStats
+from ogi.errors import OgiError
+from ogi.settings import RunSettings, is_remote
 from ogi.types import Report
+from pipeline.batch import (
+    BatchStats,
+    Cache,
+    InputFile,
+    count_report,
+    pipeline_version,
+    process_many,
+    report_id_for,
+)
+from publish.remote import read_dataset
+from review.corrections import corrections_path
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +58,7 @@ class RunTotals:
     pending: int = 0
 
     def add(self, b: BatchResult) -> None:
-        s = self.stats
-        s.seen += b.stats.seen
-        s.cached += b.stats.cached
-        s.extracted += b.stats.extracted
-        s.checks_failed += b.stats.checks_failed
-        s.failed.update(b.stats.failed)
+        self.stats.add(b.stats)
         if b.spool:
             self.spools.append(b.spool)
         self.pending += b.pending
@@ -96,9 +104,6 @@ def published_keys(out: str) -> frozenset[tuple[str, str, str]]:
     """(report_id, sha256, status) of every report the dataset at ``out`` holds; empty when there
     is no dataset yet or it cannot be read (then everything is published again). Read once per
     published version of a local dataset, however many batches ask."""
-    from ogi.errors import OgiError
-    from ogi.remote import is_remote, read_dataset
-
     key = None
     try:
         if not is_remote(out):
@@ -127,20 +132,16 @@ def published_keys(out: str) -> frozenset[tuple[str, str, str]]:
 def corrections_in_play(out: str, corrections: str | None = None) -> bool:
     """Whether a corrections file would be overlaid: then every report is loaded (an edit to the
     file must reach reports the dataset already holds)."""
-    from review.corrections import corrections_path
-
     path = corrections_path(out, corrections)
     return path is not None and path.exists()
 
 
-def nothing_new(files: list, settings, out: str) -> BatchStats | None:
+def nothing_new(files: list[InputFile], settings: RunSettings, out: str) -> BatchStats | None:
     """The counts of a run with nothing to do, or None when some file needs work.
 
     Every file unchanged (index), cached, and held by the dataset as it is: the run needs no
     extract task at all, only this one pass over the index (a nightly run with nothing new).
     """
-    from ogi.pipeline import Cache, _count, pipeline_version, report_id_for
-
     if settings.force or not settings.cache_dir or not files:
         return None
     have = published_keys(out)
@@ -159,5 +160,30 @@ def nothing_new(files: list, settings, out: str) -> BatchStats | None:
         if ent is None or ent.split or (report_id_for(sha, f.key), sha, ent.status) not in have:
             return None
         if not settings.years or ent.year is None or ent.year in settings.years:
-            _count(stats, f.file_name, ent.status, ent.error)
+            count_report(stats, f.file_name, ent.status, ent.error)
     return stats
+
+
+def extract_batch(files: list[InputFile], settings: RunSettings, out: str, skip_published: bool = True,
+                  progress: Callable[[int], None] | None = None) -> BatchResult:
+    """One batch of paths → its counts and a spool file of the reports the dataset still needs
+    (reports it already holds as they are stay unread in the cache). ``progress(n)``: n more files done."""
+    have = published_keys(out) if skip_published and not settings.force else frozenset()
+    shown = [0]
+
+    def tick(_r: Report) -> None:
+        shown[0] += 1
+        progress(1)
+
+    reports, stats = process_many(files, settings, progress=tick if progress else None, skip=have.__contains__)
+    if progress is not None and stats.seen > shown[0]:
+        progress(stats.seen - shown[0])  # the skipped ones
+    return BatchResult(stats, write_spool(reports, settings.cache_dir), len(reports))
+
+
+def spool_batch(reports: list[Report], stats: BatchStats, settings: RunSettings, out: str,
+                skip_published: bool = True) -> BatchResult:
+    """Reports extracted elsewhere (Dask) → the same BatchResult: those the dataset holds as is left out."""
+    have = published_keys(out) if skip_published and not settings.force else frozenset()
+    reports = [r for r in reports if (r.report_id, r.sha256, r.status) not in have]
+    return BatchResult(stats, write_spool(reports, settings.cache_dir), len(reports))

@@ -1,4 +1,4 @@
-"""ogi.workers: a worker that hangs, crashes, is killed or runs out of memory costs only its
+"""pipeline.workers: a worker that hangs, crashes, is killed or runs out of memory costs only its
 own input; the batch goes on and every input gets exactly one result."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from ogi.pipeline import OUT_OF_MEMORY, InputFile, RunSettings, process_many
-from ogi.workers import Limits, Outcome, limit_memory, run_isolated
+from pipeline.batch import OUT_OF_MEMORY, InputFile, RunSettings, process_many
+from pipeline.workers import Limits, Outcome, limit_memory, run_isolated
 
 
 def _hostile(item: str) -> Outcome[str]:
@@ -110,7 +110,7 @@ def test_memory_limit_is_relative_to_what_the_worker_inherited():
 
 def test_memory_error_in_the_pipeline_is_a_recorded_failure(tmp_path, fixtures, monkeypatch):
     """A reader that blows up on one file: that file fails with a reason, the others are read."""
-    import extractors.text as text
+    from extractors import text
 
     real = text.TextExtractor.extract
 

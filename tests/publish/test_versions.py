@@ -12,9 +12,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from ogi import publish as pub
-from ogi import versions
 from ogi.types import Check, Fact, Report, Section
+from publish import local as pub
+from publish import versions
 
 KEYS = {"reports": ["report_id"], "facts": ["report_id", "table", "row", "col"],
         "sections": ["report_id", "section"], "checks": ["report_id", "rule"]}

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from ogi.pipeline import RunSettings, discover, process_file, process_many
-
 import pytest
+
+from pipeline.batch import RunSettings, discover, process_file, process_many
 
 
 def _bad_folder(tmp_path: Path, fixtures: Path) -> Path:
@@ -54,14 +54,14 @@ def test_settings_validate_themselves():
 
 
 def test_process_file_of_missing_path(tmp_path):
-    from ogi.pipeline import InputFile
+    from pipeline.batch import InputFile
 
     r = process_file(InputFile(path=str(tmp_path / "nope.pdf"), key="nope.pdf", file_name="nope.pdf"))
     assert r.status == "unreadable" and "cannot read" in r.error
 
 
 def test_unreadable_file_still_gets_metadata_from_its_name(tmp_path):
-    from ogi.pipeline import InputFile
+    from pipeline.batch import InputFile
 
     p = tmp_path / "沂水县民政局2022年政府信息公开工作年度报告.pdf"
     p.write_bytes(b"%PDF-1.4 truncated")
@@ -93,8 +93,8 @@ def test_report_to_json_is_asdict_json_and_round_trips():
     import json
     from dataclasses import asdict
 
-    from ogi.pipeline import report_from_json, report_to_json
     from ogi.types import Check, Fact, Report, Section
+    from pipeline.batch import report_from_json, report_to_json
 
     rep = Report(report_id="r1", file_name="a.pdf", sha256="ab", format="pdf", year=2023, fee_charged=False,
                  facts=[Fact("requests", "total", "total", 3.0, "3", page=2, bbox=(1.0, 2.0, 3.5, 4.0)),

@@ -1,6 +1,6 @@
 """The batch: discover report files, extract + normalize each in a worker, never stop on one.
 
-The CLI and the Prefect flow both call these functions.
+The run composition (:mod:`pipeline.run`) calls these for the CLI and the Prefect flow alike.
 """
 
 from __future__ import annotations
@@ -14,11 +14,20 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from extractors import (
+    base as extractors_base,  # module attribute: tests swap extract_file
+)
+from extractors.base import registered
+from normalizers.keywords import warm
+from normalizers.report import NORMALIZER_VERSION, metadata_from_name, normalize
 from ogi.errors import OgiError
-from ogi.report_index import Entry, ReportIndex
-from ogi.report_index import sha_of as _sha_of
+from ogi.settings import RunSettings
+from ogi.sniff import kind_mismatch
+from ogi.status import OK_STATUSES, READ_STATUSES, RETRY_STATUSES, Status
 from ogi.types import Check, Fact, Report, Section
-from ogi.workers import Limits, Outcome, death_reason, run_isolated
+from pipeline.report_index import Entry, ReportIndex
+from pipeline.report_index import sha_of as _sha_of
+from pipeline.workers import Limits, Outcome, death_reason, run_isolated
 
 log = logging.getLogger(__name__)
 
@@ -27,30 +36,6 @@ _EXC_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit)\b[^:]*:")
 MAX_FILE_BYTES = 512 * 2**20  # no report is this big; reading it whole would only exhaust memory
 OUT_OF_MEMORY = ("ran out of memory reading this file (per-worker memory limit reached): the file is "
                  "malformed or far larger than a report; raise --memory-mb (RunSettings.memory_mb) to retry it")
-
-
-@dataclass(frozen=True, slots=True)
-class RunSettings:
-    """How a batch runs. Validates itself so a bad UI parameter fails before any work."""
-
-    workers: int = max(1, os.cpu_count() or 1)
-    timeout_s: float = 180.0  # per file
-    force: bool = False  # re-extract even when the cache has this file
-    years: tuple[int, ...] = ()  # only these report years (empty: all)
-    cache_dir: str | None = None
-    chunk: int = 4
-    memory_mb: int = 2048  # how far a worker's heap may grow (RLIMIT_DATA); OCR of a scan needs ~1.6 GB; 0: none
-    max_tasks_per_worker: int = 200  # then a fresh process: leaks in native libraries stay bounded
-
-    def __post_init__(self) -> None:
-        if self.workers < 1:
-            raise ValueError("workers must be >= 1")
-        if self.timeout_s <= 0:
-            raise ValueError("timeout_s must be > 0")
-        Limits(workers=self.workers, timeout_s=self.timeout_s, memory_mb=self.memory_mb,
-               max_tasks=self.max_tasks_per_worker)  # validates the worker limits
-        if any(not (1990 <= y <= 2100) for y in self.years):
-            raise ValueError(f"years out of range: {self.years}")
 
 
 @dataclass(slots=True)
@@ -68,6 +53,17 @@ class BatchStats:
     extracted: int = 0
     failed: dict[str, str] = field(default_factory=dict)  # file → reason
     checks_failed: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)  # every counted report's status
+
+    def add(self, other: BatchStats) -> None:
+        """Add another batch's counts to these."""
+        self.seen += other.seen
+        self.cached += other.cached
+        self.extracted += other.extracted
+        self.checks_failed += other.checks_failed
+        self.failed.update(other.failed)
+        for k, n in other.by_status.items():
+            self.by_status[k] = self.by_status.get(k, 0) + n
 
 
 def discover(source: str | Path) -> list[InputFile]:
@@ -122,52 +118,43 @@ def one_per_content(reports: list[Report]) -> list[Report]:
 
 
 def pipeline_version() -> str:
-    from extractors.base import registered
-    from normalizers.report import NORMALIZER_VERSION
-
     parts = sorted(f"{k}={c.name}@{c.version}" for k, c in registered().items())
     return hashlib.sha256((";".join(parts) + f";norm={NORMALIZER_VERSION}").encode()).hexdigest()[:12]
 
 
 def process_file(inp: InputFile, data: bytes | None = None, previous: dict[str, float] | None = None) -> Report:
     """One file → one Report. Never raises: failures become a status and a reason."""
-    from extractors.base import extract_file
-    from normalizers.report import normalize
-
     try:
         if data is None:
             size = os.path.getsize(inp.path)
             if size > MAX_FILE_BYTES:
                 return _failure(inp, f"file is {size / 2**20:.0f} MB, over the {MAX_FILE_BYTES / 2**20:.0f} MB "
-                                     "a report can be: not read", status="unreadable")
+                                     "a report can be: not read", status=Status.UNREADABLE)
             data = Path(inp.path).read_bytes()
     except (OSError, MemoryError) as e:
         why = getattr(e, "strerror", None) or "not enough memory"
         return Report(report_id=report_id_for("", inp.key), file_name=inp.file_name, sha256="", format="",
-                      status="unreadable", error=f"cannot read file: {why}", source_url=inp.source_url,
+                      status=Status.UNREADABLE, error=f"cannot read file: {why}", source_url=inp.source_url,
                       source_path=os.path.abspath(inp.path))
     sha = hashlib.sha256(data).hexdigest()
     rep = Report(report_id=report_id_for(sha, inp.key), file_name=inp.file_name, sha256=sha,
                  format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
                  source_path=os.path.abspath(inp.path))
     try:
-        doc = extract_file(inp.path, data)
+        doc = extractors_base.extract_file(inp.path, data)
         normalize(doc, rep, previous)
     except OgiError as e:
         rep.status, rep.error = e.status, _tidy_error(str(e))
         if "bad_alloc" in str(e) or isinstance(e.__cause__, MemoryError):  # a native library ran out
-            rep.status, rep.error = "failed", OUT_OF_MEMORY
+            rep.status, rep.error = Status.FAILED, OUT_OF_MEMORY
     except MemoryError:
-        rep.status, rep.error = "failed", OUT_OF_MEMORY
+        rep.status, rep.error = Status.FAILED, OUT_OF_MEMORY
     except RecursionError:
-        rep.status, rep.error = "unreadable", "structure nested too deeply to read (pathological file)"
+        rep.status, rep.error = Status.UNREADABLE, "structure nested too deeply to read (pathological file)"
     except Exception as e:  # a bug or a file we do not understand: record, keep the batch going
         log.exception("unexpected failure on %s", inp.file_name)
-        rep.status, rep.error = "failed", f"internal error while reading this file: {type(e).__name__}: {e}"
-    if rep.status not in ("ok", "checks_failed", "needs_review", "tables_missing"):
-        from extractors.base import kind_mismatch
-        from normalizers.report import metadata_from_name
-
+        rep.status, rep.error = Status.FAILED, f"internal error while reading this file: {type(e).__name__}: {e}"
+    if rep.status not in READ_STATUSES:
         if note := kind_mismatch(data, inp.file_name):
             rep.error = f"{rep.error}; {note}" if rep.error else note
         if rep.year is None:
@@ -220,7 +207,7 @@ class Cache:
 
     Bodies are one JSON file per content hash (written atomically); ``index`` (one SQLite
     file) maps paths to hashes and hashes to outcomes, so a run over unchanged files opens
-    neither the files nor the bodies (ogi.report_index).
+    neither the files nor the bodies (pipeline.report_index).
     """
 
     def __init__(self, root: str | Path, version: str) -> None:
@@ -240,7 +227,7 @@ class Cache:
 
     def put(self, rep: Report) -> bool:
         """Store a finished report; False when it is not worth keeping (may succeed with more time)."""
-        if not rep.sha256 or rep.status in ("failed", "timeout"):  # may succeed with more time or memory
+        if not rep.sha256 or rep.status in RETRY_STATUSES:  # may succeed with more time or memory
             return False
         p = self._path(rep.sha256)
         p.parent.mkdir(parents=True, exist_ok=True)
@@ -323,21 +310,23 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
     for i in skipped:  # counted from the index
         ent = entries[shas[files[i].path]]
         if not settings.years or ent.year is None or ent.year in settings.years:
-            _count(stats, files[i].file_name, ent.status, ent.error)
+            count_report(stats, files[i].file_name, ent.status, ent.error)
     for j, prev in previous_values(reports).items():  # run-together digits Y1/Y2 may settle
         reports[j] = process_file(files[order[j]], previous=prev)
     reports = one_per_content(reports)
     if settings.years:
         reports = [r for r in reports if r.year is None or r.year in settings.years]
     for r in reports:
-        _count(stats, r.file_name, r.status, r.error)
+        count_report(stats, r.file_name, r.status, r.error)
     return reports, stats
 
 
-def _count(stats: BatchStats, file_name: str, status: str, error: str | None) -> None:
-    if status not in ("ok", "checks_failed"):
+def count_report(stats: BatchStats, file_name: str, status: str, error: str | None) -> None:
+    """Count one report of the batch (loaded, or known from the index)."""
+    stats.by_status[str(status)] = stats.by_status.get(str(status), 0) + 1
+    if status not in OK_STATUSES:
         stats.failed[file_name] = f"{status}: {error}"
-    if status == "checks_failed":
+    if status == Status.CHECKS_FAILED:
         stats.checks_failed += 1
 
 
@@ -348,16 +337,14 @@ def _safe_sha(path: str) -> str:
         return ""
 
 
-# ---- workers: one file at a time per process, with a time and a memory limit (ogi.workers) ----
+# ---- workers: one file at a time per process, with a time and a memory limit (pipeline.workers) ----
 
 def _work(inp: InputFile) -> Outcome[Report]:
     rep = process_file(inp)
     return Outcome(rep, retire=rep.error == OUT_OF_MEMORY)  # its heap may stay fragmented
 
 
-def _failure(inp: InputFile, error: str, status: str = "failed") -> Report:
-    from normalizers.report import metadata_from_name
-
+def _failure(inp: InputFile, error: str, status: str = Status.FAILED) -> Report:
     sha = _safe_sha(inp.path)
     return metadata_from_name(Report(
         report_id=report_id_for(sha, inp.key), file_name=inp.file_name, sha256=sha,
@@ -366,18 +353,16 @@ def _failure(inp: InputFile, error: str, status: str = "failed") -> Report:
 
 
 def _run_parallel(todo: list[tuple[int, InputFile]], settings: RunSettings) -> Iterator[tuple[int, Report]]:
-    """A stuck, crashed or killed worker costs only its own file (see ogi.workers)."""
+    """A stuck, crashed or killed worker costs only its own file (see pipeline.workers)."""
     if not todo:
         return
     if hasattr(os, "fork"):
-        from normalizers.keywords import warm
-
         warm()  # load jieba's dictionary once; forked workers share it
 
     def timed_out(inp: InputFile) -> Report:
         log.warning("time limit hit on %s", inp.file_name)
         return _failure(inp, f"reading this file took longer than {settings.timeout_s:.0f} s (the per-file "
-                             "time limit); skipped", status="timeout")
+                             "time limit); skipped", status=Status.TIMEOUT)
 
     def died(inp: InputFile, exitcode: int | None) -> Report:
         log.warning("worker died on %s (exit code %s)", inp.file_name, exitcode)

@@ -1,17 +1,10 @@
-"""Data that is not in a local folder: report sources on portals, datasets on object storage.
+"""Datasets on object storage: publish to an fsspec URL with a version pointer.
 
-Inputs. ``source`` is a folder (or file), a listing URL, a name from ``data/sources.yaml``, a
-comma-separated list of URLs/names, or ``all`` (every configured source). URLs and names are
-crawled first (:func:`fetchers.crawl.crawl`) into a content-addressed RawStore beside the
-dataset (``<out>/../raw``; for a remote ``out``, ``data/raw`` or ``$OGI_DATA_DIR/raw``); the
-stored files are then extracted like a folder, keyed by their URL so a report keeps its
-``report_id`` across runs.
-
-Outputs. ``out`` is a folder (:mod:`ogi.publish`, symlink swap) or an fsspec URL such as
+``out`` is a folder (:mod:`publish.local`, symlink swap) or an fsspec URL such as
 ``s3://bucket/path``. S3 has no rename and no symlink, so a remote publish is:
 
 1. download the current version, merge and write the new version locally with
-   :func:`ogi.publish.publish` (one code path for merging and Y-checks);
+   :func:`publish.local.publish` (one code path for merging and Y-checks);
 2. upload it under a new prefix ``<out>/.versions/<stamp>/`` that no reader uses yet;
 3. switch: overwrite the one small object ``<out>/_CURRENT`` (a single PUT, which S3 makes
    visible atomically);
@@ -19,7 +12,7 @@ Outputs. ``out`` is a folder (:mod:`ogi.publish`, symlink swap) or an fsspec URL
    ``pandas.read_parquet("s3://bucket/path/facts")`` reads: copy the new files (names carry
    the stamp) and then delete the previous ones; finally drop every version but this one and
    the one it replaced. One writer at a time: runs on one machine take a local lock per URL
-   (:mod:`ogi.dataset_lock`); writers on different machines would still race on the pointer.
+   (:mod:`publish.dataset_lock`); writers on different machines would still race on the pointer.
 
 Tradeoff: ``_CURRENT`` + ``.versions/`` is consistent at every moment (:func:`read_dataset`
 reads through it), and a crash before step 3 leaves the old version current (the half
@@ -33,185 +26,24 @@ uploads a whole new one: simple and safe, fine for a dataset of a few GB.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
-import re
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from ogi.errors import FetchError, OgiError
-from ogi.pipeline import InputFile
-from ogi.publish import KEEP_VERSIONS, PublishStats, publish
+from ogi.errors import OgiError
 from ogi.schema import DATASETS
+from ogi.settings import cache_dir_for, is_remote
 from ogi.types import Report
+from publish.dataset_lock import dataset_lock
+from publish.local import KEEP_VERSIONS, PublishStats, publish
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent
-ALL_SOURCES = "all"
 POINTER = "_CURRENT"
 STORAGE_OPTIONS_ENV = "OGI_STORAGE_OPTIONS"  # JSON, e.g. {"endpoint_url": "http://127.0.0.1:9000"}
-#: reasons for which trying the whole source again later may help (portal down, overloaded)
-TRANSIENT_REASONS = frozenset({"gave-up", "network", "http-500", "http-502", "http-503", "http-504", "http-429"})
 
-
-# ---- inputs ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class SourcePlan:
-    """What a ``source`` parameter means: a local folder, or portal sources to crawl first."""
-
-    folder: str | None = None
-    sources: tuple = ()  # fetchers.sources.Source
-
-
-class SourceUnreachable(FetchError):
-    """The listing could not be fetched at all for a transient reason: worth retrying later."""
-
-
-@dataclass(slots=True)
-class FetchStats:
-    """What the fetch stage did, for the run artifact."""
-
-    sources: int = 0
-    listing_pages: int = 0
-    new: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    requests: int = 0
-    failed: dict[str, str] = field(default_factory=dict)  # url → reason
-
-    def add(self, other: "FetchStats") -> None:
-        for k in ("sources", "listing_pages", "new", "unchanged", "skipped", "requests"):
-            setattr(self, k, getattr(self, k) + getattr(other, k))
-        self.failed.update(other.failed)
-
-
-def plan_source(text: str | None, sources_file: str | Path | None = None) -> SourcePlan:
-    """Resolve a ``source`` parameter; an existing path wins over a source name."""
-    from fetchers.sources import DEFAULT_SOURCES, is_http_url, load_sources, source_for_url
-
-    text = (text or ALL_SOURCES).strip()
-    if Path(text).exists():
-        return SourcePlan(folder=text)
-    path = Path(sources_file or os.environ.get("OGI_SOURCES_FILE") or DEFAULT_SOURCES)
-    configured = load_sources(path) if path.exists() else {}
-    if text == ALL_SOURCES:
-        if not configured:
-            raise FetchError("no sources configured: give a folder or a URL", file=str(path))
-        return SourcePlan(sources=tuple(configured.values()))
-    found = []
-    for part in (p.strip() for p in text.split(",")):
-        if not part:
-            continue
-        if is_http_url(part):
-            found.append(source_for_url(part))
-        elif part in configured:
-            found.append(configured[part])
-        else:
-            known = ", ".join(sorted(configured)) or "none"
-            raise OgiError(f"source {part!r} is not a folder, a file, an http(s) URL or a configured source "
-                           f"(configured: {known}, or '{ALL_SOURCES}')", file=str(path))
-    if not found:
-        raise OgiError("empty source")
-    return SourcePlan(sources=tuple(found))
-
-
-def is_remote(out: str | Path) -> bool:
-    """True for fsspec URLs other than local files (s3://, gs://, memory://, ...)."""
-    s = str(out)
-    return "://" in s and not s.startswith("file://")
-
-
-def local_data_dir() -> Path:
-    """Local state of a remote dataset (raw files, cache): $OGI_DATA_DIR, else the project's data/."""
-    return Path(os.environ.get("OGI_DATA_DIR") or ROOT / "data")
-
-
-def raw_root_for(out: str | Path) -> Path:
-    """Where fetched files are kept: beside a local dataset, else <data>/raw."""
-    return local_data_dir() / "raw" if is_remote(out) else Path(out).resolve().parent / "raw"
-
-
-def cache_dir_for(out: str | Path) -> str:
-    """The extraction cache is always local: inside a local dataset, else under data/cache."""
-    if not is_remote(out):
-        return str(Path(out) / ".cache")
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", str(out))[:80]
-    return str(local_data_dir() / "cache" / f"{slug}-{hashlib.sha256(str(out).encode()).hexdigest()[:8]}")
-
-
-def inputs_from_crawl(result) -> list[InputFile]:
-    """Stored report files of a crawl → inputs keyed by URL (stable report_id), source_url recorded."""
-    from fetchers.crawl import url_file_name
-
-    out = []
-    for rf in result.stored:
-        path = Path(rf.path)
-        # The file's own name, as the contract says; the sniffed bytes (and the stored
-        # path's suffix) decide the extractor, so a portal's `.htm` or a suffix-less
-        # download name is kept as served.
-        name = rf.file_name or url_file_name(rf.url) or path.name
-        out.append(InputFile(path=str(path), key=rf.url, file_name=name, source_url=rf.url))
-    return out
-
-
-def fetch_stats(result) -> FetchStats:
-    s = result.summary()
-    failed = {r.url: r.reason or "failed" for r in result.by_status("failed")}
-    for f in result.failures:
-        failed.setdefault(f.url, f"{f.reason}: {f.detail}" if f.detail else f.reason)
-    return FetchStats(sources=1, listing_pages=s["listing_pages"], new=s["new"], unchanged=s["unchanged"],
-                      skipped=s["skipped"], requests=s["requests"], failed=failed)
-
-
-def check_reachable(result) -> None:
-    """Raise SourceUnreachable when nothing at all came back and the failure looks transient."""
-    if result.listing_pages or result.stored:
-        return
-    first = next((f for f in result.failures if f.url == result.source.url), None)
-    if first is not None and first.reason in TRANSIENT_REASONS:
-        raise SourceUnreachable(f"listing of {result.source.name} unreachable: {first.detail or first.reason}",
-                                file=result.source.url)
-
-
-def fetch_source(source, raw_root: str | Path, settings=None) -> tuple[list[InputFile], FetchStats]:
-    """Crawl one source into the RawStore at ``raw_root``; the fetched files as extraction inputs.
-    ``settings`` is a fetchers.FetchSettings (default: the polite defaults)."""
-    from fetchers import FetchSettings, RawStore, crawl
-
-    with RawStore(raw_root) as store:
-        result = crawl(source, settings or FetchSettings(), store)
-    check_reachable(result)
-    return inputs_from_crawl(result), fetch_stats(result)
-
-
-def collect_inputs(source: str | None, out: str, settings=None) -> tuple[list[InputFile], FetchStats | None]:
-    """Inputs for ``source`` without Prefect (``ogi run --no-prefect``): discover a folder, or crawl
-    each source (the flow does the same through a retried task per source)."""
-    from ogi.pipeline import discover
-
-    plan = plan_source(source)
-    if plan.folder is not None:
-        return discover(plan.folder), None
-    files: list[InputFile] = []
-    total = FetchStats()
-    for src in plan.sources:
-        try:
-            got, stats = fetch_source(src, raw_root_for(out), settings)
-        except SourceUnreachable as e:
-            total.sources += 1
-            total.failed[src.url] = str(e)
-            continue
-        files += got
-        total.add(stats)
-    return files, total
-
-
-# ---- outputs --------------------------------------------------------------------------------
 
 def storage_options_from_env() -> dict:
     """fsspec options from $OGI_STORAGE_OPTIONS (credentials stay in the usual AWS_* variables)."""
@@ -252,8 +84,6 @@ def publish_to(reports: list[Report], out: str, storage_options: dict | None = N
 
 def publish_remote(reports: list[Report], out: str, storage_options: dict | None = None) -> PublishStats:
     """Merge into the remote dataset at ``out``: build locally, upload a new version, switch, mirror."""
-    from ogi.dataset_lock import dataset_lock
-
     with dataset_lock(cache_dir_for(out), what=out):  # runs on this machine wait for each other
         return _publish_remote_locked(reports, out, storage_options)
 

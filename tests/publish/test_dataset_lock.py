@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
-from ogi import publish as pub
-from ogi.dataset_lock import dataset_lock
+from publish import local as pub
 from ogi.types import Report
+from publish.dataset_lock import dataset_lock
 
 
 def _report(rid: str) -> Report:
@@ -18,7 +18,7 @@ def _report(rid: str) -> Report:
 
 
 def test_a_second_publisher_waits_and_merges_into_the_new_version(tmp_path, caplog):
-    caplog.set_level(logging.WARNING, logger="ogi.dataset_lock")
+    caplog.set_level(logging.WARNING, logger="publish.dataset_lock")
     pub.publish([_report("old")], tmp_path)
     with ThreadPoolExecutor(1) as pool:
         with dataset_lock(tmp_path):

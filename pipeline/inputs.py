@@ -1,0 +1,126 @@
+"""Where a run's input files come from: a local folder, or portal sources crawled first.
+
+``source`` is a folder (or file), a listing URL, a name from ``data/sources.yaml``, a
+comma-separated list of URLs/names, or ``all`` (every configured source). URLs and names are
+crawled first (:func:`fetchers.crawl.crawl`) into a content-addressed RawStore beside the
+dataset (``<out>/../raw``; for a remote ``out``, ``$OGI_DATA_DIR/raw``); the stored files are
+then extracted like a folder, keyed by their URL so a report keeps its ``report_id`` across runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fetchers import FetchSettings, RawStore, crawl
+from fetchers.crawl import url_file_name
+from fetchers.sources import is_http_url, load_sources, source_for_url
+from ogi.errors import FetchError, OgiError
+from ogi.settings import sources_file as default_sources_file
+from pipeline.batch import InputFile
+
+log = logging.getLogger(__name__)
+
+ALL_SOURCES = "all"
+#: reasons for which trying the whole source again later may help (portal down, overloaded)
+TRANSIENT_REASONS = frozenset({"gave-up", "network", "http-500", "http-502", "http-503", "http-504", "http-429"})
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePlan:
+    """What a ``source`` parameter means: a local folder, or portal sources to crawl first."""
+
+    folder: str | None = None
+    sources: tuple = ()  # fetchers.sources.Source
+
+
+class SourceUnreachable(FetchError):
+    """The listing could not be fetched at all for a transient reason: worth retrying later."""
+
+
+@dataclass(slots=True)
+class FetchStats:
+    """What the fetch stage did, for the run artifact."""
+
+    sources: int = 0
+    listing_pages: int = 0
+    new: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    requests: int = 0
+    failed: dict[str, str] = field(default_factory=dict)  # url → reason
+
+    def add(self, other: FetchStats) -> None:
+        for k in ("sources", "listing_pages", "new", "unchanged", "skipped", "requests"):
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+        self.failed.update(other.failed)
+
+
+def plan_source(text: str | None, sources_file: str | Path | None = None) -> SourcePlan:
+    """Resolve a ``source`` parameter; an existing path wins over a source name."""
+    text = (text or ALL_SOURCES).strip()
+    if Path(text).exists():
+        return SourcePlan(folder=text)
+    path = Path(sources_file or default_sources_file())
+    configured = load_sources(path) if path.exists() else {}
+    if text == ALL_SOURCES:
+        if not configured:
+            raise FetchError("no sources configured: give a folder or a URL", file=str(path))
+        return SourcePlan(sources=tuple(configured.values()))
+    found = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        if is_http_url(part):
+            found.append(source_for_url(part))
+        elif part in configured:
+            found.append(configured[part])
+        else:
+            known = ", ".join(sorted(configured)) or "none"
+            raise OgiError(f"source {part!r} is not a folder, a file, an http(s) URL or a configured source "
+                           f"(configured: {known}, or '{ALL_SOURCES}')", file=str(path))
+    if not found:
+        raise OgiError("empty source")
+    return SourcePlan(sources=tuple(found))
+
+
+def inputs_from_crawl(result) -> list[InputFile]:
+    """Stored report files of a crawl → inputs keyed by URL (stable report_id), source_url recorded."""
+    out = []
+    for rf in result.stored:
+        path = Path(rf.path)
+        # The file's own name, as the contract says; the sniffed bytes (and the stored
+        # path's suffix) decide the extractor, so a portal's `.htm` or a suffix-less
+        # download name is kept as served.
+        name = rf.file_name or url_file_name(rf.url) or path.name
+        out.append(InputFile(path=str(path), key=rf.url, file_name=name, source_url=rf.url))
+    return out
+
+
+def fetch_stats(result) -> FetchStats:
+    s = result.summary()
+    failed = {r.url: r.reason or "failed" for r in result.by_status("failed")}
+    for f in result.failures:
+        failed.setdefault(f.url, f"{f.reason}: {f.detail}" if f.detail else f.reason)
+    return FetchStats(sources=1, listing_pages=s["listing_pages"], new=s["new"], unchanged=s["unchanged"],
+                      skipped=s["skipped"], requests=s["requests"], failed=failed)
+
+
+def check_reachable(result) -> None:
+    """Raise SourceUnreachable when nothing at all came back and the failure looks transient."""
+    if result.listing_pages or result.stored:
+        return
+    first = next((f for f in result.failures if f.url == result.source.url), None)
+    if first is not None and first.reason in TRANSIENT_REASONS:
+        raise SourceUnreachable(f"listing of {result.source.name} unreachable: {first.detail or first.reason}",
+                                file=result.source.url)
+
+
+def fetch_source(source, raw_root: str | Path, settings=None) -> tuple[list[InputFile], FetchStats]:
+    """Crawl one source into the RawStore at ``raw_root``; the fetched files as extraction inputs.
+    ``settings`` is a fetchers.FetchSettings (default: the polite defaults)."""
+    with RawStore(raw_root) as store:
+        result = crawl(source, settings or FetchSettings(), store)
+    check_reachable(result)
+    return inputs_from_crawl(result), fetch_stats(result)
