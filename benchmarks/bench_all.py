@@ -186,7 +186,8 @@ def seed_cache(pdfs: list[Path], n: int, tmp: Path) -> tuple[Path, Path]:
     for i, f in enumerate(files):
         rep = base[i % len(base)]
         rep = type(rep)(**{**{k: getattr(rep, k) for k in rep.__slots__}, "facts": rep.facts[:5],
-                           "sha256": shas[f.path], "report_id": report_id_for(f.key), "file_name": f.file_name})
+                           "sha256": shas[f.path], "report_id": report_id_for(shas[f.path], f.key),
+                           "file_name": f.file_name})
         cache.put(rep)
         reports.append(rep)
     cache.index.record(reports)

@@ -34,6 +34,7 @@ from pipeline.batch import (
     BatchStats,
     InputFile,
     RunSettings,
+    _safe_sha,
     process_file,
     process_many,
     report_id_for,
@@ -115,7 +116,8 @@ def chunked(items: Sequence, size: int) -> Iterator[list]:
 
 
 def _worker_failure(inp: InputFile, err: BaseException) -> Report:
-    return Report(report_id=report_id_for(inp.key), file_name=inp.file_name, sha256="",
+    sha = _safe_sha(inp.path)
+    return Report(report_id=report_id_for(sha, inp.key), file_name=inp.file_name, sha256=sha,
                   format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
                   status=Status.FAILED, error=f"Dask task failed on this chunk: {type(err).__name__}: {err}")
 

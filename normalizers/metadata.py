@@ -52,6 +52,7 @@ class Metadata:
     township: str | None = None
     region_code: str | None = None
     level_detail: str | None = None  # e.g. city_dept, county_gov, township
+    territorial_level: str | None = None  # the territory's level, for a department too
 
 
 def clean_line(text: str) -> str:
@@ -200,12 +201,12 @@ def extract_metadata(
     region = resolve(place, evidence, year)
     agency, is_dept = _agency(place, region)
     if region.township:
-        admin, detail = "township", "township"
+        admin, detail, territory = "township", "township", "township"
     elif is_dept:
-        admin, detail = "department", f"{region.level}_dept" if region.level else None
+        admin, detail, territory = "department", f"{region.level}_dept" if region.level else None, region.level
     else:
         level = region.level or _guess_level(agency)
-        admin, detail = level, f"{level}_gov" if level else None
+        admin, detail, territory = level, f"{level}_gov" if level else None, level
     return Metadata(
         title=title,
         year=year,
@@ -217,4 +218,5 @@ def extract_metadata(
         township=region.township,
         region_code=region.code,
         level_detail=detail,
+        territorial_level=territory,
     )

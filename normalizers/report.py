@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 
 from normalizers.checks import report_checks
+from normalizers.identity import agency_id, region_problem
 from normalizers.keywords import keywords
 from normalizers.metadata import extract_metadata
 from normalizers.sections import fee_facts, split_sections
@@ -20,7 +21,7 @@ from ogi.types import Document, Report
 
 log = logging.getLogger(__name__)
 
-NORMALIZER_VERSION = "4"  # 4: an OCR read cut short is a timeout (never cached); 3: facts carry locator
+NORMALIZER_VERSION = "5"  # 5: agency_id, unresolved region is not ok; 4: an OCR read cut short is a timeout (never cached); 3: facts carry locator
 _REPORT_WORDS = re.compile(r"政府信息公开|政务公开|信息公开工作")
 LOW_CONFIDENCE = 0.90
 
@@ -48,8 +49,10 @@ def _year_hint(title: str) -> int | None:
 
 
 def _apply_metadata(report: Report, meta) -> None:
-    for name in ("title", "agency", "admin_level", "province", "city", "county", "township", "region_code", "year"):
+    for name in ("title", "agency", "admin_level", "territorial_level", "province", "city", "county", "township",
+                 "region_code", "year"):
         setattr(report, name, getattr(meta, name, None))
+    report.agency_id = agency_id(report)
 
 
 def metadata_from_name(report: Report) -> Report:
@@ -125,6 +128,9 @@ def _set_status(doc: Document, report: Report, found: set[str], problems: list[s
         else:
             report.status = Status.CHECKS_FAILED
             report.error = "identities fail as printed: " + "; ".join(f"{c.rule} ({c.detail})" for c in failed[:6])
+        return
+    if why := region_problem(report):  # ok needs to know where the report is from
+        report.status, report.error = Status.NEEDS_REVIEW, why
         return
     report.status, report.error = Status.OK, ""
 

@@ -1,8 +1,9 @@
 """The codebook: what every column and every cell id of the dataset means.
 
 Generated, never hand-written, from the one schema (``ogi/schema.py``), the template's
-cells (``ogi/fields.csv``), column meanings (``codebook_columns.csv``) and the
-identities (``codebook_rules.csv``), so it cannot drift from the data. Three outputs:
+cells (``ogi/fields.csv``, official Chinese labels), English labels of the template's rows
+and columns (``codebook_cells_en.csv``), column labels and meanings (``codebook_columns.csv``) and
+the identities (``codebook_rules.csv``), so it cannot drift from the data. Three outputs:
 ``docs/codebook.md`` (committed; ``python -m ogi.codebook`` regenerates it),
 ``<out>/codebook.csv`` and a Frictionless ``<out>/datapackage.json`` beside the dataset.
 """
@@ -39,7 +40,7 @@ KIND_TEXT = {"int count": "integer ≥ 0 (件, 项, 个 …)",
              "decimal amount": "money, may have decimals; the unit is in the column label (万元 when stated)"}
 PRIMARY_KEYS = {"reports": ["report_id"], "facts": ["report_id", "table", "row", "col"],
                 "sections": ["report_id", "section"]}
-CSV_FIELDS = ("kind", "variable", "dataset", "type", "templates", "row_label_2019", "col_label_2019",
+CSV_FIELDS = ("kind", "variable", "label_zh", "label_en", "dataset", "type", "templates", "row_label_2019", "col_label_2019",
               "row_label_2021", "col_label_2021", "description")
 
 
@@ -60,6 +61,20 @@ class CellEntry:
     @property
     def templates(self) -> tuple[str, ...]:
         return tuple(t for t in TEMPLATES if t in self.labels)
+
+    @property
+    def label_zh(self) -> str:
+        """Official label of the latest template printing the cell: 行标签：列标签."""
+        row, col = self.labels[self.templates[-1]]
+        return f"{row}：{col}"
+
+    @property
+    def label_en(self) -> str:
+        en = english_labels()
+        try:
+            return f"{en[('row', self.table, self.row)]}: {en[('col', self.table, self.col)]}"
+        except KeyError as e:
+            raise KeyError(f"{self.id}: no English label for {e.args[0]} in ogi/codebook_cells_en.csv") from None
 
 
 def kind_of(col: str) -> str:
@@ -87,6 +102,17 @@ def column_meanings() -> dict[tuple[str, str], str]:
     return {(r["dataset"], r["column"]): r["meaning"] for r in _read_csv("codebook_columns.csv")}
 
 
+def column_labels() -> dict[tuple[str, str], tuple[str, str]]:
+    """(dataset, column) → (Chinese label, English label)."""
+    return {(r["dataset"], r["column"]): (r["label_zh"], r["label_en"]) for r in _read_csv("codebook_columns.csv")}
+
+
+@cache
+def english_labels() -> dict[tuple[str, str, str], str]:
+    """(axis row|col, table, id) → English label of a template row or column."""
+    return {(r["axis"], r["table"], r["id"]): r["label_en"] for r in _read_csv("codebook_cells_en.csv")}
+
+
 def rules() -> list[dict[str, str]]:
     return _read_csv("codebook_rules.csv")
 
@@ -110,9 +136,7 @@ def table_schema_type(t: pa.DataType) -> str:
         return "number"
     if pa.types.is_boolean(t):
         return "boolean"
-    if pa.types.is_list(t) or pa.types.is_fixed_size_list(t):
-        return "array"
-    return "any"
+    return "any"  # lists too: Frictionless reads Parquet through pandas, whose numpy arrays no "array" accepts
 
 
 def _meaning(dataset: str, column: str, meanings: dict[tuple[str, str], str]) -> str:
@@ -126,17 +150,19 @@ def _meaning(dataset: str, column: str, meanings: dict[tuple[str, str], str]) ->
 
 def codebook_rows() -> list[dict[str, str]]:
     """Long format: one row per dataset column, per identity and per template cell."""
-    meanings = column_meanings()
+    meanings, labels = column_meanings(), column_labels()
     out: list[dict[str, str]] = []
     for name, schema in DATASETS.items():
         for f in schema:
-            out.append({"kind": "column", "variable": f.name, "dataset": name, "type": arrow_type(f.type),
-                        "description": _meaning(name, f.name, meanings)})
+            zh, en = labels[(name, f.name)]
+            out.append({"kind": "column", "variable": f.name, "label_zh": zh, "label_en": en, "dataset": name,
+                        "type": arrow_type(f.type), "description": _meaning(name, f.name, meanings)})
     for r in rules():
-        out.append({"kind": "rule", "variable": r["rule"], "dataset": "checks", "description": f"{r['scope']}: {r['text']}"})
+        out.append({"kind": "rule", "variable": r["rule"], "label_zh": r["label_zh"], "label_en": r["label_en"],
+                    "dataset": "checks", "description": f"{r['scope']}: {r['text']}"})
     for c in cells():
-        row = {"kind": "cell", "variable": c.id, "dataset": "facts", "type": c.kind, "templates": " ".join(c.templates),
-               "description": KIND_TEXT[c.kind]}
+        row = {"kind": "cell", "variable": c.id, "label_zh": c.label_zh, "label_en": c.label_en, "dataset": "facts",
+               "type": c.kind, "templates": " ".join(c.templates), "description": KIND_TEXT[c.kind]}
         for t, (rl, cl) in c.labels.items():
             row[f"row_label_{t}"], row[f"col_label_{t}"] = rl, cl
         out.append(row)
@@ -183,7 +209,7 @@ scan_polars("data/dataset", "checks").collect()
 
 def codebook_markdown() -> str:
     """The whole codebook as Markdown (docs/codebook.md)."""
-    meanings = column_meanings()
+    meanings, labels = column_meanings(), column_labels()
     out = ["# Codebook", "",
            "<!-- generated by ogi/codebook.py from ogi/schema.py, ogi/fields.csv, ogi/codebook_columns.csv"
            " and ogi/codebook_rules.csv; do not edit: run `.venv/bin/python -m ogi.codebook` -->", "",
@@ -194,13 +220,15 @@ def codebook_markdown() -> str:
     for name, schema in DATASETS.items():
         key = PRIMARY_KEYS.get(name)
         out += [f"### `{name}/`" + (f" (one row per {', '.join(key)})" if key else ""), "",
-                "| column | type | meaning |", "| --- | --- | --- |"]
-        out += [f"| `{f.name}` | {arrow_type(f.type)} | {_md_cell(_meaning(name, f.name, meanings))} |" for f in schema]
+                "| column | label | type | meaning |", "| --- | --- | --- | --- |"]
+        out += [f"| `{f.name}` | {' / '.join(labels[(name, f.name)])} | {arrow_type(f.type)} | "
+                f"{_md_cell(_meaning(name, f.name, meanings))} |" for f in schema]
         out.append("")
     out += ["## Identities (勾稽关系) in `checks/`", "", "`rule` starts with the id; `passed` says whether the "
             "printed numbers satisfy it. Printed numbers are never corrected.", "",
-            "| id | checked for | identity |", "| --- | --- | --- |"]
-    out += [f"| {r['rule']} | {_md_cell(r['scope'])} | {_md_cell(r['text'])} |" for r in rules()]
+            "| id | label | checked for | identity |", "| --- | --- | --- | --- |"]
+    out += [f"| {r['rule']} | {r['label_zh']} / {r['label_en']} | {_md_cell(r['scope'])} | {_md_cell(r['text'])} |"
+            for r in rules()]
     out += ["", "## Cell values", "", "`facts.value` by the kind of cell:", "", "| kind | values |", "| --- | --- |"]
     out += [f"| {k} | {v} |" for k, v in KIND_TEXT.items()]
     out += ["", "## Cells", "", "Field id `table.row.col` (the `facts` columns `table`, `row`, `col`; the column "
@@ -211,8 +239,10 @@ def codebook_markdown() -> str:
         by_table.setdefault(c.table, []).append(c)
     for table, entries in by_table.items():
         out += [f"### `{table}` — {TABLE_TITLES.get(table, table)} ({len(entries)} cells)", "",
-                "| field id | row label | column label | templates | kind |", "| --- | --- | --- | --- | --- |"]
-        out += [f"| `{c.id}` | {_labels(c, 0)} | {_labels(c, 1)} | {' '.join(c.templates)} | {c.kind} |" for c in entries]
+                "| field id | row label | column label | templates | kind | English label |",
+                "| --- | --- | --- | --- | --- | --- |"]
+        out += [f"| `{c.id}` | {_labels(c, 0)} | {_labels(c, 1)} | {' '.join(c.templates)} | {c.kind} | "
+                f"{_md_cell(c.label_en)} |" for c in entries]
         out.append("")
     return "\n".join(out)
 
@@ -231,33 +261,67 @@ def _files(out: Path, name: str) -> list[str]:
     return sorted(found)
 
 
+def _partition(rel: str) -> str:
+    """The year of a file from its hive folder (``reports/year=2023/part-0.parquet`` → "2023"), or "unknown"."""
+    parts = rel.split("/")
+    return parts[1].split("=", 1)[1] if len(parts) > 2 and parts[1].startswith("year=") else "unknown"
+
+
+def _resource_name(rel: str) -> str:
+    """A Frictionless resource name (lower-case letters, digits, ``-._``) unique per file."""
+    stem = rel.rsplit("/", 1)[-1].removesuffix(".parquet").lower()
+    safe = "".join(ch if ch.isalnum() or ch in "-._" else "-" for ch in stem)
+    return f"{rel.split('/', 1)[0]}-{_partition(rel)}-{safe}"
+
+
+def _fields(name: str, schema: pa.Schema, meanings: dict, labels: dict) -> list[dict]:
+    return [{"name": f.name, "title": labels[(name, f.name)][1], "type": table_schema_type(f.type),
+             "description": f"{labels[(name, f.name)][0]}. {_meaning(name, f.name, meanings)}"}
+            for f in schema if f.name not in PARTITION_COLS]
+
+
 def datapackage(out: str | Path) -> dict:
-    """A Frictionless (v2) data package describing the four datasets and the codebook."""
+    """A Frictionless (v2) data package: one resource per Parquet file, then the codebook.
+
+    A hive partition stores ``year`` in its folder name, not in the file, and Frictionless reads
+    one file per resource (a multipart path concatenates bytes, which Parquet cannot be), so each
+    file is its own resource named ``<dataset>-<year|unknown>-<file>`` with the columns it holds.
+    A facts/sections/checks file references the reports file of its partition with the same file
+    name (or the only one), so ``frictionless validate`` also checks that every row has its report.
+    """
     out = Path(out)
-    meanings = column_meanings()
+    meanings, labels = column_meanings(), column_labels()
+    files = {name: _files(out, name) for name in DATASETS}
+    reports_at: dict[str, list[str]] = {}
+    for rel in files["reports"]:
+        reports_at.setdefault(_partition(rel), []).append(rel)
     resources = []
     for name, schema in DATASETS.items():
-        fields = []
-        for f in schema:
-            desc = _meaning(name, f.name, meanings)
-            if f.name in PARTITION_COLS:
-                desc += " (stored in the folder name year=…, not inside the files)"
-            fields.append({"name": f.name, "type": table_schema_type(f.type), "description": desc})
-        res_schema: dict = {"fields": fields}
-        if name in PRIMARY_KEYS:
-            res_schema["primaryKey"] = PRIMARY_KEYS[name]
-        if name != "reports":
-            res_schema["foreignKeys"] = [{"fields": ["report_id"],
-                                          "reference": {"resource": "reports", "fields": ["report_id"]}}]
-        resources.append({"name": name, "type": "table", "path": _files(out, name), "format": "parquet",
-                          "mediatype": "application/vnd.apache.parquet", "schema": res_schema})
+        for rel in files[name]:
+            # pandas turns a null of an integer column into NaN: "nan" is a missing value, never a number here
+            res_schema: dict = {"fields": _fields(name, schema, meanings, labels), "missingValues": ["", "nan"]}
+            if name in PRIMARY_KEYS:
+                res_schema["primaryKey"] = PRIMARY_KEYS[name]
+            same = [r for r in reports_at.get(_partition(rel), []) if r.rsplit("/", 1)[-1] == rel.rsplit("/", 1)[-1]]
+            target = same or (reports_at.get(_partition(rel), []) if len(reports_at.get(_partition(rel), [])) == 1
+                              else [])
+            if name != "reports" and target:
+                res_schema["foreignKeys"] = [{"fields": ["report_id"], "reference": {
+                    "resource": _resource_name(target[0]), "fields": ["report_id"]}}]
+            year = _partition(rel)
+            resources.append({"name": _resource_name(rel), "type": "table", "path": rel, "format": "parquet",
+                              "mediatype": "application/vnd.apache.parquet",
+                              "description": f"{name}/ rows of report year {year}" if year != "unknown"
+                              else f"{name}/ rows whose report year is unknown",
+                              "schema": res_schema})
     resources.append({"name": "codebook", "type": "table", "path": "codebook.csv", "format": "csv",
                       "mediatype": "text/csv", "encoding": "utf-8",
                       "schema": {"fields": [{"name": k, "type": "string"} for k in CSV_FIELDS]}})
     return {"$schema": "https://datapackage.org/profiles/2.0/datapackage.json", "name": "ogi-reports",
             "title": "政府信息公开工作年度报告 (Open Government Information annual reports)",
             "description": "Tables and narrative of China's OGI annual reports, one row per cell, section and "
-                           "identity check; see codebook.csv.",
+                           "identity check; see codebook.csv. Each Parquet file is one resource: the report year "
+                           "is the hive folder name year=YYYY (year_unknown.parquet: not known).",
             "resources": resources}
 
 

@@ -32,6 +32,9 @@ REPORTS = pa.schema([
     ("n_facts", pa.int32()),
     ("n_checks_failed", pa.int32()),
     ("reviewed", pa.bool_()),
+    ("agency_id", pa.string()),
+    ("territorial_level", pa.string()),
+    ("duplicate_of", pa.string()),
 ])
 
 FACTS = pa.schema([

@@ -189,6 +189,9 @@ class Report:
     source_url: str | None = None
     source_path: str | None = None  # the local file that was read (for a crawled file: its raw-store copy)
     reviewed: bool = False  # a person's correction was applied (review/corrections.py)
+    agency_id: str | None = None  # stable across years (normalizers/identity.py)
+    territorial_level: str | None = None  # province | city | county | township, departments included
+    duplicate_of: str | None = None  # report_id of the kept copy of the same agency-year (set at publish)
     extractor: str = ""
     fee_charged: bool | None = None
     fee_notices: int | None = None

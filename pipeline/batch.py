@@ -96,8 +96,25 @@ def discover(source: str | Path) -> list[InputFile]:
     return [InputFile(path=path, key="/".join(parts), file_name=name) for parts, path, name in found]
 
 
-def report_id_for(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+def report_id_for(sha256: str, key: str = "") -> str:
+    """The report's id: the first 16 hex digits of its content's SHA-256, so the same bytes under any
+    name or path are one report and changed bytes are a new one. Only a file that cannot be read at
+    all (no content hash) falls back to a hash of its key (path relative to the source, or URL)."""
+    if sha256:
+        return sha256[:16]
+    return hashlib.sha256(f"unread:{key}".encode()).hexdigest()[:16]
+
+
+def one_per_content(reports: list[Report]) -> list[Report]:
+    """The first report of each report_id: files with identical bytes are one report (the row keeps
+    the first file's name in discovery order); the others are logged, not published."""
+    kept: dict[str, Report] = {}
+    for r in reports:
+        if r.report_id in kept:
+            log.info("%s has the same bytes as %s: one report", r.file_name, kept[r.report_id].file_name)
+            continue
+        kept[r.report_id] = r
+    return list(kept.values())
 
 
 def pipeline_version() -> str:
@@ -116,10 +133,11 @@ def process_file(inp: InputFile, data: bytes | None = None, previous: dict[str, 
             data = Path(inp.path).read_bytes()
     except (OSError, MemoryError) as e:
         why = getattr(e, "strerror", None) or "not enough memory"
-        return Report(report_id=report_id_for(inp.key), file_name=inp.file_name, sha256="", format="",
+        return Report(report_id=report_id_for("", inp.key), file_name=inp.file_name, sha256="", format="",
                       status=Status.UNREADABLE, error=f"cannot read file: {why}", source_url=inp.source_url,
                       source_path=os.path.abspath(inp.path))
-    rep = Report(report_id=report_id_for(inp.key), file_name=inp.file_name, sha256=hashlib.sha256(data).hexdigest(),
+    sha = hashlib.sha256(data).hexdigest()
+    rep = Report(report_id=report_id_for(sha, inp.key), file_name=inp.file_name, sha256=sha,
                  format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
                  source_path=os.path.abspath(inp.path))
     try:
@@ -249,7 +267,7 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
         rep = None
         sha = shas.get(inp.path)
         ent = entries.get(sha) if sha else None
-        if ent is not None and not ent.split and skip is not None and skip((report_id_for(inp.key), sha, ent.status)):
+        if ent is not None and not ent.split and skip is not None and skip((report_id_for(sha, inp.key), sha, ent.status)):
             skipped.append(i)
             stats.cached += 1
             continue
@@ -258,7 +276,7 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
             if rep is None and ent is not None:
                 unreadable.append(sha)
         if rep is not None:
-            rep.report_id, rep.file_name, rep.source_url = report_id_for(inp.key), inp.file_name, inp.source_url
+            rep.report_id, rep.file_name, rep.source_url = report_id_for(rep.sha256, inp.key), inp.file_name, inp.source_url
             rep.source_path = os.path.abspath(inp.path)
             done[i] = rep
             stats.cached += 1
@@ -295,6 +313,7 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
             count_report(stats, files[i].file_name, ent.status, ent.error)
     for j, prev in previous_values(reports).items():  # run-together digits Y1/Y2 may settle
         reports[j] = process_file(files[order[j]], previous=prev)
+    reports = one_per_content(reports)
     if settings.years:
         reports = [r for r in reports if r.year is None or r.year in settings.years]
     for r in reports:
@@ -326,8 +345,9 @@ def _work(inp: InputFile) -> Outcome[Report]:
 
 
 def _failure(inp: InputFile, error: str, status: str = Status.FAILED) -> Report:
+    sha = _safe_sha(inp.path)
     return metadata_from_name(Report(
-        report_id=report_id_for(inp.key), file_name=inp.file_name, sha256=_safe_sha(inp.path),
+        report_id=report_id_for(sha, inp.key), file_name=inp.file_name, sha256=sha,
         format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
         source_path=os.path.abspath(inp.path), status=status, error=error))
 

@@ -181,6 +181,9 @@ def parser() -> argparse.ArgumentParser:
     from review.cli import add_parser as add_review
 
     add_review(sub)
+    from publish.cli import add_parser as add_release
+
+    add_release(sub)
     st = sub.add_parser("status", help="a dataset's reports by status, year and province; its last run")
     st.add_argument("out", help="dataset folder")
     st.add_argument("--json", action="store_true", help="print JSON instead of text")

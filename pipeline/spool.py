@@ -117,7 +117,12 @@ def published_keys(out: str) -> frozenset[tuple[str, str, str]]:
     except (OSError, OgiError, ValueError) as e:
         log.info("cannot read the published reports (%s): publishing everything", e)
         return frozenset()
-    got = frozenset(zip(have["report_id"], have["sha256"], have["status"]))
+    from publish.settle import (
+        base_status,  # a status the publish settled (Y checks) compares as the file's own
+    )
+
+    got = frozenset((rid, sha, base_status(st, err)[0])
+                    for rid, sha, st, err in zip(have["report_id"], have["sha256"], have["status"], have["error"]))
     if key is not None:
         _seen.clear()
         _seen[key] = got
@@ -152,7 +157,7 @@ def nothing_new(files: list[InputFile], settings: RunSettings, out: str) -> Batc
     for f in files:
         sha = shas.get(f.path)
         ent = entries.get(sha) if sha else None
-        if ent is None or ent.split or (report_id_for(f.key), sha, ent.status) not in have:
+        if ent is None or ent.split or (report_id_for(sha, f.key), sha, ent.status) not in have:
             return None
         if not settings.years or ent.year is None or ent.year in settings.years:
             count_report(stats, f.file_name, ent.status, ent.error)

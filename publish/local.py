@@ -31,6 +31,7 @@ from ogi.schema import DATASETS, PARTITION_COLS
 from ogi.types import Report
 from publish import versions
 from publish.dataset_lock import dataset_lock
+from publish import settle
 
 log = logging.getLogger(__name__)
 KEEP_VERSIONS = 2
@@ -64,7 +65,8 @@ def to_tables(reports: Iterable[Report]) -> dict[str, pa.Table]:
                "published": r.published, "source_url": r.source_url, "extractor": r.extractor,
                "source_path": r.source_path, "raw_path": r.source_path if r.source_url else None,
                "fee_charged": r.fee_charged, "fee_notices": r.fee_notices, "fee_amount_yuan": r.fee_amount_yuan,
-               "n_facts": len(r.facts), "n_checks_failed": failed, "reviewed": r.reviewed}
+               "n_facts": len(r.facts), "n_checks_failed": failed, "reviewed": r.reviewed,
+               "agency_id": r.agency_id, "territorial_level": r.territorial_level, "duplicate_of": r.duplicate_of}
         for k, v in cols["reports"].items():
             v.append(row.get(k))
     # column by column: a batch of reports holds ~200 facts each
@@ -147,10 +149,11 @@ def _publish_locked(new: dict[str, pa.Table] | list[Report], out: Path) -> Publi
     old = cur.resolve() if cur.exists() else None
     if old is not None and not versions.has_manifest(old):  # an older layout: merged in full, once
         new, old = _merge_whole(out, new, set(new["reports"]["report_id"].to_pylist())), None
+    new, drop = settle.with_neighbours(old, new)  # Y checks in status, duplicates, changed files' old reports
     stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     vdir = out / ".versions" / stamp
     partial = vdir.with_name(stamp + PARTIAL)  # a crash leaves it recognisably unfinished
-    built = versions.build(old, new, partial, stamp, write=lambda t, p: _write(t, p))
+    built = versions.build(old, new, partial, stamp, write=lambda t, p: _write(t, p), drop=drop)
     os.rename(partial, vdir)
     _swap(out, vdir)
     _prune(out)

@@ -193,7 +193,10 @@ def already_published(reports: list[Report], out: str, storage_options: dict | N
     except (OSError, OgiError, ValueError) as e:
         log.info("cannot read the published reports (%s): publishing", e)
         return False
-    known = set(zip(have["report_id"], have["sha256"], have["status"]))
+    from publish.settle import base_status  # a status the publish settled (Y checks) compares as the file's own
+
+    known = {(rid, sha, base_status(st, err)[0])
+             for rid, sha, st, err in zip(have["report_id"], have["sha256"], have["status"], have["error"])}
     return all((r.report_id, r.sha256, r.status) in known for r in reports)
 
 

@@ -47,7 +47,8 @@ Y_KEYS = ("requests.carried_over.total", "requests.carried_forward.total", "acti
           "active.normative_docs.issued", "active.normative_docs.repealed")
 INDEX_SCHEMA = pa.schema([("report_id", pa.string()), ("year", pa.int32()), ("file", pa.string()),
                           ("agency", pa.string()), ("province", pa.string()), ("template", pa.string())]
-                         + [(k, pa.float64()) for k in Y_KEYS])
+                         + [(k, pa.float64()) for k in Y_KEYS]
+                         + [("source", pa.string())])  # source_url, else source_path: a changed file's old report
 Writer = Callable[[pa.Table, Path], None]
 Year = int | None
 
@@ -102,6 +103,7 @@ def index_rows(tables: dict[str, pa.Table]) -> pa.Table:
             vals.setdefault(rid, {})[k] = v
     ids = rep["report_id"].to_pylist()
     cols = {c: rep[c] for c in ("report_id", "year", "agency", "province", "template")}
+    cols["source"] = pc.coalesce(rep["source_url"], rep["source_path"])
     cols["file"] = pa.nulls(len(ids), pa.string())
     for k in Y_KEYS:
         cols[k] = pa.array([vals.get(r, {}).get(k) for r in ids], pa.float64())
@@ -141,20 +143,22 @@ def _vals(row: dict) -> dict[str, float]:
 # ---- building a version ---------------------------------------------------------------------
 
 def build(old: Path | None, new: dict[str, pa.Table], dest: Path, stamp: str,
-          write: Writer = write_plain) -> Built:
+          write: Writer = write_plain, drop: set[str] = frozenset()) -> Built:
     """Write version ``dest``: version ``old`` (None: empty) with the reports of ``new`` added or
-    replaced by report_id. ``new`` holds one table per dataset (year column included, no Y rows)."""
-    b = _Builder(old, new, dest, stamp, write)
+    replaced by report_id, and the reports ``drop`` removed. ``new`` holds one table per dataset
+    (year column included, no Y rows)."""
+    b = _Builder(old, new, dest, stamp, write, drop)
     return b.run()
 
 
 class _Builder:
-    def __init__(self, old: Path | None, new: dict[str, pa.Table], dest: Path, stamp: str, write: Writer):
+    def __init__(self, old: Path | None, new: dict[str, pa.Table], dest: Path, stamp: str, write: Writer,
+                 drop: set[str] = frozenset()):
         self.old, self.new, self.dest, self.stamp, self.write = old, new, dest, stamp, write
         self.oldman = read_manifest(old) if old is not None else {}
         self.oldidx = read_index(old) if old is not None else INDEX_SCHEMA.empty_table()
         self.newidx = index_rows(new)
-        self.ids = pa.array(sorted(set(self.newidx["report_id"].to_pylist())), pa.string())
+        self.ids = pa.array(sorted(set(self.newidx["report_id"].to_pylist()) | set(drop)), pa.string())
         hit = pc.is_in(self.oldidx["report_id"], value_set=self.ids)
         self.replaced = self.oldidx.filter(hit)
         self.kept = self.oldidx.filter(pc.invert(hit))

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from normalizers.checks import report_checks
+from normalizers.identity import region_problem
 from normalizers.values import parse_value
 from ogi.types import Fact, Report
 
@@ -190,6 +191,8 @@ def apply_to_report(rep: Report, fixes: list[Correction]) -> Report:
     elif failed:
         out.status = "checks_failed"
         out.error = "identities fail after review: " + "; ".join(f"{c.rule} ({c.detail})" for c in failed[:6])
+    elif why := region_problem(out):  # ok also needs the region (normalizers/report.py)
+        out.status, out.error = "needs_review", why
     else:
         out.status, out.error = "ok", ""
     if notes:

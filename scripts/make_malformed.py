@@ -283,8 +283,11 @@ def write_corpus(out: Path, good: list[Path], seed: int = 8) -> dict[str, dict[s
         manifest[name] = {"kind": "good", "what": "copy", "source": str(src)}
     if good:
         first = good[0]
-        for name in odd_names(first.stem, first.suffix):
-            shutil.copyfile(first, out / name)
+        for k, name in enumerate(odd_names(first.stem, first.suffix), start=1):
+            data = first.read_bytes()
+            if first.suffix in (".txt", ".md"):  # trailing blank lines: each copy its own report (ids follow bytes)
+                data += b"\n" * k
+            (out / name).write_bytes(data)
             manifest[name] = {"kind": "good", "what": "odd file name", "source": str(first)}
         if first.suffix in (".txt", ".md"):
             name = f"gb18030 {first.name}"

@@ -127,8 +127,8 @@ def test_recovery_keeps_a_version_still_being_written(tmp_path):
 def test_odd_names_are_one_report_each(tmp_path, fixtures, mm):
     seed = fixtures / "text" / "dashuikeng_2020.txt"
     names = mm.odd_names("大水坑镇", ".txt")
-    for n in names:
-        (tmp_path / n).write_bytes(seed.read_bytes())
+    for k, n in enumerate(names, start=1):  # trailing blank lines: other bytes, so each is its own report
+        (tmp_path / n).write_bytes(seed.read_bytes() + b"\n" * k)
     assert max(len(n.encode()) for n in names) > 200
     reports, _ = pipeline.process_many(pipeline.discover(tmp_path), pipeline.RunSettings(workers=2))
     assert sorted(r.file_name for r in reports) == sorted(names)

@@ -29,7 +29,9 @@ def test_corpus_reports(case: dict) -> None:
 
 
 def M(title, year, agency, admin, province, city, county, township, code, detail) -> Metadata:  # noqa: N802
-    return Metadata(title, year, agency, admin, province, city, county, township, code, detail)
+    """The territorial level is the level part of ``detail`` (county_dept → county): a department's too."""
+    return Metadata(title, year, agency, admin, province, city, county, township, code, detail,
+                    detail.split("_")[0] if detail else None)
 
 
 TITLE_ONLY_CASES = [

@@ -5,18 +5,23 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from ogi.codebook import (CSV_FIELDS, DOC, cells, codebook_markdown, codebook_rows, column_meanings, kind_of,
                           write_codebook)
 from publish.local import publish
+from ogi.codebook import _resource_name as res_name
 from ogi.schema import DATASETS, PARTITION_COLS
 from ogi.types import Fact, Report
-from tests.conftest import ROOT
+from tests.conftest import FIXTURES, ROOT
 
 
 def test_committed_markdown_is_the_generated_text() -> None:
@@ -79,18 +84,62 @@ def test_datapackage_describes_the_files_and_their_columns(published: Path) -> N
     write_codebook(published)
     pkg = json.loads((published / "datapackage.json").read_text(encoding="utf-8"))
     res = {r["name"]: r for r in pkg["resources"]}
-    assert list(res) == [*DATASETS, "codebook"]
-    first, unknown = res["reports"]["path"]  # file names carry the version stamp that wrote them
+    first, unknown = [r["path"] for r in pkg["resources"] if r["name"].startswith("reports-")]
     assert re.fullmatch(r"reports/year=2020/part-[\w-]+\.parquet", first) and unknown == "reports/year_unknown.parquet"
-    for name, schema in DATASETS.items():
-        fields = res[name]["schema"]["fields"]
-        assert [f["name"] for f in fields] == schema.names
-        assert all(f["type"] in {"string", "integer", "number", "boolean", "array"} for f in fields)
-        assert all(f["description"] for f in fields)
-        for p in res[name]["path"]:  # every listed file exists and holds the columns described
-            cols = set(pq.read_schema(published / p).names)
-            assert cols == set(schema.names) - set(PARTITION_COLS)
-    types = {f["name"]: f["type"] for f in res["facts"]["schema"]["fields"]}
-    assert (types["value"], types["page"], types["bbox"], types["raw"]) == ("number", "integer", "array", "string")
-    assert res["facts"]["schema"]["foreignKeys"][0]["reference"] == {"resource": "reports", "fields": ["report_id"]}
+    assert list(res)[-1] == "codebook"
+    for r in pkg["resources"][:-1]:
+        name = r["path"].split("/")[0]
+        schema = DATASETS[name]
+        fields = r["schema"]["fields"]
+        assert [f["name"] for f in fields] == [n for n in schema.names if n not in PARTITION_COLS]
+        assert all(f["type"] in {"string", "integer", "number", "boolean", "any"} for f in fields)
+        assert all(f["description"] and f["title"] for f in fields)
+        assert set(pq.read_schema(published / r["path"]).names) == set(schema.names) - set(PARTITION_COLS)
+    facts = next(r for r in pkg["resources"] if r["name"].startswith("facts-2020-"))["schema"]
+    types = {f["name"]: f["type"] for f in facts["fields"]}
+    assert (types["value"], types["page"], types["bbox"], types["raw"]) == ("number", "integer", "any", "string")
+    assert facts["foreignKeys"][0]["reference"] == {"resource": res_name(first), "fields": ["report_id"]}
     assert (published / res["codebook"]["path"]).exists()
+
+
+def test_labels_in_both_languages_for_every_row_of_the_codebook() -> None:
+    rows = codebook_rows()
+    assert all(r["label_zh"] and r["label_en"] for r in rows), [r["variable"] for r in rows if not r["label_en"]]
+    cell = {r["variable"]: r for r in rows}["requests.carried_forward.total"]
+    assert (cell["label_zh"], cell["label_en"]) == ("四、结转下年度继续办理：总计", "IV. Carried forward to next year: Total")
+    nd = {r["variable"]: r for r in rows}["active.normative_docs.in_force"]
+    assert nd["label_zh"] == "行政规范性文件：现行有效件数"  # the latest template's official label
+
+
+def _validate(path: Path) -> dict:
+    """`frictionless validate` as a user runs it (the command line, JSON report)."""
+    exe = Path(sys.executable).with_name("frictionless")
+    proc = subprocess.run([str(exe), "validate", "--json", str(path / "datapackage.json")], cwd=path,
+                          capture_output=True, text=True, timeout=600, check=False)
+    return json.loads(proc.stdout)
+
+
+def test_frictionless_validates_a_dataset_built_from_fixtures(tmp_path: Path) -> None:
+    from pipeline.batch import RunSettings, discover, process_many
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("text/hongze_2024_plain.txt", "text/dashuikeng_2020.txt", "html/pingtan_2021_cut.html"):
+        shutil.copy(FIXTURES / name, src / Path(name).name)
+    (src / "notes.txt").write_text("会议纪要，不是报告。", encoding="utf-8")
+    reports, _ = process_many(discover(src), RunSettings(workers=1))
+    publish(reports, tmp_path / "out")
+    report = _validate(tmp_path / "out")
+    assert report["valid"], [e["message"] for t in report["tasks"] for e in t["errors"]][:5]
+    assert len(report["tasks"]) >= 9  # four datasets in two partitions, and the codebook
+
+
+def test_frictionless_catches_a_broken_dataset(published: Path) -> None:
+    """The validation can fail: a facts row whose report is missing breaks the foreign key."""
+    write_codebook(published)
+    f = next((published / "facts" / "year=2020").glob("part-*.parquet"))
+    t = pq.read_table(f)
+    pq.write_table(t.set_column(0, "report_id", pa.array(["zz"] * t.num_rows)), f)
+    report = _validate(published)
+    assert not report["valid"]
+    assert any(e["type"] == "foreign-key" for t in report["tasks"] for e in t["errors"])
