@@ -1,5 +1,5 @@
 # The two commands a newcomer types: `make run` and `make test`.
-.PHONY: setup run test test-fast bench bench-ocr
+.PHONY: setup run test test-fast lint bench bench-ocr
 
 setup: .venv/.installed
 
@@ -10,8 +10,13 @@ setup: .venv/.installed
 run: setup
 	.venv/bin/ogi run
 
-test: setup
+test: setup lint
 	.venv/bin/python -m pytest
+
+# ruff on everything, mypy on the core package (ogi/: the contract every layer builds on)
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/mypy ogi --ignore-missing-imports
 
 # the edit loop: no servers, no OCR, no notebook, nothing slow (make test runs everything, as CI does)
 test-fast: setup

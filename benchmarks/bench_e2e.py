@@ -79,7 +79,7 @@ class PeakRSS:
             self.peak_pss = max(self.peak_pss, pss)
             time.sleep(0.05)
 
-    def __enter__(self) -> "PeakRSS":
+    def __enter__(self) -> PeakRSS:
         self._t.start()
         return self
 

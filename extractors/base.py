@@ -19,7 +19,7 @@ from ogi.types import Document
 
 log = logging.getLogger(__name__)
 
-_REGISTRY: dict[str, type["Extractor"]] = {}
+_REGISTRY: dict[str, type[Extractor]] = {}
 
 
 class Extractor(ABC):

@@ -347,7 +347,7 @@ def published_from_text(root: etree._Element) -> str | None:
     """A 发布时间/发布日期 line anywhere on the page (the info bar sits outside the article)."""
     text = clean_text(text_of(root))
     found = [(m.group(1), _iso_date(m)) for m in _PUB_TEXT_RE.finditer(text)]
-    for label, iso in sorted(found, key=lambda f: "发布" not in f[0]):
+    for _label, iso in sorted(found, key=lambda f: "发布" not in f[0]):
         if iso:
             return iso
     return None

@@ -13,8 +13,9 @@ import io
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import cv2
 import numpy as np
@@ -22,7 +23,13 @@ import numpy as np
 from extractors.base import Extractor, register
 from extractors.ocr_grid import GridSettings, TableGrid, binarize, find_tables, rotate, skew_angle
 from extractors.ocr_text import (
-    Word, grid_to_table, is_numberlike, lines_to_paragraphs, min_numeric_confidence, repair_numeric, words_to_lines,
+    Word,
+    grid_to_table,
+    is_numberlike,
+    lines_to_paragraphs,
+    min_numeric_confidence,
+    repair_numeric,
+    words_to_lines,
 )
 from ogi.errors import ExtractionError, NeedsOCR
 from ogi.types import Block, Document, RawTable

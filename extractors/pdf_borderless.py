@@ -15,10 +15,8 @@ import logging
 import re
 from dataclasses import dataclass
 
-from extractors.pdf_borderless_labels import assign_labels, blank_row_lines, group_runs, overlaps, \
-    spanning_row_labels, stacks
-from extractors.pdf_layout import RunLine, TextRun, cluster, join_wrapped, median, nearest_index, outside, \
-    text_runs
+from extractors.pdf_borderless_labels import assign_labels, blank_row_lines, group_runs, overlaps, spanning_row_labels, stacks
+from extractors.pdf_layout import RunLine, TextRun, cluster, join_wrapped, median, nearest_index, outside, text_runs
 from extractors.pdf_page import BBox, PageGeom
 from extractors.pdf_ruled import FoundTable
 from extractors.pdf_text import PAGE_NO

@@ -10,8 +10,9 @@ from __future__ import annotations
 import bisect
 import re
 import statistics
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, NamedTuple, Sequence
+from typing import NamedTuple
 
 from ogi.numbers import LAYOUT_NUMBER
 

@@ -109,7 +109,7 @@ def recut(rows: list[list[str]], lines: list[str | None], inherited: list[float]
             label = lines[i][: nums[i][0].start].strip()  # type: ignore[index]
             out[i] = [p for p in _GAP.split(label) if p] + cells
 
-    for i, (r, ln) in enumerate(zip(rows, lines)):
+    for i, (_r, ln) in enumerate(zip(rows, lines)):
         is_header = not nums[i] and ln is not None and any(t.centre >= left for t in tokens(ln))
         if is_header and any(nums[j] for j in band):
             close()

@@ -10,14 +10,22 @@ import logging
 import re
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote, urlsplit
 
-from extractors.encoding import decode_bytes, declared_charset
+from extractors.encoding import declared_charset, decode_bytes
 from fetchers.content import KINDS, disposition_name, header_charset, mime_and_ext, sniff_kind
 from fetchers.http import Fetcher, FetchFailure, check_scheme
-from fetchers.links import Link, Page, attachment_links, is_attachment_link, pagination_links, parse_page, \
-    report_links, report_verdict
+from fetchers.links import (
+    Link,
+    Page,
+    attachment_links,
+    is_attachment_link,
+    pagination_links,
+    parse_page,
+    report_links,
+    report_verdict,
+)
 from fetchers.result import CrawlResult, Failure, ReportFile, Skipped
 from fetchers.robots import RobotsPolicy
 from fetchers.settings import DEFAULT_LINK_PATTERN, FetchSettings
@@ -106,7 +114,7 @@ class Crawler:
         if entry is None or (entry.http_status not in (404, 410) and entry.role != NOT_A_DOCUMENT):
             return False
         when = datetime.fromisoformat(entry.fetched_at)
-        return datetime.now(timezone.utc) - when < timedelta(days=self.settings.recheck_gone_days)
+        return datetime.now(UTC) - when < timedelta(days=self.settings.recheck_gone_days)
 
     def _get(self, url: str, *, role: str, referer: str | None, guard=None) -> Fetched:
         """Fetch (conditionally when we hold the last body) or raise FetchFailure."""

@@ -17,8 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from normalizers.narrative_numbers import narrative_statements
-from normalizers.resplit import (Constraint, RowSplit, previous_year_constraints, solve, statement_constraint,
-                                 sum_constraint)
+from normalizers.resplit import Constraint, RowSplit, previous_year_constraints, solve, statement_constraint
 from normalizers.spec import Spec, load_spec
 from normalizers.values import clean_label
 from ogi.types import Check, Fact

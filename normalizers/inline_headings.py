@@ -25,8 +25,8 @@ def _patterns() -> tuple[dict[int, re.Pattern[str]], re.Pattern[str]]:
     data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
     titles = {int(n): re.compile(_NUMERAL + "(?:" + "|".join(ps) + ")") for n, ps in data["titles"].items()}
     # furniture only after a sentence end or a space: "…政务微博" keeps its last word
-    trailer = re.compile((r"(?:\s*(?:(?<=[\s。！？；”)）】])(?:" + "|".join(data["trailer"])
-                          + r")|【[^【】]{1,8}】))+\s*$"))
+    trailer = re.compile(r"(?:\s*(?:(?<=[\s。！？；”)）】])(?:" + "|".join(data["trailer"])
+                          + r")|【[^【】]{1,8}】))+\s*$")
     return titles, trailer
 
 

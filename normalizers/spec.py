@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -62,7 +62,7 @@ class Spec:
         return self.fields.get((template, table, row), ())
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_spec(labels_path: str | None = None, fields_path: str | None = None) -> Spec:
     """Read the shipped (or given) label and field files once per process."""
     lp = Path(labels_path) if labels_path else HERE / "labels.yaml"

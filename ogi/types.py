@@ -8,7 +8,6 @@ Extractors never know the template; normalizers never open files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 from ogi.status import Status
 
@@ -91,7 +90,7 @@ class Paragraph:
     heading: bool = False
 
 
-Block = Union[Paragraph, RawTable]
+Block = Paragraph | RawTable
 
 
 @dataclass(slots=True)

@@ -29,9 +29,8 @@ import pyarrow.dataset as ds
 from ogi.codebook import write_codebook
 from ogi.schema import DATASETS, PARTITION_COLS
 from ogi.types import Report
-from publish import versions
+from publish import settle, versions
 from publish.dataset_lock import dataset_lock
-from publish import settle
 
 log = logging.getLogger(__name__)
 KEEP_VERSIONS = 2

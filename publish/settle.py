@@ -24,8 +24,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from publish import versions
 from ogi.schema import DATASETS
+from publish import versions
 
 Y_NOTE = "cross-year identities fail: "
 _SEP = "; "

@@ -17,7 +17,7 @@ import math
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from normalizers.checks import report_checks
@@ -130,7 +130,7 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
 
 
-@lru_cache(maxsize=None)
+@cache
 def template_cells() -> dict[str, tuple[str, str, str, frozenset[str]]]:
     """cell id → (table, row, col, templates it belongs to), from fields.csv."""
     from ogi.codebook import cells

@@ -66,7 +66,7 @@ def list_page(reports: list[Mapping], rules: Mapping[str, list[str]], query: Map
     def select(name: str, values: Iterable) -> str:
         opts = sorted({str(v) for v in values if v not in (None, "")})
         cur = query.get(name, "")
-        items = [f"<option value=''>all</option>"] + [
+        items = ["<option value=''>all</option>"] + [
             f"<option{' selected' if v == cur else ''} value='{_e(v)}'>{_e(v)}</option>" for v in opts]
         return f"<label>{name} <select name={name} id=f-{name}>{''.join(items)}</select></label> "
 
@@ -190,7 +190,7 @@ def document_text(doc: Document, facts: Iterable[Mapping]) -> str:
             continue
         t += 1
         trs = []
-        for r, line in enumerate(b.rows(), start=1):
+        for _r, line in enumerate(b.rows(), start=1):
             tds = []
             for c in line:
                 cid = hit.get((t, c.row + 1, c.col + 1))

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import ipykernel  # noqa: F401,E402  (pinned in the notebooks and test extras: missing must fail, not skip)
+import matplotlib  # noqa: F401,E402
+import nbclient  # noqa: E402
+import nbformat  # noqa: E402
 import pytest
 
 from pipeline.batch import discover, process_file
 from publish.local import publish
 from tests.conftest import ROOT
-
-import ipykernel  # noqa: F401,E402  (pinned in the notebooks and test extras: missing must fail, not skip)
-import matplotlib  # noqa: F401,E402
-import nbclient  # noqa: E402
-import nbformat  # noqa: E402
 
 pytestmark = pytest.mark.notebook
 

@@ -12,7 +12,13 @@ from lxml import etree
 
 from extractors.base import extract_file, sniff
 from extractors.docx import (
-    W, DocExtractor, DocxExtractor, build_table, find_soffice, is_heading, join_lines,
+    DocExtractor,
+    DocxExtractor,
+    W,
+    build_table,
+    find_soffice,
+    is_heading,
+    join_lines,
 )
 from ogi.errors import ExtractionError
 from ogi.types import Paragraph, RawTable

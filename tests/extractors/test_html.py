@@ -49,7 +49,7 @@ def extract(name: str) -> Document:
 
 
 def page(body: str, head: str = "<meta charset='utf-8'><title>t</title>") -> bytes:
-    return f"<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>".encode("utf-8")
+    return f"<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>".encode()
 
 
 @pytest.mark.parametrize("name", GOLDEN_PAGES)

@@ -14,7 +14,14 @@ import pytest
 
 from extractors.ocr_grid import find_tables, rotate, skew_angle
 from extractors.ocr_text import (
-    Line, Word, grid_to_table, is_page_number, lines_to_paragraphs, min_numeric_confidence, repair_numeric, trim_label,
+    Line,
+    Word,
+    grid_to_table,
+    is_page_number,
+    lines_to_paragraphs,
+    min_numeric_confidence,
+    repair_numeric,
+    trim_label,
 )
 from ogi.errors import ExtractionError
 from ogi.types import RawTable
@@ -178,9 +185,9 @@ def test_scan_structure_and_meta(scanned):
 
 @pytest.mark.ocr
 def test_image_extractor_reads_a_png_crop(scanned):
-    from extractors.base import extract_file, sniff
-
     import pypdfium2 as pdfium
+
+    from extractors.base import extract_file, sniff
 
     pdf = pdfium.PdfDocument((FIX / "scan_two_pages.pdf").read_bytes())
     gray = pdf[1].render(scale=DPI / 72, grayscale=True).to_numpy()

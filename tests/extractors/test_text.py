@@ -1,9 +1,9 @@
+import pytest
+
 from extractors.base import sniff
 from extractors.text import TextExtractor, lines_to_blocks, split_row
 from ogi.errors import ExtractionError
 from ogi.types import Paragraph, RawTable
-
-import pytest
 
 
 def test_split_row_kinds():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from dataclasses import replace
+from datetime import UTC
 
 import pytest
 from werkzeug import Response
@@ -122,9 +123,9 @@ def test_retry_after_forms():
     assert retry_after_seconds("120") == 120.0
     assert retry_after_seconds("soon") is None
     assert retry_after_seconds(None) is None
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    now = datetime(2024, 1, 10, 8, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2024, 1, 10, 8, 0, 0, tzinfo=UTC)
     assert retry_after_seconds("Wed, 10 Jan 2024 08:00:30 GMT", now=now) == 30.0
 
 

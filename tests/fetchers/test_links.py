@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from fetchers.links import Link, attachment_links, is_attachment_link, pagination_links, parse_page, \
-    report_links, report_verdict
+from fetchers.links import Link, attachment_links, is_attachment_link, pagination_links, parse_page, report_links, report_verdict
 from fetchers.settings import DEFAULT_LINK_PATTERN
 
 PATTERN = re.compile(DEFAULT_LINK_PATTERN)

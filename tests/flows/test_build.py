@@ -8,8 +8,8 @@ import pytest
 from prefect.testing.utilities import prefect_test_harness
 
 from flows.build import ARTIFACT_KEY, build_dataset, summary_markdown
-from pipeline.cli import main
 from pipeline.batch import BatchStats
+from pipeline.cli import main
 from publish.local import PublishStats
 
 

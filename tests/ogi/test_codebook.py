@@ -15,12 +15,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from ogi.codebook import (CSV_FIELDS, DOC, cells, codebook_markdown, codebook_rows, column_meanings, kind_of,
-                          write_codebook)
-from publish.local import publish
+from ogi.codebook import CSV_FIELDS, DOC, cells, codebook_markdown, codebook_rows, column_meanings, kind_of, write_codebook
 from ogi.codebook import _resource_name as res_name
 from ogi.schema import DATASETS, PARTITION_COLS
 from ogi.types import Fact, Report
+from publish.local import publish
 from tests.conftest import FIXTURES, ROOT
 
 

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from ogi.loader import CELL, cell_order, duckdb_views, load, scan_polars
+from ogi.types import Check, Fact, Report, Section
 from pipeline.batch import discover, process_file
 from publish.local import publish
-from ogi.types import Check, Fact, Report, Section
 from tests.conftest import ROOT
 
 

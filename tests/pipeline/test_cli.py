@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.inspect import FAILED, MISSING, dataset_status, find_report, report_tables, show_text
+from pipeline.inspect import MISSING, dataset_status, find_report, report_tables, show_text
 
 ROOT = Path(__file__).resolve().parents[2]
 

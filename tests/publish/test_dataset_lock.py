@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
-from publish import local as pub
 from ogi.types import Report
+from publish import local as pub
 from publish.dataset_lock import dataset_lock
 
 

@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from publish import local as pub
 from ogi.errors import OgiError
 from ogi.types import Fact, Report
+from publish import local as pub
 from publish.release import release
 from tests.conftest import FIXTURES, ROOT
 

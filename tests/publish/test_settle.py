@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from publish import local as pub
-from pipeline.batch import InputFile, RunSettings, discover, process_file, process_many
 from ogi.schema import CHECKS, REPORTS
 from ogi.types import Fact, Report
+from pipeline.batch import InputFile, RunSettings, discover, process_file, process_many
+from publish import local as pub
 from publish.settle import Y_NOTE, base_status, duplicates, settle, superseded
 from tests.conftest import FIXTURES
 

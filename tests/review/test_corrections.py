@@ -7,8 +7,7 @@ import csv
 import pytest
 
 from pipeline.batch import InputFile, process_file
-from review.corrections import (COLUMNS, Correction, append_corrections, apply_corrections, missing_cells,
-                                read_corrections)
+from review.corrections import COLUMNS, Correction, append_corrections, apply_corrections, missing_cells, read_corrections
 from tests.conftest import FIXTURES
 from tests.review.conftest import facts, reports, run
 

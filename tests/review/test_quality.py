@@ -6,8 +6,8 @@ import re
 
 import pandas as pd
 
-from review.quality import figures, reason_of, render_markdown
 from publish.local import read_current
+from review.quality import figures, reason_of, render_markdown
 from tests.review.conftest import reports, run
 
 
@@ -43,7 +43,7 @@ def test_markdown_carries_the_same_figures(built):
     t = read_current(out)
     md = render_markdown(figures(t["reports"], t["checks"]))
     counts = pd.read_parquet(out / "reports")["status"].value_counts()
-    for status, n in counts.items():
+    for status, _n in counts.items():
         assert status in md
     assert "| R1 |" in md and "first version" in md
 
