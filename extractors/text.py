@@ -239,7 +239,7 @@ class TextExtractor(Extractor):
     """`.txt` and `.md` reports."""
 
     name = "text"
-    version = "2"  # 2: cells carry their line number
+    version = "3"  # 3: misaligned layout rows not re-cut; 2: cells carry their line number
     kinds = ("txt", "md")
 
     def __init__(self, settings: TextSettings = TextSettings()) -> None:

@@ -101,6 +101,10 @@ def recut(rows: list[list[str]], lines: list[str | None], inherited: list[float]
         own = cluster([t.centre for i in num_rows for t in nums[i]] + leaves, tol) if aligned else by_numbers
         if not header and anchors and all(place(nums[i], anchors, tol) is not None for i in num_rows):
             own = anchors
+        elif not aligned and len(own) > max(len(nums[i]) for i in num_rows):
+            # more number columns than any row prints, and no header to name them: the rows are
+            # misaligned (labels of other widths), not blank; cutting would slide numbers into wrong columns
+            return
         anchors = own
         for i in num_rows:
             cells = place(nums[i], own, tol)

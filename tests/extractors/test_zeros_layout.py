@@ -98,3 +98,14 @@ def test_tsv_row_with_fewer_fields_than_its_header_ends_in_empty_cells():
                                   "信息内容\t本年处理决定数量", "行政许可\t17384"]))
     assert rows[1] == ["规范性文件", "28", "", ""]
     assert rows[3] == ["行政许可", "17384"]  # under its own two-column header: nothing added
+
+
+def test_layout_rows_misaligned_by_label_width_are_not_recut_into_blank_cells():
+    """Mutation harness: '行政规范性文件' printed '规范性文件' in a layout dump shifted that row's numbers;
+    the re-cut then read '5 0 67' as 5, '', 0 — in_force 0 instead of 67, in a report marked ok."""
+    from extractors.text_columns import recut
+
+    lines = ["        规章           0         0        0", "      规范性文件        5         0       67"]
+    rows = [["规章", "0", "0", "0"], ["规范性文件", "5", "0", "67"]]
+    out, _ = recut(rows, lines)
+    assert out == rows
