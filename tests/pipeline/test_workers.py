@@ -122,8 +122,8 @@ def test_memory_error_in_the_pipeline_is_a_recorded_failure(tmp_path, fixtures, 
 
     monkeypatch.setattr(text.TextExtractor, "extract", greedy)  # inherited by forked workers
     seed = (fixtures / "text" / "dashuikeng_2020.txt").read_bytes()
-    for name in ("a.txt", "bomb.txt", "b.txt"):
-        (tmp_path / name).write_bytes(seed)
+    for i, name in enumerate(("a.txt", "bomb.txt", "b.txt")):
+        (tmp_path / name).write_bytes(seed + b"\n" * i)  # other bytes: identical content is one report
     files = [InputFile(path=str(tmp_path / n), key=n, file_name=n) for n in ("a.txt", "bomb.txt", "b.txt")]
     reports, stats = process_many(files, RunSettings(workers=1, memory_mb=512))
     assert [r.status for r in reports] == ["ok", "failed", "ok"]
