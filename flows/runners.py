@@ -28,16 +28,15 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from ogi.hashing import file_sha256_or_empty, report_id_for
 from ogi.status import Status
 from ogi.types import Report
 from pipeline.batch import (
     BatchStats,
     InputFile,
     RunSettings,
-    _safe_sha,
     process_file,
     process_many,
-    report_id_for,
 )
 
 log = logging.getLogger(__name__)
@@ -116,7 +115,7 @@ def chunked(items: Sequence, size: int) -> Iterator[list]:
 
 
 def _worker_failure(inp: InputFile, err: BaseException) -> Report:
-    sha = _safe_sha(inp.path)
+    sha = file_sha256_or_empty(inp.path)
     return Report(report_id=report_id_for(sha, inp.key), file_name=inp.file_name, sha256=sha,
                   format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
                   status=Status.FAILED, error=f"Dask task failed on this chunk: {type(err).__name__}: {err}")

@@ -21,12 +21,12 @@ from extractors.base import registered
 from normalizers.keywords import warm
 from normalizers.report import NORMALIZER_VERSION, metadata_from_name, normalize
 from ogi.errors import OgiError
+from ogi.hashing import file_sha256_or_empty, report_id_for
 from ogi.settings import RunSettings
 from ogi.sniff import kind_mismatch
 from ogi.status import OK_STATUSES, READ_STATUSES, RETRY_STATUSES, Status
 from ogi.types import Check, Fact, Report, Section
 from pipeline.report_index import Entry, ReportIndex
-from pipeline.report_index import sha_of as _sha_of
 from pipeline.workers import Limits, Outcome, death_reason, run_isolated
 
 log = logging.getLogger(__name__)
@@ -94,15 +94,6 @@ def discover(source: str | Path) -> list[InputFile]:
                 found.append((parts + [e.name], os.path.join(folder, e.name), e.name))
     found.sort(key=lambda t: t[0])
     return [InputFile(path=path, key="/".join(parts), file_name=name) for parts, path, name in found]
-
-
-def report_id_for(sha256: str, key: str = "") -> str:
-    """The report's id: the first 16 hex digits of its content's SHA-256, so the same bytes under any
-    name or path are one report and changed bytes are a new one. Only a file that cannot be read at
-    all (no content hash) falls back to a hash of its key (path relative to the source, or URL)."""
-    if sha256:
-        return sha256[:16]
-    return hashlib.sha256(f"unread:{key}".encode()).hexdigest()[:16]
 
 
 def one_per_content(reports: list[Report]) -> list[Report]:
@@ -330,13 +321,6 @@ def count_report(stats: BatchStats, file_name: str, status: str, error: str | No
         stats.checks_failed += 1
 
 
-def _safe_sha(path: str) -> str:
-    try:
-        return _sha_of(path)
-    except OSError:
-        return ""
-
-
 # ---- workers: one file at a time per process, with a time and a memory limit (pipeline.workers) ----
 
 def _work(inp: InputFile) -> Outcome[Report]:
@@ -345,7 +329,7 @@ def _work(inp: InputFile) -> Outcome[Report]:
 
 
 def _failure(inp: InputFile, error: str, status: str = Status.FAILED) -> Report:
-    sha = _safe_sha(inp.path)
+    sha = file_sha256_or_empty(inp.path)
     return metadata_from_name(Report(
         report_id=report_id_for(sha, inp.key), file_name=inp.file_name, sha256=sha,
         format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ogi.errors import OgiError
+from ogi.hashing import report_id_for
 from ogi.settings import RunSettings, is_remote
 from ogi.types import Report
 from pipeline.batch import (
@@ -30,7 +31,6 @@ from pipeline.batch import (
     count_report,
     pipeline_version,
     process_many,
-    report_id_for,
 )
 from publish.remote import read_dataset
 from review.corrections import corrections_path
