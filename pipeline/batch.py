@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
+from functools import partial
 from pathlib import Path
 
 from extractors import (
@@ -22,7 +23,7 @@ from normalizers.keywords import warm
 from normalizers.report import NORMALIZER_VERSION, metadata_from_name, normalize
 from ogi.errors import OgiError
 from ogi.hashing import file_sha256_or_empty, report_id_for
-from ogi.settings import RunSettings
+from ogi.settings import ExtractSettings, RunSettings
 from ogi.sniff import kind_mismatch
 from ogi.status import OK_STATUSES, READ_STATUSES, RETRY_STATUSES, Status
 from ogi.types import Check, Fact, Report, Section
@@ -108,13 +109,18 @@ def one_per_content(reports: list[Report]) -> list[Report]:
     return list(kept.values())
 
 
-def pipeline_version() -> str:
+def pipeline_version(extract: ExtractSettings = ExtractSettings()) -> str:
+    """The cache key of a finished report: extractor and normalizer versions, and the run's extract
+    settings when they are not the defaults (a report read without OCR is not one read with it)."""
     parts = sorted(f"{k}={c.name}@{c.version}" for k, c in registered().items())
+    if fp := extract.fingerprint():
+        parts.append(f"extract={fp}")
     return hashlib.sha256((";".join(parts) + f";norm={NORMALIZER_VERSION}").encode()).hexdigest()[:12]
 
 
-def process_file(inp: InputFile, data: bytes | None = None, previous: dict[str, float] | None = None) -> Report:
-    """One file → one Report. Never raises: failures become a status and a reason."""
+def process_file(inp: InputFile, data: bytes | None = None, previous: dict[str, float] | None = None,
+                 extract: ExtractSettings = ExtractSettings()) -> Report:
+    """One file → one Report, read as ``extract`` says. Never raises: failures become a status and a reason."""
     try:
         if data is None:
             size = os.path.getsize(inp.path)
@@ -132,7 +138,7 @@ def process_file(inp: InputFile, data: bytes | None = None, previous: dict[str, 
                  format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
                  source_path=os.path.abspath(inp.path))
     try:
-        doc = extractors_base.extract_file(inp.path, data)
+        doc = extractors_base.extract_file(inp.path, data, settings=extract)
         normalize(doc, rep, previous)
     except OgiError as e:
         rep.status, rep.error = e.status, _tidy_error(str(e))
@@ -244,7 +250,7 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
     """
     files = list(files)
     stats = BatchStats(seen=len(files))
-    cache = Cache(settings.cache_dir, pipeline_version()) if settings.cache_dir else None
+    cache = Cache(settings.cache_dir, pipeline_version(settings.extract)) if settings.cache_dir else None
     done: dict[int, Report] = {}
     todo: list[tuple[int, InputFile]] = []
     shas: dict[str, str] = {}
@@ -303,7 +309,7 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
         if not settings.years or ent.year is None or ent.year in settings.years:
             count_report(stats, files[i].file_name, ent.status, ent.error)
     for j, prev in previous_values(reports).items():  # run-together digits Y1/Y2 may settle
-        reports[j] = process_file(files[order[j]], previous=prev)
+        reports[j] = process_file(files[order[j]], previous=prev, extract=settings.extract)
     reports = one_per_content(reports)
     if settings.years:
         reports = [r for r in reports if r.year is None or r.year in settings.years]
@@ -323,8 +329,8 @@ def count_report(stats: BatchStats, file_name: str, status: str, error: str | No
 
 # ---- workers: one file at a time per process, with a time and a memory limit (pipeline.workers) ----
 
-def _work(inp: InputFile) -> Outcome[Report]:
-    rep = process_file(inp)
+def _work(inp: InputFile, extract: ExtractSettings = ExtractSettings()) -> Outcome[Report]:
+    rep = process_file(inp, extract=extract)
     return Outcome(rep, retire=rep.error == OUT_OF_MEMORY)  # its heap may stay fragmented
 
 
@@ -354,4 +360,4 @@ def _run_parallel(todo: list[tuple[int, InputFile]], settings: RunSettings) -> I
 
     limits = Limits(workers=settings.workers, timeout_s=settings.timeout_s, memory_mb=settings.memory_mb,
                     max_tasks=settings.max_tasks_per_worker)
-    yield from run_isolated(todo, _work, limits, on_timeout=timed_out, on_death=died)
+    yield from run_isolated(todo, partial(_work, extract=settings.extract), limits, on_timeout=timed_out, on_death=died)

@@ -147,7 +147,7 @@ def nothing_new(files: list[InputFile], settings: RunSettings, out: str) -> Batc
     have = published_keys(out)
     if not have:
         return None
-    cache = Cache(settings.cache_dir, pipeline_version())
+    cache = Cache(settings.cache_dir, pipeline_version(settings.extract))
     try:
         shas = cache.index.shas([f.path for f in files])
         entries = cache.index.entries(shas.values())

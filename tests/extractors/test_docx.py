@@ -161,6 +161,7 @@ def test_zip_without_document_xml_is_refused():
         DocxExtractor().extract(buf.getvalue(), "x.docx")
 
 
+@pytest.mark.slow  # starts LibreOffice
 @pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed: "
                     "apt-get install libreoffice-writer-nogui")
 def test_doc_is_converted_and_matches_golden():

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from normalizers.keywords import KeywordSettings, is_number, keywords, load_data
-from tests.conftest import FIXTURES, ROOT
+from tests.support import FIXTURES, ROOT
 
 KW = FIXTURES / "keywords"
 
@@ -61,6 +61,7 @@ def test_custom_data_file(tmp_path) -> None:
     assert kws
 
 
+@pytest.mark.slow  # a fresh interpreter loads jieba
 def test_loading_is_quiet() -> None:
     """jieba's "Building prefix dict…" must not reach stderr of a worker or the CLI."""
     code = ("import logging; logging.basicConfig(level=logging.WARNING);"

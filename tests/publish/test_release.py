@@ -19,7 +19,7 @@ from ogi.errors import OgiError
 from ogi.types import Fact, Report
 from publish import local as pub
 from publish.release import release
-from tests.conftest import FIXTURES, ROOT
+from tests.support import FIXTURES, ROOT
 
 CLI = "pipeline.cli"  # the module `ogi` runs
 
