@@ -75,7 +75,8 @@ def test_html_entities_are_never_expanded(mm):
     assert "lollol" not in text and "政府信息公开工作年度报告" in text
 
 
-@pytest.mark.parametrize("make", ["docx_laughs", "docx_deep", "docx_lying_bomb"])
+@pytest.mark.parametrize("make", ["docx_laughs", "docx_deep",
+                                  pytest.param("docx_lying_bomb", marks=pytest.mark.slow)])  # a real bomb is slow to make
 def test_hostile_docx_refused(mm, make):
     with pytest.raises(ExtractionError, match="DOCX"):
         extract_docx(getattr(mm, make)(), f"{make}.docx")

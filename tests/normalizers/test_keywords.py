@@ -52,6 +52,7 @@ def test_nothing_to_say(text: str) -> None:
     assert keywords(text) == []
 
 
+@pytest.mark.slow  # a second jieba tokenizer: its dictionary loads again
 def test_custom_data_file(tmp_path) -> None:
     data = tmp_path / "kw.yaml"
     data.write_text("words: []\nstop_words: [栏目, 实验区]\n", encoding="utf-8")
