@@ -31,6 +31,7 @@ from normalizers.align import (
 )
 from normalizers.checks import report_checks
 from normalizers.spec import Spec
+from normalizers.values import digits_in_label, explicit_zeros, unread_blanks
 from ogi.types import Cell, Fact
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,15 @@ def _row_facts(table: str, row: str, cols: Sequence[str], cells: list[Cell], pag
     return [make(table, row, c, cell, page) for c, cell in zip(cols, cells)]
 
 
+def _unreadable(line: LineLike, cells: list[Cell], marks: bool) -> str | None:
+    """Why a row's cells may be digits run together and so cannot be written, else None."""
+    tail = digits_in_label(getattr(line, "raw", "") or line.label)
+    if tail is not None:
+        return f"label ends in the digits {tail!r}: numbers run into the label"
+    why = unread_blanks(cells) if marks else None
+    return None if why is None else f"{why} while the table prints its zeros as marks: may be digits run together"
+
+
 def _identities(facts: list[Fact]) -> dict[str, bool]:
     return {c.rule: c.passed for c in report_checks(facts) if c.rule.startswith(("R1", "R2"))}
 
@@ -100,20 +110,24 @@ def map_rows(lines: Sequence[LineLike], table: str, template: str, spec: Spec, m
              st: AlignSettings = DEFAULT) -> RowMapping:
     """Facts of one table (active or requests) from its printed lines, by whole-table alignment."""
     lines = unstack(lines)
+    marks = explicit_zeros(c for ln in lines for c in ln.values)
     plans = _plans(lines, table, template, spec, st, keep)
     if len(plans) > 1 and plans[0].score - plans[1].score < st.close:
         # close shapes: the identities both can compute decide; a tie keeps the better alignment
-        ids = [_identities(_build(lines, p, table, make, cols_of, keep, st, verify=False).facts) for p in plans]
+        ids = [_identities(_build(lines, p, table, make, cols_of, keep, st, False, marks).facts) for p in plans]
         common = set.intersection(*(set(d) for d in ids))
         fails = [sum(1 for r in common if not d[r]) for d in ids]
         unused = [_unused_value_lines(lines, p) for p in plans]
         lone = [_lone_subrow(p) for p in plans]
         plans = [plans[min(range(len(plans)), key=lambda i: (unused[i], fails[i], lone[i], i))]]
-    return _build(lines, plans[0], table, make, cols_of, keep, st, verify=True)
+    return _build(lines, plans[0], table, make, cols_of, keep, st, True, marks)
 
 
 def _build(lines: Sequence[LineLike], plan: _Plan, table: str, make: MakeFact,
-           cols_of: Callable[[str], Sequence[str]], keep: str, st: AlignSettings, verify: bool) -> RowMapping:
+           cols_of: Callable[[str], Sequence[str]], keep: str, st: AlignSettings, verify: bool,
+           marks: bool = False) -> RowMapping:
+    """``marks``: the table prints its zeros as marks (0, —), so its empty cells are not read as
+    zeros where they may be digits run together (:func:`normalizers.values.unread_blanks`)."""
     res = RowMapping(single_other=plan.single_other)
     slots, taken = plan.slots, {mt.slot for mt in plan.matches}
     sure: list[tuple[Match, list[Cell]]] = []
@@ -126,6 +140,10 @@ def _build(lines: Sequence[LineLike], plan: _Plan, table: str, make: MakeFact,
         if cells is None:
             n = len(lines[mt.value_line].values)
             res.problems.append(f"{table}.{s.id}: {n} value cells printed, {s.width} expected")
+            continue
+        why = _unreadable(lines[mt.value_line], cells, marks)
+        if why is not None:
+            res.problems.append(f"{table}.{s.id}: {why}; row left unread")
             continue
         plain = mt.sim >= st.accept and not _names_another_row(mt, plan)
         (sure if plain or not mt.label or not verify else doubtful).append((mt, cells))

@@ -19,7 +19,14 @@ from normalizers.align import fitted
 from normalizers.flattened import parse_flattened, table_region
 from normalizers.rowmap import map_rows
 from normalizers.spec import Spec, TableSpec, load_spec
-from normalizers.values import clean_label, impossible_value, is_blank, parse_value
+from normalizers.values import (
+    clean_label,
+    explicit_zeros,
+    impossible_value,
+    is_blank,
+    parse_value,
+    unread_blanks,
+)
 from ogi.fields import template_for_year
 from ogi.types import Block, Cell, Check, Fact, Paragraph
 
@@ -211,6 +218,11 @@ def map_appeals(lines: list[Line], spec: Spec) -> Tables:
             n = sum(len(ln.values) for ln in value_lines)
             res.problems.append(f"appeals: {n} value cells printed, {APPEALS_WIDTH} expected")
         return res
+    why = unread_blanks(cells) if explicit_zeros(cells) else None
+    if why is not None:
+        res.problems.append(f"appeals: {why} while the table prints its zeros as marks: "
+                            "may be digits run together; left unread")
+        return res
     page = value_lines[0].page
     ids = [(g, c) for g in t.groups for c in t.columns]
     res.facts.extend(_fact("appeals", g, c, cell, page) for (g, c), cell in zip(ids, cells))
@@ -253,7 +265,7 @@ def drop_impossible_rows(facts: list[Fact]) -> tuple[list[Fact], list[str]]:
     merged run-together one reads as a blank zero)."""
     why: dict[tuple[str, str], str] = {}
     for f in facts:
-        reason = impossible_value(f.col, f.value)
+        reason = impossible_value(f.col, f.value, f.raw)
         if reason and (f.table, f.row) not in why:
             why[(f.table, f.row)] = f"{f.table}.{f.row}.{f.col} printed {f.raw!r}: {reason}; row left unread"
     if not why:
