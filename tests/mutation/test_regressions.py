@@ -66,3 +66,10 @@ def test_2019_report_with_2021_other_subrows_keeps_them_as_printed():
     assert src.text.count(old) == 1
     v = judge(process(src.file_name, src.encode(src.text.replace(old, new, 1))), key)
     assert v.ok and v.exact == v.cells and not v.violations, v.describe()
+
+
+def test_tsv_active_row_with_its_digits_run_together_in_a_table_of_dashes():
+    """Was: '规范性文件 10 10 113' printed '1010113' in a table printing its zeros as '—': written
+    new_made=1010113 and two zeros, report ok (the active table has no identity to catch it)."""
+    v = verdict(FIX["W020200116691822173.txt"], "规范性文件\t10\t10\t113", "规范性文件\t1010113")
+    assert not v.violations and not v.ok, v.describe()
