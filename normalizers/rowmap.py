@@ -23,14 +23,13 @@ from normalizers.align import (
     align,
     build_slots,
     cleaned,
-    fill_lost_labels,
     fitted,
-    place_unordered,
     similarity,
-    unstack,
 )
 from normalizers.checks import report_checks
+from normalizers.leftovers import fill_lost_labels, place_unordered
 from normalizers.spec import Spec
+from normalizers.stacked import unstack
 from normalizers.values import digits_in_label, explicit_zeros, unread_blanks
 from ogi.types import Cell, Fact
 
