@@ -96,6 +96,7 @@ class Match:
     label: str
     sim: float
     at: int = -1  # the value line (-1: the last of ``lines``)
+    blank: bool = False  # a printed label whose row prints no cell at all (normalizers.leftovers.blank_rows)
 
     @property
     def value_line(self) -> int:

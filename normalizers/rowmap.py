@@ -27,7 +27,7 @@ from normalizers.align import (
     similarity,
 )
 from normalizers.checks import report_checks
-from normalizers.leftovers import fill_lost_labels, place_unordered
+from normalizers.leftovers import blank_rows, fill_lost_labels, place_unordered
 from normalizers.spec import Spec
 from normalizers.stacked import unstack
 from normalizers.values import digits_in_label, explicit_zeros, unread_blanks
@@ -64,7 +64,8 @@ def _plans(lines: Sequence[LineLike], table: str, template: str, spec: Spec, st:
         score, matches = align(lines, slots, st)
         if table == "active":  # independent rows, no identities: a sure label may sit anywhere
             matches = place_unordered(lines, slots, matches, st)
-        out.append(_Plan(slots, fill_lost_labels(lines, slots, matches, keep), score, single))
+        matches = fill_lost_labels(lines, slots, matches, keep)
+        out.append(_Plan(slots, blank_rows(lines, slots, matches, st), score, single))
     return sorted(out, key=lambda p: -p.score)
 
 
@@ -131,9 +132,13 @@ def _build(lines: Sequence[LineLike], plan: _Plan, table: str, make: MakeFact,
     slots, taken = plan.slots, {mt.slot for mt in plan.matches}
     sure: list[tuple[Match, list[Cell]]] = []
     doubtful: list[tuple[Match, list[Cell]]] = []
+    blanks: list[Match] = []
     for mt in plan.matches:
         s = slots[mt.slot]
         if s.heading:
+            continue
+        if mt.blank:
+            blanks.append(mt)
             continue
         cells = _cells(lines, mt, s, keep)
         if cells is None:
@@ -152,7 +157,31 @@ def _build(lines: Sequence[LineLike], plan: _Plan, table: str, make: MakeFact,
         res.facts.extend(_row_facts(table, slots[mt.slot].id, cols_of(slots[mt.slot].id), cells, page(mt), make))
     if doubtful:
         _resolve(lines, plan, doubtful, taken, res, table, make, cols_of, page, keep, st)
+    if blanks:
+        _blank_rows(lines, plan, blanks, res, table, make, cols_of, marks)
     return res
+
+
+def _blank_rows(lines: Sequence[LineLike], plan: _Plan, blanks: list[Match], res: RowMapping, table: str,
+                make: MakeFact, cols_of: Callable[[str], Sequence[str]], marks: bool) -> None:
+    """Rows printed as their label alone (:func:`normalizers.leftovers.blank_rows`) are rows of
+    zeros printed blank (``raw`` ''), only in a table that prints its zeros blank and, for
+    requests, only where the identities R1/R2 then hold; else they stay empty with the reason."""
+    ids = [plan.slots[mt.slot].id for mt in blanks]
+    why = "the table prints its zeros as marks" if marks else None
+    facts: list[Fact] = []
+    for mt, rid in zip(blanks, ids):
+        page = getattr(lines[mt.value_line], "page", None)
+        cells = [Cell("", mt.value_line, k, page=page) for k in range(len(cols_of(rid)))]
+        facts += _row_facts(table, rid, cols_of(rid), cells, page, make)
+    if why is None and table == "requests" and not _identities_hold(res.facts + facts):
+        why = "the identities do not hold with them as zeros"
+    if why is not None:
+        res.problems.append(f"{table}: rows printing their label only ({', '.join(ids)}) left empty: {why}")
+        return
+    log.info("%s rows printing their label only read as zeros printed blank: %s", table, ", ".join(ids))
+    res.rows.extend(ids)
+    res.facts.extend(facts)
 
 
 def _resolve(lines, plan: _Plan, doubtful: list[tuple[Match, list[Cell]]], taken: set[int], res: RowMapping,
