@@ -52,18 +52,25 @@ def explicit_zeros(cells: Iterable[Cell]) -> bool:
 
 def unread_blanks(cells: Sequence[Cell]) -> str | None:
     """Why a row's empty cells cannot be read as zeros in a table that prints its zeros as
-    marks (0, —, 无 …), else None: the row prints no number at all, or an empty cell sits beside
-    a number of two or more digits.
+    marks (0, —, 无 …), else None: the row prints no number at all, or empty cells at the row's
+    start or end sit next to a number of two or more digits.
 
-    Why: there an empty cell is not the table's way of printing a zero; beside '5067' it is
-    likelier the place of digits run together ('5 0 67' → '5067' and two empty cells), and a
-    row of nothing but empties may have had its numbers run into its label."""
-    if not any(is_blank(c.text) for c in cells):
+    Why: there an empty cell is not the table's way of printing a zero. Digits run together
+    ('5 0 67' → '5067') leave their row's other cells empty after (or, right-aligned, before)
+    the merged number, and a row of nothing but empties may have had its numbers run into its
+    label. An empty cell with numbers on both sides cannot come from one run of merged cells."""
+    blank = [is_blank(c.text) for c in cells]
+    if not any(blank):
         return None
-    if all(is_blank(c.text) for c in cells):
+    if all(blank):
         return "no number printed"
-    long = next((c.text.strip() for c in cells if not is_blank(c.text) and len(_DIGIT.findall(c.text)) >= 2), None)
-    return None if long is None else f"empty cells beside {long!r}"
+    first = blank.index(False)
+    last = len(blank) - 1 - blank[::-1].index(False)
+    for k, edge in ((first, first > 0), (last, last < len(cells) - 1)):
+        text = cells[k].text.strip()
+        if edge and len(_DIGIT.findall(text)) >= 2:
+            return f"empty cells beside {text!r}"
+    return None
 
 
 _LABEL_DIGITS = re.compile(r"\d[\d.,\-—－/]*$")

@@ -46,8 +46,10 @@ def test_explicit_zeros_are_marks_not_empties_nor_an_amounts_decimals():
 @pytest.mark.parametrize("texts,why", [
     (("5067", "", ""), "empty cells beside '5067'"),
     (("", "", ""), "no number printed"),
+    (("", "", "5067"), "empty cells beside '5067'"),  # right-aligned in layout text
     (("5", "", ""), None),  # one digit cannot be two cells run together
     (("5", "0", "67"), None),
+    (("10", "", "113"), None),  # an empty cell between two numbers is no merged run's leftover
 ])
 def test_unread_blanks_names_empties_that_may_be_digits_run_together(texts, why):
     from normalizers.values import unread_blanks
