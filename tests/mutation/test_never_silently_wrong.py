@@ -23,12 +23,7 @@ SOURCES = all_sources()
 FAST = settings(max_examples=8, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 # mutator → (the bug it still finds, a fixture and seed where it does: always run first)
-KNOWN_BUGS = {
-    "run_together": (("an HTML cell spanning two value columns with their digits run together (112|11059.86 → "
-                     "'11211059.86') is read as the first column's number, the blank after it as 0, and the "
-                     "report marked ok (test_html_run_together_cell_over_two_columns_is_not_one_number)"),
-                     "lichuan_gbk_trs.html", 16),
-}
+KNOWN_BUGS: dict[str, tuple[str, str, int]] = {}
 
 
 @cache
