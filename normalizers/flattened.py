@@ -5,9 +5,10 @@ after its label. The printed digits are all there, so each row's digit run is sp
 into the template's number of cells (no leading zeros; a space or a minus sign the dump
 kept is a boundary), and the splits are narrowed by constraints (:mod:`normalizers.resplit`):
 R3 per requests row and R4 per appeals group first, then R2/R1 across rows, the report's
-own narrative numbers, and the previous year's report when the caller has it. A row
-left with more than one split is not guessed: its candidates are reported as a problem
-and only the cells every split agrees on are kept.
+own narrative numbers, logical bounds, and the same agency's reports of the year before and
+after when the caller has them, all solved jointly over the table. A row left with more than
+one split is not guessed: its candidates are reported as a problem and only the cells every
+split agrees on are kept.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from normalizers.narrative_numbers import narrative_statements
-from normalizers.resplit import Constraint, RowSplit, previous_year_constraints, solve, statement_constraint
+from normalizers.neighbours import Neighbours, bound_constraints, neighbour_constraints
+from normalizers.resplit import Constraint, Outcome, RowSplit, solve, statement_constraint
 from normalizers.spec import Spec, load_spec
 from normalizers.values import clean_label
 from ogi.types import Check, Fact
@@ -240,23 +242,28 @@ def _row_of(cell: str) -> str:
 
 
 def parse_flattened(text: str, template: str, spec: Spec | None = None,
-                    previous: Mapping[str, float] | None = None) -> Resplit:
-    """Facts from flattened table text, with how each table was split and what stays open."""
+                    previous: Neighbours | Mapping[str, float] | None = None) -> Resplit:
+    """Facts from flattened table text, with how each table was split and what stays open.
+
+    ``previous``: the same agency's neighbouring years (a plain mapping = the year before)."""
     spec = spec or load_spec()
     rows = read_rows(text, template, spec)
     constraints = identity_constraints(rows) if any(k.startswith("requests.") for k in rows) else []
     for st in narrative_statements(narrative(text), template):
         rs = tuple(dict.fromkeys(_row_of(c) for c in st.cells))
         constraints.append(statement_constraint(f"narrative '{st.quote}'", rs, st.cells, st.values))
-    constraints += previous_year_constraints(previous, template)
-    unusable = solve(rows, constraints)
-    return _result(rows, template, spec, unusable)
+    constraints += bound_constraints(template, rows) + neighbour_constraints(previous, template)
+    return _result(rows, template, spec, solve(rows, constraints))
 
 
 TABLES = ("active", "requests", "appeals")
 
 
-def _result(rows: Mapping[str, RowSplit], template: str, spec: Spec, unusable: list[Constraint]) -> Resplit:
+def _names(cs: list[Constraint], table: str) -> list[str]:
+    return list(dict.fromkeys(c.name for c in cs if any(r.split(".")[0] == table for r in c.rows)))
+
+
+def _result(rows: Mapping[str, RowSplit], template: str, spec: Spec, solved: Outcome) -> Resplit:
     res = Resplit()
     for table in TABLES:
         mine = [r for k, r in rows.items() if k.split(".")[0] == table]
@@ -276,8 +283,8 @@ def _result(rows: Mapping[str, RowSplit], template: str, spec: Spec, unusable: l
         if missing:
             res.problems.append(f"{table}: rows not found in the flattened text: {', '.join(missing)}")
         res.checks.append(Check(rule=f"S:{table}", passed=not open_rows,
-                                detail=_split_detail(mine, open_rows, [c.name for c in unusable if any(
-                                    r.split(".")[0] == table for r in c.rows)])))
+                                detail=_split_detail(mine, open_rows, _names(solved.unusable, table),
+                                                     _names(solved.conflicting, table))))
     return res
 
 
@@ -300,7 +307,8 @@ def _open_reason(r: RowSplit) -> str:
     return f"{r.key}: '{r.digits}' still splits {len(r.cands)} ways: {shown}"
 
 
-def _split_detail(rows: list[RowSplit], open_rows: list[RowSplit], unusable: list[str]) -> str:
+def _split_detail(rows: list[RowSplit], open_rows: list[RowSplit], unusable: list[str],
+                  conflicting: list[str] = ()) -> str:
     by: dict[str, list[str]] = {}
     for r in rows:
         if r.forced:
@@ -312,6 +320,8 @@ def _split_detail(rows: list[RowSplit], open_rows: list[RowSplit], unusable: lis
         text = f"{len(open_rows)} row(s) left with a choice: {', '.join(r.key for r in open_rows)}; " + text
     if unusable:
         text += "; not satisfiable by any split (ignored): " + ", ".join(unusable)
+    if conflicting:
+        text += "; no split satisfies these together, so none of them chose: " + ", ".join(conflicting)
     return text
 
 
