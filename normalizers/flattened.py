@@ -21,17 +21,18 @@ from normalizers.narrative_numbers import narrative_statements
 from normalizers.neighbours import Neighbours, bound_constraints, neighbour_constraints
 from normalizers.resplit import Constraint, Outcome, RowSplit, solve, statement_constraint
 from normalizers.spec import Spec, load_spec
-from normalizers.values import clean_label
+from normalizers.values import DECIMAL_COLS, SIGNED_COLS, clean_label
 from ogi.types import Check, Fact
 
 MAX_SOLUTIONS = 256
 MAX_STEPS = 100_000  # a run this hard to split is left open, not searched for minutes
 MAX_CELL_CHARS = 16  # "75394432.52元" is 11: a longer piece is not one printed cell
-_NUM = r"(?:[-－—–]*[0-9０-９]+(?:,\d{3})*(?:\.\d+)?|[-－—–]+)"
-_TOKEN = re.compile(_NUM + r"(?:[ \u00a0]*" + _NUM + ")*")  # numbers, and dashes printed for zero
+# 无 printed for zero is a cell, but not the 无 of the template's labels (无法提供, 无正当理由)
+_NUM = r"(?:[-－—–]*[0-9０-９]+(?:,\d{3})*(?:\.\d+)?|[-－—–]+|无(?![法正效需]))"
+_TOKEN = re.compile(_NUM + r"(?:[ \u00a0]*" + _NUM + ")*")  # numbers, and dashes or 无 printed for zero
 _ROW_NUMBER = re.compile(r"^[.．、]")
 # a thousands comma ("62,568") keeps its number whole: digits glued on either side start or end a cell
-_PIECE = re.compile(r"-?(?:0|[1-9][0-9]{0,2}(?:,[0-9]{3})+|[1-9][0-9]*)(?:\.[0-9]+)?|-")  # "-" alone: a zero
+_PIECE = re.compile(r"-?(?:0|[1-9][0-9]{0,2}(?:,[0-9]{3})+|[1-9][0-9]*)(?:\.[0-9]+)?|-|无")  # "-", "无" alone: a zero
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－—–", "0123456789.---")
 REQ_COLS = 7
 
@@ -43,15 +44,17 @@ class Run:
     text: str
     cuts: frozenset[int] = frozenset()
     dashes: frozenset[int] = frozenset()  # positions of "-": a zero printed as a dash, or a minus sign
+    words: frozenset[int] = frozenset()  # positions of "无": a zero, always a cell of its own
 
     def boundaries(self, negatives: bool) -> frozenset[int]:
         """Sure boundaries: a dash starts a cell, and ends it unless the column can be negative ("-18")."""
-        before = frozenset(d for d in self.dashes if d > 0)
-        return before | (frozenset() if negatives else frozenset(d + 1 for d in self.dashes if d + 1 < len(self.text)))
+        before = frozenset(d for d in self.dashes | self.words if d > 0)
+        ends = self.words if negatives else self.dashes | self.words
+        return before | frozenset(d + 1 for d in ends if d + 1 < len(self.text))
 
 
 def parse_run(token: str) -> Run:
-    out, cuts, dashes = [], set(), set()
+    out, cuts, dashes, words = [], set(), set(), set()
     for ch in token.translate(_FULLWIDTH):
         if ch in " \u00a0":
             if out:
@@ -59,8 +62,10 @@ def parse_run(token: str) -> Run:
             continue
         if ch == "-":
             dashes.add(len(out))
+        elif ch == "无":
+            words.add(len(out))
         out.append(ch)
-    return Run("".join(out), frozenset(cuts), frozenset(dashes))
+    return Run("".join(out), frozenset(cuts), frozenset(dashes), frozenset(words))
 
 
 def _parts(s: str, n: int, check: Callable[[list[float]], bool] | None,
@@ -70,8 +75,11 @@ def _parts(s: str, n: int, check: Callable[[list[float]], bool] | None,
 
 
 def _enumerate(s: str, n: int, check: Callable[[list[float]], bool] | None,
-               cuts: frozenset[int] = frozenset()) -> tuple[list[list[str]], bool]:
-    """(splits, complete): complete is False when there were too many to list or to search."""
+               cuts: frozenset[int] = frozenset(),
+               fits: Callable[[int, str], bool] | None = None) -> tuple[list[list[str]], bool]:
+    """(splits, complete): complete is False when there were too many to list or to search.
+
+    ``fits(i, piece)``: whether cell ``i`` can print ``piece`` (a count has no decimal point)."""
     out: list[list[str]] = []
     stops = sorted(cuts)
     steps = [0]
@@ -84,7 +92,8 @@ def _enumerate(s: str, n: int, check: Callable[[list[float]], bool] | None,
         nxt = next((c for c in stops if c > i), len(s))
         if left == 1:
             tail = s[i:]
-            if nxt == len(s) and len(tail) <= MAX_CELL_CHARS and _PIECE.fullmatch(tail):
+            if nxt == len(s) and len(tail) <= MAX_CELL_CHARS and _PIECE.fullmatch(tail) and (
+                    fits is None or fits(len(acc), tail)):
                 cand = acc + [tail]
                 if check is None or check([_num(x) for x in cand]):
                     out.append(cand)
@@ -95,7 +104,8 @@ def _enumerate(s: str, n: int, check: Callable[[list[float]], bool] | None,
                 if piece.lstrip("-").startswith("0") and len(piece.lstrip("-")) > 1 and piece.lstrip("-")[1] != ".":
                     break
                 continue
-            rec(j, acc + [piece])
+            if fits is None or fits(len(acc), piece):
+                rec(j, acc + [piece])
 
     if len(s) <= n * MAX_CELL_CHARS:
         rec(0, [])
@@ -120,7 +130,8 @@ def runs(text: str) -> Iterator[tuple[str, Run]]:
             digits, num = run.text[:-1], run.text[-1]
             if digits:
                 yield label, Run(digits, frozenset(c for c in run.cuts if c < len(digits)),
-                                 frozenset(d for d in run.dashes if d < len(digits)))
+                                 frozenset(d for d in run.dashes if d < len(digits)),
+                                 frozenset(w for w in run.words if w < len(digits)))
                 label = ""
             label += num
             continue
@@ -167,11 +178,12 @@ def _row_check(cells: tuple[str, ...], sums: list[tuple[list[int], int]]) -> Cal
 def _split_row(key: str, cells: tuple[str, ...], run: Run, check, check_name: str) -> RowSplit:
     """Candidates under the row's identity and the spaces kept; either is dropped when nothing fits it."""
     n = len(cells)
-    hard = run.boundaries(negatives=any(c.endswith(".change") for c in cells))
+    hard = run.boundaries(negatives=any(c.rsplit(".", 1)[1] in SIGNED_COLS for c in cells))
+    fits = _fits([c.rsplit(".", 1)[1] for c in cells])
     soft = run.cuts | hard
     attempts = [(check, soft), (check, hard), (None, soft), (None, hard)]
     for chk, cuts in attempts if check else attempts[2:]:
-        sols, complete = _enumerate(run.text, n, chk, cuts)
+        sols, complete = _enumerate(run.text, n, chk, cuts, fits)
         if sols or not complete:
             break
     why = []
@@ -179,9 +191,17 @@ def _split_row(key: str, cells: tuple[str, ...], run: Run, check, check_name: st
         why.append(check_name)
     if cuts - hard:
         why.append("the spaces the text kept")
-    if run.dashes:
-        why.append("dashes printed for zero")
+    if run.dashes or run.words:
+        why.append("dashes or 无 printed for zero")
     return RowSplit(key, cells, run.text, [tuple(s) for s in sols], complete=complete, why=why)
+
+
+def _fits(cols: list[str]) -> Callable[[int, str], bool]:
+    """A count cell prints no decimal point; only a signed column prints a minus sign before digits."""
+    def fits(i: int, piece: str) -> bool:
+        return ("." not in piece or cols[i] in DECIMAL_COLS) and (
+            not piece.startswith("-") or piece == "-" or cols[i] in SIGNED_COLS)
+    return fits
 
 
 def read_rows(text: str, template: str, spec: Spec) -> dict[str, RowSplit]:
@@ -289,7 +309,7 @@ def _result(rows: Mapping[str, RowSplit], template: str, spec: Spec, solved: Out
 
 
 def _num(raw: str) -> float:
-    return 0.0 if raw == "-" else float(raw.replace(",", ""))
+    return 0.0 if raw in ("-", "无") else float(raw.replace(",", ""))
 
 
 def _fact(cell: str, raw: str) -> Fact:
