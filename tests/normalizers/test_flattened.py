@@ -160,3 +160,22 @@ def test_a_run_too_long_to_search_is_left_open_quickly():
     assert sols == [] and not complete
     res = parse_flattened(HEAD_2021.format(docs="1" * 60), "2021")
     assert any("cannot be split into 3 cells" in p for p in res.problems)
+
+
+def test_a_count_cell_prints_no_decimal_point():
+    """Regression (flattened dev page): '461259.00' offered 461259.0|0 for 采购项目数量|采购总金额."""
+    text = ("第二十条第（九）项信息内容采购项目数量采购总金额政府集中采购461259.00"
+            "三、收到和处理政府信息公开申请情况")
+    res = parse_flattened(text, "2019")
+    got = next(p for p in res.problems if "461259.00" in p)
+    assert "461259.0|0" not in got and "5 ways" in got
+
+
+def test_wu_printed_for_zero_is_a_cell_but_not_in_the_labels():
+    """Regression (flattened dev page): '规章无无无行政规范性文件无无8' lost rules and left '8' unsplittable."""
+    text = HEAD_2021.format(docs="无无8").replace("规章000", "规章无无无").replace("4529", "无")
+    facts = {f"{f.row}.{f.col}": (f.value, f.raw) for f in parse_flattened(text, "2021").facts}
+    assert facts["rules.issued"] == (0.0, "无") and facts["normative_docs.in_force"] == (8.0, "8")
+    assert facts["licensing.decisions"] == (0.0, "无")
+    text = "（四）无法提供1.本机关不掌握相关政府信息1000001（五）不予处理4.无正当理由大量反复申请0000000"
+    assert [label for label, _ in segments(text)] == ["（四）无法提供1.本机关不掌握相关政府信息", "（五）不予处理4.无正当理由大量反复申请"]
