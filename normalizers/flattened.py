@@ -27,14 +27,15 @@ from ogi.types import Check, Fact
 MAX_SOLUTIONS = 256
 MAX_STEPS = 100_000  # a run this hard to split is left open, not searched for minutes
 MAX_CELL_CHARS = 16  # "75394432.52元" is 11: a longer piece is not one printed cell
-# 无 printed for zero is a cell, but not the 无 of the template's labels (无法提供, 无正当理由)
-_NUM = r"(?:[-－—–]*[0-9０-９]+(?:,\d{3})*(?:\.\d+)?|[-－—–]+|无(?![法正效需]))"
+# 无 or / printed for zero is a cell, but not the 无 of the template's labels (无法提供, 无正当理由) nor 增/减
+_NUM = r"(?:[-－—–]*[0-9０-９]+(?:,\d{3})*(?:\.\d+)?|[-－—–]+|无(?![法正效需])|[/／](?!减))"
 _TOKEN = re.compile(_NUM + r"(?:[ \u00a0]*" + _NUM + ")*")  # numbers, and dashes or 无 printed for zero
 _ROW_NUMBER = re.compile(r"^[.．、]")
 # a thousands comma ("62,568") keeps its number whole: digits glued on either side start or end a cell
-_PIECE = re.compile(r"-?(?:0|[1-9][0-9]{0,2}(?:,[0-9]{3})+|[1-9][0-9]*)(?:\.[0-9]+)?|-|无")  # "-", "无" alone: a zero
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．－—–", "0123456789.---")
+_PIECE = re.compile(r"-?(?:0|[1-9][0-9]{0,2}(?:,[0-9]{3})+|[1-9][0-9]*)(?:\.[0-9]+)?|-|无|/")  # "-", "无", "/": a zero
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－—–／", "0123456789.---/")
 REQ_COLS = 7
+ZERO_WORDS = frozenset({"-", "无", "/"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ class Run:
     text: str
     cuts: frozenset[int] = frozenset()
     dashes: frozenset[int] = frozenset()  # positions of "-": a zero printed as a dash, or a minus sign
-    words: frozenset[int] = frozenset()  # positions of "无": a zero, always a cell of its own
+    words: frozenset[int] = frozenset()  # positions of "无" or "/": a zero, always a cell of its own
 
     def boundaries(self, negatives: bool) -> frozenset[int]:
         """Sure boundaries: a dash starts a cell, and ends it unless the column can be negative ("-18")."""
@@ -62,7 +63,7 @@ def parse_run(token: str) -> Run:
             continue
         if ch == "-":
             dashes.add(len(out))
-        elif ch == "无":
+        elif ch in "无/":
             words.add(len(out))
         out.append(ch)
     return Run("".join(out), frozenset(cuts), frozenset(dashes), frozenset(words))
@@ -192,7 +193,7 @@ def _split_row(key: str, cells: tuple[str, ...], run: Run, check, check_name: st
     if cuts - hard:
         why.append("the spaces the text kept")
     if run.dashes or run.words:
-        why.append("dashes or 无 printed for zero")
+        why.append("dashes, 无 or / printed for zero")
     return RowSplit(key, cells, run.text, [tuple(s) for s in sols], complete=complete, why=why)
 
 
@@ -309,7 +310,7 @@ def _result(rows: Mapping[str, RowSplit], template: str, spec: Spec, solved: Out
 
 
 def _num(raw: str) -> float:
-    return 0.0 if raw in ("-", "无") else float(raw.replace(",", ""))
+    return 0.0 if raw in ZERO_WORDS else float(raw.replace(",", ""))
 
 
 def _fact(cell: str, raw: str) -> Fact:

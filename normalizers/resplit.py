@@ -50,7 +50,7 @@ class RowSplit:
         return self.complete and len(self.cands) == 1
 
     def values(self, cand: tuple[str, ...]) -> dict[str, float]:
-        return {c: 0.0 if v in ("-", "无", "") else float(v.replace(",", "")) for c, v in zip(self.cells, cand)}
+        return {c: 0.0 if v in ("-", "无", "/", "") else float(v.replace(",", "")) for c, v in zip(self.cells, cand)}
 
     def agreed(self) -> dict[str, str]:
         """Cells printed the same in every remaining split (exact whatever the choice)."""

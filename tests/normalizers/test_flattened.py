@@ -179,3 +179,12 @@ def test_wu_printed_for_zero_is_a_cell_but_not_in_the_labels():
     assert facts["licensing.decisions"] == (0.0, "无")
     text = "（四）无法提供1.本机关不掌握相关政府信息1000001（五）不予处理4.无正当理由大量反复申请0000000"
     assert [label for label, _ in segments(text)] == ["（四）无法提供1.本机关不掌握相关政府信息", "（五）不予处理4.无正当理由大量反复申请"]
+
+
+def test_slash_printed_for_zero_is_a_cell_but_not_the_slash_of_the_header():
+    """Regression (flattened dev PDF): '6/////6' hid the whole requests table; 本年增/减 stays a header."""
+    assert [r for _, r in segments("上一年项目数量本年增/减处理决定数量行政许可1/2")] == ["1/2"]
+    text = HEAD_2021.format(docs="000") + "三、收到和处理政府信息公开申请情况一、本年新收政府信息公开申请数量6/////6"
+    facts = {f"{f.row}.{f.col}": (f.value, f.raw) for f in parse_flattened(text, "2021").facts}
+    assert facts["new_received.natural_person"] == (6.0, "6") and facts["new_received.commercial"] == (0.0, "/")
+    assert facts["new_received.total"] == (6.0, "6")
