@@ -7,7 +7,8 @@ both neighbours, and so do the 2019 template's running counts (上一年项目�
 Published reports break these equations often (a clean-up of the document register), so
 besides them there are bounds that hold by definition: a stock of documents in force never
 exceeds last year's stock plus this year's issued ones, nor can more be repealed than that;
-a running total includes this year's additions; an item count is never negative.
+this year's issued ones not repealed are still in force; a running total includes this
+year's additions; an item count is never negative.
 Every constraint here only chooses among splits (:func:`normalizers.resplit.solve` drops one
 no split satisfies); none sets a value.
 """
@@ -113,6 +114,12 @@ def following_constraints(n: Mapping[str, float] | None, template: str) -> list[
 def bound_constraints(template: str, rows: Mapping[str, object]) -> list[Constraint]:
     """Bounds that hold by definition within one report (only for the rows the text printed)."""
     out: list[Constraint] = []
+    if template == "2021":
+        for r in STOCK_ROWS:
+            a = f"active.{r}."
+            if f"active.{r}" in rows:
+                out.append(Constraint("bound: in_force ≥ issued − repealed", (f"active.{r}",),
+                                      lambda v, a=a: v[a + "in_force"] >= v[a + "issued"] - v[a + "repealed"] - EPS))
     if template != "2019":
         return out
     for r in STOCK_ROWS:

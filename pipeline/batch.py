@@ -239,6 +239,7 @@ class Cache:
         return True
 
 
+NEIGHBOUR_PASSES = 3  # an open split settled by its neighbour may settle the next year's in turn
 Executor = Callable[[list[tuple[int, InputFile]], RunSettings], Iterable[tuple[int, Report]]]
 
 
@@ -319,8 +320,14 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
             count_report(stats, files[i].file_name, ent.status, ent.error)
     wanted = wanted_keys(reports) - set(batch_values(reports))
     known = published(wanted) if published is not None and wanted else None
-    for j, nb in neighbour_values(reports, known).items():  # run-together digits: Y1/Y2 and bounds may settle
-        reports[j] = process_file(files[order[j]], previous=nb)
+    tried: dict[int, object] = {}
+    for _ in range(NEIGHBOUR_PASSES):  # run-together digits: Y1/Y2 and bounds may settle; a settled one helps the next
+        todo_nb = {j: nb for j, nb in neighbour_values(reports, known).items() if tried.get(j) != nb}
+        for j, nb in todo_nb.items():
+            tried[j] = nb
+            reports[j] = process_file(files[order[j]], previous=nb)
+        if not todo_nb:
+            break
     reports = one_per_content(reports)
     if settings.years:
         reports = [r for r in reports if r.year is None or r.year in settings.years]

@@ -66,3 +66,9 @@ def test_next_years_carried_over_is_this_years_carried_forward():
     solve(rows, following_constraints({"requests.carried_over.total": 11}, "2021"))
     assert rows["requests.carried_forward"].cands == [("11", "11")]
     assert "Y1 (next year's carried_over 11)" in rows["requests.carried_forward"].why
+
+
+def test_this_years_issued_not_repealed_are_in_force():
+    """in_force ≥ issued − repealed within one report: '693665' cannot be 693|6|65."""
+    got = next(p for p in parse_flattened(HEAD_2021.format(docs="693665"), "2021").problems if "693665" in p)
+    assert "693|6|65" not in got and "6936|6|5" not in got and "69|3|665" in got
