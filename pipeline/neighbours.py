@@ -17,6 +17,7 @@ from ogi.settings import is_remote
 from publish.remote import read_dataset
 
 log = logging.getLogger(__name__)
+REPORT_COLS = ["report_id", "agency", "province", "year", "n_facts", "duplicate_of"]
 
 
 def published_values(out: str, keys: Iterable[Key]) -> dict[Key, dict[str, float]]:
@@ -25,8 +26,8 @@ def published_values(out: str, keys: Iterable[Key]) -> dict[Key, dict[str, float
     if not keys or (not is_remote(out) and not (Path(out) / "current").exists()):
         return {}
     try:
-        reps = read_dataset(out, "reports")
-        reps = reps[reps["agency"].isin({k[0] for k in keys}) & reps["n_facts"].fillna(0).gt(0)]
+        reps = _reports(out, sorted({k[0] for k in keys}))
+        reps = reps[reps["n_facts"].fillna(0).gt(0)]
         if "duplicate_of" in reps:
             reps = reps[reps["duplicate_of"].isna()]
         best: dict[Key, tuple[int, str]] = {}
@@ -46,6 +47,16 @@ def published_values(out: str, keys: Iterable[Key]) -> dict[Key, dict[str, float
         if v == v:  # not NaN
             by_id.setdefault(rid, {})[f"{t}.{r}.{c}"] = float(v)
     return {k: by_id[rid] for k, (_, rid) in best.items() if rid in by_id}
+
+
+def _reports(out: str, agencies: list[str]):
+    """The few columns needed, of the reports of ``agencies`` only (the dataset may be large)."""
+    import pandas as pd
+
+    if not is_remote(out):
+        return pd.read_parquet(Path(out) / "reports", columns=REPORT_COLS, filters=[("agency", "in", agencies)])
+    reps = read_dataset(out, "reports")
+    return reps[reps["agency"].isin(agencies)]
 
 
 def _facts(out: str, ids: list[str]):
