@@ -194,6 +194,12 @@ def _split_row(key: str, cells: tuple[str, ...], run: Run, check, check_name: st
         why.append("the spaces the text kept")
     if run.dashes or run.words:
         why.append("dashes, 无 or / printed for zero")
+    delimited = len({c for c in soft if 0 < c < len(run.text)}) + 1 == n
+    if check is not None and chk is None and sols and not delimited:
+        # no split satisfies the row's identity and the text did not keep every cell boundary: a blank
+        # cell the dump dropped, or the row breaks it as printed; the digits cannot be placed with confidence
+        doubt = f"no split satisfies {check_name} (a blank cell lost in the text, or {check_name} fails as printed)"
+        return RowSplit(key, cells, run.text, [tuple(s) for s in sols], complete=False, why=why, doubt=doubt)
     return RowSplit(key, cells, run.text, [tuple(s) for s in sols], complete=complete, why=why)
 
 
@@ -320,6 +326,8 @@ def _fact(cell: str, raw: str) -> Fact:
 
 
 def _open_reason(r: RowSplit) -> str:
+    if r.doubt:
+        return f"{r.key}: '{r.digits}': {r.doubt}"
     if not r.complete:
         return f"{r.key}: '{r.digits}' has too many splits into {len(r.cells)} cells to list"
     if not r.cands:

@@ -42,8 +42,9 @@ class RowSplit:
     cells: tuple[str, ...]
     digits: str
     cands: list[tuple[str, ...]]
-    complete: bool = True  # False: too many splits to list, none may be claimed
+    complete: bool = True  # False: too many splits to list, or none to trust (``doubt``): none may be claimed
     why: list[str] = field(default_factory=list)
+    doubt: str = ""  # why the splits listed cannot be trusted
 
     @property
     def forced(self) -> bool:

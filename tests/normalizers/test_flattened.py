@@ -188,3 +188,16 @@ def test_slash_printed_for_zero_is_a_cell_but_not_the_slash_of_the_header():
     facts = {f"{f.row}.{f.col}": (f.value, f.raw) for f in parse_flattened(text, "2021").facts}
     assert facts["new_received.natural_person"] == (6.0, "6") and facts["new_received.commercial"] == (0.0, "/")
     assert facts["new_received.total"] == (6.0, "6")
+
+
+def test_a_row_no_split_of_which_holds_its_identity_is_not_placed():
+    """Regression (real 上海 2019 page, blank cells, flattened): '2581211' (258 12 _ _ 1 _ _) was read as
+    2|5|8|1|2|1|1, the one split of seven digits into seven cells, though R3 fails for it."""
+    text = HEAD_2021.format(docs="000") + "三、收到和处理政府信息公开申请情况三、本年度办理结果（一）予以公开2581211"
+    res = parse_flattened(text, "2021")
+    assert not [f for f in res.facts if f.row == "granted"]
+    assert any("requests.granted: '2581211': no split satisfies R3" in p for p in res.problems)
+    # every boundary kept (dashes, spaces): the row is read as printed and its R3 failure recorded later
+    text = HEAD_2021.format(docs="000") + "三、收到和处理政府信息公开申请情况三、本年度办理结果（一）予以公开2-----3"
+    facts = {f.col: f.raw for f in parse_flattened(text, "2021").facts if f.row == "granted"}
+    assert facts["natural_person"] == "2" and facts["total"] == "3"
