@@ -77,10 +77,12 @@ def _parts(s: str, n: int, check: Callable[[list[float]], bool] | None,
 
 def _enumerate(s: str, n: int, check: Callable[[list[float]], bool] | None,
                cuts: frozenset[int] = frozenset(),
-               fits: Callable[[int, str], bool] | None = None) -> tuple[list[list[str]], bool]:
+               fits: Callable[[int, str], bool] | None = None,
+               prune: Callable[[list[float]], bool] | None = None) -> tuple[list[list[str]], bool]:
     """(splits, complete): complete is False when there were too many to list or to search.
 
-    ``fits(i, piece)``: whether cell ``i`` can print ``piece`` (a count has no decimal point)."""
+    ``fits(i, piece)``: whether cell ``i`` can print ``piece`` (a count has no decimal point);
+    ``prune(values so far)``: False cuts the search short (a group of 表四 whose R4 already fails)."""
     out: list[list[str]] = []
     stops = sorted(cuts)
     steps = [0]
@@ -105,7 +107,7 @@ def _enumerate(s: str, n: int, check: Callable[[list[float]], bool] | None,
                 if piece.lstrip("-").startswith("0") and len(piece.lstrip("-")) > 1 and piece.lstrip("-")[1] != ".":
                     break
                 continue
-            if fits is None or fits(len(acc), piece):
+            if (fits is None or fits(len(acc), piece)) and (prune is None or prune([_num(x) for x in acc + [piece]])):
                 rec(j, acc + [piece])
 
     if len(s) <= n * MAX_CELL_CHARS:
@@ -173,7 +175,8 @@ class Resplit:
 
 
 def _row_check(cells: tuple[str, ...], sums: list[tuple[list[int], int]]) -> Callable[[list[float]], bool]:
-    return lambda v: all(abs(sum(v[i] for i in parts) - v[t]) < 1e-9 for parts, t in sums)
+    """The row's sums, over the cells split so far (a sum whose total is not reached yet holds)."""
+    return lambda v: all(abs(sum(v[i] for i in parts) - v[t]) < 1e-9 for parts, t in sums if t < len(v))
 
 
 def _split_row(key: str, cells: tuple[str, ...], run: Run, check, check_name: str) -> RowSplit:
@@ -184,7 +187,7 @@ def _split_row(key: str, cells: tuple[str, ...], run: Run, check, check_name: st
     soft = run.cuts | hard
     attempts = [(check, soft), (check, hard), (None, soft), (None, hard)]
     for chk, cuts in attempts if check else attempts[2:]:
-        sols, complete = _enumerate(run.text, n, chk, cuts, fits)
+        sols, complete = _enumerate(run.text, n, chk, cuts, fits, prune=chk)
         if sols or not complete:
             break
     why = []

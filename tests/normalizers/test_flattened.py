@@ -201,3 +201,16 @@ def test_a_row_no_split_of_which_holds_its_identity_is_not_placed():
     text = HEAD_2021.format(docs="000") + "三、收到和处理政府信息公开申请情况三、本年度办理结果（一）予以公开2-----3"
     facts = {f.col: f.raw for f in parse_flattened(text, "2021").facts if f.row == "granted"}
     assert facts["natural_person"] == "2" and facts["total"] == "3"
+
+
+def test_appeals_with_many_digits_are_searched_group_by_group():
+    """Regression (real 淮安 2024 PDF, flattened): 26 digits for 表四's 15 cells were too many splits to
+    search, so the table was lost; R4 now prunes each group as soon as its total is reached."""
+    text = (HEAD_2021.format(docs="000") + "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果"
+            "尚未审结总计未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计72641783735113481261211620"
+            "五、存在的主要问题及改进情况")
+    res = parse_flattened(text, "2021")
+    facts = {f"{f.row}.{f.col}": f.raw for f in res.facts if f.table == "appeals"}
+    assert [facts[f"review.{c}"] for c in ("upheld", "corrected", "other", "pending", "total")] == ["72", "64", "178", "37", "351"]
+    assert facts["litigation_after_review.total"] == "20" and "litigation_after_review.upheld" not in facts
+    assert any("appeals: '72641783735113481261211620' still splits 3 ways" in p for p in res.problems)
