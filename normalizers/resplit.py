@@ -100,20 +100,33 @@ def solve(rows: Mapping[str, RowSplit], constraints: list[Constraint], rounds: i
     """Narrow ``rows`` in place by the constraints that can hold; says which were dropped and why."""
     out = Outcome()
     live = [c for c in constraints if _applies(c, rows)]
-    usable = []
+    usable, unchecked = [], []
     for c in live:  # each alone, against every split the digits allow
         res = _good_combos(rows, c)
-        if res is not None and not res[1]:
+        if res is None:
+            unchecked.append(c)  # too many combinations to try alone: only the joint search can tell
+        elif not res[1]:
             out.unusable.append(c)
         else:
             usable.append(c)
     before = {k: (list(r.cands), list(r.why)) for k, r in rows.items()}
-    if _propagate(rows, usable, rounds) and _joint(rows, usable):
+    if _consistent(rows, usable + unchecked, rounds, before):
         return out
-    for k, (cands, why) in before.items():  # the usable ones contradict each other: narrow by none of them
-        rows[k].cands, rows[k].why = cands, why
-    out.conflicting = usable
+    if unchecked and _consistent(rows, usable, rounds, before):  # those no split can satisfy with the rest
+        out.unusable.extend(unchecked)
+        return out
+    out.conflicting = usable + unchecked  # the usable ones contradict each other: narrow by none of them
     return out
+
+
+def _consistent(rows: Mapping[str, RowSplit], cons: list[Constraint], rounds: int,
+                before: Mapping[str, tuple[list, list]]) -> bool:
+    """Narrow by ``cons`` together; on a contradiction put the rows back as ``before`` and say False."""
+    if _propagate(rows, cons, rounds) and _joint(rows, cons):
+        return True
+    for k, (cands, why) in before.items():
+        rows[k].cands, rows[k].why = list(cands), list(why)
+    return False
 
 
 def _propagate(rows: Mapping[str, RowSplit], usable: list[Constraint], rounds: int) -> bool:

@@ -39,3 +39,15 @@ def test_rows_not_printed_leave_their_constraints_out():
     rows = _rows(a=["1", "2"])
     out = solve(rows, [Constraint("a=b", ("a", "b"), lambda v: v["a.v"] == v["b.v"])])
     assert len(rows["a"].cands) == 2 and not out.unusable and not out.conflicting
+
+
+def test_a_constraint_too_large_to_try_alone_is_dropped_when_it_fails_with_the_rest(monkeypatch):
+    """A failing-as-printed R2 over many open rows could not be tried alone (too many combinations):
+    it must not undo what the other constraints decide."""
+    import normalizers.resplit as rs
+
+    monkeypatch.setattr(rs, "MAX_COMBOS", 3)
+    rows = _rows(a=["1", "2"], b=["1", "2"], c=["5"])
+    big = Constraint("a+b=9", ("a", "b"), lambda v: v["a.v"] + v["b.v"] == 9)
+    out = solve(rows, [big, Constraint("a+c=7", ("a", "c"), lambda v: v["a.v"] + v["c.v"] == 7)])
+    assert rows["a"].cands == [("2",)] and out.unusable == [big] and not out.conflicting
