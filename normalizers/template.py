@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from normalizers.align import fitted
 from normalizers.flattened import parse_flattened, table_region
+from normalizers.neighbours import Neighbours
 from normalizers.rowmap import map_rows
 from normalizers.spec import Spec, TableSpec, load_spec
 from normalizers.values import (
@@ -231,11 +232,11 @@ def map_appeals(lines: list[Line], spec: Spec) -> Tables:
 
 
 def map_tables(blocks: list[Block], year: int | None, spec: Spec | None = None,
-               previous: Mapping[str, float] | None = None) -> Tables:
+               previous: Mapping[str, float] | Neighbours | None = None) -> Tables:
     """All three tables of a report from its blocks; template detected from the labels.
 
-    ``previous``: the same agency's previous-year values, when known, to choose splits of
-    run-together digits."""
+    ``previous``: the same agency's neighbouring years' values (a mapping: the year before), when
+    known, to choose splits of run-together digits."""
     spec = spec or load_spec()
     routed = route_lines(blocks, spec)
     if not any(routed.values()):
@@ -274,7 +275,7 @@ def drop_impossible_rows(facts: list[Fact]) -> tuple[list[Fact], list[str]]:
 
 
 def _map_flattened(blocks: list[Block], year: int | None, spec: Spec,
-                   previous: Mapping[str, float] | None = None) -> Tables:
+                   previous: Mapping[str, float] | Neighbours | None = None) -> Tables:
     """No table anywhere: the source may have flattened its tables into running text."""
     text = "\n".join(b.text for b in blocks if isinstance(b, Paragraph))
     template = detect_template([table_region(text)], year, spec)
