@@ -23,6 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from ogi.fields import TEMPLATES, read_fields
+from ogi.harmonize import variables as harmonized_variables
 from ogi.schema import DATASETS, PARTITION_COLS
 
 log = logging.getLogger(__name__)
@@ -166,6 +167,11 @@ def codebook_rows() -> list[dict[str, str]]:
         for t, (rl, cl) in c.labels.items():
             row[f"row_label_{t}"], row[f"col_label_{t}"] = rl, cl
         out.append(row)
+    kinds = {c.id: c.kind for c in cells()}
+    for v in harmonized_variables():
+        out.append({"kind": "harmonized", "variable": v.id, "label_zh": v.label_zh, "label_en": v.label_en,
+                    "dataset": "wide (harmonized)", "type": kinds[v.alternatives[0][0]], "templates": " ".join(TEMPLATES),
+                    "description": f"{v.formula} — {v.note}"})
     return [{k: r.get(k, "") for k in CSV_FIELDS} for r in out]
 
 
@@ -190,6 +196,15 @@ def _labels(c: CellEntry, i: int) -> str:
     return " / ".join(f"{_md_cell(v)} ({t})" for t, v in texts.items())
 
 
+HARMONIZED_TEXT = (
+    "`load(..., wide=True)` has one column per cell id of both templates, always the same columns in the same "
+    "order (null where a report's template has no such cell). `load(..., wide=True, harmonized=True)` has instead "
+    "the variables below, which mean the same under both templates: the cells printed in both with the same "
+    "meaning, and the derived ones of `ogi/harmonized.csv` (the first alternative whose cells are all present; "
+    "`+` sums). The other `active` columns changed meaning in 2021 (新制作/对外公开总数 → 制发/废止/现行有效) and "
+    "are not harmonized. Counts are nullable integers (`Int64`), amounts nullable decimals (`Float64`).")
+
+
 USAGE = """\
 ```python
 import pandas as pd
@@ -197,6 +212,7 @@ facts = pd.read_parquet("data/dataset/facts")            # one row per cell
 
 from ogi.loader import load
 wide = load("data/dataset", wide=True)                   # one row per report, a column per cell id
+panel = load("data/dataset", wide=True, harmonized=True) # the variables comparable across templates
 d = load("data/dataset", years=[2023, 2024], provinces=["江苏省"], tables=("reports", "facts"))
 
 import duckdb                                            # DuckDB and polars: the loader reads the
@@ -244,6 +260,12 @@ def codebook_markdown() -> str:
         out += [f"| `{c.id}` | {_labels(c, 0)} | {_labels(c, 1)} | {' '.join(c.templates)} | {c.kind} | "
                 f"{_md_cell(c.label_en)} |" for c in entries]
         out.append("")
+    out += ["## Harmonized variables (both templates)", "", HARMONIZED_TEXT, "",
+            "| variable | label | English label | computed as |", "| --- | --- | --- | --- |"]
+    out += [f"| `{v.id}` | {_md_cell(v.label_zh)} | {_md_cell(v.label_en)} | "
+            f"{'same cell id' if v.formula == v.id else '`' + v.formula.replace('|', '` or `') + '`'} |"
+            for v in harmonized_variables()]
+    out.append("")
     return "\n".join(out)
 
 
