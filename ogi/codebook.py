@@ -11,6 +11,7 @@ the identities (``codebook_rules.csv``), so it cannot drift from the data. Three
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import logging
@@ -21,6 +22,7 @@ from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
+import yaml
 
 from ogi.fields import TEMPLATES, read_fields
 from ogi.harmonize import variables as harmonized_variables
@@ -302,7 +304,22 @@ def _fields(name: str, schema: pa.Schema, meanings: dict, labels: dict) -> list[
             for f in schema if f.name not in PARTITION_COLS]
 
 
-def datapackage(out: str | Path) -> dict:
+PACKAGE_META = HERE / "datapackage.yaml"
+
+
+def package_meta() -> dict:
+    """Licence, sources, contributors, keywords of the package (ogi/datapackage.yaml)."""
+    return yaml.safe_load(PACKAGE_META.read_text(encoding="utf-8"))
+
+
+def _dev_version(out: Path) -> str:
+    """``dev+<stamp>`` of the published version ``out/current`` points at (a release sets its own)."""
+    cur = out / "current"
+    stamp = cur.resolve().name if cur.is_symlink() else "unpublished"
+    return "dev+" + "".join(ch if ch.isalnum() or ch in "-." else "." for ch in stamp)
+
+
+def datapackage(out: str | Path, version: str | None = None, created: str | None = None) -> dict:
     """A Frictionless (v2) data package: one resource per Parquet file, then the codebook.
 
     A hive partition stores ``year`` in its folder name, not in the file, and Frictionless reads
@@ -339,11 +356,13 @@ def datapackage(out: str | Path) -> dict:
     resources.append({"name": "codebook", "type": "table", "path": "codebook.csv", "format": "csv",
                       "mediatype": "text/csv", "encoding": "utf-8",
                       "schema": {"fields": [{"name": k, "type": "string"} for k in CSV_FIELDS]}})
+    created = created or dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     return {"$schema": "https://datapackage.org/profiles/2.0/datapackage.json", "name": "ogi-reports",
             "title": "政府信息公开工作年度报告 (Open Government Information annual reports)",
             "description": "Tables and narrative of China's OGI annual reports, one row per cell, section and "
                            "identity check; see codebook.csv. Each Parquet file is one resource: the report year "
                            "is the hive folder name year=YYYY (year_unknown.parquet: not known).",
+            "version": version or _dev_version(out), "created": created, **package_meta(),
             "resources": resources}
 
 
