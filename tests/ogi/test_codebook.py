@@ -147,6 +147,11 @@ def test_frictionless_validates_a_dataset_built_from_fixtures(tmp_path: Path) ->
     report = _validate(tmp_path / "out")
     assert report["valid"], [e["message"] for t in report["tasks"] for e in t["errors"]][:5]
     assert len(report["tasks"]) >= 9  # four datasets in two partitions, and the codebook
+    pkg = json.loads((tmp_path / "out" / "datapackage.json").read_text(encoding="utf-8"))
+    current = (tmp_path / "out" / "current").resolve().name
+    assert pkg["version"].startswith("dev+") and current.split("-")[0] in pkg["version"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", pkg["created"])
+    assert pkg["licenses"][0]["name"] == "CC-BY-4.0" and pkg["sources"] and pkg["contributors"][0]["roles"]
 
 
 def test_frictionless_catches_a_broken_dataset(published: Path) -> None:
