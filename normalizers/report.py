@@ -21,7 +21,9 @@ from ogi.types import Document, Report
 
 log = logging.getLogger(__name__)
 
-NORMALIZER_VERSION = "8"  # 8: agency_renames.csv; 7: fuzzy place names, region_match; 6: 平潭 has no city; 5: agency_id, unresolved region is not ok; 4: an OCR read cut short is a timeout (never cached); 3: facts carry locator
+# 8: agency_renames.csv; 7: fuzzy place names, region_match; 6: 平潭 has no city; 5: agency_id, unresolved region
+# is not ok; 4: an OCR read cut short is a timeout (never cached); 3: facts carry locator
+NORMALIZER_VERSION = "8"
 _REPORT_WORDS = re.compile(r"政府信息公开|政务公开|信息公开工作")
 LOW_CONFIDENCE = 0.90
 

@@ -356,7 +356,7 @@ def datapackage(out: str | Path, version: str | None = None, created: str | None
     resources.append({"name": "codebook", "type": "table", "path": "codebook.csv", "format": "csv",
                       "mediatype": "text/csv", "encoding": "utf-8",
                       "schema": {"fields": [{"name": k, "type": "string"} for k in CSV_FIELDS]}})
-    created = created or dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    created = created or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     return {"$schema": "https://datapackage.org/profiles/2.0/datapackage.json", "name": "ogi-reports",
             "title": "政府信息公开工作年度报告 (Open Government Information annual reports)",
             "description": "Tables and narrative of China's OGI annual reports, one row per cell, section and "
