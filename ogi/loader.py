@@ -65,12 +65,15 @@ def _year_filter(years: Iterable[int | None] | None) -> ds.Expression | None:
 
 
 def read_table(path: str | Path, table: str, years: Iterable[int | None] | None = None,
-               report_ids: Sequence[str] | None = None) -> pa.Table:
-    """Arrow rows of one dataset, filtered by partition year and optionally by report_id."""
+               report_ids: Sequence[str] | None = None, without: Sequence[str] = ()) -> pa.Table:
+    """Arrow rows of one dataset, filtered by partition year and optionally by report_id (kept or left out)."""
     expr = _year_filter(years)
     if report_ids is not None:
         by_id = ds.field("report_id").isin(pa.array(sorted(set(report_ids)), pa.string()))
         expr = by_id if expr is None else expr & by_id
+    if without:
+        out = ~ds.field("report_id").isin(pa.array(sorted(set(without)), pa.string()))
+        expr = out if expr is None else expr & out
     return dataset(path, table).to_table(filter=expr)
 
 
@@ -79,20 +82,23 @@ def to_pandas(t: pa.Table) -> pd.DataFrame:
     return t.to_pandas(types_mapper=_PANDAS_TYPES.get)
 
 
-def _report_ids(path: str | Path, years, provinces: Iterable[str] | None, duplicates: bool) -> list[str] | None:
-    """The report_ids selected (None: every one), duplicates left out unless asked for."""
+def _selection(path: str | Path, years, provinces: Iterable[str] | None,
+               duplicates: bool) -> tuple[list[str] | None, list[str]]:
+    """(report_ids kept, None: every one; report_ids left out): a province filter, and duplicates
+    (``duplicate_of`` set) unless asked for. Few reports are duplicates: they are listed to leave out."""
     if provinces is None and duplicates:
-        return None
+        return None, []
     rep = read_table(path, "reports", years).select(["report_id", "province", "duplicate_of"])
-    if provinces is not None:
-        rep = rep.filter(pc.is_in(rep["province"], value_set=pa.array(list(provinces), pa.string())))
-    if not duplicates:
-        rep = rep.filter(pc.is_null(rep["duplicate_of"]))
-    return rep["report_id"].to_pylist()
+    dups = [] if duplicates else rep.filter(pc.is_valid(rep["duplicate_of"]))["report_id"].to_pylist()
+    if provinces is None:
+        return None, dups
+    rep = rep.filter(pc.is_in(rep["province"], value_set=pa.array(list(provinces), pa.string())))
+    skip = set(dups)
+    return [r for r in rep["report_id"].to_pylist() if r not in skip], []
 
 
-def _frame(path: str | Path, table: str, years, ids: list[str] | None) -> pd.DataFrame:
-    df = to_pandas(read_table(path, table, years, ids))
+def _frame(path: str | Path, table: str, years, sel: tuple[list[str] | None, list[str]]) -> pd.DataFrame:
+    df = to_pandas(read_table(path, table, years, *sel))
     if table == "facts":
         df.insert(df.columns.get_loc("col") + 1, CELL, df["table"] + "." + df["row"] + "." + df["col"])
     return df
@@ -112,13 +118,13 @@ def load(path: str | Path = "data/dataset", years: Iterable[int | None] | None =
     names = [tables] if isinstance(tables, str) else list(tables)
     if unknown := [n for n in names if n not in DATASETS]:
         raise ValueError(f"unknown dataset {unknown[0]!r}; one of {', '.join(DATASETS)}")
-    ids = _report_ids(path, years, provinces, duplicates)
+    sel = _selection(path, years, provinces, duplicates)
     if wide:
-        reports = _frame(path, "reports", years, ids)
-        facts = _frame(path, "facts", years, ids)
+        reports = _frame(path, "reports", years, sel)
+        facts = _frame(path, "facts", years, sel)
         out = wide_frame(reports, facts)
         return harmonized_frame(out, list(reports.columns)) if harmonized else out
-    frames = {n: _frame(path, n, years, ids) for n in names}
+    frames = {n: _frame(path, n, years, sel) for n in names}
     return frames[tables] if isinstance(tables, str) else frames
 
 
