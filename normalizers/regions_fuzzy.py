@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 
 MIN_LEN = 3  # 2-character names (和县, 城区) are ordinary words too: never matched fuzzily
 _ENDS = frozenset("省市县区旗州盟")
+# zones and words that end like a division but are not one: 泰州市高新区 is not 高港区 misread
+GENERIC = ("开发区", "高新区", "新区", "园区", "景区", "示范区", "试验区", "实验区", "保税区", "管理区", "合作区",
+           "功能区", "片区", "社区", "市区", "城区", "郊区", "辖区", "县区", "矿区", "林区", "港区", "湖区", "山区")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +63,7 @@ def confusables() -> frozenset[frozenset[str]]:
 
 def near_names(word: str) -> list[str]:
     """Gazetteer names of ``word``'s length and ending that differ from it in exactly one other character."""
-    if len(word) < MIN_LEN or word[-1] not in _ENDS or word in gazetteer().by_name:
+    if len(word) < MIN_LEN or word[-1] not in _ENDS or word in gazetteer().by_name or word.endswith(GENERIC):
         return []
     found = {n for i in range(len(word) - 1) for n in _masked().get((i, word[:i] + "\0" + word[i + 1:]), ())}
     return sorted(found)

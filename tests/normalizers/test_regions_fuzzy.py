@@ -43,6 +43,12 @@ def test_several_fits_or_none_stay_unresolved() -> None:
     assert all(len(pair) == 2 for pair in confusables())
 
 
+def test_zones_that_end_like_a_division_are_never_matched() -> None:
+    """泰州市高新区 is one character off 泰州市高港区 but is a zone, not a misread district."""
+    assert near_names("高新区") == [] and near_names("开发区") == []
+    assert _fuzzy("泰州市高新区管委会") is None
+
+
 def test_metadata_records_the_fuzzy_match_and_resolves_the_region() -> None:
     """The OCR'd 沭阳县 report of the real corpus prints 沐阳县 and names neither 宿迁 nor 江苏."""
     body = "沐阳县人民政府\n(2026年1月23日)\n现将沐阳县人民政府2025年政府信息公开年度报告向社会公布。"
