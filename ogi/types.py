@@ -191,6 +191,7 @@ class Report:
     agency_id: str | None = None  # stable across years (normalizers/identity.py)
     territorial_level: str | None = None  # province | city | county | township, departments included
     duplicate_of: str | None = None  # report_id of the kept copy of the same agency-year (set at publish)
+    region_match: str | None = None  # exact | fuzzy: 沐阳县 → 沭阳县 (…) | None when unresolved
     extractor: str = ""
     fee_charged: bool | None = None
     fee_notices: int | None = None
