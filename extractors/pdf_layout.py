@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
+
 from ogi.numbers import LAYOUT_NUMBER
 
 
@@ -143,8 +145,10 @@ def line_text(line: Sequence[Glyph], space_ratio: float = 0.3) -> str:
     return "".join(parts)
 
 
-def glyphs_text(glyphs: Iterable[Glyph]) -> str:
+def glyphs_text(glyphs: Sequence[Glyph]) -> str:
     """Text of a block (cell): lines top to bottom, wrapped parts joined without CJK spaces."""
+    if len(glyphs) == 1:  # most cells: one digit (what the general path gives, without its sorting)
+        return _SPACE_RUN.sub(" ", line_text(glyphs)).strip()
     out = ""
     for line in glyph_lines(glyphs):
         out = join_wrapped(out, _SPACE_RUN.sub(" ", line_text(line)).strip())
@@ -180,21 +184,24 @@ def inside(g: Glyph, box: tuple[float, float, float, float], pad: float = 0.0) -
     return box[0] - pad <= cx <= box[2] + pad and box[1] - pad <= cy <= box[3] + pad
 
 
-def outside(glyphs: Iterable[Glyph], boxes: Sequence[tuple[float, float, float, float]], pad: float = 0.0,
+def centres(glyphs: Sequence[Glyph]) -> tuple[np.ndarray, np.ndarray]:
+    """x and y centres of the glyphs as arrays (the same float arithmetic as :func:`inside`)."""
+    n = len(glyphs)
+    cx = np.fromiter((g.x0 + g.x1 for g in glyphs), float, n) / 2
+    cy = np.fromiter((g.top + g.bottom for g in glyphs), float, n) / 2
+    return cx, cy
+
+
+def outside(glyphs: Sequence[Glyph], boxes: Sequence[tuple[float, float, float, float]], pad: float = 0.0,
             ) -> list[Glyph]:
-    """The glyphs whose centre lies in none of ``boxes`` (``not any(inside(g, b, pad) …)``, in one pass)."""
-    if not boxes:
+    """The glyphs whose centre lies in none of ``boxes`` (``not any(inside(g, b, pad) …)``), vectorised."""
+    if not boxes or not glyphs:
         return list(glyphs)
-    padded = [(b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad) for b in boxes]
-    out = []
-    for g in glyphs:
-        cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
-        for x0, top, x1, bottom in padded:
-            if x0 <= cx <= x1 and top <= cy <= bottom:
-                break
-        else:
-            out.append(g)
-    return out
+    cx, cy = centres(glyphs)
+    b = np.asarray(boxes, dtype=float)
+    hit = ((cx[:, None] >= b[:, 0] - pad) & (cx[:, None] <= b[:, 2] + pad)
+           & (cy[:, None] >= b[:, 1] - pad) & (cy[:, None] <= b[:, 3] + pad)).any(axis=1)
+    return [g for g, h in zip(glyphs, hit.tolist()) if not h]
 
 
 # a number, or a printed zero: the dashes (half/full-width, em, en, minus, doubled), slashes, 无
