@@ -8,6 +8,7 @@ table builders never need to know whether the page was rotated.
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 import statistics
 from collections.abc import Iterable, Sequence
@@ -53,6 +54,7 @@ class TextLine:
     size: float
 
 
+_X0 = operator.itemgetter(1)  # Glyph.x0
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’—…·]")
 _LATIN = re.compile(r"[A-Za-z0-9]")
 
@@ -116,18 +118,18 @@ def nearest_sorted(centres: Sequence[float], v: float) -> int:
 
 def glyph_lines(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
     """Group glyphs into visual lines (by vertical centre), each sorted left to right."""
-    gs = sorted(glyphs, key=lambda g: ((g.top + g.bottom) / 2, g.x0))
+    # (centre, x0, input position): the order of a stable sort on (centre, x0), without a key call per glyph
+    keyed = sorted([((g.top + g.bottom) / 2, g.x0, i, g) for i, g in enumerate(glyphs)])
     lines: list[list[Glyph]] = []
     centre = 0.0
-    for g in gs:
-        c = (g.top + g.bottom) / 2
-        tol = max(1.0, 0.45 * (g.bottom - g.top))
-        if lines and abs(c - centre) <= tol:
+    for c, _, _, g in keyed:
+        tol = 0.45 * (g.bottom - g.top)
+        if lines and abs(c - centre) <= (tol if tol > 1.0 else 1.0):
             lines[-1].append(g)
         else:
             lines.append([g])
             centre = c
-    return [sorted(line, key=lambda g: g.x0) for line in lines]
+    return [line if len(line) == 1 else sorted(line, key=_X0) for line in lines]
 
 
 def line_text(line: Sequence[Glyph], space_ratio: float = 0.3) -> str:
