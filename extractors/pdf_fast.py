@@ -44,9 +44,8 @@ def glyphs_of(textpage: Any, height: float, move: Any, text: str | None = None) 
     """Every printed character with its box, top-down and upright.
 
     Bare PDFium calls (:mod:`extractors.pdfium_calls`) with reused ctypes structs: this loop
-    runs once per printed character. The font size is read once per text object (every
-    character of a text object has its size and matrix). ``move``: None for upright text;
-    ``text``: the page text when read already.
+    runs once per printed character. ``move``: None for upright text; ``text``: the page
+    text when read already.
     """
     n = textpage.count_chars()
     if text is None:
@@ -57,19 +56,17 @@ def glyphs_of(textpage: Any, height: float, move: Any, text: str | None = None) 
     append, new = out.append, tuple.__new__  # Glyph(...) through NamedTuple's __new__ costs a Python call
     tp = P.handle(textpage.raw)
     mat, rect = pdfium_c.FS_MATRIX(), pdfium_c.FS_RECTF()
-    is_generated, loose_box, text_object = P.IsGenerated, P.GetLooseCharBox, P.GetTextObject
+    is_generated, loose_box, font_size, char_matrix = P.IsGenerated, P.GetLooseCharBox, P.GetFontSize, P.GetCharMatrix
+    sqrt = math.sqrt
     rect_ref, mat_ref = ctypes.byref(rect), ctypes.byref(mat)
-    sizes: dict[int | None, float] = {}
     for i, ch in enumerate(text):
         if ch.isspace() or is_generated(tp, i) == 1:
             continue
         if not loose_box(tp, i, rect_ref):
             raise pdfium.PdfiumError("Failed to get charbox.")
         x0, bottom, x1, top = rect.left, rect.bottom, rect.right, rect.top  # advance-width box, like pdfminer's
-        key = text_object(tp, i).value
-        size = sizes.get(key)
-        if size is None or key is None:
-            size = sizes[key] = _font_size(tp, i, mat_ref, mat)
+        nominal = font_size(tp, i)  # printed size: nominal size scaled by the text matrix (pdfminer's size)
+        size = nominal * sqrt(abs(mat.a * mat.d - mat.b * mat.c)) if nominal and char_matrix(tp, i, mat_ref) else 0.0
         size = size or (top - bottom)
         if x1 - x0 > 3 * size or top - bottom > 3 * size:
             # some fonts (vertical text in WPS) get a loose box many glyphs wide: use the ink box
@@ -84,14 +81,6 @@ def glyphs_of(textpage: Any, height: float, move: Any, text: str | None = None) 
             a, b, c, d = move(x0, height - top, x1, height - bottom)
             append(new(Glyph, (ch, a, b, c, d, size)))
     return out
-
-
-def _font_size(tp: P.Handle, i: int, mat_ref: Any, mat: Any) -> float:
-    """Printed font size: the nominal size scaled by the text matrix (what pdfminer calls size)."""
-    nominal = P.GetFontSize(tp, i)
-    if not nominal or not P.GetCharMatrix(tp, i, mat_ref):
-        return 0.0
-    return nominal * math.sqrt(abs(mat.a * mat.d - mat.b * mat.c))
 
 
 def _color(getter: Any, obj: P.Handle, r: Any, g: Any, b: Any, a: Any) -> tuple[int, int, int, int]:
