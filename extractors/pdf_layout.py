@@ -194,16 +194,21 @@ def centres(glyphs: Sequence[Glyph]) -> tuple[np.ndarray, np.ndarray]:
     return cx, cy
 
 
-def outside(glyphs: Sequence[Glyph], boxes: Sequence[tuple[float, float, float, float]], pad: float = 0.0,
+def outside(glyphs: Iterable[Glyph], boxes: Sequence[tuple[float, float, float, float]], pad: float = 0.0,
             ) -> list[Glyph]:
-    """The glyphs whose centre lies in none of ``boxes`` (``not any(inside(g, b, pad) …)``), vectorised."""
-    if not boxes or not glyphs:
+    """The glyphs whose centre lies in none of ``boxes`` (``not any(inside(g, b, pad) …)``, in one pass)."""
+    if not boxes:
         return list(glyphs)
-    cx, cy = centres(glyphs)
-    b = np.asarray(boxes, dtype=float)
-    hit = ((cx[:, None] >= b[:, 0] - pad) & (cx[:, None] <= b[:, 2] + pad)
-           & (cy[:, None] >= b[:, 1] - pad) & (cy[:, None] <= b[:, 3] + pad)).any(axis=1)
-    return [g for g, h in zip(glyphs, hit.tolist()) if not h]
+    padded = [(b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad) for b in boxes]
+    out = []
+    for g in glyphs:
+        cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
+        for x0, top, x1, bottom in padded:
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                break
+        else:
+            out.append(g)
+    return out
 
 
 # a number, or a printed zero: the dashes (half/full-width, em, en, minus, doubled), slashes, 无

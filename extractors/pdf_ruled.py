@@ -84,26 +84,29 @@ def build_table(boxes: list[BBox], glyphs: tuple[Glyph, ...], geom: PageGeom, st
     if len(xs) - 1 < st.min_cols:
         return None
     bbox = (xs[0], ys[0], xs[-1], ys[-1])
-    slots = np.full((max(len(ys) - 1, 1), len(xs) - 1), -1)  # grid position → index of the cell box covering it
+    slots: dict[tuple[int, int], int] = {}  # grid position → index of the cell box covering it
     spans: list[tuple[int, int, int, int, BBox]] = []
     for b in sorted(boxes, key=lambda b: (b[1], b[0])):
         c0, c1 = nearest_sorted(xs, b[0]), nearest_sorted(xs, b[2])
         r0, r1 = nearest_sorted(ys, b[1]), nearest_sorted(ys, b[3])
         if c1 <= c0 or r1 <= r0:
             continue
-        free = slots[r0:r1, c0:c1]
-        free[free < 0] = len(spans)  # the first box to cover a slot keeps it
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                slots.setdefault((r, c), len(spans))
         spans.append((r0, c0, r1, c1, b))
     members: list[list[Glyph]] = [[] for _ in spans]
-    if glyphs:  # each glyph to the cell holding its centre (bisection on the grid lines)
+    if glyphs:  # each glyph to the cell holding its centre (bisection on the grid lines, vectorised)
         cx, cy = at if at is not None else centres(glyphs)
         left, top, right, bottom = bbox[0] - 1.0, bbox[1] - 1.0, bbox[2] + 1.0, bbox[3] + 1.0
         idx = np.flatnonzero((left <= cx) & (cx <= right) & (top <= cy) & (cy <= bottom))  # inside(g, bbox, 1.0)
-        r = np.clip(np.searchsorted(ys, cy[idx], side="right") - 1, 0, len(ys) - 2)
-        c = np.clip(np.searchsorted(xs, cx[idx], side="right") - 1, 0, len(xs) - 2)
-        for gi, si in zip(idx.tolist(), slots[r, c].tolist()):
-            if si >= 0:
-                members[si].append(glyphs[gi])
+        rows = np.clip(np.searchsorted(ys, cy[idx], side="right") - 1, 0, len(ys) - 2).tolist()
+        cols = np.clip(np.searchsorted(xs, cx[idx], side="right") - 1, 0, len(xs) - 2).tolist()
+        get = slots.get
+        for gi, r, c in zip(idx.tolist(), rows, cols):
+            i = get((r, c))
+            if i is not None:
+                members[i].append(glyphs[gi])
     cells: list[Cell] = []
     for (r0, c0, r1, c1, b), mine in zip(spans, members):
         x0, top, x1, bottom = geom.to_page(b)
