@@ -31,7 +31,8 @@ def _turn(textpage: Any, n: int) -> str:
     if n == 0:
         return ""
     step = max(1, n // 200)
-    angles = [pdfium_c.FPDFText_GetCharAngle(textpage.raw, i) for i in range(0, n, step)]
+    tp, angle = P.handle(textpage.raw), P.GetCharAngle
+    angles = [angle(tp, i) for i in range(0, n, step)]
     angles = [a for a in angles if a >= 0]
     quarter = [a for a in angles if abs(math.sin(a)) > 0.9]
     if len(quarter) <= len(angles) / 2:
