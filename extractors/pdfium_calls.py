@@ -13,6 +13,7 @@ a :class:`Handle` (a ``c_void_p``), never as an int, and integers passed are ind
 from __future__ import annotations
 
 import ctypes
+from pathlib import Path
 from typing import Any
 
 import pypdfium2.raw as pdfium_c
@@ -24,7 +25,12 @@ class Handle(ctypes.c_void_p):
 
 
 def _lib() -> ctypes.CDLL:
-    return ctypes.CDLL(_bindings._libs["pdfium"]._name)
+    """The library pypdfium2 loaded (dlopen hands back the same handle); pinned pypdfium2 5.15."""
+    loaded = getattr(_bindings, "_libs", {}).get("pdfium")
+    if loaded is not None:
+        return ctypes.CDLL(loaded._name)
+    here = Path(_bindings.__file__).parent
+    return ctypes.CDLL(str(next(here.glob("*pdfium*.so*"), here / "libpdfium.so")))
 
 
 _LIB = _lib()
