@@ -55,7 +55,8 @@ class RawTable:
 
     def grid(self) -> list[list[Cell | None]]:
         """Expand spans: every covered position refers to the same Cell object."""
-        g: list[list[Cell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        n_cols = self.n_cols  # once, not once per row
+        g: list[list[Cell | None]] = [[None] * n_cols for _ in range(self.n_rows)]
         for c in self.cells:
             for r in range(c.row, c.row + c.rowspan):
                 for k in range(c.col, c.col + c.colspan):
