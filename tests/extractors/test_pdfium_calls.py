@@ -12,7 +12,7 @@ import pytest
 
 from extractors import pdfium_calls as P
 from extractors.pdf_fast import glyphs_of, rules_of
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 PDFS = sorted((FIXTURES / "pdf").glob("*.pdf"))
 
