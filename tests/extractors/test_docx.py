@@ -11,15 +11,8 @@ import pytest
 from lxml import etree
 
 from extractors.base import extract_file, sniff
-from extractors.docx import (
-    DocExtractor,
-    DocxExtractor,
-    W,
-    build_table,
-    find_soffice,
-    is_heading,
-    join_lines,
-)
+from extractors.docx import DocExtractor, DocxExtractor, find_soffice
+from extractors.docx_xml import W, build_table, is_heading, join_lines
 from ogi.errors import ExtractionError
 from ogi.types import Paragraph, RawTable
 

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from extractors.base import extract_file
-from extractors.docx import W
+from extractors.docx_xml import W
 from ogi.errors import UsageError
 from ogi.settings import ExtractSettings, RunSettings
 from pipeline.batch import discover, pipeline_version, process_many
