@@ -73,7 +73,7 @@ def render_page(data: bytes, kind: str, page: int, zoom: float = 1.5):
             pdf.close()
     from PIL import Image, ImageSequence
 
-    from extractors.ocr import image_dpi
+    from extractors.ocr_pages import image_dpi
 
     im = Image.open(io.BytesIO(data))
     frame = next(f for k, f in enumerate(ImageSequence.Iterator(im), start=1) if k == page)

@@ -137,7 +137,7 @@ def _page_sizes(data: bytes, kind: str) -> list[tuple[float, float]]:
 
     from PIL import Image, ImageSequence
 
-    from extractors.ocr import image_dpi
+    from extractors.ocr_pages import image_dpi
 
     out = []
     for fr in ImageSequence.Iterator(Image.open(io.BytesIO(data))):

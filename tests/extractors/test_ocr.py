@@ -203,7 +203,7 @@ def test_image_extractor_reads_a_png_crop(scanned):
 
     from PIL import Image
 
-    from extractors.ocr import image_dpi
+    from extractors.ocr_pages import image_dpi
 
     im = Image.open(io.BytesIO(data))
     w, h = (v * 72 / image_dpi(im) for v in im.size)
@@ -249,7 +249,8 @@ def test_ocr_budget_spent_is_a_timeout_that_is_retried_not_cached_tables_missing
     """A scan cut short by the OCR time budget (a busy machine) was cached as tables_missing for good."""
     from dataclasses import replace
 
-    from extractors.ocr import SETTINGS, extract_scanned_pdf
+    from extractors.ocr import extract_scanned_pdf
+    from extractors.ocr_pages import SETTINGS
     from normalizers.report import normalize
     from ogi.status import Status
     from ogi.types import Report

@@ -64,7 +64,8 @@ def test_docx_size_limit_in_the_run_settings_refuses_a_larger_archive(tmp_path):
 
 
 def test_ocr_settings_map_onto_the_ocr_tuning():
-    from extractors.ocr import ImageExtractor, ocr_settings, pages_to_read
+    from extractors.ocr import ImageExtractor
+    from extractors.ocr_pages import ocr_settings, pages_to_read
 
     st = ocr_settings(ExtractSettings(ocr_max_pages=5, ocr_time_budget_s=30, ocr_max_dpi=100))
     assert (st.max_pages, st.time_budget_s, st.max_dpi) == (5, 30, 100)

@@ -9,7 +9,7 @@ from PIL import Image
 
 import review
 from extractors.base import extract_file
-from extractors.ocr import in_points
+from extractors.ocr_pages import in_points
 from extractors.text import lines_to_blocks
 from ogi.types import Cell, RawTable
 from review.provenance import parse_locator
