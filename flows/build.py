@@ -19,17 +19,13 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from fetchers import FetchSettings
-from flows.runners import (
-    api_url_for_workers,
-    dask_task_runner,
-    extract_on_dask,
-    parse_runner,
-)
+from flows.runners import api_url_for_workers, dask_task_runner, extract_on_dask
 from ogi.errors import UsageError
 from ogi.settings import FETCH_DELAY_S, MEMORY_MB, TIMEOUT_S, RunSettings, default_out
 from pipeline.batch import BatchStats, InputFile, discover
 from pipeline.inputs import ALL_SOURCES, FetchStats, SourceUnreachable, fetch_source
 from pipeline.run import RunRequest, Steps, extract_settings, plan, publish_spooled, run
+from pipeline.runner_spec import parse_runner
 from pipeline.spool import DEFAULT_BATCH, BatchResult, extract_batch, spool_batch
 from publish.local import PublishStats
 from review.hook import Review

@@ -22,7 +22,6 @@ import logging
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from prefect import flow, task
@@ -40,45 +39,9 @@ from pipeline.batch import (
     process_many,
 )
 from pipeline.neighbours import published_values
+from pipeline.runner_spec import DEFAULT_CHUNK, RunnerSpec
 
 log = logging.getLogger(__name__)
-
-DEFAULT_CHUNK = 8
-LOCAL_DASK_WORKERS = 2
-
-
-@dataclass(frozen=True, slots=True)
-class RunnerSpec:
-    """A parsed ``runner`` parameter. ``address`` None with kind dask means a LocalCluster."""
-
-    kind: str = "process"  # process | dask
-    address: str | None = None
-    workers: int = LOCAL_DASK_WORKERS
-    chunk: int = DEFAULT_CHUNK
-
-    def __post_init__(self) -> None:
-        if self.kind not in ("process", "dask"):
-            raise ValueError(f"unknown runner kind {self.kind!r}")
-        if self.chunk < 1 or self.workers < 1:
-            raise ValueError("chunk and workers must be >= 1")
-
-
-def parse_runner(text: str | None) -> RunnerSpec:
-    """``process`` | ``dask`` | ``dask://host:port`` | ``tcp://host:port`` → RunnerSpec."""
-    t = (text or "process").strip()
-    low = t.lower()
-    if low in ("", "process", "processes", "local"):
-        return RunnerSpec()
-    if low == "dask":
-        return RunnerSpec(kind="dask")
-    for prefix in ("dask://", "tcp://"):
-        if low.startswith(prefix):
-            hostport = t[len(prefix):].strip("/")
-            host, _, port = hostport.rpartition(":")
-            if not host or not port.isdigit():
-                raise ValueError(f"runner {t!r}: expected dask://host:port")
-            return RunnerSpec(kind="dask", address=f"tcp://{host}:{port}")
-    raise ValueError(f"unknown runner {t!r}: use 'process', 'dask' or 'dask://host:port'")
 
 
 def dask_task_runner(spec: RunnerSpec):

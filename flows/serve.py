@@ -13,9 +13,9 @@ import logging
 from dataclasses import dataclass
 
 from flows.build import DEFAULT_OUT
-from flows.runners import parse_runner
 from ogi.errors import OgiError
 from pipeline.inputs import ALL_SOURCES
+from pipeline.runner_spec import parse_runner
 
 log = logging.getLogger(__name__)
 

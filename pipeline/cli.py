@@ -72,7 +72,7 @@ def _request(args: argparse.Namespace):
 
 
 def _runner(text: str | None):
-    from flows.runners import parse_runner
+    from pipeline.runner_spec import parse_runner
 
     try:
         return parse_runner(text)

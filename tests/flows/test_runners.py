@@ -11,7 +11,7 @@ import pytest
 from prefect.states import Completed, Failed
 
 from flows.build import ARTIFACT_KEY, build_dataset, retry_when_unreachable
-from flows.runners import RunnerSpec, chunked, parse_runner
+from flows.runners import chunked
 from ogi.errors import FetchError
 from pipeline.batch import RunSettings, discover, process_file, process_many
 from pipeline.cli import main
@@ -31,16 +31,6 @@ def mixed(tmp_path, fixtures):
         shutil.copy(fixtures / kind / name, d / name)
     (d / "broken.pdf").write_bytes(b"not a pdf at all")
     return d
-
-
-def test_parse_runner():
-    assert parse_runner(None) == parse_runner("process") == RunnerSpec()
-    assert parse_runner("dask") == RunnerSpec(kind="dask")
-    assert parse_runner("dask://10.0.0.5:8786").address == "tcp://10.0.0.5:8786"
-    assert parse_runner("tcp://127.0.0.1:8786").address == "tcp://127.0.0.1:8786"
-    for bad in ("ray", "dask://nohost", "dask://h:port"):
-        with pytest.raises(ValueError):
-            parse_runner(bad)
 
 
 def test_chunked_covers_everything_in_order():

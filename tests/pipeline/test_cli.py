@@ -128,6 +128,41 @@ def test_version(capsys):
     assert res.returncode == 0 and res.stdout.startswith("ogi ")
 
 
+#: runs `main` for each command in one fresh interpreter (this process has imported Prefect
+#: through other tests) and reports, per command, its exit code and which heavy packages it loaded
+_IMPORT_PROBE = """
+import contextlib, io, json, sys
+from pipeline.cli import main
+seen = []
+for argv in json.loads(sys.argv[1]):
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            code = main(argv)
+        except SystemExit as e:
+            code = int(e.code or 0)
+    seen.append([argv[0], code, sorted(m for m in ("prefect", "flows") if m in sys.modules)])
+print(json.dumps(seen))
+"""
+
+
+def test_no_prefect_paths_do_not_import_prefect(tmp_path):
+    """Regression: `ogi run --no-prefect` imported Prefect (and flows/) just to parse --runner,
+    seconds of start-up for a path that never uses it."""
+    src, out = tmp_path / "src", tmp_path / "ds"
+    src.mkdir()
+    shutil.copy(ROOT / "tests" / "fixtures" / "text" / "dashuikeng_2020.txt", src)
+    commands = [["--version"],
+                ["run", "--no-prefect", "--workers", "1", "--source", str(src), "--out", str(out)],
+                ["status", str(out)],
+                ["show", str(out), "dashuikeng_2020.txt"],
+                ["run", "--no-prefect", "--runner", "dask", "--source", str(src), "--out", str(out)]]
+    res = subprocess.run([sys.executable, "-c", _IMPORT_PROBE, json.dumps(commands)], cwd=ROOT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert json.loads(res.stdout) == [["--version", 0, []], ["run", 0, []], ["status", 0, []], ["show", 0, []],
+                                      ["run", 2, []]]  # the last: a Dask runner needs Prefect, said in one line
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     fixtures_dir = ROOT / "tests" / "fixtures"
