@@ -21,29 +21,22 @@ from extractors.base import registered
 from normalizers.keywords import warm
 from normalizers.report import NORMALIZER_VERSION, metadata_from_name, normalize
 from ogi.errors import OgiError
+from ogi.names import readable
 from ogi.settings import RunSettings
 from ogi.sniff import kind_mismatch
 from ogi.status import OK_STATUSES, READ_STATUSES, RETRY_STATUSES, Status
 from ogi.types import Check, Fact, Report, Section
+from pipeline.files import SKIP_SUFFIXES, InputFile, TooBig, discover, read_input, source_path  # noqa: F401 (re-exported)
 from pipeline.report_index import Entry, ReportIndex
 from pipeline.report_index import sha_of as _sha_of
 from pipeline.workers import Limits, Outcome, death_reason, run_isolated
 
 log = logging.getLogger(__name__)
 
-SKIP_SUFFIXES = frozenset({".json", ".csv", ".yaml", ".yml", ".parquet", ".py", ".db", ".sqlite", ".lock", ".log"})
 _EXC_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit)\b[^:]*:")
 MAX_FILE_BYTES = 512 * 2**20  # no report is this big; reading it whole would only exhaust memory
 OUT_OF_MEMORY = ("ran out of memory reading this file (per-worker memory limit reached): the file is "
                  "malformed or far larger than a report; raise --memory-mb (RunSettings.memory_mb) to retry it")
-
-
-@dataclass(slots=True)
-class InputFile:
-    path: str
-    key: str  # stable identity of the input: path relative to the source, or its URL
-    file_name: str
-    source_url: str | None = None
 
 
 @dataclass(slots=True)
@@ -66,43 +59,13 @@ class BatchStats:
             self.by_status[k] = self.by_status.get(k, 0) + n
 
 
-def discover(source: str | Path) -> list[InputFile]:
-    """Report files under a folder (recursively, sorted), or the one file given.
-
-    One ``os.walk`` (directory entries carry their type: no stat per file), hidden files and
-    folders skipped, symlinked folders not followed; the order is ``sorted(Path.rglob)``'s.
-    """
-    p = Path(source)
-    if p.is_file():
-        return [InputFile(path=str(p), key=p.name, file_name=p.name)]
-    if not p.is_dir():
-        raise OgiError(f"source not found: {source}")
-    found: list[tuple[list[str], str, str]] = []  # (relative parts, path, name)
-    for folder, dirs, _names in os.walk(p):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        rel = os.path.relpath(folder, p)
-        parts = [] if rel == "." else rel.split(os.sep)
-        with os.scandir(folder) as entries:
-            for e in entries:
-                if e.name.startswith(".") or Path(e.name).suffix.lower() in SKIP_SUFFIXES:
-                    continue
-                try:
-                    if not e.is_file():
-                        continue
-                except OSError:
-                    continue
-                found.append((parts + [e.name], os.path.join(folder, e.name), e.name))
-    found.sort(key=lambda t: t[0])
-    return [InputFile(path=path, key="/".join(parts), file_name=name) for parts, path, name in found]
-
-
 def report_id_for(sha256: str, key: str = "") -> str:
     """The report's id: the first 16 hex digits of its content's SHA-256, so the same bytes under any
     name or path are one report and changed bytes are a new one. Only a file that cannot be read at
     all (no content hash) falls back to a hash of its key (path relative to the source, or URL)."""
     if sha256:
         return sha256[:16]
-    return hashlib.sha256(f"unread:{key}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"unread:{key}".encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 def one_per_content(reports: list[Report]) -> list[Report]:
@@ -126,22 +89,20 @@ def process_file(inp: InputFile, data: bytes | None = None, previous: dict[str, 
     """One file → one Report. Never raises: failures become a status and a reason."""
     try:
         if data is None:
-            size = os.path.getsize(inp.path)
-            if size > MAX_FILE_BYTES:
-                return _failure(inp, f"file is {size / 2**20:.0f} MB, over the {MAX_FILE_BYTES / 2**20:.0f} MB "
-                                     "a report can be: not read", status=Status.UNREADABLE)
-            data = Path(inp.path).read_bytes()
+            data = read_input(inp.path, MAX_FILE_BYTES)
+    except TooBig as e:
+        return _failure(inp, e.strerror, status=Status.UNREADABLE)
     except (OSError, MemoryError) as e:
         why = getattr(e, "strerror", None) or "not enough memory"
         return Report(report_id=report_id_for("", inp.key), file_name=inp.file_name, sha256="", format="",
                       status=Status.UNREADABLE, error=f"cannot read file: {why}", source_url=inp.source_url,
-                      source_path=os.path.abspath(inp.path))
+                      source_path=source_path(inp))
     sha = hashlib.sha256(data).hexdigest()
     rep = Report(report_id=report_id_for(sha, inp.key), file_name=inp.file_name, sha256=sha,
                  format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
-                 source_path=os.path.abspath(inp.path))
+                 source_path=source_path(inp))
     try:
-        doc = extractors_base.extract_file(inp.path, data)
+        doc = extractors_base.extract_file(readable(inp.path), data)
         normalize(doc, rep, previous)
     except OgiError as e:
         rep.status, rep.error = e.status, _tidy_error(str(e))
@@ -277,7 +238,7 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
                 unreadable.append(sha)
         if rep is not None:
             rep.report_id, rep.file_name, rep.source_url = report_id_for(rep.sha256, inp.key), inp.file_name, inp.source_url
-            rep.source_path = os.path.abspath(inp.path)
+            rep.source_path = source_path(inp)
             done[i] = rep
             stats.cached += 1
             if progress:
@@ -349,7 +310,7 @@ def _failure(inp: InputFile, error: str, status: str = Status.FAILED) -> Report:
     return metadata_from_name(Report(
         report_id=report_id_for(sha, inp.key), file_name=inp.file_name, sha256=sha,
         format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
-        source_path=os.path.abspath(inp.path), status=status, error=error))
+        source_path=source_path(inp), status=status, error=error))
 
 
 def _run_parallel(todo: list[tuple[int, InputFile]], settings: RunSettings) -> Iterator[tuple[int, Report]]:
