@@ -70,14 +70,21 @@ def report_id_for(sha256: str, key: str = "") -> str:
 
 def one_per_content(reports: list[Report]) -> list[Report]:
     """The first report of each report_id: files with identical bytes are one report (the row keeps
-    the first file's name in discovery order); the others are logged, not published."""
+    the first file's name in discovery order, ``seen_as`` every name); the others are logged, not published."""
     kept: dict[str, Report] = {}
     for r in reports:
         if r.report_id in kept:
-            log.info("%s has the same bytes as %s: one report", r.file_name, kept[r.report_id].file_name)
+            first = kept[r.report_id]
+            log.info("%s has the same bytes as %s: one report", r.file_name, first.file_name)
+            first.seen_as = list(dict.fromkeys([*first.seen_as, *r.seen_as]))
             continue
         kept[r.report_id] = r
     return list(kept.values())
+
+
+def seen_as(inp: InputFile) -> list[str]:
+    """The names an input's bytes were found under: its key, and the other URLs that gave them."""
+    return list(dict.fromkeys([inp.key, *inp.aliases]))
 
 
 def pipeline_version() -> str:
@@ -263,6 +270,8 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
         cache.index.close()
     order = sorted(done)
     reports = [done[i] for i in order]
+    for i, rep in zip(order, reports):
+        rep.seen_as = seen_as(files[i])
     from normalizers.previous_year import open_split, previous_values
 
     if skipped and any(open_split(r) for r in reports):  # the skipped may be the previous years: load them
@@ -274,6 +283,7 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
             count_report(stats, files[i].file_name, ent.status, ent.error)
     for j, prev in previous_values(reports).items():  # run-together digits Y1/Y2 may settle
         reports[j] = process_file(files[order[j]], previous=prev)
+        reports[j].seen_as = seen_as(files[order[j]])
     reports = one_per_content(reports)
     if settings.years:
         reports = [r for r in reports if r.year is None or r.year in settings.years]

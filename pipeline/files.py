@@ -30,6 +30,7 @@ class InputFile:
     key: str  # stable identity of the input: path relative to the source, or its URL (readable text)
     file_name: str  # the file's own name, readable text
     source_url: str | None = None
+    aliases: tuple[str, ...] = ()  # other URLs that gave the same bytes (a crawl)
 
 
 class TooBig(OSError):

@@ -17,6 +17,7 @@ from fetchers import FetchSettings, RawStore, crawl
 from fetchers.crawl import url_file_name
 from fetchers.sources import is_http_url, load_sources, source_for_url
 from ogi.errors import FetchError, OgiError
+from ogi.names import bare_name
 from ogi.settings import sources_file as default_sources_file
 from pipeline.batch import InputFile
 
@@ -93,8 +94,9 @@ def inputs_from_crawl(result) -> list[InputFile]:
         # The file's own name, as the contract says; the sniffed bytes (and the stored
         # path's suffix) decide the extractor, so a portal's `.htm` or a suffix-less
         # download name is kept as served.
-        name = rf.file_name or url_file_name(rf.url) or path.name
-        out.append(InputFile(path=str(path), key=rf.url, file_name=name, source_url=rf.url))
+        name = bare_name(rf.file_name) or url_file_name(rf.url) or path.name  # never a path (a manifest of old)
+        out.append(InputFile(path=str(path), key=rf.url, file_name=name, source_url=rf.url,
+                             aliases=tuple(rf.also_urls)))
     return out
 
 

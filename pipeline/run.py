@@ -31,7 +31,7 @@ from ogi.settings import (
     raw_root_for,
 )
 from ogi.types import Report
-from pipeline.batch import BatchStats, InputFile, discover
+from pipeline.batch import BatchStats, InputFile, discover, one_per_content
 from pipeline.inputs import (
     ALL_SOURCES,
     FetchStats,
@@ -162,7 +162,7 @@ def publish_spooled(spools: list[str], out: str, corrections: str | None = None,
                     extracted: int = 0) -> tuple[PublishStats, Review, bool]:
     """The publish step: overlay the corrections on the spooled reports and merge them into the
     dataset when anything changed; the quality page either way. The spool files go once read."""
-    reports, review = before_publish(read_spools(spools), out, corrections)
+    reports, review = before_publish(one_per_content(read_spools(spools)), out, corrections)
     published = bool(reports) and not already_there(reports, extracted, out, force, review)
     pub = publish_to(reports, out) if published else dataset_counts(out)
     if not published and not is_remote(out):
