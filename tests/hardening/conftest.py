@@ -110,3 +110,25 @@ def cli() -> SimpleNamespace:
     """Start or run `ogi run --no-prefect` in a subprocess: ``start``, ``run`` (→ result, peak RSS),
     ``kill_when``."""
     return SimpleNamespace(start=start, run=run, kill_when=kill_when, ogi_command=ogi_command, GUARD_S=GUARD_S)
+
+
+# ---- in-process runs (the composition `ogi run --no-prefect` calls) ---------------------------
+
+def ogi_run(source: Path | str, out: Path, **request) -> dict:
+    """One run of :func:`pipeline.run.run` with the plain steps; its result dict."""
+    from pipeline.run import RunRequest, plan
+    from pipeline.run import run as run_planned
+
+    return run_planned(plan(RunRequest(source=str(source), out=str(out), workers=request.pop("workers", 2),
+                                       **request))).result
+
+
+def read(out: Path, name: str = "reports"):
+    import pandas as pd
+
+    return pd.read_parquet(out / name)
+
+
+TEXT = ROOT / "tests" / "fixtures" / "text"
+#: three good text reports (fast to read), by agency year
+GOOD = ("dashuikeng_2020.txt", "hongze_2024_plain.txt", "wangcun_2020_seedlike.txt")
