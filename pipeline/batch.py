@@ -20,7 +20,7 @@ from extractors import (
 from extractors.base import registered
 from normalizers.keywords import warm
 from normalizers.report import NORMALIZER_VERSION, metadata_from_name, normalize
-from ogi.errors import OgiError
+from ogi.errors import OgiError, disk_full, is_disk_full
 from ogi.names import readable
 from ogi.settings import RunSettings
 from ogi.sniff import kind_mismatch
@@ -198,10 +198,17 @@ class Cache:
         if not rep.sha256 or rep.status in RETRY_STATUSES:  # may succeed with more time or memory
             return False
         p = self._path(rep.sha256)
-        p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(report_to_json(rep), encoding="utf-8")
-        os.replace(tmp, p)
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(report_to_json(rep), encoding="utf-8")
+            os.replace(tmp, p)
+        except OSError as e:
+            tmp.unlink(missing_ok=True)
+            if is_disk_full(e):
+                raise disk_full(e, f"caching the report of {rep.file_name}") from None
+            log.warning("report of %s not cached (%s): it is read again next run", rep.file_name, e)
+            return False
         return True
 
 
@@ -255,19 +262,25 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
     if cache is not None:
         cache.index.forget(unreadable)
     kept: list[Report] = []
-    for i, rep in (run or _run_parallel)(todo, settings):
-        done[i] = rep
-        stats.extracted += 1
-        if cache is not None and cache.put(rep):
-            kept.append(rep)
-            if len(kept) >= 100:  # a killed run loses at most these index rows (the bodies stay)
-                cache.index.record(kept)
-                kept = []
-        if progress:
-            progress(rep)
-    if cache is not None:
-        cache.index.record(kept)
-        cache.index.close()
+    results = (run or _run_parallel)(todo, settings)
+    try:
+        for i, rep in results:
+            done[i] = rep
+            stats.extracted += 1
+            if cache is not None and cache.put(rep):
+                kept.append(rep)
+                if len(kept) >= 100:  # a killed run loses at most these index rows (the bodies stay)
+                    cache.index.record(kept)
+                    kept = []
+            if progress:
+                progress(rep)
+    finally:  # a full disk stops the batch: the workers go, what is cached stays findable
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
+        if cache is not None:
+            cache.index.record(kept)
+            cache.index.close()
     order = sorted(done)
     reports = [done[i] for i in order]
     for i, rep in zip(order, reports):

@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 
 import ogi
-from ogi.errors import OgiError, UsageError
+from ogi.errors import OgiError, UsageError, disk_full, is_disk_full
 from ogi.settings import (
     FETCH_DELAY_S,
     MEMORY_MB,
@@ -212,6 +212,11 @@ def main(argv: list[str] | None = None) -> int:
         return USAGE_EXIT
     except OgiError as e:  # the run could not finish (e.g. an upload failed): one line too
         print(f"ogi: error: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        if not is_disk_full(e):
+            raise
+        print(f"ogi: error: {disk_full(e, 'writing')}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("ogi: interrupted", file=sys.stderr)

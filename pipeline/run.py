@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fetchers import FetchSettings
-from ogi.errors import UsageError
+from ogi.errors import UsageError, disk_full, is_disk_full
 from ogi.settings import (
     FETCH_DELAY_S,
     MEMORY_MB,
@@ -144,6 +144,8 @@ def fetch_all(sources, raw_root: str, fetch_one: Callable) -> tuple[list[InputFi
         try:
             got, stats = fetch_one(src, raw_root)
         except Exception as e:  # unreachable after retries (the flow retries in its task)
+            if is_disk_full(e):
+                raise disk_full(e, f"storing the files of {src.url}") from None
             log.warning("source %s not fetched: %s", src.url, e)
             total.sources += 1
             total.failed[src.url] = f"source not fetched: {e}"
@@ -162,13 +164,15 @@ def publish_spooled(spools: list[str], out: str, corrections: str | None = None,
                     extracted: int = 0) -> tuple[PublishStats, Review, bool]:
     """The publish step: overlay the corrections on the spooled reports and merge them into the
     dataset when anything changed; the quality page either way. The spool files go once read."""
-    reports, review = before_publish(one_per_content(read_spools(spools)), out, corrections)
-    published = bool(reports) and not already_there(reports, extracted, out, force, review)
-    pub = publish_to(reports, out) if published else dataset_counts(out)
-    if not published and not is_remote(out):
-        recover(out)  # what a killed run left goes even when nothing is new
-    after_publish(out, review, published)
-    drop_spools(spools)
+    try:
+        reports, review = before_publish(one_per_content(read_spools(spools)), out, corrections)
+        published = bool(reports) and not already_there(reports, extracted, out, force, review)
+        pub = publish_to(reports, out) if published else dataset_counts(out)
+        if not published and not is_remote(out):
+            recover(out)  # what a killed run left goes even when nothing is new
+        after_publish(out, review, published)
+    finally:  # the reports stay in the cache: a failed publish leaves no spool file behind
+        drop_spools(spools)
     return pub, review, published
 
 
@@ -224,8 +228,12 @@ def extract_all(files: list[InputFile], settings: RunSettings, out: str, extract
         return RunTotals(stats=idle)
     totals = RunTotals()
     size = batch or max(1, len(files))
-    for i, part in enumerate(batches(files, size)):
-        totals.add(extract(part, settings, out, i * size, skip_published))
+    try:
+        for i, part in enumerate(batches(files, size)):
+            totals.add(extract(part, settings, out, i * size, skip_published))
+    except BaseException:  # e.g. the disk filled: the reports stay in the cache, no spool file stays behind
+        drop_spools(totals.spools)
+        raise
     return totals
 
 

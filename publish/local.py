@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from ogi.codebook import write_codebook
+from ogi.errors import disk_full, is_disk_full
 from ogi.schema import DATASETS, PARTITION_COLS
 from ogi.types import Report
 from publish import settle, versions
@@ -153,8 +154,14 @@ def _publish_locked(new: dict[str, pa.Table] | list[Report], out: Path) -> Publi
     stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     vdir = out / ".versions" / stamp
     partial = vdir.with_name(stamp + PARTIAL)  # a crash leaves it recognisably unfinished
-    built = versions.build(old, new, partial, stamp, write=lambda t, p: _write(t, p), drop=drop)
-    os.rename(partial, vdir)
+    try:
+        built = versions.build(old, new, partial, stamp, write=lambda t, p: _write(t, p), drop=drop)
+        os.rename(partial, vdir)
+    except BaseException as e:  # the previous version stays current; nothing half-written stays behind
+        shutil.rmtree(partial, ignore_errors=True)
+        if is_disk_full(e):
+            raise disk_full(e, "writing the new dataset version") from None
+        raise
     _swap(out, vdir)
     _prune(out)
     write_codebook(out)  # codebook.csv + datapackage.json list the files of this version
