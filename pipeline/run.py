@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fetchers import FetchSettings
-from ogi.errors import UsageError, disk_full, is_disk_full
+from ogi.errors import OgiError, UsageError, disk_full, is_disk_full
 from ogi.settings import (
+    CRAWL_DEADLINE_S,
     FETCH_DELAY_S,
     MEMORY_MB,
+    RESPONSE_DEADLINE_S,
     TIMEOUT_S,
     RunSettings,
     cache_dir_for,
@@ -70,6 +72,16 @@ class RunRequest:
     timeout_s: float = TIMEOUT_S
     memory_mb: int = MEMORY_MB
     corrections: str | None = None  # corrections file overlaid on the reports (default: <out>/corrections.csv)
+    response_deadline: float = RESPONSE_DEADLINE_S  # seconds one HTTP response may take in all
+    crawl_deadline: float = CRAWL_DEADLINE_S  # seconds one source's crawl may take
+
+    def fetch_settings(self) -> FetchSettings:
+        """The crawl's settings; a bad value raises UsageError naming the option."""
+        try:
+            return FetchSettings(delay=self.fetch_delay, response_deadline=self.response_deadline,
+                                 crawl_deadline=self.crawl_deadline)
+        except ValueError as e:
+            raise UsageError("--" + str(e).replace("_", "-")) from None
 
     def settings(self) -> RunSettings:
         """The batch settings; a bad value raises UsageError naming the option."""
@@ -127,6 +139,7 @@ def plan(request: RunRequest) -> Planned:
         raise UsageError("--source is empty: give a folder, a file, a listing URL or a configured source name")
     check_out(request.out)
     settings = request.settings()
+    request.fetch_settings()
     try:
         source_plan = plan_source(request.source)
     except UsageError:
@@ -143,16 +156,40 @@ def fetch_all(sources, raw_root: str, fetch_one: Callable) -> tuple[list[InputFi
     for src in sources:
         try:
             got, stats = fetch_one(src, raw_root)
-        except Exception as e:  # unreachable after retries (the flow retries in its task)
+        except Exception as e:  # gave nothing, or unreachable after retries (the flow retries in its task)
             if is_disk_full(e):
                 raise disk_full(e, f"storing the files of {src.url}") from None
-            log.warning("source %s not fetched: %s", src.url, e)
-            total.sources += 1
-            total.failed[src.url] = f"source not fetched: {e}"
+            log.warning("source %s gave no report: %s", src.url, e)
+            got_stats = getattr(e, "stats", None)
+            if got_stats is not None:
+                total.add(got_stats)
+            else:
+                total.sources += 1
+            total.failed.setdefault(src.url, f"source not fetched: {e}")
+            total.sources_failed[src.url] = str(e)
             continue
         files += got
         total.add(stats)
     return files, total
+
+
+SOURCES_FAILED_EXIT = 3  # the run published what it got, but some source gave no report
+
+
+class SourcesFailed(OgiError):
+    """Raised by the flow after publishing when a source gave no report, so its run is not green;
+    ``result`` is the run's result all the same."""
+
+    def __init__(self, message: str, result: dict) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+def sources_failed_lines(fetch: FetchStats | None) -> list[str]:
+    """One line per source that gave no report, for stderr and the flow's failure."""
+    if fetch is None:
+        return []
+    return [f"source {url} gave no report: {why}" for url, why in sorted(fetch.sources_failed.items())]
 
 
 def already_there(reports: list[Report], extracted: int, out: str, force: bool, review: Review) -> bool:
@@ -188,7 +225,7 @@ def summary(stats: BatchStats, pub: PublishStats, published: bool, fetch: FetchS
               "reports": pub.reports, "facts": pub.facts, "published": published, "seconds": round(seconds, 2)}
     if fetch is not None:
         result.update({"fetched_new": fetch.new, "fetched_unchanged": fetch.unchanged,
-                       "fetch_failed": len(fetch.failed)})
+                       "fetch_failed": len(fetch.failed), "sources_failed": len(fetch.sources_failed)})
     return result
 
 
@@ -243,8 +280,8 @@ def run(planned: Planned, steps: Steps | None = None,
     ``progress(n)``: n more input files are done (default steps only; a flow's steps report their own)."""
     steps = steps or Steps()
     req = planned.request
-    delay = FetchSettings(delay=req.fetch_delay)
-    fetch_one = steps.fetch_one or (lambda src, raw_root: fetch_source(src, raw_root, delay))
+    fetch_settings = req.fetch_settings()
+    fetch_one = steps.fetch_one or (lambda src, raw_root: fetch_source(src, raw_root, fetch_settings))
     extract = steps.extract or (lambda files, settings, out, _first, skip: extract_batch(
         files, settings, out, skip, progress=progress))
     t0 = time.monotonic()
