@@ -117,9 +117,11 @@ def inputs_from_crawl(result) -> list[InputFile]:
 
 def fetch_stats(result) -> FetchStats:
     s = result.summary()
-    failed = {r.url: r.reason or "failed" for r in result.by_status("failed")}
+    failed: dict[str, str] = {}  # url → "reason-code: what happened"
     for f in result.failures:
         failed.setdefault(f.url, f"{f.reason}: {f.detail}" if f.detail else f.reason)
+    for r in result.by_status("failed"):
+        failed.setdefault(r.url, r.reason or "failed")
     return FetchStats(sources=1, listing_pages=s["listing_pages"], new=s["new"], unchanged=s["unchanged"],
                       skipped=s["skipped"], requests=s["requests"], failed=failed)
 
