@@ -145,6 +145,7 @@ class Loopback:
         import http.server
 
         self.routes: dict[str, Callable] = {}
+        self.fallback: Callable | None = None  # answers any path without a route (else 404)
         self.hits: list[str] = []
         self.stop = threading.Event()
         outer = self
@@ -154,7 +155,7 @@ class Loopback:
 
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
                 outer.hits.append(self.path)
-                answer = outer.routes.get(self.path)
+                answer = outer.routes.get(self.path, outer.fallback)
                 try:
                     if answer is None:
                         self.send_error(404)
@@ -187,6 +188,14 @@ class Loopback:
             h.send_header("Content-Length", str(len(body)))
             h.end_headers()
             h.wfile.write(body)
+
+        self.routes[path] = send
+
+    def raw(self, path: str, response: bytes) -> None:
+        """Answer with exactly these bytes (status line, headers and body as given)."""
+        def send(h) -> None:
+            h.wfile.write(response)
+            h.close_connection = True
 
         self.routes[path] = send
 
