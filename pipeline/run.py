@@ -189,7 +189,7 @@ def sources_failed_lines(fetch: FetchStats | None) -> list[str]:
     """One line per source that gave no report, for stderr and the flow's failure."""
     if fetch is None:
         return []
-    return [f"source {url} gave no report: {why}" for url, why in sorted(fetch.sources_failed.items())]
+    return [f"{url}: {why}" for url, why in sorted(fetch.sources_failed.items())]
 
 
 def already_there(reports: list[Report], extracted: int, out: str, force: bool, review: Review) -> bool:
