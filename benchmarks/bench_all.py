@@ -165,6 +165,7 @@ def stage_rows(pdfs: list[Path]) -> list[str]:
 
 def seed_cache(pdfs: list[Path], n: int, tmp: Path) -> tuple[Path, Path]:
     """``n`` distinct cached, already published files: real reports, re-keyed (facts cut to 5 rows)."""
+    from ogi.hashing import report_id_for
     from ogi.settings import cache_dir_for
     from pipeline.batch import (
         Cache,
@@ -172,7 +173,6 @@ def seed_cache(pdfs: list[Path], n: int, tmp: Path) -> tuple[Path, Path]:
         discover,
         pipeline_version,
         process_file,
-        report_id_for,
     )
     from publish.local import publish
 

@@ -11,6 +11,8 @@ is NO_CACHE (Prefect would hash what tasks take and return); retries belong to n
 
 from __future__ import annotations
 
+from typing import Any
+
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -35,7 +37,16 @@ from ogi.settings import (
 )
 from pipeline.batch import BatchStats, InputFile, discover
 from pipeline.inputs import ALL_SOURCES, FetchStats, SourceUnreachable, fetch_source
-from pipeline.run import RunRequest, SourcesFailed, Steps, plan, publish_spooled, run, sources_failed_lines
+from pipeline.run import (
+    RunRequest,
+    SourcesFailed,
+    Steps,
+    extract_settings,
+    plan,
+    publish_spooled,
+    run,
+    sources_failed_lines,
+)
 from pipeline.spool import DEFAULT_BATCH, BatchResult, extract_batch, spool_batch
 from publish.local import PublishStats
 from review.hook import Review
@@ -128,18 +139,21 @@ def build_dataset(source: str = ALL_SOURCES, out: str = DEFAULT_OUT, years: list
                   force: bool = False, workers: int | None = None, progress: bool = False,
                   runner: str = "process", fetch_delay: float = FETCH_DELAY_S, timeout_s: float = TIMEOUT_S,
                   memory_mb: int = MEMORY_MB, corrections: str | None = None,
-                  response_deadline: float = RESPONSE_DEADLINE_S, crawl_deadline: float = CRAWL_DEADLINE_S) -> dict:
+                  extract: dict[str, Any] | None = None, response_deadline: float = RESPONSE_DEADLINE_S,
+                  crawl_deadline: float = CRAWL_DEADLINE_S) -> dict:
     """Turn the reports of ``source`` (folder, listing URL, configured source name(s) or ``all``)
     into the dataset at ``out`` (folder or s3://...), extracting on ``runner`` (process | dask |
-    dask://host:port). ``corrections`` (default ``<out>/corrections.csv``) is overlaid on the reports."""
+    dask://host:port). ``corrections`` (default ``<out>/corrections.csv``) is overlaid on the reports.
+    ``extract`` sets how files are read (fields of :class:`ogi.settings.ExtractSettings`, e.g.
+    ``{"ocr": false}`` or ``{"ocr_max_pages": 20}``)."""
     try:
         spec = parse_runner(runner)  # bad parameters fail before any work
     except ValueError as e:
         raise UsageError(f"runner: {e}") from None
     planned = plan(RunRequest(source=source, out=out, years=tuple(years or ()), force=force, workers=workers,
                               fetch_delay=fetch_delay, timeout_s=timeout_s, memory_mb=memory_mb,
-                              corrections=corrections, response_deadline=response_deadline,
-                              crawl_deadline=crawl_deadline))
+                              corrections=corrections, extract=extract_settings(extract),
+                              response_deadline=response_deadline, crawl_deadline=crawl_deadline))
     fetch_settings = planned.request.fetch_settings()
     bar = None
     if progress:
@@ -152,7 +166,7 @@ def build_dataset(source: str = ALL_SOURCES, out: str = DEFAULT_OUT, years: list
             return extract_task(files, settings, out, first=first, skip_published=skip, bar=bar)
         with api_url_for_workers():
             reports, stats = extract_on_dask.with_options(task_runner=dask_task_runner(spec))(
-                files, settings, chunk=spec.chunk)
+                files, settings, chunk=spec.chunk, out=out)
         return spool_batch(reports, stats, settings, out, skip)
 
     steps = Steps(discover=discover_task, fetch_one=lambda src, raw_root: fetch_task(src, raw_root, fetch_settings),

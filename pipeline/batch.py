@@ -10,8 +10,9 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
+from functools import partial
 from pathlib import Path
 
 from extractors import (
@@ -19,16 +20,17 @@ from extractors import (
 )
 from extractors.base import registered
 from normalizers.keywords import warm
+from normalizers.neighbours import Neighbours
 from normalizers.report import NORMALIZER_VERSION, metadata_from_name, normalize
 from ogi.errors import OgiError, disk_full, is_disk_full
+from ogi.hashing import file_sha256_or_empty, report_id_for
 from ogi.names import readable
-from ogi.settings import RunSettings
+from ogi.settings import ExtractSettings, RunSettings
 from ogi.sniff import kind_mismatch
 from ogi.status import OK_STATUSES, READ_STATUSES, RETRY_STATUSES, Status
 from ogi.types import Check, Fact, Report, Section
 from pipeline.files import SKIP_SUFFIXES, InputFile, TooBig, discover, read_input, source_path  # noqa: F401 (re-exported)
 from pipeline.report_index import Entry, ReportIndex
-from pipeline.report_index import sha_of as _sha_of
 from pipeline.workers import Limits, Outcome, death_reason, run_isolated
 
 log = logging.getLogger(__name__)
@@ -59,13 +61,6 @@ class BatchStats:
             self.by_status[k] = self.by_status.get(k, 0) + n
 
 
-def report_id_for(sha256: str, key: str = "") -> str:
-    """The report's id: the first 16 hex digits of its content's SHA-256, so the same bytes under any
-    name or path are one report and changed bytes are a new one. Only a file that cannot be read at
-    all (no content hash) falls back to a hash of its key (path relative to the source, or URL)."""
-    if sha256:
-        return sha256[:16]
-    return hashlib.sha256(f"unread:{key}".encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 def one_per_content(reports: list[Report]) -> list[Report]:
@@ -87,13 +82,19 @@ def seen_as(inp: InputFile) -> list[str]:
     return list(dict.fromkeys([inp.key, *inp.aliases]))
 
 
-def pipeline_version() -> str:
+def pipeline_version(extract: ExtractSettings = ExtractSettings()) -> str:
+    """The cache key of a finished report: extractor and normalizer versions, and the run's extract
+    settings when they are not the defaults (a report read without OCR is not one read with it)."""
     parts = sorted(f"{k}={c.name}@{c.version}" for k, c in registered().items())
+    if fp := extract.fingerprint():
+        parts.append(f"extract={fp}")
     return hashlib.sha256((";".join(parts) + f";norm={NORMALIZER_VERSION}").encode()).hexdigest()[:12]
 
 
-def process_file(inp: InputFile, data: bytes | None = None, previous: dict[str, float] | None = None) -> Report:
-    """One file → one Report. Never raises: failures become a status and a reason."""
+def process_file(inp: InputFile, data: bytes | None = None,
+                 previous: Mapping[str, float] | Neighbours | None = None,
+                 extract: ExtractSettings = ExtractSettings()) -> Report:
+    """One file → one Report, read as ``extract`` says. Never raises: failures become a status and a reason."""
     try:
         if data is None:
             data = read_input(inp.path, MAX_FILE_BYTES)
@@ -109,7 +110,7 @@ def process_file(inp: InputFile, data: bytes | None = None, previous: dict[str, 
                  format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
                  source_path=source_path(inp))
     try:
-        doc = extractors_base.extract_file(readable(inp.path), data)
+        doc = extractors_base.extract_file(readable(inp.path), data, settings=extract)
         normalize(doc, rep, previous)
     except OgiError as e:
         rep.status, rep.error = e.status, _tidy_error(str(e))
@@ -212,23 +213,28 @@ class Cache:
         return True
 
 
+NEIGHBOUR_PASSES = 3  # an open split settled by its neighbour may settle the next year's in turn
 Executor = Callable[[list[tuple[int, InputFile]], RunSettings], Iterable[tuple[int, Report]]]
 
 
 def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings(),
                  progress: Callable[[Report], None] | None = None,
                  run: Executor | None = None,
-                 skip: Callable[[tuple[str, str, str]], bool] | None = None) -> tuple[list[Report], BatchStats]:
+                 skip: Callable[[tuple[str, str, str]], bool] | None = None,
+                 published: Callable[[set], Mapping[tuple, Mapping[str, float]]] | None = None,
+                 ) -> tuple[list[Report], BatchStats]:
     """Every file → exactly one Report, cached ones without re-extraction, the rest in parallel.
 
     ``run`` executes the files still to extract, yielding ``(index, Report)``: by default
     this machine's isolated worker processes; the Dask runner passes its own. ``skip`` gets
     ``(report_id, sha256, status)`` of each cached file: when it says True (the dataset already
     holds that report as is) the report is counted as cached but neither loaded nor returned.
+    ``published(keys)``: the published dataset's values for (agency, province, year) keys, asked
+    only for the neighbouring years of reports whose run-together digits still split open.
     """
     files = list(files)
     stats = BatchStats(seen=len(files))
-    cache = Cache(settings.cache_dir, pipeline_version()) if settings.cache_dir else None
+    cache = Cache(settings.cache_dir, pipeline_version(settings.extract)) if settings.cache_dir else None
     done: dict[int, Report] = {}
     todo: list[tuple[int, InputFile]] = []
     shas: dict[str, str] = {}
@@ -283,9 +289,7 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
             cache.index.close()
     order = sorted(done)
     reports = [done[i] for i in order]
-    for i, rep in zip(order, reports):
-        rep.seen_as = seen_as(files[i])
-    from normalizers.previous_year import open_split, previous_values
+    from normalizers.previous_year import batch_values, neighbour_values, open_split, wanted_keys
 
     if skipped and any(open_split(r) for r in reports):  # the skipped may be the previous years: load them
         extra, _ = process_many([files[i] for i in skipped], replace(settings, years=()), run=run)
@@ -294,9 +298,18 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
         ent = entries[shas[files[i].path]]
         if not settings.years or ent.year is None or ent.year in settings.years:
             count_report(stats, files[i].file_name, ent.status, ent.error)
-    for j, prev in previous_values(reports).items():  # run-together digits Y1/Y2 may settle
-        reports[j] = process_file(files[order[j]], previous=prev)
-        reports[j].seen_as = seen_as(files[order[j]])
+    wanted = wanted_keys(reports) - set(batch_values(reports))
+    known = published(wanted) if published is not None and wanted else None
+    tried: dict[int, object] = {}
+    for _ in range(NEIGHBOUR_PASSES):  # run-together digits: Y1/Y2 and bounds may settle; a settled one helps the next
+        todo_nb = {j: nb for j, nb in neighbour_values(reports, known).items() if tried.get(j) != nb}
+        for j, nb in todo_nb.items():
+            tried[j] = nb
+            reports[j] = process_file(files[order[j]], previous=nb, extract=settings.extract)
+        if not todo_nb:
+            break
+    for j, r in enumerate(reports):
+        r.seen_as = seen_as(files[order[j]])
     reports = one_per_content(reports)
     if settings.years:
         reports = [r for r in reports if r.year is None or r.year in settings.years]
@@ -314,22 +327,15 @@ def count_report(stats: BatchStats, file_name: str, status: str, error: str | No
         stats.checks_failed += 1
 
 
-def _safe_sha(path: str) -> str:
-    try:
-        return _sha_of(path)
-    except OSError:
-        return ""
-
-
 # ---- workers: one file at a time per process, with a time and a memory limit (pipeline.workers) ----
 
-def _work(inp: InputFile) -> Outcome[Report]:
-    rep = process_file(inp)
+def _work(inp: InputFile, extract: ExtractSettings = ExtractSettings()) -> Outcome[Report]:
+    rep = process_file(inp, extract=extract)
     return Outcome(rep, retire=rep.error == OUT_OF_MEMORY)  # its heap may stay fragmented
 
 
 def _failure(inp: InputFile, error: str, status: str = Status.FAILED) -> Report:
-    sha = _safe_sha(inp.path)
+    sha = file_sha256_or_empty(inp.path)
     return metadata_from_name(Report(
         report_id=report_id_for(sha, inp.key), file_name=inp.file_name, sha256=sha,
         format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
@@ -354,4 +360,4 @@ def _run_parallel(todo: list[tuple[int, InputFile]], settings: RunSettings) -> I
 
     limits = Limits(workers=settings.workers, timeout_s=settings.timeout_s, memory_mb=settings.memory_mb,
                     max_tasks=settings.max_tasks_per_worker)
-    yield from run_isolated(todo, _work, limits, on_timeout=timed_out, on_death=died)
+    yield from run_isolated(todo, partial(_work, extract=settings.extract), limits, on_timeout=timed_out, on_death=died)

@@ -22,6 +22,9 @@ from ogi.settings import (
     CRAWL_DEADLINE_S,
     FETCH_DELAY_S,
     MEMORY_MB,
+    OCR_MAX_PAGES,
+    OCR_TIME_BUDGET_S,
+    PDF_ENGINES,
     RESPONSE_DEADLINE_S,
     TIMEOUT_S,
     default_out,
@@ -59,13 +62,15 @@ def check_prefect_reachable(timeout_s: float = 5.0) -> None:
 
 
 def _request(args: argparse.Namespace):
-    from pipeline.run import RunRequest, parse_years
+    from pipeline.run import RunRequest, extract_settings, parse_years
 
+    extract = extract_settings({"ocr": not args.no_ocr, "ocr_max_pages": args.ocr_pages,
+                                "ocr_time_budget_s": args.ocr_budget, "pdf_engine": args.pdf_engine})
     return RunRequest(source=str(default_source()) if args.source is None else args.source,
                       out=str(default_out()) if args.out is None else args.out,
                       years=parse_years(args.years), force=args.force, workers=args.workers,
                       fetch_delay=args.fetch_delay, timeout_s=args.timeout, memory_mb=args.memory_mb,
-                      corrections=args.corrections, response_deadline=args.response_deadline,
+                      corrections=args.corrections, extract=extract, response_deadline=args.response_deadline,
                       crawl_deadline=args.crawl_deadline)
 
 
@@ -81,7 +86,7 @@ def _runner(text: str | None):
 def cmd_run(args: argparse.Namespace) -> int:
     """Exit 0; 2 for a person's mistake; 3 when the run published but a source gave no report
     (robots.txt, its listing or every report link failed): one warning line per such source."""
-    from pipeline.run import SOURCES_FAILED_EXIT, SourcesFailed, plan, run, sources_failed_lines
+    from pipeline.run import SOURCES_FAILED_EXIT, SourcesFailed, changed_extract, plan, run, sources_failed_lines
 
     request = _request(args)
     spec = _runner(args.runner)
@@ -104,7 +109,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                                    force=request.force, workers=request.workers, progress=sys.stderr.isatty(),
                                    runner=args.runner or "process", fetch_delay=request.fetch_delay,
                                    timeout_s=request.timeout_s, memory_mb=request.memory_mb,
-                                   corrections=request.corrections,
+                                   corrections=request.corrections, extract=changed_extract(request.extract) or None,
                                    response_deadline=request.response_deadline,
                                    crawl_deadline=request.crawl_deadline)
             failed = []
@@ -193,6 +198,13 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--memory-mb", type=int, default=MEMORY_MB,
                    help=f"memory one worker may add, in MB (default {MEMORY_MB})")
     r.add_argument("--corrections", help="corrections file to apply (default: OUT/corrections.csv)")
+    r.add_argument("--no-ocr", action="store_true", help="do not OCR scans: they are reported needs_ocr")
+    r.add_argument("--ocr-pages", type=int, default=OCR_MAX_PAGES,
+                   help=f"pages of a long scan to OCR: the first ones and the last two (default {OCR_MAX_PAGES})")
+    r.add_argument("--ocr-budget", type=float, default=OCR_TIME_BUDGET_S,
+                   help=f"seconds of OCR per file; later pages are skipped and flagged (default {OCR_TIME_BUDGET_S:.0f})")
+    r.add_argument("--pdf-engine", choices=PDF_ENGINES, default=PDF_ENGINES[0],
+                   help="page geometry of PDFs: pdfium (fast, default) or pdfplumber (slow)")
     r.add_argument("-v", "--verbose", action="store_true")
     r.set_defaults(func=cmd_run)
     from review.cli import add_parser as add_review

@@ -15,7 +15,6 @@ back to hashing and to the cached JSON bodies, which stay the source of truth.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import sqlite3
@@ -23,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ogi.hashing import file_sha256
 from ogi.names import from_key, path_key
 from ogi.types import Report
 
@@ -42,14 +42,6 @@ class Entry:
     error: str | None
     year: int | None
     split: bool = False  # digits still split several ways: may settle against the previous year's report
-
-
-def sha_of(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 class ReportIndex:
@@ -89,7 +81,7 @@ class ReportIndex:
                 if got is not None and got[0] == st.st_size and got[1] == st.st_mtime_ns:
                     out[p] = got[2]
                     continue
-                out[p] = sha_of(p)
+                out[p] = file_sha256(p)
             except OSError:
                 continue
             fresh.append((path_key(p), st.st_size, st.st_mtime_ns, out[p]))

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ogi.errors import OgiError, disk_full, is_disk_full
+from ogi.hashing import report_id_for
 from ogi.settings import RunSettings, is_remote
 from ogi.types import Report
 from pipeline.batch import (
@@ -30,8 +31,8 @@ from pipeline.batch import (
     count_report,
     pipeline_version,
     process_many,
-    report_id_for,
 )
+from pipeline.neighbours import published_values
 from publish.remote import read_dataset
 from review.corrections import corrections_path
 
@@ -153,7 +154,7 @@ def nothing_new(files: list[InputFile], settings: RunSettings, out: str) -> Batc
     have = published_keys(out)
     if not have:
         return None
-    cache = Cache(settings.cache_dir, pipeline_version())
+    cache = Cache(settings.cache_dir, pipeline_version(settings.extract))
     try:
         shas = cache.index.shas([f.path for f in files])
         entries = cache.index.entries(shas.values())
@@ -181,7 +182,8 @@ def extract_batch(files: list[InputFile], settings: RunSettings, out: str, skip_
         shown[0] += 1
         progress(1)
 
-    reports, stats = process_many(files, settings, progress=tick if progress else None, skip=have.__contains__)
+    reports, stats = process_many(files, settings, progress=tick if progress else None, skip=have.__contains__,
+                                  published=lambda keys: published_values(out, keys))
     if progress is not None and stats.seen > shown[0]:
         progress(stats.seen - shown[0])  # the skipped ones
     return BatchResult(stats, write_spool(reports, settings.cache_dir), len(reports))

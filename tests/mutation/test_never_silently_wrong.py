@@ -23,17 +23,7 @@ SOURCES = all_sources()
 FAST = settings(max_examples=8, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 # mutator → (the bug it still finds, a fixture and seed where it does: always run first)
-KNOWN_BUGS = {
-    "run_together": (("an HTML cell spanning two value columns with their digits run together (112|11059.86 → "
-                     "'11211059.86') is read as the first column's number, the blank after it as 0, and the "
-                     "report marked ok (test_html_run_together_cell_over_two_columns_is_not_one_number)"),
-                     "lichuan_gbk_trs.html", 16),
-    "split_other": (("a 2019 report printing （六）其他处理 as the three 2021 sub-rows: the aligner maps them as "
-                    "printed to requests.other.* (the printed (七)总计 is kept) while the key wants the 2019 row "
-                    "requests.other as their sum, which nothing prints: open question, sum or not "
-                    "(test_2019_report_with_2021_other_subrows_keeps_its_printed_total)"),
-                    "W020200116691822173.txt", 0),
-}
+KNOWN_BUGS: dict[str, tuple[str, str, int]] = {}
 
 
 @cache
@@ -62,6 +52,7 @@ def test_unmutated_sources_are_exact():
         assert v.ok and v.exact == v.cells and not v.wrong, f"{s.file_name}: {v.describe()}"
 
 
+@pytest.mark.slow  # hypothesis draws mutants of every source (the pinned minimal cases are in test_regressions)
 @pytest.mark.parametrize("name", [_param(n) for n in sorted(MUTATORS)])
 def test_mutated_report_is_exact_or_flagged(name: str):
     pool = applicable(name)
@@ -86,6 +77,7 @@ def test_mutated_report_is_exact_or_flagged(name: str):
 CLEAN = sorted(n for n in MUTATORS if n not in KNOWN_BUGS)
 
 
+@pytest.mark.slow
 @FAST
 @given(at=st.integers(0, max(0, len(SOURCES) - 1)),
        chain=st.lists(st.sampled_from(CLEAN), min_size=2, max_size=3, unique=True), seed=st.integers(0, 2**20))

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from normalizers.keywords import KeywordSettings, is_number, keywords, load_data
-from tests.conftest import FIXTURES, ROOT
+from tests.support import FIXTURES, ROOT
 
 KW = FIXTURES / "keywords"
 
@@ -52,15 +52,17 @@ def test_nothing_to_say(text: str) -> None:
     assert keywords(text) == []
 
 
+@pytest.mark.slow  # a second jieba tokenizer: its dictionary loads again
 def test_custom_data_file(tmp_path) -> None:
     data = tmp_path / "kw.yaml"
     data.write_text("words: []\nstop_words: [栏目, 实验区]\n", encoding="utf-8")
     text = (KW / "pingtan_2023_s5.txt").read_text(encoding="utf-8")
-    kws = keywords(text, settings=KeywordSettings(data_path=str(data), cache_dir=str(tmp_path)))
+    kws = keywords(text, settings=KeywordSettings(data_path=str(data)))  # jieba's cache: the default one, warm
     assert "栏目" not in kws and "实验区" not in kws
     assert kws
 
 
+@pytest.mark.slow  # a fresh interpreter loads jieba
 def test_loading_is_quiet() -> None:
     """jieba's "Building prefix dict…" must not reach stderr of a worker or the CLI."""
     code = ("import logging; logging.basicConfig(level=logging.WARNING);"

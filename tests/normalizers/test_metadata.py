@@ -123,6 +123,7 @@ def test_nothing_to_go_on() -> None:
     assert extract_metadata([], "", "scan.pdf", {}) == Metadata()
 
 
+@pytest.mark.slow  # property test: 200 examples
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(max_size=40), max_size=8), st.text(max_size=300), st.text(max_size=30))
 def test_never_raises(lines: list[str], body: str, file_name: str) -> None:

@@ -20,7 +20,7 @@ from ogi.codebook import _resource_name as res_name
 from ogi.schema import DATASETS, PARTITION_COLS
 from ogi.types import Fact, Report
 from publish.local import publish
-from tests.conftest import FIXTURES, ROOT
+from tests.support import FIXTURES, ROOT
 
 
 def test_committed_markdown_is_the_generated_text() -> None:
@@ -118,6 +118,7 @@ def _validate(path: Path) -> dict:
     return json.loads(proc.stdout)
 
 
+@pytest.mark.slow  # frictionless reads every row
 def test_frictionless_validates_a_dataset_built_from_fixtures(tmp_path: Path) -> None:
     from pipeline.batch import RunSettings, discover, process_many
 
@@ -133,6 +134,7 @@ def test_frictionless_validates_a_dataset_built_from_fixtures(tmp_path: Path) ->
     assert len(report["tasks"]) >= 9  # four datasets in two partitions, and the codebook
 
 
+@pytest.mark.slow
 def test_frictionless_catches_a_broken_dataset(published: Path) -> None:
     """The validation can fail: a facts row whose report is missing breaks the foreign key."""
     write_codebook(published)

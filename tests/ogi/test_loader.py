@@ -11,7 +11,7 @@ from ogi.loader import CELL, cell_order, duckdb_views, load, scan_polars
 from ogi.types import Check, Fact, Report, Section
 from pipeline.batch import discover, process_file
 from publish.local import publish
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 
 def _report(rid: str, year: int | None, province: str | None, received: float | None) -> Report:

@@ -19,7 +19,7 @@ from ogi.errors import OgiError
 from ogi.types import Fact, Report
 from publish import local as pub
 from publish.release import release
-from tests.conftest import FIXTURES, ROOT
+from tests.support import FIXTURES, ROOT
 
 CLI = "pipeline.cli"  # the module `ogi` runs
 
@@ -121,13 +121,32 @@ def _ogi(*args: str) -> subprocess.CompletedProcess:
                           check=False)
 
 
-def test_cli_release_and_its_one_line_user_errors(dataset: Path) -> None:
-    ok = _ogi("release", str(dataset), "--version", "1")
+def _ogi_here(capsys, *args: str) -> subprocess.CompletedProcess:
+    """The same command line's ``main`` in this process (no interpreter start)."""
+    from pipeline.cli import main
+
+    capsys.readouterr()
+    code = main(list(args))
+    got = capsys.readouterr()
+    return subprocess.CompletedProcess(list(args), code, got.out, got.err)
+
+
+def _check_release_cli(run, dataset: Path) -> None:
+    ok = run("release", str(dataset), "--version", "1")
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["path"] == str(dataset / "releases" / "1")
-    again = _ogi("release", str(dataset), "--version", "1")
+    again = run("release", str(dataset), "--version", "1")
     assert again.returncode == 2 and again.stdout == ""
     assert again.stderr.count("\n") == 1 and "already exists" in again.stderr
     check = subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=dataset / "releases" / "1",
                            capture_output=True, text=True, check=False)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_cli_release_and_its_one_line_user_errors(dataset: Path, capsys) -> None:
+    _check_release_cli(lambda *a: _ogi_here(capsys, *a), dataset)
+
+
+@pytest.mark.slow  # the same through a fresh interpreter (what a person runs)
+def test_cli_release_and_its_one_line_user_errors_in_a_process(dataset: Path) -> None:
+    _check_release_cli(_ogi, dataset)

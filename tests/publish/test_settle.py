@@ -13,7 +13,7 @@ from ogi.types import Fact, Report
 from pipeline.batch import InputFile, RunSettings, discover, process_file, process_many
 from publish import local as pub
 from publish.settle import Y_NOTE, base_status, duplicates, settle, superseded
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 
 def _report(rid: str, year: int, facts: list[Fact], **kw) -> Report:
