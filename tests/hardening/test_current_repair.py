@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from publish.local import DatasetBroken
-from tests.hardening.conftest import GOOD, TEXT, ogi_run, read
+from tests.hardening.support import GOOD, TEXT, ogi_run, read
 
 pytestmark = pytest.mark.slow  # three in-process runs
 

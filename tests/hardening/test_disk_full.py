@@ -18,7 +18,7 @@ import pytest
 
 from ogi.errors import DiskFull
 from publish import versions
-from tests.hardening.conftest import GOOD, TEXT, ogi_run, read
+from tests.hardening.support import GOOD, TEXT, ogi_run, read
 
 pytestmark = pytest.mark.slow  # three in-process runs
 

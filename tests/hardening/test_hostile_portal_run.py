@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from pipeline.run import RunRequest, plan, run
-from tests.hardening.conftest import PDFS, listing, read
+from tests.hardening.support import PDFS, listing, read
 
 pytestmark = pytest.mark.slow  # a whole run with two PDFs to extract
 

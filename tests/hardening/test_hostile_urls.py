@@ -14,7 +14,7 @@ from fetchers import FetchSettings, RawStore, crawl
 from fetchers.result import CrawlResult
 from fetchers.sources import Source
 from pipeline.inputs import inputs_from_crawl
-from tests.hardening.conftest import PDFS, listing
+from tests.hardening.support import PDFS, listing
 
 GUARD_S = 120  # a crawl that hangs fails the test instead of hanging it (not a timing assert)
 

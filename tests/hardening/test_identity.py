@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from tests.hardening.conftest import TEXT, ogi_run, read
+from tests.hardening.support import TEXT, ogi_run, read
 
 pytestmark = pytest.mark.slow  # each test is one or two in-process runs (~3 s each)
 

@@ -11,7 +11,7 @@ import pytest
 
 from ogi.names import bare_name, readable
 from pipeline.batch import RunSettings, discover, process_many
-from tests.hardening.conftest import GOOD, TEXT, ogi_run, read
+from tests.hardening.support import GOOD, TEXT, ogi_run, read
 
 PATH_MAX = os.pathconf("/", "PC_PATH_MAX")
 

@@ -15,7 +15,7 @@ from fetchers.sources import source_for_url
 from pipeline.cli import main
 from pipeline.inputs import SourceYieldedNothing, fetch_source
 from pipeline.run import SOURCES_FAILED_EXIT
-from tests.hardening.conftest import PDFS, listing
+from tests.hardening.support import PDFS, listing
 
 FAST = FetchSettings(delay=0.0, backoff=0.0, max_tries=2, timeout=5.0)
 

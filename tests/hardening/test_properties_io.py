@@ -24,7 +24,7 @@ from pipeline.batch import Cache, process_file, report_to_json
 from pipeline.files import SKIP_SUFFIXES, discover
 from pipeline.report_index import ReportIndex
 from publish.local import to_tables
-from tests.hardening.conftest import PDFS, TEXT, Loopback
+from tests.hardening.support import PDFS, TEXT, Loopback
 
 STATUSES = {str(s) for s in Status}
 PROPS = settings(max_examples=int(os.environ.get("OGI_PROP_EXAMPLES", "25")), deadline=timedelta(seconds=30), derandomize=True,
