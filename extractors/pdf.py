@@ -31,6 +31,7 @@ from extractors.pdf_text import (
     paragraphs,
     pdfium_lines,
 )
+from extractors.pdfium_calls import FORM, page_objects
 from ogi.errors import ExtractionError, NeedsOCR, OgiError
 from ogi.numbers import PDF_NUMBER_TOKEN
 from ogi.settings import PDF_ENGINES, ExtractSettings
@@ -111,14 +112,6 @@ def open_pdf(data: bytes, file_name: str) -> pdfium.PdfDocument:
         raise ExtractionError(f"not a readable PDF (damaged or not a PDF): {msg}", file=file_name) from e
 
 
-def _has_forms(page: Any) -> bool:
-    """Whether the page draws Form XObjects: PDFium geometry reads top-level rules only, so only
-    then can pdfplumber (which descends into forms) see a table PDFium did not."""
-    raw = page.raw
-    get, kind = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType
-    return any(kind(get(raw, i)) == pdfium_c.FPDF_PAGEOBJ_FORM for i in range(pdfium_c.FPDFPage_CountObjects(raw)))
-
-
 def _has_images(page: Any) -> bool:
     return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
 
@@ -184,12 +177,13 @@ class PdfExtractor(Extractor):
                     textless.append(i + 1)
                 elif page.get_rotation() or looks_tabular(text, st):
                     table_pages.append(i + 1)
-                    if shows_rows(text, st) and (st.engine != "pdfium" or _has_forms(page)):
+                    objects = page_objects(page.raw) if st.engine == "pdfium" else []
+                    if shows_rows(text, st) and (st.engine != "pdfium" or any(k == FORM for k, _ in objects)):
                         rows_seen.add(i + 1)  # rows in the text that PDFium's geometry may not see
                     if st.engine == "pdfium":
-                        geoms[i + 1] = read_page_fast(page, tp, i + 1)
+                        geoms[i + 1] = read_page_fast(page, tp, i + 1, text, objects)
                 else:
-                    plain[i + 1] = pdfium_lines(tp, i + 1, heights[i + 1])
+                    plain[i + 1] = pdfium_lines(tp, i + 1, heights[i + 1], text)
         finally:
             pdf.close()
         if textless and (len(textless) == n or not table_pages):

@@ -67,6 +67,7 @@ def to_tables(reports: Iterable[Report]) -> dict[str, pa.Table]:
                "fee_charged": r.fee_charged, "fee_notices": r.fee_notices, "fee_amount_yuan": r.fee_amount_yuan,
                "n_facts": len(r.facts), "n_checks_failed": failed, "reviewed": r.reviewed,
                "agency_id": r.agency_id, "territorial_level": r.territorial_level, "duplicate_of": r.duplicate_of,
+               "region_match": r.region_match,
                "seen_as": list(r.seen_as) or [r.file_name]}
         for k, v in cols["reports"].items():
             v.append(row.get(k))

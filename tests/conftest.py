@@ -15,7 +15,7 @@ import pytest
 from werkzeug import Request, Response
 
 from fetchers.settings import FetchSettings
-from tests.support import FIXTURES, SAMPLES, SHARED
+from tests.support import FIXTURES, SAMPLES
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
@@ -44,9 +44,6 @@ def samples_workdir(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("samples")
     assert main(["run", "--no-prefect", "--source", str(SAMPLES), "--out", str(work / "data" / "dataset")]) == 0
     return work
-
-
-needs_shared = pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="../shared corpus not beside the checkout")
 
 
 PORTAL = FIXTURES / "portal"

@@ -71,3 +71,21 @@ def test_loading_is_quiet() -> None:
     assert res.returncode == 0, res.stderr
     assert res.stderr == ""
     assert "政务新媒体" in res.stdout
+
+
+def test_ranking_is_jiebas_tfidf() -> None:
+    """Our TF-IDF (without importing jieba.analyse, which loads ~130 MB of POS and IDF tables per
+    worker) ranks every candidate word exactly as ``jieba.analyse.TFIDF.extract_tags`` does."""
+    import jieba.analyse
+
+    from normalizers.keywords import _extractor
+
+    ours = _extractor(KeywordSettings())
+    theirs = jieba.analyse.TFIDF()
+    theirs.tokenizer = ours.tokenizer
+    theirs.stop_words = set(theirs.stop_words) | set(load_data().stop_words)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(KW.glob("*.txt"))]
+    texts += ["The report of the year is on the portal, and it has all that we publish.",
+              "本机关2023年共收到政府信息公开申请35件，其中自然人申请30件，法人或其他组织申请5件；办理结果：予以公开20件。"]
+    for text in texts:
+        assert ours.ranked(text) == theirs.extract_tags(text, topK=None)

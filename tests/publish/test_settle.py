@@ -79,6 +79,18 @@ def test_the_fuller_copy_of_an_agency_year_is_kept_and_the_other_names_it(tmp_pa
                                            schema=REPORTS)) == [None, None]  # unknown agency: no pairing
 
 
+def test_the_richer_format_is_kept_when_both_copies_read_alike():
+    """Regression: a page and its text dump with the same cells kept the smaller report_id, the dump."""
+    cells = [Fact("requests", "new_received", "total", 1.0, "1")]
+    rows = [_report("aaaa", 2021, cells, format="txt"), _report("bbbb", 2021, cells, format="html"),
+            _report("cccc", 2021, cells, format="png")]
+    t = pub.to_tables(rows)["reports"]
+    assert duplicates(t) == ["bbbb", None, "bbbb"]
+    worse = pub.to_tables([rows[0], _report("bbbb", 2021, cells, format="html", status="needs_review",
+                                                    error="cells could not be placed")])["reports"]
+    assert duplicates(worse) == [None, "aaaa"]  # a usable status still comes first
+
+
 def test_superseded_only_when_the_same_place_now_holds_other_bytes():
     old = pa.Table.from_pylist([{"report_id": "old", "source_path": "/s/a.txt"},
                                 {"report_id": "keep", "source_path": "/s/b.txt"},
