@@ -6,8 +6,9 @@ file and opening one cached JSON per report. The index answers both from one fil
 * ``files``: path, size, mtime_ns → sha256 (a file whose size and mtime are unchanged is
   not hashed again; like git's index, an edit that keeps both is not noticed — ``--force``
   rehashes);
-* ``outcomes``: sha256 → status, error, year of the finished report in this cache version, and
-  whether digits still split (such a report is always loaded: it may settle in the batch).
+* ``outcomes``: sha256 → status, error, year, agency and province of the finished report in this
+  cache version, and whether digits still split (such a report may settle against the same
+  agency's report of the year before, when the run holds one: then it is loaded).
 
 It is only an accelerator: any SQLite error makes it step aside (logged) and the run falls
 back to hashing and to the cached JSON bodies, which stay the source of truth.
@@ -29,8 +30,10 @@ log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha TEXT);
-CREATE TABLE IF NOT EXISTS outcomes (sha TEXT PRIMARY KEY, status TEXT, error TEXT, year INTEGER, split INTEGER);
+CREATE TABLE IF NOT EXISTS outcomes (sha TEXT PRIMARY KEY, status TEXT, error TEXT, year INTEGER, split INTEGER,
+                                     agency TEXT, province TEXT);
 """
+_ADDED = (("agency", "TEXT"), ("province", "TEXT"))  # columns an older index lacks (their rows read NULL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,23 @@ class Entry:
     error: str | None
     year: int | None
     split: bool = False  # digits still split several ways: may settle against the previous year's report
+    agency: str | None = None  # None: not recorded (an older index row); "" when the report names none
+    province: str | None = None
+
+    def may_settle(self, run: set[tuple[str, str, int]]) -> bool:
+        """Whether this report's split digits may settle against a report of ``run`` (the
+        (agency, province, year) keys of the run's reports): only the same agency's year before
+        can settle them (normalizers.previous_year). An older index row, which lacks the
+        agency, may always settle."""
+        if not self.split:
+            return False
+        if self.agency is None:
+            return True
+        return bool(self.agency) and self.year is not None and (self.agency, self.province or "", self.year - 1) in run
+
+    def key(self) -> tuple[str, str, int] | None:
+        """(agency, province, year) of this report, as a neighbour of a split one."""
+        return (self.agency, self.province or "", self.year) if self.agency and self.year is not None else None
 
 
 def sha_of(path: str) -> str:
@@ -63,6 +83,10 @@ class ReportIndex:
             db.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writing run
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(_SCHEMA)
+            have = {row[1] for row in db.execute("PRAGMA table_info(outcomes)")}
+            for name, typ in _ADDED:
+                if name not in have:
+                    db.execute(f"ALTER TABLE outcomes ADD COLUMN {name} {typ}")
             self._db = db
         except (sqlite3.Error, OSError) as e:
             log.warning("report index %s unusable (%s): hashing every file instead", self.path, e)
@@ -97,15 +121,18 @@ class ReportIndex:
 
     def entries(self, shas: Iterable[str]) -> dict[str, Entry]:
         """The recorded outcome of each of ``shas`` that has one."""
-        rows = self._select("SELECT sha, status, error, year, split FROM outcomes WHERE sha IN ({})", sorted(set(shas)))
-        return {s: Entry(st, err, y, bool(sp)) for s, st, err, y, sp in rows}
+        rows = self._select("SELECT sha, status, error, year, split, agency, province FROM outcomes "
+                            "WHERE sha IN ({})", sorted(set(shas)))
+        return {s: Entry(st, err, y, bool(sp), ag, pr) for s, st, err, y, sp, ag, pr in rows}
 
     def record(self, reports: Iterable[Report]) -> None:
         """Remember how these (cached) reports ended."""
         from normalizers.previous_year import open_split
 
-        self._write("INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?, ?)",
-                    [(r.sha256, r.status, r.error, r.year, int(open_split(r))) for r in reports if r.sha256])
+        self._write("INSERT OR REPLACE INTO outcomes (sha, status, error, year, split, agency, province) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(r.sha256, r.status, r.error, r.year, int(open_split(r)), r.agency or "", r.province or "")
+                     for r in reports if r.sha256])
 
     def forget(self, shas: Iterable[str]) -> None:
         """Drop outcomes whose cached body turned out unreadable (they will be extracted again)."""

@@ -141,6 +141,8 @@ def nothing_new(files: list[InputFile], settings: RunSettings, out: str) -> Batc
 
     Every file unchanged (index), cached, and held by the dataset as it is: the run needs no
     extract task at all, only this one pass over the index (a nightly run with nothing new).
+    A report whose digits still split is held as is too unless the run has the same agency's
+    report of the year before, against which it would settle (then the batch loads both).
     """
     if settings.force or not settings.cache_dir or not files:
         return None
@@ -153,11 +155,14 @@ def nothing_new(files: list[InputFile], settings: RunSettings, out: str) -> Batc
         entries = cache.index.entries(shas.values())
     finally:
         cache.index.close()
+    found = [(f, shas.get(f.path)) for f in files]
+    known = [(f, sha, entries.get(sha) if sha else None) for f, sha in found]
+    if any(ent is None for _f, _sha, ent in known):
+        return None
+    run = {k for _f, _sha, ent in known if (k := ent.key()) is not None}
     stats = BatchStats(seen=len(files), cached=len(files))
-    for f in files:
-        sha = shas.get(f.path)
-        ent = entries.get(sha) if sha else None
-        if ent is None or ent.split or (report_id_for(sha, f.key), sha, ent.status) not in have:
+    for f, sha, ent in known:
+        if ent.may_settle(run) or (report_id_for(sha, f.key), sha, ent.status) not in have:
             return None
         if not settings.years or ent.year is None or ent.year in settings.years:
             count_report(stats, f.file_name, ent.status, ent.error)

@@ -82,9 +82,17 @@ def publish_to(reports: list[Report], out: str, storage_options: dict | None = N
     return publish_remote(reports, out, storage_options)
 
 
+def publish_lock(out: str):
+    """The lock one publish into ``out`` holds (re-entrant): the dataset's own for a folder, a
+    local one per URL for object storage. A run holds it around its whole publish step."""
+    if is_remote(out):
+        return dataset_lock(cache_dir_for(out), what=out)
+    return dataset_lock(out)
+
+
 def publish_remote(reports: list[Report], out: str, storage_options: dict | None = None) -> PublishStats:
     """Merge into the remote dataset at ``out``: build locally, upload a new version, switch, mirror."""
-    with dataset_lock(cache_dir_for(out), what=out):  # runs on this machine wait for each other
+    with publish_lock(out):  # runs on this machine wait for each other
         return _publish_remote_locked(reports, out, storage_options)
 
 

@@ -144,15 +144,18 @@ def with_neighbours(old: Path | None, new: dict[str, pa.Table]) -> tuple[dict[st
     remain = [r for r in oldidx.filter(pc.is_in(oldidx["agency"], value_set=agencies)).to_pylist()
               if r["report_id"] not in gone and (r["agency"], r["province"]) in groups]
     affected = [r for r in remain if (r["agency"], r["province"], r["year"]) in redo]
-    extra = _load(old, affected)
-    union = {n: pa.concat_tables([new[n], extra[n]]) for n in DATASETS}
+    extra = _load(old, affected, ("reports", "checks"))  # what settling reads; facts only if re-published
+    union = {n: pa.concat_tables([new[n], extra[n]]) for n in ("reports", "checks")}
     members = remain + [r for r in newidx.to_pylist() if (r["agency"], r["province"]) in groups]
     settled = settle(union["reports"], _with_y(union["checks"], members, redo))
     cols = ["report_id", *SETTLED]
     before = {r["report_id"]: tuple(r[c] for c in SETTLED) for r in extra["reports"].select(cols).to_pylist()}
     after = {r["report_id"]: tuple(r[c] for c in SETTLED) for r in settled.select(cols).to_pylist()}
     keep = [rid for rid, row in after.items() if rid not in before or before[rid] != row]
+    changed = set(keep) & set(before)  # published reports whose settled row changes: re-published whole
+    more = _load(old, [r for r in affected if r["report_id"] in changed], ("facts", "sections"))
     ids = pa.array(keep, pa.string())
+    union.update({n: pa.concat_tables([new[n], more[n]]) for n in ("facts", "sections")})
     out = {n: t.filter(pc.is_in(t["report_id"], value_set=ids)) for n, t in union.items()}
     out["reports"] = settled.filter(pc.is_in(settled["report_id"], value_set=ids))
     return out, drop
@@ -166,20 +169,19 @@ def _with_y(checks: pa.Table, members: list[dict], only: set[tuple] | None) -> p
     return pa.concat_tables(pieces)
 
 
-def _load(old: Path, rows: list[dict]) -> dict[str, pa.Table]:
-    """The published rows (every dataset, year column included) of the index rows ``rows``."""
-    out = {n: [DATASETS[n].empty_table()] for n in DATASETS}
+def _load(old: Path, rows: list[dict], names: tuple[str, ...] = tuple(DATASETS)) -> dict[str, pa.Table]:
+    """The published rows (datasets ``names``, year column included) of the index rows ``rows``."""
+    out = {n: [DATASETS[n].empty_table()] for n in names}
     by_file: dict[tuple, list[str]] = {}
     for r in rows:
         by_file.setdefault((r["year"], r["file"]), []).append(r["report_id"])
     for (year, stem), ids in by_file.items():
         want = pa.array(ids, pa.string())
-        for name in DATASETS:
+        for name in names:
             path = old / versions.relpath(name, year, stem)
             if not path.is_file():
                 continue
-            t = pq.read_table(path, schema=versions.file_schema(name))
-            t = t.filter(pc.is_in(t["report_id"], value_set=want))
+            t = pq.read_table(path, schema=versions.file_schema(name), filters=pc.field("report_id").isin(want))
             t = t.append_column("year", pa.array([year] * t.num_rows, pa.int32()))
             out[name].append(t.select(DATASETS[name].names))
     return {n: pa.concat_tables(ts) for n, ts in out.items()}

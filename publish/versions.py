@@ -19,6 +19,7 @@ merged (at most CHUNK reports rewritten at a time).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -80,7 +81,13 @@ def read_manifest(vdir: Path) -> dict[str, dict]:
 
 
 def read_index(vdir: Path) -> pa.Table:
-    return pq.read_table(vdir / INDEX, schema=INDEX_SCHEMA)
+    """The index of a finished version (read once per publish: settle and build both use it)."""
+    return _read_index(str(vdir))
+
+
+@functools.lru_cache(maxsize=2)
+def _read_index(vdir: str) -> pa.Table:  # a version never changes once its folder has its final name
+    return pq.read_table(os.path.join(vdir, INDEX), schema=INDEX_SCHEMA)
 
 
 def write_plain(table: pa.Table, path: Path) -> None:
