@@ -69,8 +69,9 @@ class BatchStats:
 def discover(source: str | Path) -> list[InputFile]:
     """Report files under a folder (recursively, sorted), or the one file given.
 
-    One ``os.walk`` (directory entries carry their type: no stat per file), hidden files and
-    folders skipped, symlinked folders not followed; the order is ``sorted(Path.rglob)``'s.
+    One ``os.scandir`` per folder (directory entries carry their type: no stat per file; a nightly
+    run lists 10 000 files), hidden files and folders skipped, symlinked folders not followed; the
+    order is ``sorted(Path.rglob)``'s.
     """
     p = Path(source)
     if p.is_file():
@@ -78,20 +79,27 @@ def discover(source: str | Path) -> list[InputFile]:
     if not p.is_dir():
         raise OgiError(f"source not found: {source}")
     found: list[tuple[list[str], str, str]] = []  # (relative parts, path, name)
-    for folder, dirs, _names in os.walk(p):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        rel = os.path.relpath(folder, p)
-        parts = [] if rel == "." else rel.split(os.sep)
-        with os.scandir(folder) as entries:
-            for e in entries:
-                if e.name.startswith(".") or Path(e.name).suffix.lower() in SKIP_SUFFIXES:
+    stack: list[tuple[str, list[str]]] = [(str(p), [])]
+    while stack:
+        folder, parts = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for e in entries:
+            name = e.name
+            if name.startswith("."):
+                continue
+            try:
+                if e.is_dir():
+                    if not e.is_symlink():
+                        stack.append((e.path, parts + [name]))
                     continue
-                try:
-                    if not e.is_file():
-                        continue
-                except OSError:
+                if os.path.splitext(name)[1].lower() in SKIP_SUFFIXES or not e.is_file():
                     continue
-                found.append((parts + [e.name], os.path.join(folder, e.name), e.name))
+            except OSError:
+                continue
+            found.append((parts + [name], e.path, name))
     found.sort(key=lambda t: t[0])
     return [InputFile(path=path, key="/".join(parts), file_name=name) for parts, path, name in found]
 

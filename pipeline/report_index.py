@@ -139,11 +139,16 @@ class ReportIndex:
         self._write("DELETE FROM outcomes WHERE sha = ?", [(s,) for s in shas])
 
     def _select(self, sql: str, keys: list[str], chunk: int = 500) -> list[tuple]:
-        """Rows for ``keys`` (``sql`` has one ``IN ({})``), a bounded number of parameters a query."""
+        """Rows for ``keys`` (``sql`` has one ``IN ({})`` on the first column it selects), a bounded
+        number of parameters a query; when the keys are most of the table, one scan of it."""
         if self._db is None:
             return []
         out: list[tuple] = []
         try:
+            table = sql.split(" FROM ", 1)[1].split()[0]
+            if len(keys) > chunk and 2 * len(keys) >= self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]:
+                want = set(keys)  # a nightly run asks for every file it indexed: one pass, not 20 queries
+                return [row for row in self._db.execute(sql.split(" WHERE ", 1)[0]) if row[0] in want]
             for i in range(0, len(keys), chunk):
                 part = keys[i:i + chunk]
                 out += self._db.execute(sql.format(",".join("?" * len(part))), part).fetchall()

@@ -20,6 +20,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.dataset as pads
+
 from ogi.errors import OgiError
 from ogi.settings import RunSettings, is_remote
 from ogi.types import Report
@@ -113,8 +116,8 @@ def published_keys(out: str) -> frozenset[tuple[str, str, str]]:
             key = (str(out), os.path.realpath(cur))
             if key in _seen:
                 return _seen[key]
-        have = read_dataset(out, "reports")
-    except (OSError, OgiError, ValueError) as e:
+        have = _published_reports(out)
+    except (OSError, OgiError, ValueError, pa.ArrowInvalid) as e:
         log.info("cannot read the published reports (%s): publishing everything", e)
         return frozenset()
     from publish.settle import (
@@ -122,11 +125,21 @@ def published_keys(out: str) -> frozenset[tuple[str, str, str]]:
     )
 
     got = frozenset((rid, sha, base_status(st, err)[0])
-                    for rid, sha, st, err in zip(have["report_id"], have["sha256"], have["status"], have["error"]))
+                    for rid, sha, st, err in zip(*(have[c].to_pylist() for c in KEY_COLUMNS)))
     if key is not None:
         _seen.clear()
         _seen[key] = got
     return got
+
+
+KEY_COLUMNS = ["report_id", "sha256", "status", "error"]
+
+
+def _published_reports(out: str) -> pa.Table:
+    """The columns of the published reports that say whether a report is held as is (not the whole table)."""
+    if is_remote(out):
+        return pa.Table.from_pandas(read_dataset(out, "reports")[KEY_COLUMNS], preserve_index=False)
+    return pads.dataset(str(Path(out) / "current" / "reports"), format="parquet").to_table(columns=KEY_COLUMNS)
 
 
 def corrections_in_play(out: str, corrections: str | None = None) -> bool:
