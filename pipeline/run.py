@@ -174,6 +174,7 @@ def publish_spooled(spools: list[str], out: str, corrections: str | None = None,
         if not published and not is_remote(out):
             recover(out)  # what a killed run left goes even when nothing is new
         after_publish(out, review, published)
+    review.before = None  # the previous reports table: not handed back to the flow
     drop_spools(spools)
     return pub, review, published
 

@@ -81,11 +81,12 @@ def duplicates(reports: pa.Table) -> list[str | None]:
     return out
 
 
-def settle(reports: pa.Table, checks: pa.Table) -> pa.Table:
-    """``reports`` with duplicate_of, n_checks_failed and the Y part of status/error recomputed from ``checks``."""
+def settle(reports: pa.Table, checks: pa.Table, own_failed: dict[str, int] | None = None) -> pa.Table:
+    """``reports`` with duplicate_of, n_checks_failed and the Y part of status/error recomputed from
+    ``checks`` (plus ``own_failed``: failed checks of reports whose own rows ``checks`` leaves out)."""
     if reports.num_rows == 0:
         return reports
-    failed: dict[str, int] = {}
+    failed: dict[str, int] = dict(own_failed or {})
     y_fail: dict[str, list[str]] = {}
     if checks.num_rows:
         bad = checks.filter(pc.invert(pc.fill_null(checks["passed"], True)))
@@ -144,21 +145,32 @@ def with_neighbours(old: Path | None, new: dict[str, pa.Table]) -> tuple[dict[st
     remain = [r for r in oldidx.filter(pc.is_in(oldidx["agency"], value_set=agencies)).to_pylist()
               if r["report_id"] not in gone and (r["agency"], r["province"]) in groups]
     affected = [r for r in remain if (r["agency"], r["province"], r["year"]) in redo]
-    extra = _load(old, affected, ("reports", "checks"))  # what settling reads; facts only if re-published
-    union = {n: pa.concat_tables([new[n], extra[n]]) for n in ("reports", "checks")}
+    # settled from the index alone (it holds what settling reads); files are read only for the
+    # published reports whose settled row changes, to re-publish them
+    cols = ["report_id", "year", *versions.SETTLE_COLUMNS[:-1]]
+    proxy = pa.Table.from_pylist([{c: r[c] for c in cols} for r in affected],
+                                 schema=pa.schema([DATASETS["reports"].field(c) for c in cols]))
     members = remain + [r for r in newidx.to_pylist() if (r["agency"], r["province"]) in groups]
-    settled = settle(union["reports"], _with_y(union["checks"], members, redo))
-    cols = ["report_id", *SETTLED]
-    before = {r["report_id"]: tuple(r[c] for c in SETTLED) for r in extra["reports"].select(cols).to_pylist()}
-    after = {r["report_id"]: tuple(r[c] for c in SETTLED) for r in settled.select(cols).to_pylist()}
+    settled = settle(pa.concat_tables([new["reports"].select(cols), proxy]), _with_y(new["checks"], members, redo),
+                     {r["report_id"]: r["own_failed"] or 0 for r in affected})
+    before = {r["report_id"]: tuple(r[c] for c in SETTLED) for r in affected}
+    after = {r["report_id"]: tuple(r[c] for c in SETTLED) for r in settled.select(["report_id", *SETTLED]).to_pylist()}
     keep = [rid for rid, row in after.items() if rid not in before or before[rid] != row]
-    changed = set(keep) & set(before)  # published reports whose settled row changes: re-published whole
-    more = _load(old, [r for r in affected if r["report_id"] in changed], ("facts", "sections"))
+    changed = set(keep) & set(before)
+    extra = _load(old, [r for r in affected if r["report_id"] in changed])
     ids = pa.array(keep, pa.string())
-    union.update({n: pa.concat_tables([new[n], more[n]]) for n in ("facts", "sections")})
-    out = {n: t.filter(pc.is_in(t["report_id"], value_set=ids)) for n, t in union.items()}
-    out["reports"] = settled.filter(pc.is_in(settled["report_id"], value_set=ids))
+    out = {n: pa.concat_tables([new[n], extra[n]]) for n in DATASETS}
+    out = {n: t.filter(pc.is_in(t["report_id"], value_set=ids)) for n, t in out.items()}
+    out["reports"] = _settled_as(out["reports"], settled)
     return out, drop
+
+
+def _settled_as(reports: pa.Table, settled: pa.Table) -> pa.Table:
+    """``reports`` with the SETTLED columns of the same report_id in ``settled``."""
+    at = pc.index_in(reports["report_id"], value_set=settled["report_id"].combine_chunks())
+    for c in SETTLED:
+        reports = reports.set_column(reports.schema.get_field_index(c), c, pc.take(settled[c], at))
+    return reports
 
 
 def _with_y(checks: pa.Table, members: list[dict], only: set[tuple] | None) -> pa.Table:

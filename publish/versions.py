@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from normalizers.checks import cross_year_checks
@@ -51,7 +52,12 @@ INDEX_SCHEMA = pa.schema([("report_id", pa.string()), ("year", pa.int32()), ("fi
                           ("agency", pa.string()), ("province", pa.string()), ("template", pa.string())]
                          + [(k, pa.float64()) for k in Y_KEYS]
                          + [("source", pa.string()),  # source_url, else source_path: a changed file's old report
-                            ("yfile", pa.string()), ("ydigest", pa.string())])  # its Y rows' chunk (publish.ychecks)
+                            ("yfile", pa.string()), ("ydigest", pa.string()),  # its Y rows' chunk (publish.ychecks)
+                            # what settling a neighbour reads (publish.settle), so it reads no file:
+                            ("status", pa.string()), ("error", pa.string()), ("agency_id", pa.string()),
+                            ("n_facts", pa.int32()), ("duplicate_of", pa.string()), ("n_checks_failed", pa.int32()),
+                            ("own_failed", pa.int32())])  # failed checks of the file alone (not Y)
+SETTLE_COLUMNS = ("status", "error", "agency_id", "n_facts", "duplicate_of", "n_checks_failed", "own_failed")
 Writer = Callable[[pa.Table, Path], None]
 Year = int | None
 
@@ -89,7 +95,11 @@ def read_index(vdir: Path) -> pa.Table:
 
 @functools.lru_cache(maxsize=2)
 def _read_index(vdir: str) -> pa.Table:  # a version never changes once its folder has its final name
-    return pq.read_table(os.path.join(vdir, INDEX), schema=INDEX_SCHEMA)
+    path = os.path.join(vdir, INDEX)
+    index = pq.read_table(path, schema=INDEX_SCHEMA)
+    if "own_failed" not in pq.read_schema(path).names:
+        index = _adopt_settle(vdir, index)
+    return index
 
 
 def write_plain(table: pa.Table, path: Path) -> None:
@@ -115,9 +125,39 @@ def index_rows(tables: dict[str, pa.Table]) -> pa.Table:
     cols["source"] = pc.coalesce(rep["source_url"], rep["source_path"])
     cols["file"] = pa.nulls(len(ids), pa.string())
     cols["yfile"] = cols["ydigest"] = pa.nulls(len(ids), pa.string())
+    for c in SETTLE_COLUMNS[:-1]:
+        cols[c] = rep[c]
+    cols["own_failed"] = own_failed(tables["checks"], rep["report_id"])
     for k in Y_KEYS:
         cols[k] = pa.array([vals.get(r, {}).get(k) for r in ids], pa.float64())
     return pa.table({f.name: cols[f.name] for f in INDEX_SCHEMA}, schema=INDEX_SCHEMA)
+
+
+def own_failed(checks: pa.Table, ids: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Per report of ``ids``: how many of its checks failed, Y rows left out (they depend on neighbours)."""
+    if checks.num_rows:
+        bad = checks.filter(pc.and_(pc.invert(pc.fill_null(checks["passed"], True)),
+                                    pc.invert(pc.starts_with(checks["rule"], "Y"))))
+        g = bad.group_by("report_id").aggregate([([], "count_all")]) if bad.num_rows else None
+    else:
+        g = None
+    if g is None:
+        return pa.array([0] * len(ids), pa.int32())
+    at = pc.index_in(ids, value_set=g["report_id"].combine_chunks())
+    return pc.cast(pc.fill_null(pc.take(g["count_all"], at), 0), pa.int32())
+
+
+def _adopt_settle(vdir: str, index: pa.Table) -> pa.Table:
+    """An index written before it carried what settling reads: filled in from the version's reports
+    and checks (their few columns, once; the next version's index has them)."""
+    log.info("index of %s lacks what settling reads: reading reports and checks once", vdir)
+    rep = pads.dataset(os.path.join(vdir, "reports"), format="parquet").to_table(
+        columns=["report_id", *SETTLE_COLUMNS[:-1]])
+    chk = pads.dataset(os.path.join(vdir, "checks"), format="parquet").to_table(columns=["report_id", "rule", "passed"])
+    at = pc.index_in(index["report_id"], value_set=rep["report_id"].combine_chunks())
+    for c in SETTLE_COLUMNS[:-1]:
+        index = index.set_column(index.schema.get_field_index(c), c, pc.take(rep[c], at))
+    return index.set_column(index.schema.get_field_index("own_failed"), "own_failed", own_failed(chk, index["report_id"]))
 
 
 def year_check_rows(members: list[dict], only: set[tuple] | None = None) -> dict[int, pa.Table]:

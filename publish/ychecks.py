@@ -81,6 +81,9 @@ def write(b: _Builder, index: pa.Table) -> dict[str, tuple[str | None, str | Non
     patches: dict[str, tuple[str | None, str | None]] = {}
     if adopted is not None:
         patches = {rid: (f, d) for rid, (_y, f, d) in adopted.items()}
+    else:  # a replaced report's index row is new: its Y rows stay where they are unless they change below
+        kept = b.replaced.filter(pc.is_valid(b.replaced["yfile"]))
+        patches = {rid: (f, d) for rid, f, d in zip(*(kept[c].to_pylist() for c in ("report_id", "yfile", "ydigest")))}
     touched = pa.concat_tables([b.newidx, b.replaced.select(b.newidx.column_names)])
     hit = {(a, p, y) for a, p, y in zip(*(touched[c].to_pylist() for c in ("agency", "province", "year")))
            if a and y is not None}

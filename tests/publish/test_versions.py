@@ -212,3 +212,32 @@ def test_an_index_without_y_chunks_is_adopted_once_and_stays_exact(tmp_path, mon
     assert sorted(got.query("not passed")["report_id"]) == ["a02y2021", "a03y2021"]
     for name in KEYS:
         pd.testing.assert_frame_equal(_read(tmp_path)[name], _read(whole)[name], check_like=True, obj=name)
+
+
+@pytest.mark.parametrize("seed", [4, 5, 6])
+def test_settling_from_the_index_equals_publishing_the_end_state_at_once(tmp_path, monkeypatch, seed):
+    """Neighbours are settled from the index (duplicates, Y checks, own failed checks), not from
+    their files: any sequence still ends where one publish of the end state does."""
+    monkeypatch.setattr(versions, "CHUNK", 6)
+    rng = random.Random(seed)
+    state: dict[str, Report] = {}
+    inc = tmp_path / "inc"
+    for step in range(10):
+        batch = []
+        for _ in range(rng.randint(1, 10)):
+            agency = rng.choice("甲乙")
+            r = _report(f"r{rng.randint(0, 30)}", rng.choice([2020, 2021, 2022]), agency, float(step),
+                        (rng.choice([None, 1, 2]), rng.choice([None, 1, 2])))
+            r.agency_id = rng.choice([None, f"id-{agency}"])  # the same agency-year twice: duplicate_of
+            r.status = rng.choice(["ok", "ok", "needs_review"])
+            r.checks.append(Check("R2 outcomes", rng.random() < 0.5, "y"))
+            r.facts = r.facts[:rng.randint(1, len(r.facts))]
+            batch.append(r)
+        pub.publish(batch, inc)
+        state.update({r.report_id: r for r in batch})
+    whole = tmp_path / "whole"
+    pub.publish(list(state.values()), whole)
+    a, b = _read(inc), _read(whole)
+    for name in KEYS:
+        pd.testing.assert_frame_equal(a[name], b[name], check_like=True, obj=name)
+    assert a["reports"]["duplicate_of"].notna().any() and (a["reports"]["n_checks_failed"] > 0).any()
