@@ -115,7 +115,7 @@ def settle(reports: pa.Table, checks: pa.Table, own_failed: dict[str, int] | Non
 
 # ---- within an incremental publish (publish.versions) -------------------------------------------
 
-SETTLED = ("status", "error", "n_checks_failed", "duplicate_of")
+SETTLED = versions.SETTLED
 
 
 def with_neighbours(old: Path | None, new: dict[str, pa.Table]) -> tuple[dict[str, pa.Table], set[str]]:
@@ -147,14 +147,15 @@ def with_neighbours(old: Path | None, new: dict[str, pa.Table]) -> tuple[dict[st
     affected = [r for r in remain if (r["agency"], r["province"], r["year"]) in redo]
     # settled from the index alone (it holds what settling reads); files are read only for the
     # published reports whose settled row changes, to re-publish them
-    cols = ["report_id", "year", *versions.SETTLE_COLUMNS[:-1]]
-    proxy = pa.Table.from_pylist([{c: r[c] for c in cols} for r in affected],
+    cols = ["report_id", "year", "status", "error", "agency_id", "n_facts", "n_checks_failed", "duplicate_of"]
+    proxy = pa.Table.from_pylist([{**{c: r.get(c) for c in cols}, "error": r["base_error"]} for r in affected],
                                  schema=pa.schema([DATASETS["reports"].field(c) for c in cols]))
     members = remain + [r for r in newidx.to_pylist() if (r["agency"], r["province"]) in groups]
     settled = settle(pa.concat_tables([new["reports"].select(cols), proxy]), _with_y(new["checks"], members, redo),
                      {r["report_id"]: r["own_failed"] or 0 for r in affected})
-    before = {r["report_id"]: tuple(r[c] for c in SETTLED) for r in affected}
-    after = {r["report_id"]: tuple(r[c] for c in SETTLED) for r in settled.select(["report_id", *SETTLED]).to_pylist()}
+    before = {r["report_id"]: r["settled"] for r in affected}
+    after = {r["report_id"]: versions.settled_key(*(r[c] for c in SETTLED))
+             for r in settled.select(["report_id", *SETTLED]).to_pylist()}
     keep = [rid for rid, row in after.items() if rid not in before or before[rid] != row]
     changed = set(keep) & set(before)
     extra = _load(old, [r for r in affected if r["report_id"] in changed])

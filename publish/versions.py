@@ -20,6 +20,7 @@ merged (at most CHUNK reports rewritten at a time).
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 import os
@@ -52,12 +53,14 @@ INDEX_SCHEMA = pa.schema([("report_id", pa.string()), ("year", pa.int32()), ("fi
                           ("agency", pa.string()), ("province", pa.string()), ("template", pa.string())]
                          + [(k, pa.float64()) for k in Y_KEYS]
                          + [("source", pa.string()),  # source_url, else source_path: a changed file's old report
-                            ("yfile", pa.string()), ("ydigest", pa.string()),  # its Y rows' chunk (publish.ychecks)
-                            # what settling a neighbour reads (publish.settle), so it reads no file:
-                            ("status", pa.string()), ("error", pa.string()), ("agency_id", pa.string()),
-                            ("n_facts", pa.int32()), ("duplicate_of", pa.string()), ("n_checks_failed", pa.int32()),
-                            ("own_failed", pa.int32())])  # failed checks of the file alone (not Y)
-SETTLE_COLUMNS = ("status", "error", "agency_id", "n_facts", "duplicate_of", "n_checks_failed", "own_failed")
+                            ("yfile", pa.string()), ("ydigest", pa.int64()),  # its Y rows' chunk (publish.ychecks)
+                            # what settling a neighbour reads (publish.settle), so it reads no file: its row as
+                            # the file alone says (status, error without the Y sentence, agency_id, n_facts, failed
+                            # checks but Y) and a digest of its settled columns as published
+                            ("status", pa.string()), ("base_error", pa.string()), ("agency_id", pa.string()),
+                            ("n_facts", pa.int32()), ("own_failed", pa.int32()), ("settled", pa.int64())])
+SETTLE_COLUMNS = ("status", "base_error", "agency_id", "n_facts", "own_failed", "settled")
+SETTLED = ("status", "error", "n_checks_failed", "duplicate_of")  # what settling a report may change
 Writer = Callable[[pa.Table, Path], None]
 Year = int | None
 
@@ -97,7 +100,7 @@ def read_index(vdir: Path) -> pa.Table:
 def _read_index(vdir: str) -> pa.Table:  # a version never changes once its folder has its final name
     path = os.path.join(vdir, INDEX)
     index = pq.read_table(path, schema=INDEX_SCHEMA)
-    if "own_failed" not in pq.read_schema(path).names:
+    if "settled" not in pq.read_schema(path).names:
         index = _adopt_settle(vdir, index)
     return index
 
@@ -124,10 +127,8 @@ def index_rows(tables: dict[str, pa.Table]) -> pa.Table:
     cols = {c: rep[c] for c in ("report_id", "year", "agency", "province", "template")}
     cols["source"] = pc.coalesce(rep["source_url"], rep["source_path"])
     cols["file"] = pa.nulls(len(ids), pa.string())
-    cols["yfile"] = cols["ydigest"] = pa.nulls(len(ids), pa.string())
-    for c in SETTLE_COLUMNS[:-1]:
-        cols[c] = rep[c]
-    cols["own_failed"] = own_failed(tables["checks"], rep["report_id"])
+    cols["yfile"], cols["ydigest"] = pa.nulls(len(ids), pa.string()), pa.nulls(len(ids), pa.int64())
+    cols.update(settle_columns(rep, tables["checks"]))
     for k in Y_KEYS:
         cols[k] = pa.array([vals.get(r, {}).get(k) for r in ids], pa.float64())
     return pa.table({f.name: cols[f.name] for f in INDEX_SCHEMA}, schema=INDEX_SCHEMA)
@@ -147,17 +148,37 @@ def own_failed(checks: pa.Table, ids: pa.ChunkedArray | pa.Array) -> pa.Array:
     return pc.cast(pc.fill_null(pc.take(g["count_all"], at), 0), pa.int32())
 
 
+def settled_key(status: str | None, error: str | None, n_checks_failed: int | None, duplicate_of: str | None) -> int:
+    """A 64-bit digest of a report's settled columns: did settling change its published row?"""
+    text = "\x1f".join("\x00" if v is None else str(v) for v in (status, error, n_checks_failed, duplicate_of))
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+
+
+def settle_columns(rep: pa.Table, checks: pa.Table) -> dict[str, pa.Array]:
+    """The index columns settling reads, for the rows of ``rep`` (reports) and their ``checks``."""
+    from publish.settle import base_status
+
+    rows = zip(*(rep[c].to_pylist() for c in SETTLED))
+    keys, base = [], []
+    for status, error, n, dup in rows:
+        keys.append(settled_key(status, error, n, dup))
+        base.append(base_status(status, error)[1] or None)
+    return {"status": rep["status"], "base_error": pa.array(base, pa.string()), "agency_id": rep["agency_id"],
+            "n_facts": rep["n_facts"], "own_failed": own_failed(checks, rep["report_id"]),
+            "settled": pa.array(keys, pa.int64())}
+
+
 def _adopt_settle(vdir: str, index: pa.Table) -> pa.Table:
     """An index written before it carried what settling reads: filled in from the version's reports
     and checks (their few columns, once; the next version's index has them)."""
     log.info("index of %s lacks what settling reads: reading reports and checks once", vdir)
     rep = pads.dataset(os.path.join(vdir, "reports"), format="parquet").to_table(
-        columns=["report_id", *SETTLE_COLUMNS[:-1]])
+        columns=["report_id", "agency_id", "n_facts", *SETTLED])
     chk = pads.dataset(os.path.join(vdir, "checks"), format="parquet").to_table(columns=["report_id", "rule", "passed"])
-    at = pc.index_in(index["report_id"], value_set=rep["report_id"].combine_chunks())
-    for c in SETTLE_COLUMNS[:-1]:
-        index = index.set_column(index.schema.get_field_index(c), c, pc.take(rep[c], at))
-    return index.set_column(index.schema.get_field_index("own_failed"), "own_failed", own_failed(chk, index["report_id"]))
+    rep = rep.take(pc.index_in(index["report_id"], value_set=rep["report_id"].combine_chunks()))
+    for c, col in settle_columns(rep, chk).items():
+        index = index.set_column(index.schema.get_field_index(c), c, col)
+    return index
 
 
 def year_check_rows(members: list[dict], only: set[tuple] | None = None) -> dict[int, pa.Table]:
@@ -322,8 +343,8 @@ def _patch_y(index: pa.Table, patches: dict[str, tuple[str | None, str | None]])
     keys = pa.array(list(patches), pa.string())
     at = pc.index_in(index["report_id"], value_set=keys)
     hit = pc.is_valid(at)
-    for k, name in enumerate(("yfile", "ydigest")):
-        vals = pa.array([v[k] for v in patches.values()], pa.string())
+    for k, (name, typ) in enumerate((("yfile", pa.string()), ("ydigest", pa.int64()))):
+        vals = pa.array([v[k] for v in patches.values()], typ)
         col = pc.if_else(hit, pc.take(vals, at), index[name])
         index = index.set_column(index.schema.get_field_index(name), name, col)
     return index

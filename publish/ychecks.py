@@ -32,13 +32,13 @@ PREFIX = "ychecks-"
 SMALL_ROWS = 1000  # a Y chunk below this many rows may be merged with others
 
 
-def digest(rows: list[tuple]) -> str:
-    """A stable digest of one report's Y rows (rule, passed, detail), whatever their order."""
+def digest(rows: list[tuple]) -> int:
+    """A stable 64-bit digest of one report's Y rows (rule, passed, detail), whatever their order."""
     text = "\x1f".join("\x1e".join(map(str, r)) for r in sorted(rows, key=lambda r: tuple(map(str, r))))
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
-def _digests(t: pa.Table) -> dict[str, str]:
+def _digests(t: pa.Table) -> dict[str, int]:
     per: dict[str, list[tuple]] = {}
     for rid, rule, passed, detail in zip(*(t[c].to_pylist() for c in ("report_id", "rule", "passed", "detail"))):
         per.setdefault(rid, []).append((rule, passed, detail))
@@ -57,9 +57,9 @@ def _stem(rel: str) -> str:
     return rel.rsplit("/", 1)[-1].removesuffix(".parquet")
 
 
-def _adopt(b: _Builder) -> dict[str, tuple[int, str, str]]:
+def _adopt(b: _Builder) -> dict[str, tuple[int, str, int]]:
     """rid → (year, chunk, digest) of every Y row of an old version whose index lacks them (read once)."""
-    out: dict[str, tuple[int, str, str]] = {}
+    out: dict[str, tuple[int, str, int]] = {}
     for rel in [r for r in b.oldman if _is_y(r)]:
         t = pq.read_table(b.old / rel, schema=versions.file_schema("checks"))
         for rid, d in _digests(t).items():
@@ -67,18 +67,18 @@ def _adopt(b: _Builder) -> dict[str, tuple[int, str, str]]:
     return out
 
 
-def _old_rows(b: _Builder, ids: list[str]) -> dict[str, tuple[int, str, str]]:
+def _old_rows(b: _Builder, ids: list[str]) -> dict[str, tuple[int, str, int]]:
     """rid → (year, chunk, digest) of the old version's Y rows of ``ids`` (from its index)."""
     t = b.oldidx.filter(pc.and_(pc.is_in(b.oldidx["report_id"], value_set=pa.array(ids, pa.string())),
                                 pc.is_valid(b.oldidx["yfile"])))
     return {rid: (y, f, d) for rid, y, f, d in zip(*(t[c].to_pylist() for c in ("report_id", "year", "yfile", "ydigest")))}
 
 
-def write(b: _Builder, index: pa.Table) -> dict[str, tuple[str | None, str | None]]:
+def write(b: _Builder, index: pa.Table) -> dict[str, tuple[str | None, int | None]]:
     """Write the changed Y chunks of version ``b`` (index: the new version's index so far);
     return rid → (yfile, ydigest) for every report whose entry changes."""
     adopted = _adopt(b) if b.old is not None and not b.y_indexed else None
-    patches: dict[str, tuple[str | None, str | None]] = {}
+    patches: dict[str, tuple[str | None, int | None]] = {}
     if adopted is not None:
         patches = {rid: (f, d) for rid, (_y, f, d) in adopted.items()}
     else:  # a replaced report's index row is new: its Y rows stay where they are unless they change below
