@@ -230,7 +230,6 @@ def render_markdown(fig: Mapping) -> str:
 
 def write_quality(out: str | Path, before: pa.Table | None = None, corrections: Mapping | None = None) -> dict:
     """Write ``<out>/quality.html`` for the dataset just published; return its figures."""
-    from review.data import read_rows
 
     if not (Path(out) / "current").exists():
         return {}
