@@ -5,7 +5,13 @@ file and opening one cached JSON per report. The index answers both from one fil
 
 * ``files``: path, size, mtime_ns → sha256 (a file whose size and mtime are unchanged is
   not hashed again; like git's index, an edit that keeps both is not noticed — ``--force``
-  rehashes);
+  rehashes). Why that is safe enough: every writer we know of (the crawler's RawStore, cp,
+  editors, rsync without ``-t`` on a changed file) sets a new mtime in nanoseconds; what
+  defeats it is a same-size rewrite within one timestamp tick of the indexing (git's "racily
+  clean" case, on file systems with coarse timestamps) or a tool that restores the old mtime
+  on purpose (``rsync -t``/``touch -r`` over changed bytes of the same size). Those are rare
+  for report files, and a wrong hit would only keep the previous reading of that file;
+  ``--force`` (or deleting ``index.sqlite``) rehashes everything;
 * ``outcomes``: sha256 → status, error, year, agency and province of the finished report in this
   cache version, and whether digits still split (such a report may settle against the same
   agency's report of the year before, when the run holds one: then it is loaded).
