@@ -136,7 +136,7 @@ def build_dataset(source: str = ALL_SOURCES, out: str = DEFAULT_OUT, years: list
             return extract_task(files, settings, out, first=first, skip_published=skip, bar=bar)
         with api_url_for_workers():
             reports, stats = extract_on_dask.with_options(task_runner=dask_task_runner(spec))(
-                files, settings, chunk=spec.chunk)
+                files, settings, chunk=spec.chunk, out=out)
         return spool_batch(reports, stats, settings, out, skip)
 
     steps = Steps(discover=discover_task, fetch_one=lambda src, raw_root: fetch_task(src, raw_root, fetch_delay),

@@ -39,6 +39,7 @@ from pipeline.batch import (
     process_many,
     report_id_for,
 )
+from pipeline.neighbours import published_values
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +146,9 @@ def _run_on_dask(todo: list[tuple[int, InputFile]], chunk: int) -> Iterator[tupl
 
 
 @flow(name="extract-on-dask")
-def extract_on_dask(files: list[InputFile], settings: RunSettings, chunk: int = DEFAULT_CHUNK) -> tuple[list[Report], BatchStats]:
-    """pipeline.batch.process_many with Dask as the executor: cached files skipped, the rest in chunks on workers."""
-    return process_many(files, settings, run=lambda todo, _s: _run_on_dask(todo, chunk))
+def extract_on_dask(files: list[InputFile], settings: RunSettings, chunk: int = DEFAULT_CHUNK,
+                    out: str | None = None) -> tuple[list[Report], BatchStats]:
+    """pipeline.batch.process_many with Dask as the executor: cached files skipped, the rest in chunks on workers.
+    ``out``: the dataset whose neighbouring years may settle run-together digits (pipeline.neighbours)."""
+    published = (lambda keys: published_values(out, keys)) if out else None
+    return process_many(files, settings, run=lambda todo, _s: _run_on_dask(todo, chunk), published=published)

@@ -15,14 +15,14 @@ import logging
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
 from rapidfuzz.distance import LCSseq
 
 from normalizers.spec import Spec
-from normalizers.values import clean_label, is_blank, parse_value
+from normalizers.values import clean_label, is_blank
 from ogi.types import Cell
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _CN = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
-_NUM_TOKEN = re.compile(r"([一二三四五六七八九十]{1,2})、|\(\s*([一二三四五六七八九十]{1,2}|\d{1,2})\s*\)"
+NUM_TOKEN = re.compile(r"([一二三四五六七八九十]{1,2})、|\(\s*([一二三四五六七八九十]{1,2}|\d{1,2})\s*\)"
                         r"|(?<![\d.])(\d{1,2})\s*[.、)]|([①-⑳])")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _PUNCT = re.compile(r"[()\[\]【】〔〕,，、.。:：;；!！?？·…\-—_/|#*<>《》]")
@@ -96,6 +96,7 @@ class Match:
     label: str
     sim: float
     at: int = -1  # the value line (-1: the last of ``lines``)
+    blank: bool = False  # a printed label whose row prints no cell at all (normalizers.leftovers.blank_rows)
 
     @property
     def value_line(self) -> int:
@@ -110,7 +111,7 @@ def cleaned(label: str) -> str:
 @lru_cache(maxsize=8192)
 def core(label: str) -> str:
     """Label reduced to its words: no numbering (一、 (三) 1. ①), no punctuation."""
-    s = _NUM_TOKEN.sub("", cleaned(label))
+    s = NUM_TOKEN.sub("", cleaned(label))
     return _PUNCT.sub("", s)
 
 
@@ -127,7 +128,7 @@ def _cn_number(tok: str) -> int:
 def item_key(label: str) -> tuple[int, int] | None:
     """(level, n) of the last item number printed in a label: level 0 for 一、, 1 for （一）,
     2 for 1. / （1） / ①; '（三）不予公开 1.属于国家秘密' → (2, 1)."""
-    found = list(_NUM_TOKEN.finditer(cleaned(label)))
+    found = list(NUM_TOKEN.finditer(cleaned(label)))
     if not found:
         return None
     m = found[-1]
@@ -148,7 +149,7 @@ def item_number(label: str) -> int | None:
 def leaf(official: str) -> str:
     """The part of an official label after its last item number: '（三）不予公开 1.属于国家秘密' → 属于国家秘密."""
     s = clean_label(official)
-    found = list(_NUM_TOKEN.finditer(s))
+    found = list(NUM_TOKEN.finditer(s))
     return (s[found[-1].end():] if found else s) or s
 
 
@@ -311,7 +312,7 @@ def align(lines: Sequence[LineLike], slots: Sequence[Slot], st: AlignSettings = 
 
     A value line may take the label-only lines just above it (a label wrapped or split by a
     page break), or its label's tail printed just below it. Lines with no label are left to
-    :func:`fill_lost_labels`. Ties go to the move tried first: matches from the earliest start
+    :func:`normalizers.leftovers.fill_lost_labels`. Ties go to the move tried first: matches from the earliest start
     line (a wrap before a tail), then skipping a line, then skipping a slot."""
     from normalizers.simtable import (
         sim_table,  # it builds on this module's label reductions
@@ -368,96 +369,3 @@ def is_lost_label(label: str, heading_chars: set[str]) -> bool:
     """No label, or only a shred of a group heading split over rows ('理', '办理结果供')."""
     c = core(label)
     return len(c) <= 1 or (len(c) <= 4 and set(c) <= heading_chars)
-
-
-def _stack(text: str) -> list[str] | None:
-    parts = [p.strip() for p in text.split("\n") if p.strip()]
-    return parts if len(parts) >= 2 and all(parse_value(p) is not None for p in parts) else None
-
-
-def _split_items(label: str, k: int) -> list[str] | None:
-    """A label holding k numbered items (1.… 2.… 3.…) cut before each item; the heading text
-    before item 1 stays with item 1. None unless exactly k items numbered 1..k."""
-    s = clean_label(label)
-    found = [m for m in _NUM_TOKEN.finditer(s) if m.group(3) or m.group(4) or (m.group(2) or "").isdigit()]
-    nums = [item_number(m.group(0)) for m in found]
-    if nums != list(range(1, k + 1)):
-        return None
-    cuts = [m.start() for m in found] + [len(s)]
-    return [s[: cuts[1]]] + [s[cuts[i]: cuts[i + 1]] for i in range(1, k)]
-
-
-def unstack(lines: Sequence[LineLike]) -> list:
-    """Sub-rows printed in one row, each cell holding their numbers one per line ('0\n1\n0'),
-    become k lines when the label names k numbered items. Cells stacked without such a label
-    are dropped from the line (its row stays empty): '0\n1\n0' is never read as 10."""
-    out: list = []
-    for ln in lines:
-        stacks = [None if is_blank(c.text) else _stack(c.text) for c in ln.values]
-        depth = {len(s) for s in stacks if s is not None}
-        if not any(stacks):
-            out.append(ln)
-            continue
-        labels = _split_items(getattr(ln, "raw", "") or ln.label, depth.pop()) if len(depth) == 1 and all(
-            s is not None or is_blank(c.text) for s, c in zip(stacks, ln.values)) else None
-        if labels is None:
-            log.info("stacked cells under %r do not split into its items: left unread", ln.label[:30])
-            out.append(replace(ln, values=[]))
-            continue
-        for i, lab in enumerate(labels):
-            cells = [Cell(s[i] if s else "", c.row, c.col, page=c.page, bbox=None, confidence=c.confidence)
-                     for s, c in zip(stacks, ln.values)]
-            out.append(replace(ln, label=lab, values=cells, raw=lab))
-    return out
-
-
-def place_unordered(lines: Sequence[LineLike], slots: Sequence[Slot], matches: list[Match],
-                    st: AlignSettings = DEFAULT) -> list[Match]:
-    """Rows printed out of template order (a table whose parts were pasted in another order):
-    an unaligned value line whose label is surely one free row, and no other, takes it."""
-    used_lines = {i for mt in matches for i in mt.lines}
-    free = {j for j, s in enumerate(slots) if not s.heading} - {mt.slot for mt in matches}
-    out = list(matches)
-    for i, ln in enumerate(lines):
-        if i in used_lines or not ln.values or not core(ln.label):
-            continue
-        sims = sorted(((similarity(ln.label, slots[j], st), j) for j in free), reverse=True)
-        if not sims or sims[0][0] < st.accept or (len(sims) > 1 and sims[1][0] >= st.accept):
-            continue
-        sim, j = sims[0]
-        if fitted(ln.values, slots[j].width) is None and len(ln.values) < slots[j].width and ln.numbers == 0:
-            continue
-        log.info("row %r printed out of template order: taken as %s", ln.label[:30], slots[j].id)
-        out.append(Match(slot=j, lines=(i,), label=ln.label, sim=sim))
-        free.discard(j)
-    out.sort(key=lambda mt: mt.value_line)
-    return out
-
-
-def fill_lost_labels(lines: Sequence[LineLike], slots: Sequence[Slot], matches: list[Match],
-                     keep: str = "last") -> list[Match]:
-    """Value lines with no label take the next free row in template order between their
-    aligned neighbours (a text dump lost the label); never a row outside that gap."""
-    used_lines = {i for mt in matches for i in mt.lines}
-    used_slots = {mt.slot for mt in matches}
-    heading_chars = {ch for s in slots if s.heading for v in s.cores for ch in v}
-    out = list(matches)
-    for i, ln in enumerate(lines):
-        if i in used_lines or not ln.values or not is_lost_label(ln.label, heading_chars):
-            continue
-        anchors = [mt for mt in out if not slots[mt.slot].heading or mt.sim >= DEFAULT.accept]
-        before = [mt.slot for mt in anchors if max(mt.lines) < i]
-        after = [mt.slot for mt in anchors if min(mt.lines) > i]
-        lo = max(before, default=-1)
-        hi = min(after, default=len(slots))
-        for j in range(lo + 1, hi):
-            s = slots[j]
-            if j in used_slots or s.heading or not s.positional:
-                continue
-            if fitted(ln.values, s.width, keep) is None:
-                break  # a stray row ('| - | - |' under a header): not a template row
-            out.append(Match(slot=j, lines=(i,), label="", sim=0.0))
-            used_slots.add(j)
-            break
-    out.sort(key=lambda mt: mt.value_line)
-    return out

@@ -5,9 +5,10 @@ after its label. The printed digits are all there, so each row's digit run is sp
 into the template's number of cells (no leading zeros; a space or a minus sign the dump
 kept is a boundary), and the splits are narrowed by constraints (:mod:`normalizers.resplit`):
 R3 per requests row and R4 per appeals group first, then R2/R1 across rows, the report's
-own narrative numbers, and the previous year's report when the caller has it. A row
-left with more than one split is not guessed: its candidates are reported as a problem
-and only the cells every split agrees on are kept.
+own narrative numbers, logical bounds, and the same agency's reports of the year before and
+after when the caller has them, all solved jointly over the table. A row left with more than
+one split is not guessed: its candidates are reported as a problem and only the cells every
+split agrees on are kept.
 """
 
 from __future__ import annotations
@@ -17,21 +18,24 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from normalizers.narrative_numbers import narrative_statements
-from normalizers.resplit import Constraint, RowSplit, previous_year_constraints, solve, statement_constraint
+from normalizers.neighbours import Neighbours, bound_constraints, neighbour_constraints
+from normalizers.resplit import Constraint, Outcome, RowSplit, solve, statement_constraint
 from normalizers.spec import Spec, load_spec
-from normalizers.values import clean_label
+from normalizers.values import DECIMAL_COLS, SIGNED_COLS, clean_label
 from ogi.types import Check, Fact
 
 MAX_SOLUTIONS = 256
 MAX_STEPS = 100_000  # a run this hard to split is left open, not searched for minutes
 MAX_CELL_CHARS = 16  # "75394432.52元" is 11: a longer piece is not one printed cell
-_NUM = r"(?:[-－—–]*[0-9０-９]+(?:,\d{3})*(?:\.\d+)?|[-－—–]+)"
-_TOKEN = re.compile(_NUM + r"(?:[ \u00a0]*" + _NUM + ")*")  # numbers, and dashes printed for zero
+# 无 or / printed for zero is a cell, but not the 无 of the template's labels (无法提供, 无正当理由) nor 增/减
+_NUM = r"(?:[-－—–]*[0-9０-９]+(?:,\d{3})*(?:\.\d+)?|[-－—–]+|无(?![法正效需])|[/／](?!减))"
+_TOKEN = re.compile(_NUM + r"(?:[ \u00a0]*" + _NUM + ")*")  # numbers, and dashes or 无 printed for zero
 _ROW_NUMBER = re.compile(r"^[.．、]")
 # a thousands comma ("62,568") keeps its number whole: digits glued on either side start or end a cell
-_PIECE = re.compile(r"-?(?:0|[1-9][0-9]{0,2}(?:,[0-9]{3})+|[1-9][0-9]*)(?:\.[0-9]+)?|-")  # "-" alone: a zero
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．－—–", "0123456789.---")
+_PIECE = re.compile(r"-?(?:0|[1-9][0-9]{0,2}(?:,[0-9]{3})+|[1-9][0-9]*)(?:\.[0-9]+)?|-|无|/")  # "-", "无", "/": a zero
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．－—–／", "0123456789.---/")
 REQ_COLS = 7
+ZERO_WORDS = frozenset({"-", "无", "/"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,15 +45,17 @@ class Run:
     text: str
     cuts: frozenset[int] = frozenset()
     dashes: frozenset[int] = frozenset()  # positions of "-": a zero printed as a dash, or a minus sign
+    words: frozenset[int] = frozenset()  # positions of "无" or "/": a zero, always a cell of its own
 
     def boundaries(self, negatives: bool) -> frozenset[int]:
         """Sure boundaries: a dash starts a cell, and ends it unless the column can be negative ("-18")."""
-        before = frozenset(d for d in self.dashes if d > 0)
-        return before | (frozenset() if negatives else frozenset(d + 1 for d in self.dashes if d + 1 < len(self.text)))
+        before = frozenset(d for d in self.dashes | self.words if d > 0)
+        ends = self.words if negatives else self.dashes | self.words
+        return before | frozenset(d + 1 for d in ends if d + 1 < len(self.text))
 
 
 def parse_run(token: str) -> Run:
-    out, cuts, dashes = [], set(), set()
+    out, cuts, dashes, words = [], set(), set(), set()
     for ch in token.translate(_FULLWIDTH):
         if ch in " \u00a0":
             if out:
@@ -57,8 +63,10 @@ def parse_run(token: str) -> Run:
             continue
         if ch == "-":
             dashes.add(len(out))
+        elif ch in "无/":
+            words.add(len(out))
         out.append(ch)
-    return Run("".join(out), frozenset(cuts), frozenset(dashes))
+    return Run("".join(out), frozenset(cuts), frozenset(dashes), frozenset(words))
 
 
 def _parts(s: str, n: int, check: Callable[[list[float]], bool] | None,
@@ -68,8 +76,13 @@ def _parts(s: str, n: int, check: Callable[[list[float]], bool] | None,
 
 
 def _enumerate(s: str, n: int, check: Callable[[list[float]], bool] | None,
-               cuts: frozenset[int] = frozenset()) -> tuple[list[list[str]], bool]:
-    """(splits, complete): complete is False when there were too many to list or to search."""
+               cuts: frozenset[int] = frozenset(),
+               fits: Callable[[int, str], bool] | None = None,
+               prune: Callable[[list[float]], bool] | None = None) -> tuple[list[list[str]], bool]:
+    """(splits, complete): complete is False when there were too many to list or to search.
+
+    ``fits(i, piece)``: whether cell ``i`` can print ``piece`` (a count has no decimal point);
+    ``prune(values so far)``: False cuts the search short (a group of 表四 whose R4 already fails)."""
     out: list[list[str]] = []
     stops = sorted(cuts)
     steps = [0]
@@ -82,7 +95,8 @@ def _enumerate(s: str, n: int, check: Callable[[list[float]], bool] | None,
         nxt = next((c for c in stops if c > i), len(s))
         if left == 1:
             tail = s[i:]
-            if nxt == len(s) and len(tail) <= MAX_CELL_CHARS and _PIECE.fullmatch(tail):
+            if nxt == len(s) and len(tail) <= MAX_CELL_CHARS and _PIECE.fullmatch(tail) and (
+                    fits is None or fits(len(acc), tail)):
                 cand = acc + [tail]
                 if check is None or check([_num(x) for x in cand]):
                     out.append(cand)
@@ -93,7 +107,8 @@ def _enumerate(s: str, n: int, check: Callable[[list[float]], bool] | None,
                 if piece.lstrip("-").startswith("0") and len(piece.lstrip("-")) > 1 and piece.lstrip("-")[1] != ".":
                     break
                 continue
-            rec(j, acc + [piece])
+            if (fits is None or fits(len(acc), piece)) and (prune is None or prune([_num(x) for x in acc + [piece]])):
+                rec(j, acc + [piece])
 
     if len(s) <= n * MAX_CELL_CHARS:
         rec(0, [])
@@ -118,7 +133,8 @@ def runs(text: str) -> Iterator[tuple[str, Run]]:
             digits, num = run.text[:-1], run.text[-1]
             if digits:
                 yield label, Run(digits, frozenset(c for c in run.cuts if c < len(digits)),
-                                 frozenset(d for d in run.dashes if d < len(digits)))
+                                 frozenset(d for d in run.dashes if d < len(digits)),
+                                 frozenset(w for w in run.words if w < len(digits)))
                 label = ""
             label += num
             continue
@@ -159,17 +175,19 @@ class Resplit:
 
 
 def _row_check(cells: tuple[str, ...], sums: list[tuple[list[int], int]]) -> Callable[[list[float]], bool]:
-    return lambda v: all(abs(sum(v[i] for i in parts) - v[t]) < 1e-9 for parts, t in sums)
+    """The row's sums, over the cells split so far (a sum whose total is not reached yet holds)."""
+    return lambda v: all(abs(sum(v[i] for i in parts) - v[t]) < 1e-9 for parts, t in sums if t < len(v))
 
 
 def _split_row(key: str, cells: tuple[str, ...], run: Run, check, check_name: str) -> RowSplit:
     """Candidates under the row's identity and the spaces kept; either is dropped when nothing fits it."""
     n = len(cells)
-    hard = run.boundaries(negatives=any(c.endswith(".change") for c in cells))
+    hard = run.boundaries(negatives=any(c.rsplit(".", 1)[1] in SIGNED_COLS for c in cells))
+    fits = _fits([c.rsplit(".", 1)[1] for c in cells])
     soft = run.cuts | hard
     attempts = [(check, soft), (check, hard), (None, soft), (None, hard)]
     for chk, cuts in attempts if check else attempts[2:]:
-        sols, complete = _enumerate(run.text, n, chk, cuts)
+        sols, complete = _enumerate(run.text, n, chk, cuts, fits, prune=chk)
         if sols or not complete:
             break
     why = []
@@ -177,9 +195,23 @@ def _split_row(key: str, cells: tuple[str, ...], run: Run, check, check_name: st
         why.append(check_name)
     if cuts - hard:
         why.append("the spaces the text kept")
-    if run.dashes:
-        why.append("dashes printed for zero")
+    if run.dashes or run.words:
+        why.append("dashes, 无 or / printed for zero")
+    delimited = len({c for c in soft if 0 < c < len(run.text)}) + 1 == n
+    if check is not None and chk is None and sols and not delimited:
+        # no split satisfies the row's identity and the text did not keep every cell boundary: a blank
+        # cell the dump dropped, or the row breaks it as printed; the digits cannot be placed with confidence
+        doubt = f"no split satisfies {check_name} (a blank cell lost in the text, or {check_name} fails as printed)"
+        return RowSplit(key, cells, run.text, [tuple(s) for s in sols], complete=False, why=why, doubt=doubt)
     return RowSplit(key, cells, run.text, [tuple(s) for s in sols], complete=complete, why=why)
+
+
+def _fits(cols: list[str]) -> Callable[[int, str], bool]:
+    """A count cell prints no decimal point; only a signed column prints a minus sign before digits."""
+    def fits(i: int, piece: str) -> bool:
+        return ("." not in piece or cols[i] in DECIMAL_COLS) and (
+            not piece.startswith("-") or piece == "-" or cols[i] in SIGNED_COLS)
+    return fits
 
 
 def read_rows(text: str, template: str, spec: Spec) -> dict[str, RowSplit]:
@@ -240,23 +272,28 @@ def _row_of(cell: str) -> str:
 
 
 def parse_flattened(text: str, template: str, spec: Spec | None = None,
-                    previous: Mapping[str, float] | None = None) -> Resplit:
-    """Facts from flattened table text, with how each table was split and what stays open."""
+                    previous: Neighbours | Mapping[str, float] | None = None) -> Resplit:
+    """Facts from flattened table text, with how each table was split and what stays open.
+
+    ``previous``: the same agency's neighbouring years (a plain mapping = the year before)."""
     spec = spec or load_spec()
     rows = read_rows(text, template, spec)
     constraints = identity_constraints(rows) if any(k.startswith("requests.") for k in rows) else []
     for st in narrative_statements(narrative(text), template):
         rs = tuple(dict.fromkeys(_row_of(c) for c in st.cells))
         constraints.append(statement_constraint(f"narrative '{st.quote}'", rs, st.cells, st.values))
-    constraints += previous_year_constraints(previous, template)
-    unusable = solve(rows, constraints)
-    return _result(rows, template, spec, unusable)
+    constraints += bound_constraints(template, rows) + neighbour_constraints(previous, template)
+    return _result(rows, template, spec, solve(rows, constraints))
 
 
 TABLES = ("active", "requests", "appeals")
 
 
-def _result(rows: Mapping[str, RowSplit], template: str, spec: Spec, unusable: list[Constraint]) -> Resplit:
+def _names(cs: list[Constraint], table: str) -> list[str]:
+    return list(dict.fromkeys(c.name for c in cs if any(r.split(".")[0] == table for r in c.rows)))
+
+
+def _result(rows: Mapping[str, RowSplit], template: str, spec: Spec, solved: Outcome) -> Resplit:
     res = Resplit()
     for table in TABLES:
         mine = [r for k, r in rows.items() if k.split(".")[0] == table]
@@ -276,13 +313,13 @@ def _result(rows: Mapping[str, RowSplit], template: str, spec: Spec, unusable: l
         if missing:
             res.problems.append(f"{table}: rows not found in the flattened text: {', '.join(missing)}")
         res.checks.append(Check(rule=f"S:{table}", passed=not open_rows,
-                                detail=_split_detail(mine, open_rows, [c.name for c in unusable if any(
-                                    r.split(".")[0] == table for r in c.rows)])))
+                                detail=_split_detail(mine, open_rows, _names(solved.unusable, table),
+                                                     _names(solved.conflicting, table))))
     return res
 
 
 def _num(raw: str) -> float:
-    return 0.0 if raw == "-" else float(raw.replace(",", ""))
+    return 0.0 if raw in ZERO_WORDS else float(raw.replace(",", ""))
 
 
 def _fact(cell: str, raw: str) -> Fact:
@@ -292,6 +329,8 @@ def _fact(cell: str, raw: str) -> Fact:
 
 
 def _open_reason(r: RowSplit) -> str:
+    if r.doubt:
+        return f"{r.key}: '{r.digits}': {r.doubt}"
     if not r.complete:
         return f"{r.key}: '{r.digits}' has too many splits into {len(r.cells)} cells to list"
     if not r.cands:
@@ -300,7 +339,8 @@ def _open_reason(r: RowSplit) -> str:
     return f"{r.key}: '{r.digits}' still splits {len(r.cands)} ways: {shown}"
 
 
-def _split_detail(rows: list[RowSplit], open_rows: list[RowSplit], unusable: list[str]) -> str:
+def _split_detail(rows: list[RowSplit], open_rows: list[RowSplit], unusable: list[str],
+                  conflicting: list[str] = ()) -> str:
     by: dict[str, list[str]] = {}
     for r in rows:
         if r.forced:
@@ -312,6 +352,8 @@ def _split_detail(rows: list[RowSplit], open_rows: list[RowSplit], unusable: lis
         text = f"{len(open_rows)} row(s) left with a choice: {', '.join(r.key for r in open_rows)}; " + text
     if unusable:
         text += "; not satisfiable by any split (ignored): " + ", ".join(unusable)
+    if conflicting:
+        text += "; no split satisfies these together, so none of them chose: " + ", ".join(conflicting)
     return text
 
 

@@ -13,6 +13,7 @@ from normalizers.checks import report_checks
 from normalizers.identity import agency_id, region_problem
 from normalizers.keywords import keywords
 from normalizers.metadata import extract_metadata
+from normalizers.neighbours import Neighbours
 from normalizers.sections import fee_facts, split_sections
 from normalizers.template import map_tables
 from ogi.fields import template_for_year
@@ -21,7 +22,9 @@ from ogi.types import Document, Report
 
 log = logging.getLogger(__name__)
 
-NORMALIZER_VERSION = "6"  # 6: 平潭 has no city; 5: agency_id, unresolved region is not ok; 4: an OCR read cut short is a timeout (never cached); 3: facts carry locator
+# 7: run-together digits split jointly, bounds, 无 and / zero cells; 6: 平潭 has no city; 5: agency_id,
+# unresolved region is not ok; 4: an OCR read cut short is a timeout (never cached); 3: facts carry locator
+NORMALIZER_VERSION = "7"
 _REPORT_WORDS = re.compile(r"政府信息公开|政务公开|信息公开工作")
 LOW_CONFIDENCE = 0.90
 
@@ -64,10 +67,11 @@ def metadata_from_name(report: Report) -> Report:
     return report
 
 
-def normalize(doc: Document, report: Report, previous: Mapping[str, float] | None = None) -> Report:
+def normalize(doc: Document, report: Report, previous: Mapping[str, float] | Neighbours | None = None) -> Report:
     """Fill ``report`` (already carrying ids and hashes) from ``doc``; sets status and error.
 
-    ``previous``: the same agency's previous-year values, used only to split run-together digits."""
+    ``previous``: the same agency's neighbouring years' values (a mapping: the year before), used
+    only to split run-together digits."""
     report.format = doc.format
     report.extractor = doc.extractor
     _apply_metadata(report, extract_metadata(title_candidates(doc), body_text(doc), doc.file_name, doc.meta))

@@ -2,10 +2,16 @@
 
 Each printed row of a flattened table has a digit run ("6233440") and a number of cells;
 its candidate splits are narrowed by constraints over cell values: the identities R1–R4,
-numbers the report states in its narrative, and the same agency's previous report (Y1, Y2,
-and for the 2019 template 上一年项目数量 = last year's 上一年项目数量 + 本年增/减). A
-constraint that no candidate satisfies is dropped (it fails as printed or does not apply),
-so a constraint can only choose among splits, never force a value the digits do not print.
+numbers the report states in its narrative, logical bounds (a stock never exceeds last
+year's stock plus this year's additions), and the same agency's reports of the year before
+and the year after (Y1, Y2 both ways; :mod:`normalizers.neighbour_constraints`).
+
+A constraint that no candidate satisfies on its own is dropped (it fails as printed or does
+not apply), so a constraint only chooses among splits, never forces a value the digits do not
+print. The usable constraints are then solved jointly over the whole table (backtracking
+over rows): a split survives only if it is part of some assignment satisfying all of them.
+When the usable constraints contradict each other nothing is narrowed by them: one of them
+fails as printed and we cannot tell which.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 MAX_COMBOS = 4096
+MAX_JOINT_STEPS = 200_000  # a joint search this large keeps the per-constraint narrowing only
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,15 +42,16 @@ class RowSplit:
     cells: tuple[str, ...]
     digits: str
     cands: list[tuple[str, ...]]
-    complete: bool = True  # False: too many splits to list, none may be claimed
+    complete: bool = True  # False: too many splits to list, or none to trust (``doubt``): none may be claimed
     why: list[str] = field(default_factory=list)
+    doubt: str = ""  # why the splits listed cannot be trusted
 
     @property
     def forced(self) -> bool:
         return self.complete and len(self.cands) == 1
 
     def values(self, cand: tuple[str, ...]) -> dict[str, float]:
-        return {c: float(v.replace(",", "")) for c, v in zip(self.cells, cand)}
+        return {c: 0.0 if v in ("-", "无", "/", "") else float(v.replace(",", "")) for c, v in zip(self.cells, cand)}
 
     def agreed(self) -> dict[str, str]:
         """Cells printed the same in every remaining split (exact whatever the choice)."""
@@ -52,37 +60,140 @@ class RowSplit:
         return {c: vs[0] for c, *vs in zip(self.cells, *self.cands) if len(set(vs)) == 1}
 
 
-def solve(rows: Mapping[str, RowSplit], constraints: list[Constraint], rounds: int = 2) -> list[Constraint]:
-    """Narrow ``rows`` in place; returns the constraints no split could satisfy."""
-    unusable: list[Constraint] = []
+@dataclass(slots=True)
+class Outcome:
+    """Constraints dropped alone (``unusable``) and those that contradicted each other (``conflicting``)."""
+
+    unusable: list[Constraint] = field(default_factory=list)
+    conflicting: list[Constraint] = field(default_factory=list)
+
+
+def _applies(c: Constraint, rows: Mapping[str, RowSplit]) -> bool:
+    return all(r in rows and rows[r].complete and rows[r].cands for r in c.rows)
+
+
+def _fixed(rows: Mapping[str, RowSplit], names: tuple[str, ...]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for r in names:
+        if len(rows[r].cands) == 1:
+            out.update(rows[r].values(rows[r].cands[0]))
+    return out
+
+
+def _good_combos(rows: Mapping[str, RowSplit], c: Constraint) -> tuple[list[RowSplit], list[tuple]] | None:
+    """The open rows of ``c`` and the combinations of their splits that satisfy it (None: too many to try)."""
+    open_rows = [rows[r] for r in dict.fromkeys(c.rows) if len(rows[r].cands) > 1]
+    if math.prod(len(r.cands) for r in open_rows) > MAX_COMBOS:
+        return None
+    fixed = _fixed(rows, c.rows)
+    good = []
+    for combo in itertools.product(*(r.cands for r in open_rows)):
+        trial = dict(fixed)
+        for r, cand in zip(open_rows, combo):
+            trial.update(r.values(cand))
+        if c.ok(trial):
+            good.append(combo)
+    return open_rows, good
+
+
+def solve(rows: Mapping[str, RowSplit], constraints: list[Constraint], rounds: int = 2) -> Outcome:
+    """Narrow ``rows`` in place by the constraints that can hold; says which were dropped and why."""
+    out = Outcome()
+    live = [c for c in constraints if _applies(c, rows)]
+    usable, unchecked = [], []
+    for c in live:  # each alone, against every split the digits allow
+        res = _good_combos(rows, c)
+        if res is None:
+            unchecked.append(c)  # too many combinations to try alone: only the joint search can tell
+        elif not res[1]:
+            out.unusable.append(c)
+        else:
+            usable.append(c)
+    before = {k: (list(r.cands), list(r.why)) for k, r in rows.items()}
+    if _consistent(rows, usable + unchecked, rounds, before):
+        return out
+    if unchecked and _consistent(rows, usable, rounds, before):  # those no split can satisfy with the rest
+        out.unusable.extend(unchecked)
+        return out
+    out.conflicting = usable + unchecked  # the usable ones contradict each other: narrow by none of them
+    return out
+
+
+def _consistent(rows: Mapping[str, RowSplit], cons: list[Constraint], rounds: int,
+                before: Mapping[str, tuple[list, list]]) -> bool:
+    """Narrow by ``cons`` together; on a contradiction put the rows back as ``before`` and say False."""
+    if _propagate(rows, cons, rounds) and _joint(rows, cons):
+        return True
+    for k, (cands, why) in before.items():
+        rows[k].cands, rows[k].why = list(cands), list(why)
+    return False
+
+
+def _propagate(rows: Mapping[str, RowSplit], usable: list[Constraint], rounds: int) -> bool:
+    """Each constraint alone drops the splits no combination of its rows satisfies; False on a contradiction."""
     for _ in range(rounds):
-        for c in constraints:
-            if any(r not in rows or not rows[r].complete or not rows[r].cands for r in c.rows):
+        for c in usable:
+            res = _good_combos(rows, c)
+            if res is None or not res[0]:
                 continue
-            open_rows = [rows[r] for r in c.rows if len(rows[r].cands) > 1]
-            if not open_rows or math.prod(len(r.cands) for r in open_rows) > MAX_COMBOS:
-                continue
-            fixed: dict[str, float] = {}
-            for r in c.rows:
-                if len(rows[r].cands) == 1:
-                    fixed.update(rows[r].values(rows[r].cands[0]))
-            good = []
-            for combo in itertools.product(*(r.cands for r in open_rows)):
-                trial = dict(fixed)
-                for r, cand in zip(open_rows, combo):
-                    trial.update(r.values(cand))
-                if c.ok(trial):
-                    good.append(combo)
+            open_rows, good = res
             if not good:
-                if c not in unusable:
-                    unusable.append(c)
-                continue
+                return False
             for i, r in enumerate(open_rows):
                 keep = {combo[i] for combo in good}
                 if len(keep) < len(r.cands):
                     r.cands = [x for x in r.cands if x in keep]
                     r.why.append(c.name)
-    return unusable
+    return True
+
+
+def _joint(rows: Mapping[str, RowSplit], usable: list[Constraint]) -> bool:
+    """Keep only splits that are part of an assignment of every row satisfying every constraint at once.
+
+    Backtracking over the open rows, each constraint checked as soon as its last row is set.
+    False when no assignment exists; True (rows unchanged) when the search is too large."""
+    names = sorted({r for c in usable for r in c.rows if len(rows[r].cands) > 1}, key=lambda r: len(rows[r].cands))
+    if not names:
+        return True
+    depth = {r: i for i, r in enumerate(names)}
+    at: list[list[Constraint]] = [[] for _ in names]
+    for c in usable:
+        idx = [depth[r] for r in c.rows if r in depth]
+        if idx:
+            at[max(idx)].append(c)
+    vals: dict[str, float] = _fixed(rows, tuple(rows))
+    seen: dict[str, set[tuple[str, ...]]] = {r: set() for r in names}
+    chosen: list[tuple[str, ...]] = []
+    steps = [0]
+
+    def rec(d: int) -> bool:
+        steps[0] += 1
+        if steps[0] > MAX_JOINT_STEPS:
+            return False
+        if d == len(names):
+            for r, cand in zip(names, chosen):
+                seen[r].add(cand)
+            return True
+        row = rows[names[d]]
+        for cand in row.cands:
+            vals.update(row.values(cand))
+            if all(c.ok(vals) for c in at[d]):
+                chosen.append(cand)
+                rec(d + 1)
+                chosen.pop()
+            if steps[0] > MAX_JOINT_STEPS:
+                return False
+        return True
+
+    if not rec(0):
+        return True  # too large to search: the per-constraint narrowing stands
+    if not seen[names[0]]:
+        return False
+    for r in names:
+        if len(seen[r]) < len(rows[r].cands):
+            rows[r].cands = [x for x in rows[r].cands if x in seen[r]]
+            rows[r].why.append("all constraints jointly")
+    return True
 
 
 def _eq(a: float, b: float) -> bool:
@@ -95,26 +206,3 @@ def sum_constraint(name: str, rows: tuple[str, ...], parts: list[str], total: st
 
 def statement_constraint(name: str, rows: tuple[str, ...], cells: tuple[str, ...], values: frozenset[float]) -> Constraint:
     return Constraint(name, rows, lambda v: any(_eq(sum(v[c] for c in cells), x) for x in values))
-
-
-def previous_year_constraints(previous: Mapping[str, float] | None, template: str) -> list[Constraint]:
-    """Constraints linking this report to the same agency's report of the year before."""
-    if not previous:
-        return []
-    out: list[Constraint] = []
-    p = previous.get("requests.carried_forward.total")
-    if p is not None:
-        out.append(Constraint(f"Y1 (last year's carried_forward {p:g})", ("requests.carried_over",),
-                              lambda v, p=p: _eq(v["requests.carried_over.total"], p)))
-    for row in ("rules", "normative_docs"):
-        before = previous.get(f"active.{row}.in_force")
-        if template == "2021" and before is not None:
-            out.append(Constraint(f"Y2 (last year's in_force {before:g})", (f"active.{row}",),
-                                  lambda v, b=before, r=row: _eq(b + v[f"active.{r}.issued"] - v[f"active.{r}.repealed"],
-                                                                 v[f"active.{r}.in_force"])))
-    for row in ("licensing", "other_services", "penalty", "coercion", "fees"):
-        items, change = previous.get(f"active.{row}.prev_year_items"), previous.get(f"active.{row}.change")
-        if template == "2019" and items is not None and change is not None:
-            out.append(Constraint(f"last year's 上一年项目数量 + 本年增/减 = {items + change:g}", (f"active.{row}",),
-                                  lambda v, t=items + change, r=row: _eq(v[f"active.{r}.prev_year_items"], t)))
-    return out

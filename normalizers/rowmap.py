@@ -23,14 +23,14 @@ from normalizers.align import (
     align,
     build_slots,
     cleaned,
-    fill_lost_labels,
     fitted,
-    place_unordered,
     similarity,
-    unstack,
 )
 from normalizers.checks import report_checks
+from normalizers.leftovers import blank_rows, fill_lost_labels, place_unordered
 from normalizers.spec import Spec
+from normalizers.stacked import unstack
+from normalizers.values import digits_in_label, explicit_zeros, unread_blanks
 from ogi.types import Cell, Fact
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,8 @@ def _plans(lines: Sequence[LineLike], table: str, template: str, spec: Spec, st:
         score, matches = align(lines, slots, st)
         if table == "active":  # independent rows, no identities: a sure label may sit anywhere
             matches = place_unordered(lines, slots, matches, st)
-        out.append(_Plan(slots, fill_lost_labels(lines, slots, matches, keep), score, single))
+        matches = fill_lost_labels(lines, slots, matches, keep)
+        out.append(_Plan(slots, blank_rows(lines, slots, matches, st), score, single))
     return sorted(out, key=lambda p: -p.score)
 
 
@@ -74,6 +75,15 @@ def _cells(lines: Sequence[LineLike], mt: Match, slot: Slot, keep: str) -> list[
 
 def _row_facts(table: str, row: str, cols: Sequence[str], cells: list[Cell], page, make: MakeFact) -> list[Fact]:
     return [make(table, row, c, cell, page) for c, cell in zip(cols, cells)]
+
+
+def _unreadable(line: LineLike, cells: list[Cell], marks: bool) -> str | None:
+    """Why a row's cells may be digits run together and so cannot be written, else None."""
+    tail = digits_in_label(getattr(line, "raw", "") or line.label)
+    if tail is not None:
+        return f"label ends in the digits {tail!r}: numbers run into the label"
+    why = unread_blanks(cells) if marks else None
+    return None if why is None else f"{why} while the table prints its zeros as marks: may be digits run together"
 
 
 def _identities(facts: list[Fact]) -> dict[str, bool]:
@@ -100,32 +110,44 @@ def map_rows(lines: Sequence[LineLike], table: str, template: str, spec: Spec, m
              st: AlignSettings = DEFAULT) -> RowMapping:
     """Facts of one table (active or requests) from its printed lines, by whole-table alignment."""
     lines = unstack(lines)
+    marks = explicit_zeros(c for ln in lines for c in ln.values)
     plans = _plans(lines, table, template, spec, st, keep)
     if len(plans) > 1 and plans[0].score - plans[1].score < st.close:
         # close shapes: the identities both can compute decide; a tie keeps the better alignment
-        ids = [_identities(_build(lines, p, table, make, cols_of, keep, st, verify=False).facts) for p in plans]
+        ids = [_identities(_build(lines, p, table, make, cols_of, keep, st, False, marks).facts) for p in plans]
         common = set.intersection(*(set(d) for d in ids))
         fails = [sum(1 for r in common if not d[r]) for d in ids]
         unused = [_unused_value_lines(lines, p) for p in plans]
         lone = [_lone_subrow(p) for p in plans]
         plans = [plans[min(range(len(plans)), key=lambda i: (unused[i], fails[i], lone[i], i))]]
-    return _build(lines, plans[0], table, make, cols_of, keep, st, verify=True)
+    return _build(lines, plans[0], table, make, cols_of, keep, st, True, marks)
 
 
 def _build(lines: Sequence[LineLike], plan: _Plan, table: str, make: MakeFact,
-           cols_of: Callable[[str], Sequence[str]], keep: str, st: AlignSettings, verify: bool) -> RowMapping:
+           cols_of: Callable[[str], Sequence[str]], keep: str, st: AlignSettings, verify: bool,
+           marks: bool = False) -> RowMapping:
+    """``marks``: the table prints its zeros as marks (0, —), so its empty cells are not read as
+    zeros where they may be digits run together (:func:`normalizers.values.unread_blanks`)."""
     res = RowMapping(single_other=plan.single_other)
     slots, taken = plan.slots, {mt.slot for mt in plan.matches}
     sure: list[tuple[Match, list[Cell]]] = []
     doubtful: list[tuple[Match, list[Cell]]] = []
+    blanks: list[Match] = []
     for mt in plan.matches:
         s = slots[mt.slot]
         if s.heading:
+            continue
+        if mt.blank:
+            blanks.append(mt)
             continue
         cells = _cells(lines, mt, s, keep)
         if cells is None:
             n = len(lines[mt.value_line].values)
             res.problems.append(f"{table}.{s.id}: {n} value cells printed, {s.width} expected")
+            continue
+        why = _unreadable(lines[mt.value_line], cells, marks)
+        if why is not None:
+            res.problems.append(f"{table}.{s.id}: {why}; row left unread")
             continue
         plain = mt.sim >= st.accept and not _names_another_row(mt, plan)
         (sure if plain or not mt.label or not verify else doubtful).append((mt, cells))
@@ -135,7 +157,31 @@ def _build(lines: Sequence[LineLike], plan: _Plan, table: str, make: MakeFact,
         res.facts.extend(_row_facts(table, slots[mt.slot].id, cols_of(slots[mt.slot].id), cells, page(mt), make))
     if doubtful:
         _resolve(lines, plan, doubtful, taken, res, table, make, cols_of, page, keep, st)
+    if blanks:
+        _blank_rows(lines, plan, blanks, res, table, make, cols_of, marks)
     return res
+
+
+def _blank_rows(lines: Sequence[LineLike], plan: _Plan, blanks: list[Match], res: RowMapping, table: str,
+                make: MakeFact, cols_of: Callable[[str], Sequence[str]], marks: bool) -> None:
+    """Rows printed as their label alone (:func:`normalizers.leftovers.blank_rows`) are rows of
+    zeros printed blank (``raw`` ''), only in a table that prints its zeros blank and, for
+    requests, only where the identities R1/R2 then hold; else they stay empty with the reason."""
+    ids = [plan.slots[mt.slot].id for mt in blanks]
+    why = "the table prints its zeros as marks" if marks else None
+    facts: list[Fact] = []
+    for mt, rid in zip(blanks, ids):
+        page = getattr(lines[mt.value_line], "page", None)
+        cells = [Cell("", mt.value_line, k, page=page) for k in range(len(cols_of(rid)))]
+        facts += _row_facts(table, rid, cols_of(rid), cells, page, make)
+    if why is None and table == "requests" and not _identities_hold(res.facts + facts):
+        why = "the identities do not hold with them as zeros"
+    if why is not None:
+        res.problems.append(f"{table}: rows printing their label only ({', '.join(ids)}) left empty: {why}")
+        return
+    log.info("%s rows printing their label only read as zeros printed blank: %s", table, ", ".join(ids))
+    res.rows.extend(ids)
+    res.facts.extend(facts)
 
 
 def _resolve(lines, plan: _Plan, doubtful: list[tuple[Match, list[Cell]]], taken: set[int], res: RowMapping,

@@ -17,9 +17,17 @@ from dataclasses import dataclass, field
 
 from normalizers.align import fitted
 from normalizers.flattened import parse_flattened, table_region
+from normalizers.neighbours import Neighbours
 from normalizers.rowmap import map_rows
 from normalizers.spec import Spec, TableSpec, load_spec
-from normalizers.values import clean_label, impossible_value, is_blank, parse_value
+from normalizers.values import (
+    clean_label,
+    explicit_zeros,
+    impossible_value,
+    is_blank,
+    parse_value,
+    unread_blanks,
+)
 from ogi.fields import template_for_year
 from ogi.types import Block, Cell, Check, Fact, Paragraph
 
@@ -211,6 +219,11 @@ def map_appeals(lines: list[Line], spec: Spec) -> Tables:
             n = sum(len(ln.values) for ln in value_lines)
             res.problems.append(f"appeals: {n} value cells printed, {APPEALS_WIDTH} expected")
         return res
+    why = unread_blanks(cells) if explicit_zeros(cells) else None
+    if why is not None:
+        res.problems.append(f"appeals: {why} while the table prints its zeros as marks: "
+                            "may be digits run together; left unread")
+        return res
     page = value_lines[0].page
     ids = [(g, c) for g in t.groups for c in t.columns]
     res.facts.extend(_fact("appeals", g, c, cell, page) for (g, c), cell in zip(ids, cells))
@@ -219,11 +232,11 @@ def map_appeals(lines: list[Line], spec: Spec) -> Tables:
 
 
 def map_tables(blocks: list[Block], year: int | None, spec: Spec | None = None,
-               previous: Mapping[str, float] | None = None) -> Tables:
+               previous: Mapping[str, float] | Neighbours | None = None) -> Tables:
     """All three tables of a report from its blocks; template detected from the labels.
 
-    ``previous``: the same agency's previous-year values, when known, to choose splits of
-    run-together digits."""
+    ``previous``: the same agency's neighbouring years' values (a mapping: the year before), when
+    known, to choose splits of run-together digits."""
     spec = spec or load_spec()
     routed = route_lines(blocks, spec)
     if not any(routed.values()):
@@ -253,7 +266,7 @@ def drop_impossible_rows(facts: list[Fact]) -> tuple[list[Fact], list[str]]:
     merged run-together one reads as a blank zero)."""
     why: dict[tuple[str, str], str] = {}
     for f in facts:
-        reason = impossible_value(f.col, f.value)
+        reason = impossible_value(f.col, f.value, f.raw)
         if reason and (f.table, f.row) not in why:
             why[(f.table, f.row)] = f"{f.table}.{f.row}.{f.col} printed {f.raw!r}: {reason}; row left unread"
     if not why:
@@ -262,7 +275,7 @@ def drop_impossible_rows(facts: list[Fact]) -> tuple[list[Fact], list[str]]:
 
 
 def _map_flattened(blocks: list[Block], year: int | None, spec: Spec,
-                   previous: Mapping[str, float] | None = None) -> Tables:
+                   previous: Mapping[str, float] | Neighbours | None = None) -> Tables:
     """No table anywhere: the source may have flattened its tables into running text."""
     text = "\n".join(b.text for b in blocks if isinstance(b, Paragraph))
     template = detect_template([table_region(text)], year, spec)

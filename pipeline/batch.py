@@ -10,7 +10,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from extractors import (
 )
 from extractors.base import registered
 from normalizers.keywords import warm
+from normalizers.neighbours import Neighbours
 from normalizers.report import NORMALIZER_VERSION, metadata_from_name, normalize
 from ogi.errors import OgiError
 from ogi.settings import RunSettings
@@ -130,7 +131,8 @@ def pipeline_version() -> str:
     return hashlib.sha256((";".join(parts) + f";norm={NORMALIZER_VERSION}").encode()).hexdigest()[:12]
 
 
-def process_file(inp: InputFile, data: bytes | None = None, previous: dict[str, float] | None = None) -> Report:
+def process_file(inp: InputFile, data: bytes | None = None,
+                 previous: Mapping[str, float] | Neighbours | None = None) -> Report:
     """One file → one Report. Never raises: failures become a status and a reason."""
     try:
         if data is None:
@@ -245,19 +247,24 @@ class Cache:
         return True
 
 
+NEIGHBOUR_PASSES = 3  # an open split settled by its neighbour may settle the next year's in turn
 Executor = Callable[[list[tuple[int, InputFile]], RunSettings], Iterable[tuple[int, Report]]]
 
 
 def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings(),
                  progress: Callable[[Report], None] | None = None,
                  run: Executor | None = None,
-                 skip: Callable[[tuple[str, str, str]], bool] | None = None) -> tuple[list[Report], BatchStats]:
+                 skip: Callable[[tuple[str, str, str]], bool] | None = None,
+                 published: Callable[[set], Mapping[tuple, Mapping[str, float]]] | None = None,
+                 ) -> tuple[list[Report], BatchStats]:
     """Every file → exactly one Report, cached ones without re-extraction, the rest in parallel.
 
     ``run`` executes the files still to extract, yielding ``(index, Report)``: by default
     this machine's isolated worker processes; the Dask runner passes its own. ``skip`` gets
     ``(report_id, sha256, status)`` of each cached file: when it says True (the dataset already
     holds that report as is) the report is counted as cached but neither loaded nor returned.
+    ``published(keys)``: the published dataset's values for (agency, province, year) keys, asked
+    only for the neighbouring years of reports whose run-together digits still split open.
     """
     files = list(files)
     stats = BatchStats(seen=len(files))
@@ -310,7 +317,7 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
         cache.index.close()
     order = sorted(done)
     reports = [done[i] for i in order]
-    from normalizers.previous_year import open_split, previous_values
+    from normalizers.previous_year import batch_values, neighbour_values, open_split, wanted_keys
 
     if skipped and any(open_split(r) for r in reports):  # the skipped may be the previous years: load them
         extra, _ = process_many([files[i] for i in skipped], replace(settings, years=()), run=run)
@@ -319,8 +326,16 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
         ent = entries[shas[files[i].path]]
         if not settings.years or ent.year is None or ent.year in settings.years:
             count_report(stats, files[i].file_name, ent.status, ent.error)
-    for j, prev in previous_values(reports).items():  # run-together digits Y1/Y2 may settle
-        reports[j] = process_file(files[order[j]], previous=prev)
+    wanted = wanted_keys(reports) - set(batch_values(reports))
+    known = published(wanted) if published is not None and wanted else None
+    tried: dict[int, object] = {}
+    for _ in range(NEIGHBOUR_PASSES):  # run-together digits: Y1/Y2 and bounds may settle; a settled one helps the next
+        todo_nb = {j: nb for j, nb in neighbour_values(reports, known).items() if tried.get(j) != nb}
+        for j, nb in todo_nb.items():
+            tried[j] = nb
+            reports[j] = process_file(files[order[j]], previous=nb)
+        if not todo_nb:
+            break
     reports = one_per_content(reports)
     if settings.years:
         reports = [r for r in reports if r.year is None or r.year in settings.years]

@@ -35,6 +35,7 @@ from pipeline.batch import (
     process_many,
     report_id_for,
 )
+from pipeline.neighbours import published_values
 from publish.remote import read_dataset
 from review.corrections import corrections_path
 
@@ -193,7 +194,8 @@ def extract_batch(files: list[InputFile], settings: RunSettings, out: str, skip_
         shown[0] += 1
         progress(1)
 
-    reports, stats = process_many(files, settings, progress=tick if progress else None, skip=have.__contains__)
+    reports, stats = process_many(files, settings, progress=tick if progress else None, skip=have.__contains__,
+                                  published=lambda keys: published_values(out, keys))
     if progress is not None and stats.seen > shown[0]:
         progress(stats.seen - shown[0])  # the skipped ones
     return BatchResult(stats, write_spool(reports, settings.cache_dir), len(reports))

@@ -34,17 +34,17 @@ def flatten(doc: Document, title: str = "") -> str:
     return f"标题: {title}\n==================== 正文 ====================\n{CRUMBS}{body}{TRAILER}\n"
 
 
-def flatten_corpus(src: Path, keys: Path, out: Path) -> list[str]:
-    """Flattened copies of every text-like report with tables in ``src``, keys renamed to match."""
+def flatten_corpus(src: Path, keys: Path, out: Path, formats: frozenset[str] | set[str] = FORMATS) -> list[str]:
+    """Flattened copies of every report of ``formats`` with tables in ``src`` (not scans), keys renamed to match."""
     (out / "files").mkdir(parents=True, exist_ok=True)
     (out / "keys").mkdir(parents=True, exist_ok=True)
     made = []
     for p in sorted(src.iterdir()):
         kp = keys / f"{p.name}.json"
-        if p.suffix.lower() not in FORMATS or not kp.exists():
+        if p.suffix.lower() not in formats or not kp.exists():
             continue
         key = json.loads(kp.read_text(encoding="utf-8"))
-        if not key.get("values"):
+        if not key.get("values") or key.get("scanned"):
             continue
         name = f"{p.stem}_flat.txt"
         (out / "files" / name).write_text(flatten(extract_file(p), key.get("title") or p.stem), encoding="utf-8")

@@ -195,7 +195,10 @@ def merge_other(text: str, layout: str, values: dict, rng: random.Random) -> Out
 
 
 def split_other(text: str, layout: str, values: dict, rng: random.Random) -> Out | None:
-    """2019: （六）其他处理 printed as the three 2021 sub-rows whose sums it is; the key keeps the sums."""
+    """2019: （六）其他处理 printed as the three 2021 sub-rows whose sums it is. The key follows
+    what is printed (docs/contract.md, "The template"): the sub-rows take the 2021 ids
+    ``requests.other.*`` and the 2019 row ``requests.other`` leaves the key, since nothing prints
+    it (as merge_other's 2021 report printing one row takes the 2019 id)."""
     if "requests.other.total" not in values:
         return None
     rs = rows(text, layout)
@@ -223,7 +226,11 @@ def split_other(text: str, layout: str, values: dict, rng: random.Random) -> Out
     edits = [(r.start, r.end, "\n".join(lines))]
     if k == "html":
         edits += _covering(text, rs, i, i, +2)
-    return apply(text, edits), values, f"（六）其他处理 split into sub-rows {parts}"
+    new_values = {c: v for c, v in values.items() if c not in {f"requests.other.{col}" for col in COLUMNS}}
+    for j, sub in enumerate(SUB_ROWS_2021):
+        nums = [p[j] for p in parts]
+        new_values.update({f"requests.{sub}.{col}": float(n) for col, n in zip(COLUMNS, [*nums, sum(nums)])})
+    return apply(text, edits), new_values, f"（六）其他处理 split into sub-rows {parts}"
 
 
 CELL_MUTATORS = {"zeros": zeros, "run_together": run_together, "wrap": wrap,

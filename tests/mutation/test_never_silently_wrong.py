@@ -23,17 +23,7 @@ SOURCES = all_sources()
 FAST = settings(max_examples=8, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 # mutator → (the bug it still finds, a fixture and seed where it does: always run first)
-KNOWN_BUGS = {
-    "run_together": (("an HTML cell spanning two value columns with their digits run together (112|11059.86 → "
-                     "'11211059.86') is read as the first column's number, the blank after it as 0, and the "
-                     "report marked ok (test_html_run_together_cell_over_two_columns_is_not_one_number)"),
-                     "lichuan_gbk_trs.html", 16),
-    "split_other": (("a 2019 report printing （六）其他处理 as the three 2021 sub-rows: the aligner maps them as "
-                    "printed to requests.other.* (the printed (七)总计 is kept) while the key wants the 2019 row "
-                    "requests.other as their sum, which nothing prints: open question, sum or not "
-                    "(test_2019_report_with_2021_other_subrows_keeps_its_printed_total)"),
-                    "W020200116691822173.txt", 0),
-}
+KNOWN_BUGS: dict[str, tuple[str, str, int]] = {}
 
 
 @cache

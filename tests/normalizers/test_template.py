@@ -148,3 +148,41 @@ def test_run_together_cells_spanning_two_columns_are_not_written_as_a_count_with
     kept, problems = drop_impossible_rows(facts)
     assert [(f.table, f.row, f.col) for f in kept] == [("active", "fees", "amount"), ("active", "licensing", "change")]
     assert len(problems) == 2 and "a count with decimals" in problems[0] and "a negative count" in problems[1]
+
+
+ACTIVE_2019 = [["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"]]
+
+
+def _active_2019(normative, zero: str):
+    return [Paragraph("二、主动公开政府信息情况"),
+            _table(ACTIVE_2019 + [["规章", zero, zero, zero], ["规范性文件", *normative]])]
+
+
+def test_run_together_digits_beside_empty_cells_are_not_read_as_zeros_where_zeros_are_marks():
+    """Mutation harness bug: '规范性文件 5 0 67' printed '5067' with two empty cells after it was
+    written 5067, 0, 0 in a report marked ok; the table prints its zeros as '0', so the empties are
+    not zeros: the row is left unread with the reason."""
+    got = map_tables(_active_2019(["5067", "", ""], "0"), 2020)
+    assert not any(f.row == "normative_docs" for f in got.facts)
+    assert any("normative_docs" in p and "5067" in p for p in got.problems)
+    # where the table prints its zeros blank, the same row is what it prints: 5067 and two zeros
+    got = map_tables(_active_2019(["5067", "", ""], ""), 2020)
+    assert [f.value for f in got.facts if f.row == "normative_docs"] == [5067, 0, 0]
+
+
+def test_a_count_printed_with_a_leading_zero_is_digits_run_together():
+    """Mutation harness bug: '规范性文件 0 0 6' printed '006' was written new_made=6 (and the
+    empties after it 0), report ok."""
+    got = map_tables(_active_2019(["006", "", ""], ""), 2020)
+    assert not any(f.row == "normative_docs" for f in got.facts)
+    assert any("leading zero" in p for p in got.problems)
+
+
+def test_a_label_ending_in_digits_has_its_numbers_run_into_it():
+    """'其他对外管理服务事项 12 -1 1760' printed '其他对外管理服务事项12-11760' left three empty cells:
+    never a row of zeros."""
+    rows = [["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"], ["行政许可", "151", "-5", "438"],
+            ["其他对外管理服务事项12-11760", "", "", ""]]
+    got = map_tables([Paragraph("二、主动公开政府信息情况"), _table(rows)], 2020)
+    assert not any(f.row == "other_services" for f in got.facts)
+    assert any("12-11760" in p for p in got.problems)

@@ -21,3 +21,43 @@ def test_clean_label_folds_variants():
     assert clean_label("（三）不予公开 1．属于国家秘密") == "(三)不予公开1.属于国家秘密"
     assert clean_label("自 然 人") == "自然人"
     assert clean_label('3.危及"三安全一稳定"') == clean_label("3、危及“三安全一稳定”")
+
+
+def _cells(*texts: str):
+    from ogi.types import Cell
+    return [Cell(t, 0, i) for i, t in enumerate(texts)]
+
+
+@pytest.mark.parametrize("raw,why", [("006", "digits after a leading zero"), ("０１２１", "digits after a leading zero"),
+                                     ("0", None), ("0.50", None), ("106", None), ("10,006", None)])
+def test_impossible_value_reads_a_leading_zero_as_digits_run_together(raw, why):
+    from normalizers.values import impossible_value
+    assert impossible_value("amount", parse_value(raw), raw) == why
+
+
+def test_explicit_zeros_are_marks_not_empties_nor_an_amounts_decimals():
+    from normalizers.values import explicit_zeros
+    assert explicit_zeros(_cells("12", "0", ""))
+    assert explicit_zeros(_cells("—", ""))
+    assert not explicit_zeros(_cells("12", "", "0.00"))
+    assert not explicit_zeros(_cells("12", ""))
+
+
+@pytest.mark.parametrize("texts,why", [
+    (("5067", "", ""), "empty cells beside '5067'"),
+    (("", "", ""), "no number printed"),
+    (("", "", "5067"), "empty cells beside '5067'"),  # right-aligned in layout text
+    (("5", "", ""), None),  # one digit cannot be two cells run together
+    (("5", "0", "67"), None),
+    (("10", "", "113"), None),  # an empty cell between two numbers is no merged run's leftover
+])
+def test_unread_blanks_names_empties_that_may_be_digits_run_together(texts, why):
+    from normalizers.values import unread_blanks
+    assert unread_blanks(_cells(*texts)) == why
+
+
+@pytest.mark.parametrize("label,tail", [("规范性文件007", "007"), ("其他对外管理服务事项\n12-11760", "12-11760"),
+                                        ("3.其他", None), ("（三）不予公开 1．属于国家秘密", None), ("（1）", None)])
+def test_digits_in_label_finds_numbers_run_into_a_label(label, tail):
+    from normalizers.values import digits_in_label
+    assert digits_in_label(label) == tail

@@ -103,3 +103,23 @@ def test_report_to_json_is_asdict_json_and_round_trips():
     text = report_to_json(rep)
     assert text == json.dumps(asdict(rep), ensure_ascii=False)
     assert report_from_json(text) == rep
+
+
+def test_a_split_settled_by_its_neighbour_settles_the_next_year_in_turn(tmp_path, fixtures):
+    """2023 is settled by 2022 (Y2); only then can 2024 be settled by 2023: the batch tries again."""
+    fx = (fixtures / "text" / "pingtan_2023_flattened.txt").read_text(encoding="utf-8")
+    tail = fx[fx.index("三、收到和处理"):]
+    head = ("二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000"
+            "行政规范性文件{docs}第二十条第（五）项信息内容本年处理决定数量行政许可4529"
+            "第二十条第（六）项信息内容本年处理决定数量行政处罚1100行政强制65"
+            "第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费18651.06")
+    for y, docs, said in ((2022, "123411", "制发规范性文件12件，废止规范性文件3件。"), (2023, "6233440", ""),
+                          (2024, "545400", "")):
+        (tmp_path / f"pingtan_{y}_flat.txt").write_text(
+            f"平潭综合实验区{y}年度政府信息公开工作年度报告\n一、总体情况{y}年，{said}" + head.format(docs=docs) + tail,
+            encoding="utf-8")
+    reports, _ = process_many(discover(tmp_path), RunSettings(workers=1))
+    by = {r.year: r for r in reports}
+    assert [f.raw for f in by[2023].facts if f.row == "normative_docs"] == ["62", "33", "440"]
+    assert [f.raw for f in by[2024].facts if f.row == "normative_docs"] == ["5", "45", "400"]
+    assert by[2024].status == "ok", by[2024].error
