@@ -26,7 +26,7 @@ import hashlib
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,16 +53,18 @@ class Entry:
     agency: str | None = None  # None: not recorded (an older index row); "" when the report names none
     province: str | None = None
 
-    def may_settle(self, run: set[tuple[str, str, int]]) -> bool:
-        """Whether this report's split digits may settle against a report of ``run`` (the
-        (agency, province, year) keys of the run's reports): only the same agency's year before
-        can settle them (normalizers.previous_year). An older index row, which lacks the
-        agency, may always settle."""
+    def may_settle(self, known: Set[tuple[str, str, int]]) -> bool:
+        """Whether this report's split digits may settle against a report of ``known`` (the
+        (agency, province or "", year) keys of the run's and the dataset's reports): only the same
+        agency's year before or after can settle them (normalizers.previous_year). An older index
+        row, which lacks the agency, may always settle."""
         if not self.split:
             return False
         if self.agency is None:
             return True
-        return bool(self.agency) and self.year is not None and (self.agency, self.province or "", self.year - 1) in run
+        if not self.agency or self.year is None:
+            return False
+        return any((self.agency, self.province or "", self.year + d) in known for d in (-1, 1))
 
     def key(self) -> tuple[str, str, int] | None:
         """(agency, province, year) of this report, as a neighbour of a split one."""

@@ -80,14 +80,15 @@ def test_nightly_run_with_nothing_new_opens_no_report_file_nor_cached_body(tmp_p
     assert touched == [], touched
 
 
-def test_a_split_report_is_loaded_again_when_the_run_holds_its_previous_year(tmp_path, fixtures):
-    """nothing_new must not skip a split report its agency's previous year could settle."""
+def test_a_split_report_is_loaded_again_when_its_neighbouring_year_is_there(tmp_path, fixtures):
+    """nothing_new must not skip a split report its agency's year before or after could settle."""
     from pipeline.batch import RunSettings, discover
     from pipeline.report_index import Entry
     from pipeline.spool import nothing_new
 
     split = Entry("needs_review", None, 2023, True, "平潭", "福建省")
     assert not split.may_settle({("平潭", "福建省", 2023)}) and split.may_settle({("平潭", "福建省", 2022)})
+    assert split.may_settle({("平潭", "福建省", 2024)}) and not split.may_settle({("其他", "福建省", 2022)})
     assert Entry("needs_review", None, 2023, True).may_settle(set()), "an index row without agency: may settle"
     assert not Entry("ok", None, 2023, False, "平潭", "福建省").may_settle({("平潭", "福建省", 2022)})
     src = tmp_path / "src"
