@@ -11,6 +11,7 @@ the identities (``codebook_rules.csv``), so it cannot drift from the data. Three
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import logging
@@ -169,7 +170,8 @@ def codebook_rows() -> list[dict[str, str]]:
     return [{k: r.get(k, "") for k in CSV_FIELDS} for r in out]
 
 
-def codebook_csv() -> str:
+@functools.lru_cache(maxsize=1)
+def codebook_csv() -> str:  # the same text at every publish of a process (fields.csv does not change under it)
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
     w.writeheader()

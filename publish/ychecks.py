@@ -126,17 +126,34 @@ def write(b: _Builder, index: pa.Table) -> dict[str, tuple[str | None, int | Non
         if t is None or not t.num_rows:
             continue
         rids = sorted(set(t["report_id"].to_pylist()))
+        # moved rows keep their digest (only the changed ones were recomputed)
+        known = {**_old_digests(b, adopted, {v for v in victims if v[0] == y}),
+                 **{rid: now[rid][1] for rid in changed if rid in now}}
         for k, i in enumerate(range(0, len(rids), versions.CHUNK)):
             stem = f"{PREFIX}{b.stamp}-{k}"
             part = rids[i:i + versions.CHUNK]
             chunk = t if len(rids) <= versions.CHUNK else t.filter(pc.is_in(t["report_id"], value_set=pa.array(part)))
             b._put(f"checks/year={y}/{stem}.parquet", chunk)
-            for rid, d in _digests(chunk).items():
-                patches[rid] = (stem, d)
+            missing = [rid for rid in part if rid not in known]
+            if missing:
+                known.update(_digests(chunk.filter(pc.is_in(chunk["report_id"], value_set=pa.array(missing)))))
+            for rid in part:
+                patches[rid] = (stem, known[rid])
     for rid in changed:
         if rid not in now:
             patches[rid] = (None, None)  # no Y rows any more (or the report left)
     return patches
+
+
+def _old_digests(b: _Builder, adopted: dict | None, victims: set[tuple[int, str]]) -> dict[str, int]:
+    """The digest the old version's index gives for each report whose Y rows sit in ``victims``."""
+    if adopted is not None:
+        return {rid: d for rid, (y, f, d) in adopted.items() if (y, f) in victims}
+    if not victims:
+        return {}
+    t = b.oldidx.filter(pc.is_in(b.oldidx["yfile"], value_set=pa.array(sorted({s for _, s in victims}), pa.string())))
+    return {rid: d for rid, y, f, d in zip(*(t[c].to_pylist() for c in ("report_id", "year", "yfile", "ydigest")))
+            if (y, f) in victims}
 
 
 def _small(b: _Builder, year: int, victims: set[str]) -> set[str]:
