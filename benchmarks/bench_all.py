@@ -18,7 +18,9 @@ cycled to N files, each made distinct by a trailing PDF comment), it prints:
 * publish time against dataset size (benchmarks/bench_publish.py, when present).
 
 Wall-clock rates measure the machine as it is: the load average is printed before and after;
-on a busy machine read the CPU columns.
+on a busy machine read the CPU columns (and the CPU-bound rate derived from them). A side-by-side
+table closes the output. Copies of one PDF differ only by a trailing comment, so nothing may be
+cached by content: every copy is extracted in full.
 """
 
 from __future__ import annotations
@@ -98,7 +100,13 @@ def cli_run(source: Path, out: Path, workers: int, prefect: bool) -> dict:
     return {"wall": wall, "cpu": cpu, "rss": peak.rss, "pss": peak.pss, "result": result}
 
 
-def rate_rows(small: Path, large: Path, n_small: int, n_large: int, workers: int, tmp: Path) -> list[str]:
+def cpu_rate(cpu_ms: float, cores: int) -> float:
+    """Reports/s these cores would reach if CPU were the only limit (what a shared machine hides)."""
+    return cores * 1000 / cpu_ms if cpu_ms > 0 else float("nan")
+
+
+def rate_rows(small: Path, large: Path, n_small: int, n_large: int, workers: int, tmp: Path,
+              summary: dict[str, tuple[str, ...]] | None = None) -> list[str]:
     rows = []
     for prefect in (False, True):
         label = "ogi run (Prefect flow)" if prefect else "ogi run --no-prefect"
@@ -107,6 +115,9 @@ def rate_rows(small: Path, large: Path, n_small: int, n_large: int, workers: int
         dn = n_large - n_small
         rate = dn / max(1e-9, b["wall"] - a["wall"])
         cpu_ms = 1000 * (b["cpu"] - a["cpu"]) / dn
+        if summary is not None:
+            summary[label] = (f"{rate:.1f}", f"{cpu_ms:.0f}", f"{cpu_rate(cpu_ms, workers):.1f}",
+                              f"{max(a['rss'], b['rss']) / 2**20:.0f} / {max(a['pss'], b['pss']) / 2**20:.0f}")
         rows.append(f"{label:34} {rate:9.1f}/s  marginal ({n_large} vs {n_small}: {b['wall']:.1f} s vs "
                     f"{a['wall']:.1f} s); CPU {cpu_ms:.0f} ms/report (whole tree); biggest process peak RSS "
                     f"{max(a['rss'], b['rss']) / 2**20:.0f} MB, PSS {max(a['pss'], b['pss']) / 2**20:.0f} MB")
@@ -123,7 +134,7 @@ def _text_floor(path: str) -> int:
         pdf.close()
 
 
-def floor_row(folder: Path, workers: int) -> str:
+def floor_row(folder: Path, workers: int, summary: dict[str, tuple[str, ...]] | None = None) -> str:
     paths = sorted(str(p) for p in folder.glob("*.pdf"))
     c0 = time.process_time()
     for p in paths:
@@ -134,6 +145,9 @@ def floor_row(folder: Path, workers: int) -> str:
         t0 = time.perf_counter()
         list(pool.map(_text_floor, paths, chunksize=4))
         wall = time.perf_counter() - t0
+    if summary is not None:
+        summary["pypdfium2 plain text (the floor)"] = (f"{len(paths) / wall:.1f}", f"{cpu_ms:.0f}",
+                                                       f"{cpu_rate(cpu_ms, workers):.1f}", "")
     return (f"{'pypdfium2 plain text (the floor)':34} {len(paths) / wall:9.1f}/s  {workers} processes over "
             f"{len(paths)} PDFs; CPU {cpu_ms:.1f} ms/report")
 
@@ -152,19 +166,22 @@ def peers_rows(pdfs: list[Path], tmp: Path, skip: set[str]) -> list[str]:
     return ["  " + ln for ln in res.stdout.strip().splitlines()] or [f"  bench_pdf failed: {res.stderr[-300:]}"]
 
 
-def stage_rows(pdfs: list[Path]) -> list[str]:
+def stage_rows(pdfs: list[Path], workers: int = 2, summary: dict[str, tuple[str, ...]] | None = None) -> list[str]:
     res = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "stage_times.py"), "--json",
                           *map(str, pdfs)], cwd=ROOT, env=ENV, capture_output=True, text=True, check=False)
     if res.returncode != 0:
         return [f"  stage_times failed: {res.stderr[-300:]}"]
     row = json.loads(res.stdout.strip().splitlines()[-1])
     total = row.pop("total")
+    if summary is not None:
+        summary["extract + normalize, one process"] = ("", f"{total:.0f}", f"{cpu_rate(total, workers):.1f}", "")
     lines = [f"  {v:7.1f} ms  {k}" for k, v in sorted(row.items(), key=lambda kv: -kv[1])]
     return lines + [f"  {total:7.1f} ms  total CPU per report, one process ({1000 / total:.1f} reports/s per core)"]
 
 
 def seed_cache(pdfs: list[Path], n: int, tmp: Path) -> tuple[Path, Path]:
     """``n`` distinct cached, already published files: real reports, re-keyed (facts cut to 5 rows)."""
+    from ogi.hashing import report_id_for
     from ogi.settings import cache_dir_for
     from pipeline.batch import (
         Cache,
@@ -172,7 +189,6 @@ def seed_cache(pdfs: list[Path], n: int, tmp: Path) -> tuple[Path, Path]:
         discover,
         pipeline_version,
         process_file,
-        report_id_for,
     )
     from publish.local import publish
 
@@ -235,22 +251,23 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"{len(pdfs)} distinct born-digital PDFs; {args.workers} workers; {os.cpu_count()} cores; "
           f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} (before)")
+    summary: dict[str, tuple[str, ...]] = {}
     with tempfile.TemporaryDirectory(prefix="ogi-bench-") as t:
         tmp = Path(t)
         small, large = make_folder(pdfs, args.small, tmp), make_folder(pdfs, args.large, tmp)
         print("\n## Rates (reports/s, wall clock)")
         if "rates" not in skip:
             cli_run(make_folder(pdfs, 2, tmp), tmp / "warm", args.workers, False)  # disk caches, .pyc
-            for row in rate_rows(small, large, args.small, args.large, args.workers, tmp):
+            for row in rate_rows(small, large, args.small, args.large, args.workers, tmp, summary):
                 print(row)
         if "floor" not in skip:
-            print(floor_row(large, args.workers))
+            print(floor_row(large, args.workers, summary))
         print("\n## Peers on every page (one process, benchmarks/bench_pdf.py)")
         for row in peers_rows(pdfs, tmp, skip):
             print(row)
         if "stages" not in skip:
             print("\n## CPU ms per report by stage (one process, best of 3 passes)")
-            for row in stage_rows(pdfs):
+            for row in stage_rows(pdfs, args.workers, summary):
                 print(row)
         if "nightly" not in skip and args.nightly > 0:
             print(f"\n## Nightly run with nothing new (Prefect, {args.nightly} files)")
@@ -260,6 +277,12 @@ def main(argv: list[str] | None = None) -> int:
             print("\n## Publish time against dataset size")
             for row in publish_rows(args.publish_sizes):
                 print(row)
+    if summary:
+        print(f"\n## Side by side ({args.workers} workers; CPU-bound rate = {args.workers} × 1000 / CPU ms)")
+        head = ("", "rate/s (wall)", "CPU ms/report", "CPU-bound rate/s", "peak RSS / PSS per worker (MB)")
+        print(f"{head[0]:34} {head[1]:>14} {head[2]:>14} {head[3]:>17}  {head[4]}")
+        for label, (rate, cpu, bound, mem) in summary.items():
+            print(f"{label:34} {rate:>14} {cpu:>14} {bound:>17}  {mem}")
     print(f"\nload average {' '.join(f'{x:.1f}' for x in os.getloadavg())} (after)")
     return 0
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from ogi.errors import ExtractionError, UnsupportedFormat
+from ogi.settings import ExtractSettings
 from ogi.sniff import SUFFIX_KIND, kind_mismatch, sniff  # noqa: F401  (re-exported)
 from ogi.types import Document
 
@@ -28,6 +29,12 @@ class Extractor(ABC):
     name: ClassVar[str]
     version: ClassVar[str]  # bump when output changes: it is part of the cache key
     kinds: ClassVar[tuple[str, ...]]  # sniffed kinds this extractor reads
+
+    @classmethod
+    def for_run(cls, settings: ExtractSettings) -> Extractor:
+        """This extractor set up by a run's :class:`~ogi.settings.ExtractSettings` (the ones with
+        nothing to set there take none)."""
+        return cls()
 
     @abstractmethod
     def extract(self, data: bytes, file_name: str) -> Document:
@@ -63,8 +70,8 @@ def _load_builtin() -> None:
             log.warning("extractor %s unavailable: %s", mod, e)
 
 
-def for_file(data: bytes, file_name: str) -> Extractor:
-    """The extractor for these bytes, or UnsupportedFormat."""
+def for_file(data: bytes, file_name: str, settings: ExtractSettings = ExtractSettings()) -> Extractor:
+    """The extractor for these bytes, set up by ``settings``, or UnsupportedFormat."""
     _load_builtin()
     if not data:  # before sniffing: an empty .pdf is not a damaged PDF
         raise ExtractionError("empty file (0 bytes): nothing to read; the download or copy failed, "
@@ -75,18 +82,19 @@ def for_file(data: bytes, file_name: str) -> Extractor:
         what = Path(file_name).suffix.lower() or "no file name suffix"
         raise UnsupportedFormat(f"cannot read this kind of file ({what}, content '{kind}'): reports are read from "
                                 "PDF, HTML, Word (DOCX/DOC/WPS), text/Markdown and scanned images", file=file_name)
-    return cls()
+    return cls.for_run(settings)
 
 
-def extract_file(path: str | Path, data: bytes | None = None) -> Document:
-    """Read ``path`` (or use ``data``) and extract it with the right extractor."""
+def extract_file(path: str | Path, data: bytes | None = None,
+                 settings: ExtractSettings = ExtractSettings()) -> Document:
+    """Read ``path`` (or use ``data``) and extract it with the right extractor, set up by ``settings``."""
     p = Path(path)
     if data is None:
         try:
             data = p.read_bytes()
         except OSError as e:
             raise ExtractionError(f"cannot read file: {e.strerror}", file=p.name) from e
-    ex = for_file(data, p.name)
+    ex = for_file(data, p.name, settings)
     doc = ex.extract(data, p.name)
     doc.extractor = ex.key
     return locate_cells(doc)

@@ -17,13 +17,14 @@ import subprocess
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lxml import etree
 
 from extractors.base import Extractor, register
 from ogi.errors import ExtractionError
+from ogi.settings import DOCX_MAX_MB, SOFFICE_TIMEOUT_S, ExtractSettings
 from ogi.types import Block, Cell, Document, Paragraph, RawTable
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ _w = f"{{{W}}}".__add__  # _w("p") -> "{ns}p"
 class DocxLimits:
     """Zip-bomb guard: declared sizes are checked before anything is inflated."""
 
-    max_total_bytes: int = 200 * 1024 * 1024
+    max_total_bytes: int = DOCX_MAX_MB * 1024 * 1024
     max_member_bytes: int = 100 * 1024 * 1024
     max_ratio: float = 200.0  # uncompressed / compressed, over the whole archive
     ratio_floor_bytes: int = 20 * 1024 * 1024  # below this total, any ratio is fine
@@ -48,12 +49,18 @@ class DocxLimits:
 
 @dataclass(frozen=True)
 class SofficeSettings:
-    timeout_s: float = 60.0
+    timeout_s: float = SOFFICE_TIMEOUT_S
     binaries: tuple[str, ...] = ("soffice", "libreoffice", "/usr/lib/libreoffice/program/soffice")
 
 
 LIMITS = DocxLimits()
 SOFFICE = SofficeSettings()
+
+
+def docx_limits(extract: ExtractSettings) -> DocxLimits:
+    """The zip-bomb limits a run's settings choose (the largest member stays at most the total)."""
+    total = extract.docx_max_mb * 1024 * 1024
+    return replace(LIMITS, max_total_bytes=total, max_member_bytes=min(LIMITS.max_member_bytes, total))
 
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f（），。：；、“”‘’《》]")
 _HEADING_STYLE = re.compile(r"^(heading|title|subtitle|标题|题目)", re.I)
@@ -208,12 +215,12 @@ def is_heading(p: etree._Element, text: str, styles: dict[str, str], limits: Doc
     return all(strong(r) for r in runs)
 
 
-def style_names(zf: zipfile.ZipFile) -> dict[str, str]:
+def style_names(zf: zipfile.ZipFile, limits: DocxLimits = LIMITS) -> dict[str, str]:
     """styleId → style name, so localized ids (``1``, ``a3``) still resolve to ``heading 1``."""
     if "word/styles.xml" not in zf.namelist():
         return {}
     try:
-        root = etree.fromstring(_read_member(zf, "word/styles.xml", LIMITS.max_member_bytes),
+        root = etree.fromstring(_read_member(zf, "word/styles.xml", limits.max_member_bytes),
                                 parser=_parser())
     except etree.XMLSyntaxError:
         return {}
@@ -350,11 +357,11 @@ def core_meta(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def extract_docx(data: bytes, file_name: str, fmt: str = "docx") -> Document:
+def extract_docx(data: bytes, file_name: str, fmt: str = "docx", limits: DocxLimits = LIMITS) -> Document:
     """Parse DOCX bytes into a Document (shared by the DOCX and DOC extractors)."""
-    zf = check_archive(data, file_name)
+    zf = check_archive(data, file_name, limits)
     try:
-        xml = _read_member(zf, "word/document.xml", LIMITS.max_member_bytes)
+        xml = _read_member(zf, "word/document.xml", limits.max_member_bytes)
         root = etree.fromstring(xml, parser=_parser())
     except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, EOFError) as e:
         raise ExtractionError(f"not a valid DOCX: cannot read word/document.xml ({e})", file=file_name) from e
@@ -364,7 +371,7 @@ def extract_docx(data: bytes, file_name: str, fmt: str = "docx") -> Document:
     if body is None:
         raise ExtractionError("not a valid DOCX: document.xml has no body", file=file_name)
     doc = Document(file_name=file_name, format=fmt, properties=core_meta(zf))
-    doc.blocks = body_blocks(body, style_names(zf))
+    doc.blocks = body_blocks(body, style_names(zf, limits))
     if not doc.blocks:
         doc.warnings.append("document body has no text")
     return doc
@@ -378,8 +385,15 @@ class DocxExtractor(Extractor):
     version = "1"
     kinds = ("docx",)
 
+    def __init__(self, limits: DocxLimits = LIMITS) -> None:
+        self.limits = limits
+
+    @classmethod
+    def for_run(cls, settings: ExtractSettings) -> DocxExtractor:
+        return cls(docx_limits(settings))
+
     def extract(self, data: bytes, file_name: str) -> Document:
-        return extract_docx(data, file_name)
+        return extract_docx(data, file_name, limits=self.limits)
 
 
 # ---------------------------------------------------------------- legacy .doc / .wps
@@ -428,7 +442,14 @@ class DocExtractor(Extractor):
     version = "1"
     kinds = ("doc",)
 
+    def __init__(self, limits: DocxLimits = LIMITS, soffice: SofficeSettings = SOFFICE) -> None:
+        self.limits, self.soffice = limits, soffice
+
+    @classmethod
+    def for_run(cls, settings: ExtractSettings) -> DocExtractor:
+        return cls(docx_limits(settings), replace(SOFFICE, timeout_s=settings.soffice_timeout_s))
+
     def extract(self, data: bytes, file_name: str) -> Document:
-        doc = extract_docx(convert_to_docx(data, file_name), file_name, fmt="doc")
+        doc = extract_docx(convert_to_docx(data, file_name, self.soffice), file_name, fmt="doc", limits=self.limits)
         doc.converted_by = "libreoffice"
         return doc

@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import cv2
@@ -32,6 +32,7 @@ from extractors.ocr_text import (
     words_to_lines,
 )
 from ogi.errors import ExtractionError, NeedsOCR
+from ogi.settings import OCR_MAX_DPI, OCR_MAX_PAGES, OCR_TIME_BUDGET_S, ExtractSettings
 from ogi.types import Block, Document, RawTable
 
 log = logging.getLogger(__name__)
@@ -40,10 +41,10 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class OcrSettings:
     min_dpi: float = 150.0  # never render below this: small CJK glyphs stop being legible
-    max_dpi: float = 200.0  # finer scans are downsampled: no accuracy gain, 2x the time
+    max_dpi: float = OCR_MAX_DPI  # finer scans are downsampled: no accuracy gain, 2x the time
     default_dpi: float = 200.0  # pages that are not a single full-page image
-    max_pages: int = 12  # long scans: the first pages (tables) and the last two (sections 5, 6)
-    time_budget_s: float = 120.0  # stay inside the pipeline's per-file limit; later pages are skipped
+    max_pages: int = OCR_MAX_PAGES  # long scans: the first pages (tables) and the last two (sections 5, 6)
+    time_budget_s: float = OCR_TIME_BUDGET_S  # stay inside the pipeline's per-file limit; later pages are skipped
     max_pixels: int = 80_000_000  # refuse absurd images (decompression bombs)
     text_score: float = 0.3  # keep low-score text: dropping it would turn a faint "1" into a blank
     max_skew_deg: float = 2.0
@@ -57,6 +58,13 @@ class OcrSettings:
 
 SETTINGS = OcrSettings()
 ENGINE_NAME = "rapidocr"
+
+
+def ocr_settings(extract: ExtractSettings) -> OcrSettings:
+    """The OCR tuning a run's settings choose: pages, time budget and resolution ceiling."""
+    return replace(SETTINGS, max_pages=extract.ocr_max_pages, time_budget_s=extract.ocr_time_budget_s,
+                   max_dpi=extract.ocr_max_dpi, min_dpi=min(SETTINGS.min_dpi, extract.ocr_max_dpi),
+                   default_dpi=min(SETTINGS.default_dpi, extract.ocr_max_dpi))
 
 _engine: Any = None
 _engine_lock = threading.Lock()
@@ -385,10 +393,19 @@ class ImageExtractor(Extractor):
     version = "2"  # 2: boxes in points
     kinds = ("image",)
 
+    def __init__(self, settings: OcrSettings = SETTINGS, ocr: bool = True) -> None:
+        self.settings, self.ocr = settings, ocr
+
+    @classmethod
+    def for_run(cls, settings: ExtractSettings) -> ImageExtractor:
+        return cls(ocr_settings(settings), settings.ocr)
+
     def extract(self, data: bytes, file_name: str) -> Document:
+        if not self.ocr:
+            raise NeedsOCR("a scanned page (image): OCR is turned off for this run", file=file_name)
         doc = Document(file_name=file_name, format="image")
-        frames = load_image_pages(data, file_name)
+        frames = load_image_pages(data, file_name, self.settings)
         doc.pages = len(frames)
         for k, (gray, dpi) in enumerate(frames, start=1):
-            doc.blocks.extend(in_points(ocr_page(gray, dpi, k), dpi))
+            doc.blocks.extend(in_points(ocr_page(gray, dpi, k, self.settings), dpi))
         return _finish(doc, [d for _, d in frames])

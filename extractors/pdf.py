@@ -31,8 +31,10 @@ from extractors.pdf_text import (
     paragraphs,
     pdfium_lines,
 )
+from extractors.pdfium_calls import FORM, page_objects
 from ogi.errors import ExtractionError, NeedsOCR, OgiError
 from ogi.numbers import PDF_NUMBER_TOKEN
+from ogi.settings import PDF_ENGINES, ExtractSettings
 from ogi.types import Document, RawTable
 
 log = logging.getLogger(__name__)
@@ -52,7 +54,13 @@ class PdfSettings:
     ruled: RuledSettings = field(default_factory=RuledSettings)
     borderless: BorderlessSettings = field(default_factory=BorderlessSettings)
     text: TextSettings = field(default_factory=TextSettings)
-    engine: str = "pdfium"  # page geometry from "pdfium" (fast) or "pdfplumber" (pdfminer, slow)
+    engine: str = PDF_ENGINES[0]  # page geometry from "pdfium" (fast) or "pdfplumber" (pdfminer, slow)
+    find_borderless: bool = True  # tables without rules, from the text's alignment (pdf_borderless)
+
+
+def pdf_settings(extract: ExtractSettings) -> PdfSettings:
+    """The PDF tuning a run's settings choose (engine, borderless tables on or off)."""
+    return PdfSettings(engine=extract.pdf_engine, find_borderless=extract.borderless_tables)
 
 
 def numeric_lines(text: str) -> int:
@@ -104,24 +112,18 @@ def open_pdf(data: bytes, file_name: str) -> pdfium.PdfDocument:
         raise ExtractionError(f"not a readable PDF (damaged or not a PDF): {msg}", file=file_name) from e
 
 
-def _has_forms(page: Any) -> bool:
-    """Whether the page draws Form XObjects: PDFium geometry reads top-level rules only, so only
-    then can pdfplumber (which descends into forms) see a table PDFium did not."""
-    raw = page.raw
-    get, kind = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType
-    return any(kind(get(raw, i)) == pdfium_c.FPDF_PAGEOBJ_FORM for i in range(pdfium_c.FPDFPage_CountObjects(raw)))
-
-
 def _has_images(page: Any) -> bool:
     return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
 
 
-def _ocr(data: bytes, file_name: str) -> Document:
+def _ocr(data: bytes, file_name: str, extract: ExtractSettings) -> Document:
+    if not extract.ocr:
+        raise NeedsOCR("PDF has no text layer (scanned); OCR is turned off for this run", file=file_name)
     try:
-        from extractors.ocr import extract_scanned_pdf
+        from extractors.ocr import extract_scanned_pdf, ocr_settings
     except ImportError as e:
         raise NeedsOCR("PDF has no text layer (scanned); OCR needed", file=file_name) from e
-    doc = extract_scanned_pdf(data, file_name)
+    doc = extract_scanned_pdf(data, file_name, ocr_settings(extract))
     doc.warnings.append("no text layer: read by OCR")
     return doc
 
@@ -134,8 +136,13 @@ class PdfExtractor(Extractor):
     version = "1"
     kinds = ("pdf",)
 
-    def __init__(self, settings: PdfSettings | None = None) -> None:
-        self.settings = settings or PdfSettings()
+    def __init__(self, settings: PdfSettings | None = None, extract: ExtractSettings | None = None) -> None:
+        self.extract_settings = extract or ExtractSettings()  # the run's: OCR of text-less PDFs
+        self.settings = settings or pdf_settings(self.extract_settings)
+
+    @classmethod
+    def for_run(cls, settings: ExtractSettings) -> PdfExtractor:
+        return cls(pdf_settings(settings), settings)
 
     def extract(self, data: bytes, file_name: str) -> Document:
         try:
@@ -170,17 +177,18 @@ class PdfExtractor(Extractor):
                     textless.append(i + 1)
                 elif page.get_rotation() or looks_tabular(text, st):
                     table_pages.append(i + 1)
-                    if shows_rows(text, st) and (st.engine != "pdfium" or _has_forms(page)):
+                    objects = page_objects(page.raw) if st.engine == "pdfium" else []
+                    if shows_rows(text, st) and (st.engine != "pdfium" or any(k == FORM for k, _ in objects)):
                         rows_seen.add(i + 1)  # rows in the text that PDFium's geometry may not see
                     if st.engine == "pdfium":
-                        geoms[i + 1] = read_page_fast(page, tp, i + 1)
+                        geoms[i + 1] = read_page_fast(page, tp, i + 1, text, objects)
                 else:
-                    plain[i + 1] = pdfium_lines(tp, i + 1, heights[i + 1])
+                    plain[i + 1] = pdfium_lines(tp, i + 1, heights[i + 1], text)
         finally:
             pdf.close()
         if textless and (len(textless) == n or not table_pages):
             log.info("%s: pages %s have no text layer", file_name, textless)
-            return _ocr(data, file_name)
+            return _ocr(data, file_name, self.extract_settings)
         doc = Document(file_name=file_name, format="pdf", pages=n, properties=meta)
         if textless:
             doc.warnings.append(f"pages without text layer (not read): {textless}")
@@ -236,7 +244,8 @@ class PdfExtractor(Extractor):
 
     def _page_tables(self, geom: PageGeom) -> list[FoundTable]:
         found = ruled_tables(geom, self.settings.ruled)
-        found += borderless_tables(geom, [f.bbox for f in found], self.settings.borderless)
+        if self.settings.find_borderless:
+            found += borderless_tables(geom, [f.bbox for f in found], self.settings.borderless)
         found.sort(key=lambda f: f.bbox[1])
         log.debug("page %d: %d table(s)", geom.number, len(found))
         return found

@@ -19,6 +19,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from extractors import pdfium_calls as P
 from extractors.pdf_layout import Glyph
 from extractors.pdf_page import BBox, PageGeom, _mover, _to_seg
 
@@ -30,7 +31,8 @@ def _turn(textpage: Any, n: int) -> str:
     if n == 0:
         return ""
     step = max(1, n // 200)
-    angles = [pdfium_c.FPDFText_GetCharAngle(textpage.raw, i) for i in range(0, n, step)]
+    tp, angle = P.handle(textpage.raw), P.GetCharAngle
+    angles = [angle(tp, i) for i in range(0, n, step)]
     angles = [a for a in angles if a >= 0]
     quarter = [a for a in angles if abs(math.sin(a)) > 0.9]
     if len(quarter) <= len(angles) / 2:
@@ -39,28 +41,34 @@ def _turn(textpage: Any, n: int) -> str:
     return "up" if sum(math.sin(a) for a in quarter) > 0 else "down"
 
 
-def glyphs_of(textpage: Any, height: float, move: Any) -> list[Glyph]:
+def glyphs_of(textpage: Any, height: float, move: Any, text: str | None = None) -> list[Glyph]:
     """Every printed character with its box, top-down and upright.
 
-    Raw PDFium calls with reused ctypes structs: this loop runs once per printed character,
-    and pypdfium2's helpers allocate new structs on every call.
+    Bare PDFium calls (:mod:`extractors.pdfium_calls`) with reused ctypes structs: this loop
+    runs once per printed character. ``move``: None for upright text; ``text``: the page
+    text when read already.
     """
-    text = textpage.get_text_range()
     n = textpage.count_chars()
+    if text is None:
+        text = textpage.get_text_range()
     if len(text) != n:  # surrogate pairs shift indices: read char by char
         text = "".join(textpage.get_text_range(i, 1) or " " for i in range(n))
-    out = []
-    raw = textpage.raw
+    out: list[Glyph] = []
+    append, new = out.append, tuple.__new__  # Glyph(...) through NamedTuple's __new__ costs a Python call
+    tp = P.handle(textpage.raw)
     mat, rect = pdfium_c.FS_MATRIX(), pdfium_c.FS_RECTF()
-    is_generated, loose_box = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetLooseCharBox
-    rect_ref = ctypes.byref(rect)
+    is_generated, loose_box, font_size, char_matrix = P.IsGenerated, P.GetLooseCharBox, P.GetFontSize, P.GetCharMatrix
+    sqrt = math.sqrt
+    rect_ref, mat_ref = ctypes.byref(rect), ctypes.byref(mat)
     for i, ch in enumerate(text):
-        if ch.isspace() or is_generated(raw, i) == 1:
+        if ch.isspace() or is_generated(tp, i) == 1:
             continue
-        if not loose_box(raw, i, rect_ref):
+        if not loose_box(tp, i, rect_ref):
             raise pdfium.PdfiumError("Failed to get charbox.")
         x0, bottom, x1, top = rect.left, rect.bottom, rect.right, rect.top  # advance-width box, like pdfminer's
-        size = _font_size(textpage, i, mat) or (top - bottom)
+        nominal = font_size(tp, i)  # printed size: nominal size scaled by the text matrix (pdfminer's size)
+        size = nominal * sqrt(abs(mat.a * mat.d - mat.b * mat.c)) if nominal and char_matrix(tp, i, mat_ref) else 0.0
+        size = size or (top - bottom)
         if x1 - x0 > 3 * size or top - bottom > 3 * size:
             # some fonts (vertical text in WPS) get a loose box many glyphs wide: use the ink box
             tx0, tbottom, tx1, ttop = textpage.get_charbox(i)
@@ -68,21 +76,15 @@ def glyphs_of(textpage: Any, height: float, move: Any) -> list[Glyph]:
             x0, x1, bottom, top = cx - size / 2, cx + size / 2, cy - size / 2, cy + size / 2
         if top - bottom <= 0:
             continue
-        a, b, c, d = move(x0, height - top, x1, height - bottom)
-        out.append(Glyph(ch, a, b, c, d, size))
+        if move is None:
+            append(new(Glyph, (ch, x0, height - top, x1, height - bottom, size)))
+        else:
+            a, b, c, d = move(x0, height - top, x1, height - bottom)
+            append(new(Glyph, (ch, a, b, c, d, size)))
     return out
 
 
-def _font_size(textpage: Any, i: int, mat: Any) -> float:
-    """Printed font size: the nominal size scaled by the text matrix (what pdfminer calls size)."""
-    nominal = pdfium_c.FPDFText_GetFontSize(textpage.raw, i)
-    if not nominal or not pdfium_c.FPDFText_GetMatrix(textpage.raw, i, ctypes.byref(mat)):
-        return 0.0
-    return nominal * math.sqrt(abs(mat.a * mat.d - mat.b * mat.c))
-
-
-def _color(getter: Any, obj: Any) -> tuple[int, int, int, int]:
-    r, g, b, a = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
+def _color(getter: Any, obj: P.Handle, r: Any, g: Any, b: Any, a: Any) -> tuple[int, int, int, int]:
     ok = getter(obj, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a))
     return (r.value, g.value, b.value, a.value) if ok else (0, 0, 0, 255)
 
@@ -93,57 +95,60 @@ def _visible(rgba: tuple[int, int, int, int]) -> bool:
     return a > 0 and not (r >= 250 and g >= 250 and b >= 250)
 
 
-def _subpaths(obj: Any, m: Any) -> list[tuple[list[tuple[float, float]], bool]]:
+def _subpaths(obj: P.Handle, m: Any) -> list[tuple[list[tuple[float, float]], bool]]:
     """Polylines of a raw path object in page space (curves dropped), each with its closed flag.
     ``m`` is a reused FS_MATRIX to read the object's transform into."""
-    if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+    if not P.GetObjMatrix(obj, ctypes.byref(m)):
         raise pdfium.PdfiumError("Failed to get matrix of pageobject.")
     ma, mb, mc, md, me, mf = m.a, m.b, m.c, m.d, m.e, m.f
     out: list[tuple[list[tuple[float, float]], bool]] = []
     cur: list[tuple[float, float]] = []
     closed = False
     x, y = ctypes.c_float(), ctypes.c_float()
-    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
-        pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
-        pt = (ma * x.value + mc * y.value + me, mb * x.value + md * y.value + mf)
-        kind = pdfium_c.FPDFPathSegment_GetType(seg)
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+    xr, yr = ctypes.byref(x), ctypes.byref(y)
+    get_seg, get_point, get_type, get_close = P.GetPathSegment, P.SegmentGetPoint, P.SegmentGetType, P.SegmentGetClose
+    moveto, lineto = P.MOVETO, P.LINETO
+    for i in range(P.CountSegments(obj)):
+        seg = get_seg(obj, i)
+        get_point(seg, xr, yr)
+        xv, yv = x.value, y.value
+        pt = (ma * xv + mc * yv + me, mb * xv + md * yv + mf)
+        kind = get_type(seg)
+        if kind == moveto:
             if len(cur) > 1:
                 out.append((cur, closed))
             cur, closed = [pt], False
-        elif kind == pdfium_c.FPDF_SEGMENT_LINETO:
+        elif kind == lineto:
             cur.append(pt)
         else:  # a curve: keep its end point so later lines start right
             if len(cur) > 1:
                 out.append((cur, closed))
             cur, closed = [pt], False
-        if pdfium_c.FPDFPathSegment_GetClose(seg):
+        if get_close(seg):
             closed = True
     if len(cur) > 1:
         out.append((cur, closed))
     return out
 
 
-def _paths(page: Any) -> Iterator[Any]:
-    """The page's top-level path objects (not inside Form XObjects), as raw handles."""
-    raw = page.raw
-    get, kind = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType
-    for i in range(pdfium_c.FPDFPage_CountObjects(raw)):
-        obj = get(raw, i)
-        if obj and kind(obj) == pdfium_c.FPDF_PAGEOBJ_PATH:
-            yield obj
+def _paths(objects: list[tuple[int, P.Handle]]) -> Iterator[P.Handle]:
+    """The page's top-level path objects (not inside Form XObjects)."""
+    return (obj for kind, obj in objects if kind == P.PATH)
 
 
-def rules_of(page: Any, height: float, thin: float = 2.0) -> list[BBox]:
-    """Rule boxes (top-down) from stroked lines and thin filled boxes; shading is skipped."""
+def rules_of(page: Any, height: float, thin: float = 2.0,
+             objects: list[tuple[int, P.Handle]] | None = None) -> list[BBox]:
+    """Rule boxes (top-down) from stroked lines and thin filled boxes; shading is skipped.
+    ``objects``: the page's (type, handle) list when read already."""
     out: list[BBox] = []
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    fill_ref, stroke_ref = ctypes.byref(fill_mode), ctypes.byref(stroke)
+    rgba = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
     mat = pdfium_c.FS_MATRIX()
-    for obj in _paths(page):
-        pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke))
-        stroked = bool(stroke.value) and _visible(_color(pdfium_c.FPDFPageObj_GetStrokeColor, obj))
-        filled = fill_mode.value != 0 and _visible(_color(pdfium_c.FPDFPageObj_GetFillColor, obj))
+    for obj in _paths(objects if objects is not None else P.page_objects(page.raw)):
+        P.GetDrawMode(obj, fill_ref, stroke_ref)
+        stroked = bool(stroke.value) and _visible(_color(P.GetStrokeColor, obj, *rgba))
+        filled = fill_mode.value != 0 and _visible(_color(P.GetFillColor, obj, *rgba))
         if not (stroked or filled):
             continue
         for pts, closed in _subpaths(obj, mat):
@@ -161,14 +166,16 @@ def rules_of(page: Any, height: float, thin: float = 2.0) -> list[BBox]:
     return out
 
 
-def read_page_fast(page: Any, textpage: Any, number: int) -> PageGeom:
-    """PageGeom of a pypdfium2 page (unrotated page space, y down, text upright)."""
+def read_page_fast(page: Any, textpage: Any, number: int, text: str | None = None,
+                   objects: list[tuple[int, P.Handle]] | None = None) -> PageGeom:
+    """PageGeom of a pypdfium2 page (unrotated page space, y down, text upright); ``text`` and
+    ``objects`` (:func:`extractors.pdfium_calls.page_objects`) when the caller read them already."""
     w, h = _size(page)
     n = textpage.count_chars()
     turn = _turn(textpage, n)
     move = _mover(turn, w, h)
-    glyphs = glyphs_of(textpage, h, move)
-    segs = [s for s in (_to_seg(move(*b)) for b in rules_of(page, h)) if s is not None]
+    glyphs = glyphs_of(textpage, h, move if turn else None, text)
+    segs = [s for s in (_to_seg(move(*b)) for b in rules_of(page, h, objects=objects)) if s is not None]
     if turn:
         log.debug("page %d: text runs %s; rotated upright", number, turn)
     uw, uh = (h, w) if turn else (w, h)

@@ -8,11 +8,14 @@ table builders never need to know whether the page was rotated.
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
+
+import numpy as np
 
 from ogi.numbers import LAYOUT_NUMBER
 
@@ -51,6 +54,7 @@ class TextLine:
     size: float
 
 
+_X0 = operator.itemgetter(1)  # Glyph.x0
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’—…·]")
 _LATIN = re.compile(r"[A-Za-z0-9]")
 
@@ -114,18 +118,18 @@ def nearest_sorted(centres: Sequence[float], v: float) -> int:
 
 def glyph_lines(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
     """Group glyphs into visual lines (by vertical centre), each sorted left to right."""
-    gs = sorted(glyphs, key=lambda g: ((g.top + g.bottom) / 2, g.x0))
+    # (centre, x0, input position): the order of a stable sort on (centre, x0), without a key call per glyph
+    keyed = sorted([((g.top + g.bottom) / 2, g.x0, i, g) for i, g in enumerate(glyphs)])
     lines: list[list[Glyph]] = []
     centre = 0.0
-    for g in gs:
-        c = (g.top + g.bottom) / 2
-        tol = max(1.0, 0.45 * (g.bottom - g.top))
-        if lines and abs(c - centre) <= tol:
+    for c, _, _, g in keyed:
+        tol = 0.45 * (g.bottom - g.top)
+        if lines and abs(c - centre) <= (tol if tol > 1.0 else 1.0):
             lines[-1].append(g)
         else:
             lines.append([g])
             centre = c
-    return [sorted(line, key=lambda g: g.x0) for line in lines]
+    return [line if len(line) == 1 else sorted(line, key=_X0) for line in lines]
 
 
 def line_text(line: Sequence[Glyph], space_ratio: float = 0.3) -> str:
@@ -143,8 +147,10 @@ def line_text(line: Sequence[Glyph], space_ratio: float = 0.3) -> str:
     return "".join(parts)
 
 
-def glyphs_text(glyphs: Iterable[Glyph]) -> str:
+def glyphs_text(glyphs: Sequence[Glyph]) -> str:
     """Text of a block (cell): lines top to bottom, wrapped parts joined without CJK spaces."""
+    if len(glyphs) == 1:  # most cells: one digit (what the general path gives, without its sorting)
+        return _SPACE_RUN.sub(" ", line_text(glyphs)).strip()
     out = ""
     for line in glyph_lines(glyphs):
         out = join_wrapped(out, _SPACE_RUN.sub(" ", line_text(line)).strip())
@@ -178,6 +184,14 @@ def inside(g: Glyph, box: tuple[float, float, float, float], pad: float = 0.0) -
     """Whether the glyph's centre lies in ``box``."""
     cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
     return box[0] - pad <= cx <= box[2] + pad and box[1] - pad <= cy <= box[3] + pad
+
+
+def centres(glyphs: Sequence[Glyph]) -> tuple[np.ndarray, np.ndarray]:
+    """x and y centres of the glyphs as arrays (the same float arithmetic as :func:`inside`)."""
+    n = len(glyphs)
+    cx = np.fromiter((g.x0 + g.x1 for g in glyphs), float, n) / 2
+    cy = np.fromiter((g.top + g.bottom for g in glyphs), float, n) / 2
+    return cx, cy
 
 
 def outside(glyphs: Iterable[Glyph], boxes: Sequence[tuple[float, float, float, float]], pad: float = 0.0,

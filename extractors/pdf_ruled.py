@@ -8,14 +8,14 @@ its spans. Text comes from the glyphs whose centre lies in the cell.
 
 from __future__ import annotations
 
-import bisect
 import logging
 from dataclasses import dataclass
 
+import numpy as np
 from pdfplumber.table import cells_to_tables, merge_edges
 
 from extractors.pdf_lattice import crossings, smallest_cells
-from extractors.pdf_layout import Glyph, Seg, cluster, glyphs_text, nearest_sorted
+from extractors.pdf_layout import Glyph, Seg, centres, cluster, glyphs_text, nearest_sorted
 from extractors.pdf_page import BBox, PageGeom
 from ogi.types import Cell, RawTable
 
@@ -75,8 +75,10 @@ class FoundTable:
     bbox: BBox  # upright coordinates (to drop its glyphs from paragraphs)
 
 
-def build_table(boxes: list[BBox], glyphs: tuple[Glyph, ...], geom: PageGeom, st: RuledSettings) -> FoundTable | None:
-    """One RawTable from closed cell boxes: grid positions, spans, text, page bboxes."""
+def build_table(boxes: list[BBox], glyphs: tuple[Glyph, ...], geom: PageGeom, st: RuledSettings,
+                at: tuple[np.ndarray, np.ndarray] | None = None) -> FoundTable | None:
+    """One RawTable from closed cell boxes: grid positions, spans, text, page bboxes.
+    ``at``: the glyphs' centres (:func:`extractors.pdf_layout.centres`) when computed already."""
     xs = cluster([v for b in boxes for v in (b[0], b[2])], st.grid_tol)
     ys = cluster([v for b in boxes for v in (b[1], b[3])], st.grid_tol)
     if len(xs) - 1 < st.min_cols:
@@ -94,16 +96,17 @@ def build_table(boxes: list[BBox], glyphs: tuple[Glyph, ...], geom: PageGeom, st
                 slots.setdefault((r, c), len(spans))
         spans.append((r0, c0, r1, c1, b))
     members: list[list[Glyph]] = [[] for _ in spans]
-    left, top, right, bottom = bbox[0] - 1.0, bbox[1] - 1.0, bbox[2] + 1.0, bbox[3] + 1.0
-    for g in glyphs:  # each glyph to the cell holding its centre (bisect on the grid lines)
-        cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
-        if not (left <= cx <= right and top <= cy <= bottom):  # inside(g, bbox, 1.0)
-            continue
-        r = bisect.bisect_right(ys, cy) - 1
-        c = bisect.bisect_right(xs, cx) - 1
-        i = slots.get((min(max(r, 0), len(ys) - 2), min(max(c, 0), len(xs) - 2)))
-        if i is not None:
-            members[i].append(g)
+    if glyphs:  # each glyph to the cell holding its centre (bisection on the grid lines, vectorised)
+        cx, cy = at if at is not None else centres(glyphs)
+        left, top, right, bottom = bbox[0] - 1.0, bbox[1] - 1.0, bbox[2] + 1.0, bbox[3] + 1.0
+        idx = np.flatnonzero((left <= cx) & (cx <= right) & (top <= cy) & (cy <= bottom))  # inside(g, bbox, 1.0)
+        rows = np.clip(np.searchsorted(ys, cy[idx], side="right") - 1, 0, len(ys) - 2).tolist()
+        cols = np.clip(np.searchsorted(xs, cx[idx], side="right") - 1, 0, len(xs) - 2).tolist()
+        get = slots.get
+        for gi, r, c in zip(idx.tolist(), rows, cols):
+            i = get((r, c))
+            if i is not None:
+                members[i].append(glyphs[gi])
     cells: list[Cell] = []
     for (r0, c0, r1, c1, b), mine in zip(spans, members):
         x0, top, x1, bottom = geom.to_page(b)
@@ -117,8 +120,10 @@ def build_table(boxes: list[BBox], glyphs: tuple[Glyph, ...], geom: PageGeom, st
 def ruled_tables(geom: PageGeom, st: RuledSettings = RuledSettings()) -> list[FoundTable]:
     """Every ruled table on the page, top to bottom."""
     out = []
+    at = None
     for boxes in closed_cells(geom.segs, st):
-        found = build_table(boxes, geom.glyphs, geom, st)
+        at = at or centres(geom.glyphs)
+        found = build_table(boxes, geom.glyphs, geom, st, at)
         if found is not None:
             out.append(found)
     out.sort(key=lambda f: f.bbox[1])

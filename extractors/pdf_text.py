@@ -6,6 +6,7 @@ pages (the same coordinates as the tables, so text inside a table is left out).
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import re
 from collections import Counter
@@ -13,6 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from extractors import pdfium_calls as P
 from extractors.pdf_layout import (
     Glyph,
     TextLine,
@@ -41,11 +46,16 @@ PAGE_NO = PDF_PAGE_NUMBER
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、．.]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|第[一二三四五六七八九十]+[章节部分])")
 
 
-def pdfium_lines(textpage: Any, page_no: int, page_height: float) -> list[TextLine]:
-    """Visual lines of a pypdfium2 text page with their boxes (y flipped to top-down)."""
-    text = textpage.get_text_range()
+def pdfium_lines(textpage: Any, page_no: int, page_height: float, text: str | None = None) -> list[TextLine]:
+    """Visual lines of a pypdfium2 text page with their boxes (y flipped to top-down);
+    ``text``: the page's text when read already. Bare PDFium calls: one per character."""
+    if text is None:
+        text = textpage.get_text_range()
     out: list[TextLine] = []
     start = 0
+    tp = P.handle(textpage.raw)
+    rect = pdfium_c.FS_RECTF()
+    rect_ref, loose_box = ctypes.byref(rect), P.GetLooseCharBox
     for part in re.split(r"(\r\n|\n|\r)", text):
         if part in ("\r\n", "\n", "\r"):
             start += len(part)
@@ -53,7 +63,9 @@ def pdfium_lines(textpage: Any, page_no: int, page_height: float) -> list[TextLi
         boxes = []
         for i in range(start, start + len(part)):
             if not part[i - start].isspace():
-                boxes.append(textpage.get_charbox(i, loose=True))
+                if not loose_box(tp, i, rect_ref):
+                    raise pdfium.PdfiumError("Failed to get charbox.")
+                boxes.append((rect.left, rect.bottom, rect.right, rect.top))
         start += len(part)
         if not boxes or not part.strip():
             continue

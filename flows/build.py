@@ -11,6 +11,8 @@ is NO_CACHE (Prefect would hash what tasks take and return); retries belong to n
 
 from __future__ import annotations
 
+from typing import Any
+
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -27,7 +29,7 @@ from ogi.errors import UsageError
 from ogi.settings import FETCH_DELAY_S, MEMORY_MB, TIMEOUT_S, RunSettings, default_out
 from pipeline.batch import BatchStats, InputFile, discover
 from pipeline.inputs import ALL_SOURCES, FetchStats, SourceUnreachable, fetch_source
-from pipeline.run import RunRequest, Steps, plan, publish_spooled, run
+from pipeline.run import RunRequest, Steps, extract_settings, plan, publish_spooled, run
 from pipeline.spool import DEFAULT_BATCH, BatchResult, extract_batch, spool_batch
 from publish.local import PublishStats
 from review.hook import Review
@@ -114,17 +116,20 @@ def summary_markdown(source: str, stats: BatchStats, pub: PublishStats, seconds:
 def build_dataset(source: str = ALL_SOURCES, out: str = DEFAULT_OUT, years: list[int] | None = None,
                   force: bool = False, workers: int | None = None, progress: bool = False,
                   runner: str = "process", fetch_delay: float = FETCH_DELAY_S, timeout_s: float = TIMEOUT_S,
-                  memory_mb: int = MEMORY_MB, corrections: str | None = None) -> dict:
+                  memory_mb: int = MEMORY_MB, corrections: str | None = None,
+                  extract: dict[str, Any] | None = None) -> dict:
     """Turn the reports of ``source`` (folder, listing URL, configured source name(s) or ``all``)
     into the dataset at ``out`` (folder or s3://...), extracting on ``runner`` (process | dask |
-    dask://host:port). ``corrections`` (default ``<out>/corrections.csv``) is overlaid on the reports."""
+    dask://host:port). ``corrections`` (default ``<out>/corrections.csv``) is overlaid on the reports.
+    ``extract`` sets how files are read (fields of :class:`ogi.settings.ExtractSettings`, e.g.
+    ``{"ocr": false}`` or ``{"ocr_max_pages": 20}``)."""
     try:
         spec = parse_runner(runner)  # bad parameters fail before any work
     except ValueError as e:
         raise UsageError(f"runner: {e}") from None
     planned = plan(RunRequest(source=source, out=out, years=tuple(years or ()), force=force, workers=workers,
                               fetch_delay=fetch_delay, timeout_s=timeout_s, memory_mb=memory_mb,
-                              corrections=corrections))
+                              corrections=corrections, extract=extract_settings(extract)))
     bar = None
     if progress:
         from tqdm import tqdm

@@ -28,16 +28,16 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from ogi.hashing import file_sha256_or_empty, report_id_for
+from ogi.settings import ExtractSettings
 from ogi.status import Status
 from ogi.types import Report
 from pipeline.batch import (
     BatchStats,
     InputFile,
     RunSettings,
-    _safe_sha,
     process_file,
     process_many,
-    report_id_for,
 )
 from pipeline.neighbours import published_values
 
@@ -117,7 +117,7 @@ def chunked(items: Sequence, size: int) -> Iterator[list]:
 
 
 def _worker_failure(inp: InputFile, err: BaseException) -> Report:
-    sha = _safe_sha(inp.path)
+    sha = file_sha256_or_empty(inp.path)
     return Report(report_id=report_id_for(sha, inp.key), file_name=inp.file_name, sha256=sha,
                   format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
                   status=Status.FAILED, error=f"Dask task failed on this chunk: {type(err).__name__}: {err}")
@@ -126,15 +126,17 @@ def _worker_failure(inp: InputFile, err: BaseException) -> Report:
 # ---- Prefect: a chunk task and the subflow that runs on the Dask task runner -------------------
 
 @task(name="extract-chunk", task_run_name="extract-chunk-{first}", cache_policy=NO_CACHE)
-def extract_chunk(files: list[InputFile], first: int = 0) -> list[Report]:
-    """Extract + normalize a few files in one Dask worker. Never raises per file. Not cached by
-    Prefect: paths can keep their name and change content; our cache is by content hash."""
-    return [process_file(f) for f in files]
+def extract_chunk(files: list[InputFile], first: int = 0, extract: ExtractSettings | None = None) -> list[Report]:
+    """Extract + normalize a few files in one Dask worker, read as the run's ``extract`` settings say.
+    Never raises per file. Not cached by Prefect: paths can keep their name and change content; our
+    cache is by content hash."""
+    return [process_file(f, extract=extract or ExtractSettings()) for f in files]
 
 
-def _run_on_dask(todo: list[tuple[int, InputFile]], chunk: int) -> Iterator[tuple[int, Report]]:
+def _run_on_dask(todo: list[tuple[int, InputFile]], chunk: int,
+                 extract: ExtractSettings) -> Iterator[tuple[int, Report]]:
     """Submit chunks of files as Prefect tasks on the Dask task runner; yield as they finish."""
-    submitted = [(part, extract_chunk.submit([inp for _i, inp in part], first=part[0][0]))
+    submitted = [(part, extract_chunk.submit([inp for _i, inp in part], first=part[0][0], extract=extract))
                  for part in chunked(todo, chunk)]
     for part, fut in submitted:
         try:
@@ -151,4 +153,4 @@ def extract_on_dask(files: list[InputFile], settings: RunSettings, chunk: int = 
     """pipeline.batch.process_many with Dask as the executor: cached files skipped, the rest in chunks on workers.
     ``out``: the dataset whose neighbouring years may settle run-together digits (pipeline.neighbours)."""
     published = (lambda keys: published_values(out, keys)) if out else None
-    return process_many(files, settings, run=lambda todo, _s: _run_on_dask(todo, chunk), published=published)
+    return process_many(files, settings, run=lambda todo, s: _run_on_dask(todo, chunk, s.extract), published=published)

@@ -5,22 +5,41 @@
 per territory across renames and merges (太谷县 140726 → 太谷区 140703 is one territory), the township
 is the 镇/乡/街道 name for a township's report (several share their county's code) and the role is the
 agency's name, NFKC-normalized and without spaces, with the leading place names of the report cut off
-(洪泽区人民政府 → 人民政府, 通州区教育委员会 → 教育委员会). So a county renamed to a district keeps its
-id, and two departments of one county differ. A report whose region is unresolved has
+(洪泽区人民政府 → 人民政府, 通州区教育委员会 → 教育委员会), then the role's other names and short forms
+mapped to one (``agency_renames.csv``, data: 科委 → 科学技术委员会, 卫生和计划生育委员会 → 卫生健康委员会).
+So a county renamed to a district keeps its id, a body renamed in the data file keeps its id, and
+two departments of one county differ. A report whose region is unresolved has
 ``name:<province>|<normalized full name>`` hashed instead: stable as long as the name is printed the same.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 import unicodedata
+from functools import cache
+from pathlib import Path
 
 from ogi.types import Report
 
 _SPACE = re.compile(r"\s+")
 REGION_UNRESOLVED = ("the region was not resolved: the agency's place name ({name}) is not in the gazetteer "
                      "(an OCR misread or a new division?); check the title and add a correction or an alias")
+
+
+RENAMES = Path(__file__).with_name("agency_renames.csv")
+
+
+@cache
+def role_renames() -> dict[str, str]:
+    """A role's other name or short form → the one name its agency_id uses."""
+    with RENAMES.open(encoding="utf-8", newline="") as f:
+        out = {_norm(r["name"]): _norm(r["canonical"]) for r in csv.DictReader(f)}
+    for name, canonical in out.items():
+        if canonical in out:
+            raise ValueError(f"agency_renames.csv: {name} → {canonical}, itself renamed to {out[canonical]}")
+    return out
 
 
 def _norm(text: str) -> str:
@@ -55,6 +74,7 @@ def agency_id(rep: Report) -> str | None:
         return None
     if rep.region_code:
         role = role_of(rep.agency, (rep.province, rep.city, rep.county, rep.township))
+        role = role_renames().get(role, role)
         key = f"{stable_code(rep.region_code)}|{_norm(rep.township or '')}|{role}"
     else:
         key = f"name:{_norm(rep.province or '')}|{_norm(rep.agency)}"

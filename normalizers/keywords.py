@@ -16,6 +16,7 @@ import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -52,16 +53,57 @@ def is_number(token: str) -> bool:
 
 
 _lock = threading.Lock()
+# jieba.analyse's own stop words (KeywordExtractor.STOP_WORDS, jieba 0.42), on top of ours
+JIEBA_STOP_WORDS = frozenset((
+    "the", "of", "is", "and", "to", "in", "that", "we", "for", "an", "are", "by", "be", "as", "on", "with", "can",
+    "if", "from", "which", "you", "it", "this", "then", "at", "have", "all", "not", "one", "has", "or"))
+
+
+@dataclass(frozen=True, slots=True)
+class TfIdf:
+    """jieba's TF-IDF keyword ranking (``jieba.analyse.TFIDF.extract_tags`` without POS filter) over a
+    private tokenizer and jieba's own IDF table.
+
+    Not ``jieba.analyse`` itself: importing it loads jieba.posseg's POS tables and a default IDF
+    table at import time, and its TFIDF loads the IDF table again: ~130 MB per worker process
+    that keywords never use. ``tests/normalizers/test_keywords.py`` compares the two rankings.
+    """
+
+    tokenizer: Any
+    idf: dict[str, float]
+    median_idf: float
+    stop_words: frozenset[str]
+
+    def ranked(self, text: str) -> list[str]:
+        """Every candidate word, best first (jieba's ``extract_tags(text, topK=None)``)."""
+        freq: dict[str, float] = {}
+        stop = self.stop_words
+        for w in self.tokenizer.cut(text):
+            if len(w.strip()) < 2 or w.lower() in stop:
+                continue
+            freq[w] = freq.get(w, 0.0) + 1.0
+        total = sum(freq.values())
+        idf, median = self.idf, self.median_idf
+        for k in freq:
+            freq[k] *= idf.get(k, median) / total
+        return sorted(freq, key=freq.__getitem__, reverse=True)
+
+
+def load_idf(path: Path) -> tuple[dict[str, float], float]:
+    """jieba's IDF table and its median, read as ``jieba.analyse.tfidf.IDFLoader`` reads it."""
+    idf: dict[str, float] = {}
+    for line in path.read_bytes().decode("utf-8").splitlines():
+        word, freq = line.strip().split(" ")
+        idf[word] = float(freq)
+    return idf, sorted(idf.values())[len(idf) // 2]
 
 
 @lru_cache(maxsize=4)
-def _extractor(settings: KeywordSettings):
-    """A TF-IDF extractor over a private jieba tokenizer (dictionary loaded once, quietly)."""
+def _extractor(settings: KeywordSettings) -> TfIdf:
+    """A TF-IDF ranker over a private jieba tokenizer (dictionary loaded once, quietly)."""
     with _lock, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pkg_resources deprecation on new setuptools
         import jieba
-        import jieba.analyse
-        import jieba.posseg
 
         jieba.setLogLevel(logging.WARNING)  # jieba logs "Building prefix dict…" to stderr at DEBUG
         data = load_data(settings.data_path)
@@ -70,12 +112,10 @@ def _extractor(settings: KeywordSettings):
         tok.initialize()
         for w in data.words:
             tok.add_word(w)
-        tfidf = jieba.analyse.TFIDF()
-        tfidf.tokenizer = tok
-        tfidf.postokenizer = jieba.posseg.POSTokenizer(tok)
-        tfidf.stop_words = set(tfidf.stop_words) | set(data.stop_words)
-        log.debug("jieba loaded: %d domain words, %d stop words", len(data.words), len(tfidf.stop_words))
-        return tfidf
+        idf, median = load_idf(Path(jieba.__file__).parent / "analyse" / "idf.txt")
+        stop = JIEBA_STOP_WORDS | data.stop_words
+        log.debug("jieba loaded: %d domain words, %d stop words", len(data.words), len(stop))
+        return TfIdf(tok, idf, median, stop)
 
 
 def warm(settings: KeywordSettings | None = None) -> None:
@@ -89,7 +129,7 @@ def keywords(text: str, k: int = 8, settings: KeywordSettings | None = None) -> 
         return []
     tfidf = _extractor(settings or KeywordSettings())
     out: list[str] = []
-    for w in tfidf.extract_tags(text, topK=None):
+    for w in tfidf.ranked(text):
         if not is_number(w):
             out.append(w)
             if len(out) == k:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from normalizers.regions import Place, Region, parse_place, resolve
+from normalizers.regions_fuzzy import fuzzy_place
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ class Metadata:
     region_code: str | None = None
     level_detail: str | None = None  # e.g. city_dept, county_gov, township
     territorial_level: str | None = None  # the territory's level, for a department too
+    region_match: str | None = None  # exact | fuzzy: <printed> → <gazetteer name> (…) | None: unresolved
 
 
 def clean_line(text: str) -> str:
@@ -196,8 +198,12 @@ def extract_metadata(
     if not title:
         log.info("no title found in %s", file_name)
         return Metadata(year=year)
-    place = parse_place(agency_string(title))
+    text = agency_string(title)
+    place = parse_place(text)
     evidence = "\n".join([*title_candidates, meta.get("title", ""), body_text[:20000]])
+    fuzzy = fuzzy_place(text, place, evidence) if place.rest else None
+    if fuzzy is not None:
+        place = parse_place(fuzzy.text)
     region = resolve(place, evidence, year)
     agency, is_dept = _agency(place, region)
     if region.township:
@@ -219,4 +225,5 @@ def extract_metadata(
         region_code=region.code,
         level_detail=detail,
         territorial_level=territory,
+        region_match=None if not region.code else fuzzy.note if fuzzy is not None else "exact",
     )

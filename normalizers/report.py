@@ -22,9 +22,10 @@ from ogi.types import Document, Report
 
 log = logging.getLogger(__name__)
 
-# 7: run-together digits split jointly, bounds, 无 and / zero cells; 6: 平潭 has no city; 5: agency_id,
-# unresolved region is not ok; 4: an OCR read cut short is a timeout (never cached); 3: facts carry locator
-NORMALIZER_VERSION = "7"
+# 9: agency_renames.csv, fuzzy place names, region_match; 7: run-together digits split jointly, bounds, 无 and /
+# zero cells; 6: 平潭 has no city; 5: agency_id, unresolved region is not ok; 4: an OCR read cut short is a
+# timeout (never cached); 3: facts carry locator
+NORMALIZER_VERSION = "9"
 _REPORT_WORDS = re.compile(r"政府信息公开|政务公开|信息公开工作")
 LOW_CONFIDENCE = 0.90
 
@@ -53,7 +54,7 @@ def _year_hint(title: str) -> int | None:
 
 def _apply_metadata(report: Report, meta) -> None:
     for name in ("title", "agency", "admin_level", "territorial_level", "province", "city", "county", "township",
-                 "region_code", "year"):
+                 "region_code", "region_match", "year"):
         setattr(report, name, getattr(meta, name, None))
     report.agency_id = agency_id(report)
 

@@ -11,6 +11,7 @@ the identities (``codebook_rules.csv``), so it cannot drift from the data. Three
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import io
 import json
@@ -22,8 +23,10 @@ from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
+import yaml
 
 from ogi.fields import TEMPLATES, read_fields
+from ogi.harmonize import variables as harmonized_variables
 from ogi.schema import DATASETS, PARTITION_COLS
 
 log = logging.getLogger(__name__)
@@ -167,6 +170,11 @@ def codebook_rows() -> list[dict[str, str]]:
         for t, (rl, cl) in c.labels.items():
             row[f"row_label_{t}"], row[f"col_label_{t}"] = rl, cl
         out.append(row)
+    kinds = {c.id: c.kind for c in cells()}
+    for v in harmonized_variables():
+        out.append({"kind": "harmonized", "variable": v.id, "label_zh": v.label_zh, "label_en": v.label_en,
+                    "dataset": "wide (harmonized)", "type": kinds[v.alternatives[0][0]], "templates": " ".join(TEMPLATES),
+                    "description": f"{v.formula} — {v.note}"})
     return [{k: r.get(k, "") for k in CSV_FIELDS} for r in out]
 
 
@@ -192,6 +200,15 @@ def _labels(c: CellEntry, i: int) -> str:
     return " / ".join(f"{_md_cell(v)} ({t})" for t, v in texts.items())
 
 
+HARMONIZED_TEXT = (
+    "`load(..., wide=True)` has one column per cell id of both templates, always the same columns in the same "
+    "order (null where a report's template has no such cell). `load(..., wide=True, harmonized=True)` has instead "
+    "the variables below, which mean the same under both templates: the cells printed in both with the same "
+    "meaning, and the derived ones of `ogi/harmonized.csv` (the first alternative whose cells are all present; "
+    "`+` sums). The other `active` columns changed meaning in 2021 (新制作/对外公开总数 → 制发/废止/现行有效) and "
+    "are not harmonized. Counts are nullable integers (`Int64`), amounts nullable decimals (`Float64`).")
+
+
 USAGE = """\
 ```python
 import pandas as pd
@@ -199,6 +216,7 @@ facts = pd.read_parquet("data/dataset/facts")            # one row per cell
 
 from ogi.loader import load
 wide = load("data/dataset", wide=True)                   # one row per report, a column per cell id
+panel = load("data/dataset", wide=True, harmonized=True) # the variables comparable across templates
 d = load("data/dataset", years=[2023, 2024], provinces=["江苏省"], tables=("reports", "facts"))
 
 import duckdb                                            # DuckDB and polars: the loader reads the
@@ -246,6 +264,12 @@ def codebook_markdown() -> str:
         out += [f"| `{c.id}` | {_labels(c, 0)} | {_labels(c, 1)} | {' '.join(c.templates)} | {c.kind} | "
                 f"{_md_cell(c.label_en)} |" for c in entries]
         out.append("")
+    out += ["## Harmonized variables (both templates)", "", HARMONIZED_TEXT, "",
+            "| variable | label | English label | computed as |", "| --- | --- | --- | --- |"]
+    out += [f"| `{v.id}` | {_md_cell(v.label_zh)} | {_md_cell(v.label_en)} | "
+            f"{'same cell id' if v.formula == v.id else '`' + v.formula.replace('|', '` or `') + '`'} |"
+            for v in harmonized_variables()]
+    out.append("")
     return "\n".join(out)
 
 
@@ -282,7 +306,22 @@ def _fields(name: str, schema: pa.Schema, meanings: dict, labels: dict) -> list[
             for f in schema if f.name not in PARTITION_COLS]
 
 
-def datapackage(out: str | Path) -> dict:
+PACKAGE_META = HERE / "datapackage.yaml"
+
+
+def package_meta() -> dict:
+    """Licence, sources, contributors, keywords of the package (ogi/datapackage.yaml)."""
+    return yaml.safe_load(PACKAGE_META.read_text(encoding="utf-8"))
+
+
+def _dev_version(out: Path) -> str:
+    """``dev+<stamp>`` of the published version ``out/current`` points at (a release sets its own)."""
+    cur = out / "current"
+    stamp = cur.resolve().name if cur.is_symlink() else "unpublished"
+    return "dev+" + "".join(ch if ch.isalnum() or ch in "-." else "." for ch in stamp)
+
+
+def datapackage(out: str | Path, version: str | None = None, created: str | None = None) -> dict:
     """A Frictionless (v2) data package: one resource per Parquet file, then the codebook.
 
     A hive partition stores ``year`` in its folder name, not in the file, and Frictionless reads
@@ -322,11 +361,13 @@ def datapackage(out: str | Path) -> dict:
     resources.append({"name": "codebook", "type": "table", "path": "codebook.csv", "format": "csv",
                       "mediatype": "text/csv", "encoding": "utf-8",
                       "schema": {"fields": [{"name": k, "type": "string"} for k in CSV_FIELDS]}})
+    created = created or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     return {"$schema": "https://datapackage.org/profiles/2.0/datapackage.json", "name": "ogi-reports",
             "title": "政府信息公开工作年度报告 (Open Government Information annual reports)",
             "description": "Tables and narrative of China's OGI annual reports, one row per cell, section and "
                            "identity check; see codebook.csv. Each Parquet file is one resource: the report year "
                            "is the hive folder name year=YYYY (year_unknown.parquet: not known).",
+            "version": version or _dev_version(out), "created": created, **package_meta(),
             "resources": resources}
 
 

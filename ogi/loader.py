@@ -4,10 +4,12 @@
     facts = load("data/dataset", years=[2023, 2024], tables="facts")         # one frame
     d = load("data/dataset", provinces=["江苏省"], tables=("reports", "facts"))  # dict of frames
     wide = load("data/dataset", wide=True)   # one row per report, a column per cell id
+    panel = load("data/dataset", wide=True, harmonized=True)  # variables comparable across templates
 
-Years are pushed down to the ``year=`` partitions (pyarrow dataset filters), provinces are
-resolved through ``reports`` and applied to the other datasets by ``report_id``. Rows whose
-year is unknown live in ``year_unknown.parquet`` at each dataset's root; plain hive globs in
+Duplicates (``reports.duplicate_of`` set: a second copy of the same agency-year, e.g. a portal page
+and its text dump) are left out of every frame unless ``duplicates=True``. Years are pushed down
+to the ``year=`` partitions (pyarrow dataset filters), provinces are resolved through ``reports``
+and applied to the other datasets by ``report_id``. Rows whose year is unknown live in ``year_unknown.parquet`` at each dataset's root; plain hive globs in
 DuckDB and polars trip over that file, so :func:`duckdb_views` and :func:`scan_polars` read
 the partitions and that file together.
 """
@@ -24,7 +26,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
+from ogi.codebook import cells as cell_entries
 from ogi.fields import cell_ids
+from ogi.harmonize import harmonized_frame
 from ogi.schema import DATASETS, PARTITION_COLS
 
 if TYPE_CHECKING:  # optional engines, imported only by the helpers that use them
@@ -61,12 +65,15 @@ def _year_filter(years: Iterable[int | None] | None) -> ds.Expression | None:
 
 
 def read_table(path: str | Path, table: str, years: Iterable[int | None] | None = None,
-               report_ids: Sequence[str] | None = None) -> pa.Table:
-    """Arrow rows of one dataset, filtered by partition year and optionally by report_id."""
+               report_ids: Sequence[str] | None = None, without: Sequence[str] = ()) -> pa.Table:
+    """Arrow rows of one dataset, filtered by partition year and optionally by report_id (kept or left out)."""
     expr = _year_filter(years)
     if report_ids is not None:
         by_id = ds.field("report_id").isin(pa.array(sorted(set(report_ids)), pa.string()))
         expr = by_id if expr is None else expr & by_id
+    if without:
+        out = ~ds.field("report_id").isin(pa.array(sorted(set(without)), pa.string()))
+        expr = out if expr is None else expr & out
     return dataset(path, table).to_table(filter=expr)
 
 
@@ -75,16 +82,23 @@ def to_pandas(t: pa.Table) -> pd.DataFrame:
     return t.to_pandas(types_mapper=_PANDAS_TYPES.get)
 
 
-def _report_ids(path: str | Path, years, provinces: Iterable[str] | None) -> list[str] | None:
+def _selection(path: str | Path, years, provinces: Iterable[str] | None,
+               duplicates: bool) -> tuple[list[str] | None, list[str]]:
+    """(report_ids kept, None: every one; report_ids left out): a province filter, and duplicates
+    (``duplicate_of`` set) unless asked for. Few reports are duplicates: they are listed to leave out."""
+    if provinces is None and duplicates:
+        return None, []
+    rep = read_table(path, "reports", years).select(["report_id", "province", "duplicate_of"])
+    dups = [] if duplicates else rep.filter(pc.is_valid(rep["duplicate_of"]))["report_id"].to_pylist()
     if provinces is None:
-        return None
-    rep = read_table(path, "reports", years).select(["report_id", "province"])
-    keep = rep.filter(pc.is_in(rep["province"], value_set=pa.array(list(provinces), pa.string())))
-    return keep["report_id"].to_pylist()
+        return None, dups
+    rep = rep.filter(pc.is_in(rep["province"], value_set=pa.array(list(provinces), pa.string())))
+    skip = set(dups)
+    return [r for r in rep["report_id"].to_pylist() if r not in skip], []
 
 
-def _frame(path: str | Path, table: str, years, ids: list[str] | None) -> pd.DataFrame:
-    df = to_pandas(read_table(path, table, years, ids))
+def _frame(path: str | Path, table: str, years, sel: tuple[list[str] | None, list[str]]) -> pd.DataFrame:
+    df = to_pandas(read_table(path, table, years, *sel))
     if table == "facts":
         df.insert(df.columns.get_loc("col") + 1, CELL, df["table"] + "." + df["row"] + "." + df["col"])
     return df
@@ -92,19 +106,25 @@ def _frame(path: str | Path, table: str, years, ids: list[str] | None) -> pd.Dat
 
 def load(path: str | Path = "data/dataset", years: Iterable[int | None] | None = None,
          provinces: Iterable[str] | None = None, wide: bool = False,
-         tables: str | Sequence[str] = "facts") -> pd.DataFrame | dict[str, pd.DataFrame]:
-    """Tidy frames of the dataset at ``path``.
+         tables: str | Sequence[str] = "facts", duplicates: bool = False,
+         harmonized: bool = False) -> pd.DataFrame | dict[str, pd.DataFrame]:
+    """Tidy frames of the dataset (or a release of it) at ``path``.
 
     ``tables`` as one name gives one DataFrame, as a sequence a dict name → DataFrame.
-    ``wide=True`` ignores ``tables`` and gives one row per report (see :func:`wide_frame`).
+    ``wide=True`` ignores ``tables`` and gives one row per report (see :func:`wide_frame`);
+    with ``harmonized=True`` its cells are the variables comparable across templates
+    (:mod:`ogi.harmonize`). ``duplicates=True`` keeps the reports whose ``duplicate_of`` is set.
     """
-    ids = _report_ids(path, years, provinces)
-    if wide:
-        reports = _frame(path, "reports", years, ids)
-        facts = _frame(path, "facts", years, ids)
-        return wide_frame(reports, facts)
     names = [tables] if isinstance(tables, str) else list(tables)
-    frames = {n: _frame(path, n, years, ids) for n in names}
+    if unknown := [n for n in names if n not in DATASETS]:
+        raise ValueError(f"unknown dataset {unknown[0]!r}; one of {', '.join(DATASETS)}")
+    sel = _selection(path, years, provinces, duplicates)
+    if wide:
+        reports = _frame(path, "reports", years, sel)
+        facts = _frame(path, "facts", years, sel)
+        out = wide_frame(reports, facts)
+        return harmonized_frame(out, list(reports.columns)) if harmonized else out
+    frames = {n: _frame(path, n, years, sel) for n in names}
     return frames[tables] if isinstance(tables, str) else frames
 
 
@@ -113,11 +133,18 @@ def cell_order() -> list[str]:
     return cell_ids()
 
 
-def wide_frame(reports: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
-    """One row per report: its report columns, then one float column per cell id present.
+def cell_dtypes() -> dict[str, str]:
+    """pandas dtype of every cell column: counts and changes ``Int64``, amounts ``Float64`` (nullable)."""
+    return {c.id: "Float64" if c.kind == "decimal amount" else "Int64" for c in cell_entries()}
 
-    Every report keeps its row (a report without tables has empty cells and says why in
-    ``status``/``error``); cell columns follow fields.csv order.
+
+def wide_frame(reports: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """One row per report: its report columns, then one column per cell id of both templates.
+
+    The layout is fixed: every cell id of fields.csv, always in its order, whatever the selection
+    (null where the report's template has no such cell or the report printed none). Every report
+    keeps its row (a report without tables has empty cells and says why in ``status``/``error``).
+    Counts are nullable integers, amounts nullable decimals (:func:`cell_dtypes`).
     """
     if CELL not in facts.columns:
         facts = facts.assign(**{CELL: facts["table"] + "." + facts["row"] + "." + facts["col"]})
@@ -125,13 +152,24 @@ def wide_frame(reports: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     if dup.any():
         log.warning("%d duplicate cells in facts; keeping the first of each", int(dup.sum()))
         facts = facts[~dup]
+    order = cell_order()
+    extra = sorted(set(facts[CELL]) - set(order))
+    if extra:
+        log.warning("facts hold %d cell ids unknown to fields.csv, left out of the wide frame: %s",
+                    len(extra), ", ".join(extra[:5]))
     cells = facts.pivot(index="report_id", columns=CELL, values="value")
-    order = {c: i for i, c in enumerate(cell_order())}
-    cols = sorted(cells.columns, key=lambda c: (order.get(c, len(order)), c))
-    cells = cells[cols].astype("float64")
+    cells = cells.reindex(index=pd.Index(reports["report_id"], dtype=object), columns=order)  # every report, every id
+    types = cell_dtypes()
+    for c in order:
+        col = cells[c]
+        if types[c] == "Int64" and not (col.dropna() % 1 == 0).all():
+            log.warning("%s holds non-integer counts; kept as decimals", c)
+            cells[c] = col.astype("Float64")
+        else:
+            cells[c] = col.astype(types[c])
     cells.columns.name = None
-    out = reports.merge(cells, how="left", left_on="report_id", right_index=True)
-    return out.reset_index(drop=True)
+    out = pd.concat([reports.reset_index(drop=True), cells.reset_index(drop=True)], axis=1)
+    return out
 
 
 # ---- the same files in other engines ---------------------------------------------------------

@@ -35,6 +35,7 @@ REPORTS = pa.schema([
     ("agency_id", pa.string()),
     ("territorial_level", pa.string()),
     ("duplicate_of", pa.string()),
+    ("region_match", pa.string()),
 ])
 
 FACTS = pa.schema([

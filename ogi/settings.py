@@ -19,6 +19,12 @@ MEMORY_MB = 2048  # how far a worker's heap may grow (RLIMIT_DATA); OCR of a sca
 MAX_TASKS_PER_WORKER = 200  # then a fresh process: leaks in native libraries stay bounded
 FETCH_DELAY_S = 1.0  # seconds between requests to one portal
 YEAR_RANGE = (1990, 2100)
+OCR_MAX_PAGES = 12  # long scans: the first pages (tables) and the last two (sections 5, 6)
+OCR_TIME_BUDGET_S = 120.0  # inside the per-file limit; later pages are skipped and the report says so
+OCR_MAX_DPI = 200.0  # finer scans are downsampled: no accuracy gain, 2x the time
+PDF_ENGINES = ("pdfium", "pdfplumber")  # page geometry: pdfium is fast, pdfplumber (pdfminer) slow
+DOCX_MAX_MB = 200  # zip-bomb guard: a DOCX declaring more uncompressed bytes is refused
+SOFFICE_TIMEOUT_S = 60.0  # LibreOffice converting one legacy .doc/.wps
 DATA_DIR_ENV = "OGI_DATA_DIR"
 SOURCES_FILE_ENV = "OGI_SOURCES_FILE"
 
@@ -95,6 +101,42 @@ def check_limits(workers: int, timeout_s: float, memory_mb: int, max_tasks: int)
 
 
 @dataclass(frozen=True, slots=True)
+class ExtractSettings:
+    """What a person may change about reading files, carried by :class:`RunSettings` down to the
+    extractors (each maps it onto its own finer tuning). Changing it changes the cache key: reports
+    read with other settings are read again (:meth:`fingerprint`)."""
+
+    ocr: bool = True  # read scans (PDFs without a text layer, images) by OCR; False: they are needs_ocr
+    ocr_max_pages: int = OCR_MAX_PAGES
+    ocr_time_budget_s: float = OCR_TIME_BUDGET_S  # per file
+    ocr_max_dpi: float = OCR_MAX_DPI
+    pdf_engine: str = PDF_ENGINES[0]
+    borderless_tables: bool = True  # find tables without rules from the text's alignment
+    docx_max_mb: int = DOCX_MAX_MB
+    soffice_timeout_s: float = SOFFICE_TIMEOUT_S
+
+    def __post_init__(self) -> None:
+        if self.ocr_max_pages < 3:
+            raise ValueError("ocr_max_pages must be >= 3 (the first pages and the last two)")
+        if self.ocr_time_budget_s <= 0:
+            raise ValueError("ocr_time_budget_s must be > 0")
+        if not 72 <= self.ocr_max_dpi <= 600:
+            raise ValueError("ocr_max_dpi must be between 72 and 600")
+        if self.pdf_engine not in PDF_ENGINES:
+            raise ValueError(f"pdf_engine must be one of {', '.join(PDF_ENGINES)}, not {self.pdf_engine!r}")
+        if self.docx_max_mb < 1:
+            raise ValueError("docx_max_mb must be >= 1")
+        if self.soffice_timeout_s <= 0:
+            raise ValueError("soffice_timeout_s must be > 0")
+
+    def fingerprint(self) -> str:
+        """"" for the defaults, else a short hash of the values: part of the extraction cache key."""
+        if self == ExtractSettings():
+            return ""
+        return hashlib.sha256(repr(self).encode()).hexdigest()[:8]
+
+
+@dataclass(frozen=True, slots=True)
 class RunSettings:
     """How a batch runs. Validates itself so a bad UI parameter fails before any work."""
 
@@ -106,8 +148,11 @@ class RunSettings:
     chunk: int = 4
     memory_mb: int = MEMORY_MB
     max_tasks_per_worker: int = MAX_TASKS_PER_WORKER
+    extract: ExtractSettings = ExtractSettings()  # how files are read (OCR, PDF tables, DOCX limits)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.extract, ExtractSettings):
+            raise ValueError(f"extract must be ExtractSettings, not {type(self.extract).__name__}")
         check_limits(self.workers, self.timeout_s, self.memory_mb, self.max_tasks_per_worker)
         lo, hi = YEAR_RANGE
         if any(not (lo <= y <= hi) for y in self.years):

@@ -55,7 +55,8 @@ class RawTable:
 
     def grid(self) -> list[list[Cell | None]]:
         """Expand spans: every covered position refers to the same Cell object."""
-        g: list[list[Cell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        n_cols = self.n_cols  # once, not once per row
+        g: list[list[Cell | None]] = [[None] * n_cols for _ in range(self.n_rows)]
         for c in self.cells:
             for r in range(c.row, c.row + c.rowspan):
                 for k in range(c.col, c.col + c.colspan):
@@ -191,6 +192,7 @@ class Report:
     agency_id: str | None = None  # stable across years (normalizers/identity.py)
     territorial_level: str | None = None  # province | city | county | township, departments included
     duplicate_of: str | None = None  # report_id of the kept copy of the same agency-year (set at publish)
+    region_match: str | None = None  # exact | fuzzy: 沐阳县 → 沭阳县 (…) | None when unresolved
     extractor: str = ""
     fee_charged: bool | None = None
     fee_notices: int | None = None

@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
+from functools import partial
 from pathlib import Path
 
 from extractors import (
@@ -22,12 +23,12 @@ from normalizers.keywords import warm
 from normalizers.neighbours import Neighbours
 from normalizers.report import NORMALIZER_VERSION, metadata_from_name, normalize
 from ogi.errors import OgiError
-from ogi.settings import RunSettings
+from ogi.hashing import file_sha256_or_empty, report_id_for
+from ogi.settings import ExtractSettings, RunSettings
 from ogi.sniff import kind_mismatch
 from ogi.status import OK_STATUSES, READ_STATUSES, RETRY_STATUSES, Status
 from ogi.types import Check, Fact, Report, Section
 from pipeline.report_index import Entry, ReportIndex
-from pipeline.report_index import sha_of as _sha_of
 from pipeline.workers import Limits, Outcome, death_reason, run_isolated
 
 log = logging.getLogger(__name__)
@@ -105,15 +106,6 @@ def discover(source: str | Path) -> list[InputFile]:
     return [InputFile(path=path, key="/".join(parts), file_name=name) for parts, path, name in found]
 
 
-def report_id_for(sha256: str, key: str = "") -> str:
-    """The report's id: the first 16 hex digits of its content's SHA-256, so the same bytes under any
-    name or path are one report and changed bytes are a new one. Only a file that cannot be read at
-    all (no content hash) falls back to a hash of its key (path relative to the source, or URL)."""
-    if sha256:
-        return sha256[:16]
-    return hashlib.sha256(f"unread:{key}".encode()).hexdigest()[:16]
-
-
 def one_per_content(reports: list[Report]) -> list[Report]:
     """The first report of each report_id: files with identical bytes are one report (the row keeps
     the first file's name in discovery order); the others are logged, not published."""
@@ -126,14 +118,19 @@ def one_per_content(reports: list[Report]) -> list[Report]:
     return list(kept.values())
 
 
-def pipeline_version() -> str:
+def pipeline_version(extract: ExtractSettings = ExtractSettings()) -> str:
+    """The cache key of a finished report: extractor and normalizer versions, and the run's extract
+    settings when they are not the defaults (a report read without OCR is not one read with it)."""
     parts = sorted(f"{k}={c.name}@{c.version}" for k, c in registered().items())
+    if fp := extract.fingerprint():
+        parts.append(f"extract={fp}")
     return hashlib.sha256((";".join(parts) + f";norm={NORMALIZER_VERSION}").encode()).hexdigest()[:12]
 
 
 def process_file(inp: InputFile, data: bytes | None = None,
-                 previous: Mapping[str, float] | Neighbours | None = None) -> Report:
-    """One file → one Report. Never raises: failures become a status and a reason."""
+                 previous: Mapping[str, float] | Neighbours | None = None,
+                 extract: ExtractSettings = ExtractSettings()) -> Report:
+    """One file → one Report, read as ``extract`` says. Never raises: failures become a status and a reason."""
     try:
         if data is None:
             size = os.path.getsize(inp.path)
@@ -151,7 +148,7 @@ def process_file(inp: InputFile, data: bytes | None = None,
                  format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
                  source_path=os.path.abspath(inp.path))
     try:
-        doc = extractors_base.extract_file(inp.path, data)
+        doc = extractors_base.extract_file(inp.path, data, settings=extract)
         normalize(doc, rep, previous)
     except OgiError as e:
         rep.status, rep.error = e.status, _tidy_error(str(e))
@@ -268,7 +265,7 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
     """
     files = list(files)
     stats = BatchStats(seen=len(files))
-    cache = Cache(settings.cache_dir, pipeline_version()) if settings.cache_dir else None
+    cache = Cache(settings.cache_dir, pipeline_version(settings.extract)) if settings.cache_dir else None
     done: dict[int, Report] = {}
     todo: list[tuple[int, InputFile]] = []
     shas: dict[str, str] = {}
@@ -333,7 +330,7 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
         todo_nb = {j: nb for j, nb in neighbour_values(reports, known).items() if tried.get(j) != nb}
         for j, nb in todo_nb.items():
             tried[j] = nb
-            reports[j] = process_file(files[order[j]], previous=nb)
+            reports[j] = process_file(files[order[j]], previous=nb, extract=settings.extract)
         if not todo_nb:
             break
     reports = one_per_content(reports)
@@ -353,22 +350,15 @@ def count_report(stats: BatchStats, file_name: str, status: str, error: str | No
         stats.checks_failed += 1
 
 
-def _safe_sha(path: str) -> str:
-    try:
-        return _sha_of(path)
-    except OSError:
-        return ""
-
-
 # ---- workers: one file at a time per process, with a time and a memory limit (pipeline.workers) ----
 
-def _work(inp: InputFile) -> Outcome[Report]:
-    rep = process_file(inp)
+def _work(inp: InputFile, extract: ExtractSettings = ExtractSettings()) -> Outcome[Report]:
+    rep = process_file(inp, extract=extract)
     return Outcome(rep, retire=rep.error == OUT_OF_MEMORY)  # its heap may stay fragmented
 
 
 def _failure(inp: InputFile, error: str, status: str = Status.FAILED) -> Report:
-    sha = _safe_sha(inp.path)
+    sha = file_sha256_or_empty(inp.path)
     return metadata_from_name(Report(
         report_id=report_id_for(sha, inp.key), file_name=inp.file_name, sha256=sha,
         format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
@@ -393,4 +383,4 @@ def _run_parallel(todo: list[tuple[int, InputFile]], settings: RunSettings) -> I
 
     limits = Limits(workers=settings.workers, timeout_s=settings.timeout_s, memory_mb=settings.memory_mb,
                     max_tasks=settings.max_tasks_per_worker)
-    yield from run_isolated(todo, _work, limits, on_timeout=timed_out, on_death=died)
+    yield from run_isolated(todo, partial(_work, extract=settings.extract), limits, on_timeout=timed_out, on_death=died)

@@ -21,6 +21,9 @@ from ogi.errors import OgiError, UsageError
 from ogi.settings import (
     FETCH_DELAY_S,
     MEMORY_MB,
+    OCR_MAX_PAGES,
+    OCR_TIME_BUDGET_S,
+    PDF_ENGINES,
     TIMEOUT_S,
     default_out,
     default_source,
@@ -57,13 +60,15 @@ def check_prefect_reachable(timeout_s: float = 5.0) -> None:
 
 
 def _request(args: argparse.Namespace):
-    from pipeline.run import RunRequest, parse_years
+    from pipeline.run import RunRequest, extract_settings, parse_years
 
+    extract = extract_settings({"ocr": not args.no_ocr, "ocr_max_pages": args.ocr_pages,
+                                "ocr_time_budget_s": args.ocr_budget, "pdf_engine": args.pdf_engine})
     return RunRequest(source=str(default_source()) if args.source is None else args.source,
                       out=str(default_out()) if args.out is None else args.out,
                       years=parse_years(args.years), force=args.force, workers=args.workers,
                       fetch_delay=args.fetch_delay, timeout_s=args.timeout, memory_mb=args.memory_mb,
-                      corrections=args.corrections)
+                      corrections=args.corrections, extract=extract)
 
 
 def _runner(text: str | None):
@@ -76,7 +81,7 @@ def _runner(text: str | None):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pipeline.run import plan, run
+    from pipeline.run import changed_extract, plan, run
 
     request = _request(args)
     spec = _runner(args.runner)
@@ -98,7 +103,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                                    force=request.force, workers=request.workers, progress=sys.stderr.isatty(),
                                    runner=args.runner or "process", fetch_delay=request.fetch_delay,
                                    timeout_s=request.timeout_s, memory_mb=request.memory_mb,
-                                   corrections=request.corrections)
+                                   corrections=request.corrections, extract=changed_extract(request.extract) or None)
         except RuntimeError as e:  # Prefect's own server did not come up (a loaded machine): say so in one line
             if "Prefect API" not in str(e):
                 raise
@@ -176,6 +181,13 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--memory-mb", type=int, default=MEMORY_MB,
                    help=f"memory one worker may add, in MB (default {MEMORY_MB})")
     r.add_argument("--corrections", help="corrections file to apply (default: OUT/corrections.csv)")
+    r.add_argument("--no-ocr", action="store_true", help="do not OCR scans: they are reported needs_ocr")
+    r.add_argument("--ocr-pages", type=int, default=OCR_MAX_PAGES,
+                   help=f"pages of a long scan to OCR: the first ones and the last two (default {OCR_MAX_PAGES})")
+    r.add_argument("--ocr-budget", type=float, default=OCR_TIME_BUDGET_S,
+                   help=f"seconds of OCR per file; later pages are skipped and flagged (default {OCR_TIME_BUDGET_S:.0f})")
+    r.add_argument("--pdf-engine", choices=PDF_ENGINES, default=PDF_ENGINES[0],
+                   help="page geometry of PDFs: pdfium (fast, default) or pdfplumber (slow)")
     r.add_argument("-v", "--verbose", action="store_true")
     r.set_defaults(func=cmd_run)
     from review.cli import add_parser as add_review

@@ -22,7 +22,6 @@ back to hashing and to the cached JSON bodies, which stay the source of truth.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import sqlite3
@@ -30,6 +29,7 @@ from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from pathlib import Path
 
+from ogi.hashing import file_sha256
 from ogi.types import Report
 
 log = logging.getLogger(__name__)
@@ -69,14 +69,6 @@ class Entry:
     def key(self) -> tuple[str, str, int] | None:
         """(agency, province, year) of this report, as a neighbour of a split one."""
         return (self.agency, self.province or "", self.year) if self.agency and self.year is not None else None
-
-
-def sha_of(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 class ReportIndex:
@@ -120,7 +112,7 @@ class ReportIndex:
                 if got is not None and got[0] == st.st_size and got[1] == st.st_mtime_ns:
                     out[p] = got[2]
                     continue
-                out[p] = sha_of(p)
+                out[p] = file_sha256(p)
             except OSError:
                 continue
             fresh.append((p, st.st_size, st.st_mtime_ns, out[p]))

@@ -14,10 +14,11 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from fetchers import FetchSettings
 from ogi.errors import UsageError
@@ -25,6 +26,7 @@ from ogi.settings import (
     FETCH_DELAY_S,
     MEMORY_MB,
     TIMEOUT_S,
+    ExtractSettings,
     RunSettings,
     cache_dir_for,
     default_workers,
@@ -71,13 +73,14 @@ class RunRequest:
     timeout_s: float = TIMEOUT_S
     memory_mb: int = MEMORY_MB
     corrections: str | None = None  # corrections file overlaid on the reports (default: <out>/corrections.csv)
+    extract: ExtractSettings = ExtractSettings()  # how files are read (OCR, PDF tables, DOCX limits)
 
     def settings(self) -> RunSettings:
         """The batch settings; a bad value raises UsageError naming the option."""
         try:
             return RunSettings(workers=default_workers() if self.workers is None else self.workers,
                                force=self.force, years=tuple(self.years), cache_dir=cache_dir_for(self.out),
-                               timeout_s=self.timeout_s, memory_mb=self.memory_mb)
+                               timeout_s=self.timeout_s, memory_mb=self.memory_mb, extract=self.extract)
         except ValueError as e:
             msg = str(e)
             for name, flag in (("workers", "--workers"), ("timeout_s", "--timeout"), ("memory_mb", "--memory-mb"),
@@ -94,6 +97,33 @@ class Planned:
     request: RunRequest
     settings: RunSettings
     plan: SourcePlan
+
+
+#: the command line's name for each ExtractSettings field a person sets there
+EXTRACT_FLAGS = {"ocr": "--no-ocr", "ocr_max_pages": "--ocr-pages", "ocr_time_budget_s": "--ocr-budget",
+                 "pdf_engine": "--pdf-engine"}
+
+
+def extract_settings(values: Mapping[str, Any] | None = None) -> ExtractSettings:
+    """A run's extract settings from CLI flags or the flow's ``extract`` parameter (field name → value);
+    an unknown name or a bad value is one UsageError naming the option."""
+    try:
+        return ExtractSettings(**dict(values or {}))
+    except TypeError:
+        known = ", ".join(f.name for f in fields(ExtractSettings))
+        unknown = sorted(set(values or {}) - {f.name for f in fields(ExtractSettings)})
+        raise UsageError(f"extract: unknown setting(s) {', '.join(unknown)} (known: {known})") from None
+    except ValueError as e:
+        msg = str(e)
+        name = msg.split(" ", 1)[0]
+        raise UsageError(EXTRACT_FLAGS.get(name, name) + msg[len(name):]) from None
+
+
+def changed_extract(extract: ExtractSettings) -> dict[str, Any]:
+    """The fields that differ from the defaults (what a flow run's ``extract`` parameter carries)."""
+    default = ExtractSettings()
+    return {f.name: getattr(extract, f.name) for f in fields(ExtractSettings)
+            if getattr(extract, f.name) != getattr(default, f.name)}
 
 
 def parse_years(text: str | None) -> tuple[int, ...]:

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 
 from ogi.errors import OgiError
+from ogi.hashing import report_id_for
 from ogi.settings import RunSettings, is_remote
 from ogi.types import Report
 from pipeline.batch import (
@@ -33,7 +34,6 @@ from pipeline.batch import (
     count_report,
     pipeline_version,
     process_many,
-    report_id_for,
 )
 from pipeline.neighbours import published_values
 from publish.remote import read_dataset
@@ -176,7 +176,7 @@ def nothing_new(files: list[InputFile], settings: RunSettings, out: str) -> Batc
     have, neighbours = published_state(out)
     if not have:
         return None
-    cache = Cache(settings.cache_dir, pipeline_version())
+    cache = Cache(settings.cache_dir, pipeline_version(settings.extract))
     try:
         shas = cache.index.shas([f.path for f in files])
         entries = cache.index.entries(shas.values())

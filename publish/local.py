@@ -65,7 +65,8 @@ def to_tables(reports: Iterable[Report]) -> dict[str, pa.Table]:
                "source_path": r.source_path, "raw_path": r.source_path if r.source_url else None,
                "fee_charged": r.fee_charged, "fee_notices": r.fee_notices, "fee_amount_yuan": r.fee_amount_yuan,
                "n_facts": len(r.facts), "n_checks_failed": failed, "reviewed": r.reviewed,
-               "agency_id": r.agency_id, "territorial_level": r.territorial_level, "duplicate_of": r.duplicate_of}
+               "agency_id": r.agency_id, "territorial_level": r.territorial_level, "duplicate_of": r.duplicate_of,
+               "region_match": r.region_match}
         for k, v in cols["reports"].items():
             v.append(row.get(k))
     # column by column: a batch of reports holds ~200 facts each

@@ -73,7 +73,7 @@ def release(out: str | Path, version: str, to: str | Path | None = None,
         for extra in EXTRAS:
             if (out / extra).is_file():
                 shutil.copy2(out / extra, tmp / extra)
-        pkg = {**datapackage(tmp), "version": version, "created": f"{today.isoformat()}T00:00:00Z"}
+        pkg = datapackage(tmp, version=version, created=f"{today.isoformat()}T00:00:00Z")
         (tmp / "datapackage.json").write_text(json.dumps(pkg, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         (tmp / "CITATION.cff").write_text(citation(version, today), encoding="utf-8")
         prev_path = Path(prev["path"]) if prev else None

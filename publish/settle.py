@@ -4,8 +4,8 @@
   report (report_id follows the bytes); the old report of that place leaves the dataset instead of
   lingering as a ghost.
 - **duplicate_of**: the same agency-year held more than once (a portal page and its text dump, a PDF
-  and its HTML): one copy is kept (the best read: usable status, then most cells, then report_id) and
-  the others name it.
+  and its HTML): one copy is kept (the best read: usable status, then the richer format, then most
+  cells, then report_id) and the others name it.
 - **status**: cross-year identities (Y1, Y2) are computed across the dataset, so a report's
   ``n_checks_failed`` counts its failed Y rows too, and an ``ok`` report whose Y rows fail becomes
   ``checks_failed``. The Y part of ``error`` is one trailing sentence, so the next publish can take
@@ -31,6 +31,11 @@ Y_NOTE = "cross-year identities fail: "
 _SEP = "; "
 # which copy of an agency-year to keep: usable numbers first (ok and checks_failed alike)
 _RANK = {"ok": 0, "checks_failed": 0, "needs_review": 1, "tables_missing": 2}
+# then the richer format: the publication itself (its table structure kept) before a scan, a scan before a
+# text dump (a page's text copy, a PDF's text extract, an OCR transcript); any other suffix last
+_FORMAT_RANK = {**dict.fromkeys(("pdf", "docx", "doc", "html", "htm", "xlsx", "xls", "wps", "ofd"), 0),
+                **dict.fromkeys(("png", "jpg", "jpeg", "tif", "tiff", "bmp", "gif", "webp"), 1),
+                **dict.fromkeys(("txt", "md", "text", "markdown"), 2)}
 
 
 def superseded(old: pa.Table, new: pa.Table) -> set[str]:
@@ -63,7 +68,7 @@ def base_status(status: str | None, error: str | None) -> tuple[str | None, str]
 
 def duplicates(reports: pa.Table) -> list[str | None]:
     """``duplicate_of`` for every row: the kept copy's report_id when its agency-year is held more than once."""
-    rows = reports.select(["report_id", "agency_id", "year", "status", "error", "n_facts"]).to_pylist()
+    rows = reports.select(["report_id", "agency_id", "year", "status", "error", "n_facts", "format"]).to_pylist()
     groups: dict[tuple, list[dict]] = {}
     for r in rows:
         if r["agency_id"] and r["year"] is not None:
@@ -72,6 +77,7 @@ def duplicates(reports: pa.Table) -> list[str | None]:
     for key, members in groups.items():
         if len(members) > 1:
             best = min(members, key=lambda r: (_RANK.get(base_status(r["status"], r["error"])[0] or "", 3),
+                                               _FORMAT_RANK.get((r["format"] or "").lower(), 3),
                                                -(r["n_facts"] or 0), r["report_id"]))
             kept[key] = best["report_id"]
     out = []
@@ -147,7 +153,7 @@ def with_neighbours(old: Path | None, new: dict[str, pa.Table]) -> tuple[dict[st
     affected = [r for r in remain if (r["agency"], r["province"], r["year"]) in redo]
     # settled from the index alone (it holds what settling reads); files are read only for the
     # published reports whose settled row changes, to re-publish them
-    cols = ["report_id", "year", "status", "error", "agency_id", "n_facts", "n_checks_failed", "duplicate_of"]
+    cols = ["report_id", "year", "status", "error", "agency_id", "n_facts", "format", "n_checks_failed", "duplicate_of"]
     proxy = pa.Table.from_pylist([{**{c: r.get(c) for c in cols}, "error": r["base_error"]} for r in affected],
                                  schema=pa.schema([DATASETS["reports"].field(c) for c in cols]))
     members = remain + [r for r in newidx.to_pylist() if (r["agency"], r["province"]) in groups]

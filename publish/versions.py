@@ -55,11 +55,12 @@ INDEX_SCHEMA = pa.schema([("report_id", pa.string()), ("year", pa.int32()), ("fi
                          + [("source", pa.string()),  # source_url, else source_path: a changed file's old report
                             ("yfile", pa.string()), ("ydigest", pa.int64()),  # its Y rows' chunk (publish.ychecks)
                             # what settling a neighbour reads (publish.settle), so it reads no file: its row as
-                            # the file alone says (status, error without the Y sentence, agency_id, n_facts, failed
+                            # the file alone says (status, error without the Y sentence, agency_id, n_facts, format, failed
                             # checks but Y) and a digest of its settled columns as published
                             ("status", pa.string()), ("base_error", pa.string()), ("agency_id", pa.string()),
-                            ("n_facts", pa.int32()), ("own_failed", pa.int32()), ("settled", pa.int64())])
-SETTLE_COLUMNS = ("status", "base_error", "agency_id", "n_facts", "own_failed", "settled")
+                            ("n_facts", pa.int32()), ("own_failed", pa.int32()), ("settled", pa.int64()),
+                            ("format", pa.string())])
+SETTLE_COLUMNS = ("status", "base_error", "agency_id", "n_facts", "own_failed", "settled", "format")
 SETTLED = ("status", "error", "n_checks_failed", "duplicate_of")  # what settling a report may change
 Writer = Callable[[pa.Table, Path], None]
 Year = int | None
@@ -100,7 +101,7 @@ def read_index(vdir: Path) -> pa.Table:
 def _read_index(vdir: str) -> pa.Table:  # a version never changes once its folder has its final name
     path = os.path.join(vdir, INDEX)
     index = pq.read_table(path, schema=INDEX_SCHEMA)
-    if "settled" not in pq.read_schema(path).names:
+    if "format" not in pq.read_schema(path).names:  # the last column settling came to read
         index = _adopt_settle(vdir, index)
     return index
 
@@ -165,7 +166,7 @@ def settle_columns(rep: pa.Table, checks: pa.Table) -> dict[str, pa.Array]:
         base.append(base_status(status, error)[1] or None)
     return {"status": rep["status"], "base_error": pa.array(base, pa.string()), "agency_id": rep["agency_id"],
             "n_facts": rep["n_facts"], "own_failed": own_failed(checks, rep["report_id"]),
-            "settled": pa.array(keys, pa.int64())}
+            "settled": pa.array(keys, pa.int64()), "format": rep["format"]}
 
 
 def _adopt_settle(vdir: str, index: pa.Table) -> pa.Table:
@@ -173,7 +174,7 @@ def _adopt_settle(vdir: str, index: pa.Table) -> pa.Table:
     and checks (their few columns, once; the next version's index has them)."""
     log.info("index of %s lacks what settling reads: reading reports and checks once", vdir)
     rep = pads.dataset(os.path.join(vdir, "reports"), format="parquet").to_table(
-        columns=["report_id", "agency_id", "n_facts", *SETTLED])
+        columns=["report_id", "agency_id", "n_facts", "format", *SETTLED])
     chk = pads.dataset(os.path.join(vdir, "checks"), format="parquet").to_table(columns=["report_id", "rule", "passed"])
     rep = rep.take(pc.index_in(index["report_id"], value_set=rep["report_id"].combine_chunks()))
     for c, col in settle_columns(rep, chk).items():

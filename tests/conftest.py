@@ -15,16 +15,13 @@ import pytest
 from werkzeug import Request, Response
 
 from fetchers.settings import FetchSettings
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures"
-SHARED = Path(os.environ.get("OGI_SHARED", ROOT.parent / "shared"))
+from tests.support import FIXTURES, SAMPLES
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
 #: fixtures that start a server: a test using one is marked `server` (left out of `make test-fast`)
-SERVER_FIXTURES = frozenset({"harness", "s3"})
+SERVER_FIXTURES = frozenset({"harness", "s3", "served"})
 
 
 def pytest_collection_modifyitems(config, items) -> None:
@@ -38,10 +35,18 @@ def fixtures() -> Path:
     return FIXTURES
 
 
-needs_shared = pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="../shared corpus not beside the checkout")
+@pytest.fixture(scope="session")
+def samples_workdir(tmp_path_factory) -> Path:
+    """A folder holding ``data/dataset`` as `ogi run` builds it from the bundled samples (the README's
+    setup), built once per session by the CLI's ``main`` in this process. Tests only read it."""
+    from pipeline.cli import main
+
+    work = tmp_path_factory.mktemp("samples")
+    assert main(["run", "--no-prefect", "--source", str(SAMPLES), "--out", str(work / "data" / "dataset")]) == 0
+    return work
 
 
-PORTAL = ROOT / "tests" / "fixtures" / "portal"
+PORTAL = FIXTURES / "portal"
 LAST_MODIFIED = "Wed, 10 Jan 2024 08:00:00 GMT"
 
 #: URL path → fixture file, where they differ (the same PDF under two URLs).

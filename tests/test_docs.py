@@ -1,19 +1,15 @@
 """The docs stand alone and their code runs: every ```python block of the README and docs/ is
-executed against a dataset `ogi run` builds from the bundled samples, and no doc points outside
+executed against the dataset `ogi run` builds from the bundled samples (conftest: samples_workdir), and no doc points outside
 the repository."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), ROOT / "data" / "SAMPLES.md"]
 BLOCK = re.compile(r"```python\n(.*?)```", re.S)
@@ -32,25 +28,13 @@ def _blocks() -> list[tuple[str, int, str]]:
 RUNNABLE = [(name, i, code) for name, i, code in _blocks() if NEEDS_BUCKET not in code]
 
 
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory) -> Path:
-    """A folder holding data/dataset as `ogi run` builds it from the samples (the README's setup)."""
-    work = tmp_path_factory.mktemp("docs")
-    cmd = [sys.executable, "-m", "pipeline.cli", "run", "--source", str(ROOT / "data" / "samples"), "--out", str(work / "data" / "dataset"),
-           "--no-prefect"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's code, whatever `ogi` the venv has
-    done = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return work
-
-
 def test_docs_have_python_examples_to_run():
     assert len(RUNNABLE) >= 3
 
 
 @pytest.mark.parametrize(("doc", "index", "code"), RUNNABLE, ids=[f"{n}#{i}" for n, i, _ in RUNNABLE])
-def test_doc_python_example_runs_and_gives_what_it_shows(doc, index, code, workdir, monkeypatch):
-    monkeypatch.chdir(workdir)
+def test_doc_python_example_runs_and_gives_what_it_shows(doc, index, code, samples_workdir, monkeypatch):
+    monkeypatch.chdir(samples_workdir)  # conftest: `ogi run` of the samples into ./data/dataset
     ns: dict[str, object] = {"__name__": f"doc_{doc}_{index}"}
     exec(compile(code, f"{doc}#{index}", "exec"), ns)
     # The names the examples use mean one thing: a frame of rows, or a dict of frames.

@@ -57,3 +57,19 @@ def test_the_checker_sees_imports_inside_functions(tmp_path: Path) -> None:
     mod = tmp_path / "m.py"
     mod.write_text("import os\n\ndef f():\n    from normalizers.spec import load_spec\n    import pipeline.batch\n")
     assert [name for _, name in imported_packages(mod)] == ["os", "normalizers", "pipeline"]
+
+
+def test_tests_share_fixtures_through_conftest_not_imports() -> None:
+    """Fixtures come from conftest.py (pytest finds them); no test imports a conftest or another
+    test module (plain helper modules such as tests/support.py are fine)."""
+    wrong = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
+            for name in names:
+                last = name.split(".")[-1]
+                if name.startswith("tests") and (last == "conftest" or last.startswith("test_")):
+                    wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {name}")
+    assert not wrong, wrong

@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.batch import discover, process_file
 from publish.local import publish
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 pytestmark = pytest.mark.notebook
 

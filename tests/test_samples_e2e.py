@@ -1,22 +1,16 @@
 """The bundled samples end to end (what `ogi run` with no arguments builds): the acceptance facts
 the issues name, checked on the published Parquet read back with pandas."""
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-from pipeline.batch import RunSettings, discover, process_many
-from publish.local import publish
-
-SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
+from tests.support import SAMPLES
 
 
 @pytest.fixture(scope="module")
-def dataset(tmp_path_factory):
-    out = tmp_path_factory.mktemp("samples") / "dataset"
-    reports, _ = process_many(discover(SAMPLES), RunSettings(workers=2))
-    publish(reports, out)
+def dataset(samples_workdir):
+    """The dataset `ogi run` built from the samples (conftest), read back with pandas."""
+    out = samples_workdir / "data" / "dataset"
     return {n: pd.read_parquet(out / n) for n in ("reports", "facts", "sections", "checks")}
 
 

@@ -148,6 +148,7 @@ def test_zip_bomb_by_ratio_is_refused():
         DocxExtractor().extract(bomb, "bomb.docx")
 
 
+@pytest.mark.slow  # deflates 210 MB of zeros
 def test_zip_bomb_by_total_size_is_refused():
     with pytest.raises(ExtractionError, match="exceeds 200 MB"):
         DocxExtractor().extract(_zip_with_zeros(210 << 20), "bomb.docx")
@@ -161,6 +162,7 @@ def test_zip_without_document_xml_is_refused():
         DocxExtractor().extract(buf.getvalue(), "x.docx")
 
 
+@pytest.mark.slow  # starts LibreOffice
 @pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) is not installed: "
                     "apt-get install libreoffice-writer-nogui")
 def test_doc_is_converted_and_matches_golden():

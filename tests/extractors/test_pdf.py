@@ -19,6 +19,7 @@ from extractors.pdf_page import PageGeom
 from extractors.pdf_ruled import RuledSettings, open_ends
 from extractors.pdf_text import TextSettings, drop_furniture
 from ogi.errors import ExtractionError, NeedsOCR
+from ogi.settings import ExtractSettings
 from ogi.types import Document, Paragraph, RawTable
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
@@ -118,14 +119,15 @@ def test_image_only_pdf_goes_to_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
     fake = types.ModuleType("extractors.ocr")
 
-    def extract_scanned_pdf(data: bytes, file_name: str) -> Document:
-        calls.append(file_name)
+    def extract_scanned_pdf(data: bytes, file_name: str, settings: object) -> Document:
+        calls.append((file_name, settings))
         return Document(file_name=file_name, format="pdf", blocks=[Paragraph("OCR")])
 
     fake.extract_scanned_pdf = extract_scanned_pdf  # type: ignore[attr-defined]
+    fake.ocr_settings = lambda es: ("ocr tuning for", es.ocr_max_pages)  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "extractors.ocr", fake)
-    doc = PdfExtractor().extract(_image_only_pdf(), "scan.pdf")
-    assert calls == ["scan.pdf"] and doc.paragraphs[0].text == "OCR"
+    doc = PdfExtractor(extract=ExtractSettings(ocr_max_pages=7)).extract(_image_only_pdf(), "scan.pdf")
+    assert calls == [("scan.pdf", ("ocr tuning for", 7))] and doc.paragraphs[0].text == "OCR"  # the run's settings reach OCR
 
 
 def test_garbage_named_pdf_is_an_extraction_error(tmp_path: Path) -> None:

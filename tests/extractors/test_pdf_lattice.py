@@ -62,6 +62,7 @@ def _grid_edges(rng: random.Random) -> list[dict]:
     return edges
 
 
+@pytest.mark.slow  # 200 random grids through both readers
 def test_same_cells_as_pdfplumber_on_random_grids() -> None:
     rng = random.Random(12)
     for _ in range(200):

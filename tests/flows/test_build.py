@@ -5,18 +5,11 @@ import shutil
 
 import pandas as pd
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.build import ARTIFACT_KEY, build_dataset, summary_markdown
 from pipeline.batch import BatchStats
 from pipeline.cli import main
 from publish.local import PublishStats
-
-
-@pytest.fixture(scope="module")
-def harness():
-    with prefect_test_harness(server_startup_timeout=60):
-        yield
 
 
 @pytest.fixture

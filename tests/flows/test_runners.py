@@ -9,7 +9,6 @@ import shutil
 import pandas as pd
 import pytest
 from prefect.states import Completed, Failed
-from prefect.testing.utilities import prefect_test_harness
 
 from flows.build import ARTIFACT_KEY, build_dataset, retry_when_unreachable
 from flows.runners import RunnerSpec, chunked, parse_runner
@@ -19,12 +18,6 @@ from pipeline.cli import main
 from pipeline.inputs import SourceUnreachable
 
 KEYS = ["report_id", "table", "row", "col"]
-
-
-@pytest.fixture(scope="module")
-def harness():
-    with prefect_test_harness(server_startup_timeout=60):
-        yield
 
 
 @pytest.fixture

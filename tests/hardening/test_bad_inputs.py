@@ -75,7 +75,8 @@ def test_html_entities_are_never_expanded(mm):
     assert "lollol" not in text and "政府信息公开工作年度报告" in text
 
 
-@pytest.mark.parametrize("make", ["docx_laughs", "docx_deep", "docx_lying_bomb"])
+@pytest.mark.parametrize("make", ["docx_laughs", "docx_deep",
+                                  pytest.param("docx_lying_bomb", marks=pytest.mark.slow)])  # a real bomb is slow to make
 def test_hostile_docx_refused(mm, make):
     with pytest.raises(ExtractionError, match="DOCX"):
         extract_docx(getattr(mm, make)(), f"{make}.docx")
@@ -90,7 +91,7 @@ def test_oversized_file_refused_before_reading(tmp_path, monkeypatch):
 def test_native_out_of_memory_becomes_a_memory_failure(tmp_path, monkeypatch, fixtures):
     from extractors import base
 
-    def bad_alloc(path, data=None):
+    def bad_alloc(path, data=None, settings=None):
         raise ExtractionError("PDF could not be parsed: ONNXRuntimeError: Traceback (most recent call last):\n"
                               '  File "x.py", line 1\nRuntimeException: ... Status Message: std::bad_alloc\n')
 
@@ -136,6 +137,7 @@ def test_odd_names_are_one_report_each(tmp_path, fixtures, mm):
     assert all(os.path.basename(r.file_name) == r.file_name for r in reports)
 
 
+@pytest.mark.slow  # builds and half-reads a 900 MB image in two workers
 def test_pdf_image_bomb_is_stopped_by_the_worker_memory_limit(tmp_path, fixtures, mm):
     """A 900 MB image in a 1 MB PDF: the reader's worker hits its limit, the batch goes on."""
     (tmp_path / "bomb.pdf").write_bytes(mm.pdf_image_bomb())

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from pipeline.batch import discover
-from tests.conftest import FIXTURES, SHARED
+from tests.support import FIXTURES, SHARED
 
 SLOW = ("黔东南苗族侗族自治州", "成都市郫都区")  # the two scanned PDFs: a minute of OCR each
 FIXTURE_GLOBS = ("text/*.txt", "text/*.md", "html/*.html", "docx/*.docx", "docx/*.doc", "pdf/*.pdf")

@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.batch import InputFile, process_file, report_id_for
+from ogi.hashing import report_id_for
+from pipeline.batch import InputFile, process_file
 
 pytestmark = pytest.mark.slow  # one `ogi run` subprocess over the whole malformed corpus
 

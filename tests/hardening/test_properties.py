@@ -16,7 +16,7 @@ from extractors.text import TextExtractor
 from normalizers.report import normalize
 from ogi.errors import OgiError
 from ogi.types import Report
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 SEEDS = {p.name: p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "text").iterdir())
          if p.suffix in (".txt", ".md")}
@@ -82,6 +82,7 @@ def warm():
         run_text(name, text.encode())
 
 
+@pytest.mark.slow  # property tests: hundreds of examples (make test runs them)
 @BOUNDED
 @given(mangled(), st.sampled_from(["utf-8", "gb18030", "utf-16"]))
 def test_mangled_reports_never_crash(case, encoding):
@@ -89,12 +90,14 @@ def test_mangled_reports_never_crash(case, encoding):
     run_text(name, _encode(text, encoding))
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=timedelta(seconds=20), derandomize=True)
 @given(st.text(_chars, max_size=3000), st.sampled_from(["x.txt", "x.md"]))
 def test_random_unicode_never_crashes(text, name):
     run_text(name, text.encode("utf-8"))
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=timedelta(seconds=20), derandomize=True)
 @given(st.binary(max_size=4000))
 def test_random_bytes_never_crash(data):

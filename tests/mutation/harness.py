@@ -7,7 +7,6 @@ follow the code as it moves.
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import os
@@ -16,25 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.batch import InputFile, process_file
+
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("OGI_SHARED", ROOT.parent / "shared"))
 DEV = SHARED / "corpus" / "dev"
-# where the per-file call has lived or may live, newest layout first
-_PIPELINE_MODULES = ("pipeline.batch", "pipeline.run", "pipeline")
-
-
-def _per_file_call():
-    """(InputFile class, process_file function) from the first module that has both."""
-    for name in _PIPELINE_MODULES:
-        try:
-            mod = importlib.import_module(name)
-        except ImportError:
-            continue
-        if hasattr(mod, "process_file") and hasattr(mod, "InputFile"):
-            return mod.InputFile, mod.process_file
-    raise ImportError(f"no module of {_PIPELINE_MODULES} has InputFile and process_file")
 
 
 def process(file_name: str, data: bytes):
@@ -43,11 +30,10 @@ def process(file_name: str, data: bytes):
     The bytes are written to a real file in a temporary folder (extractors may need a path,
     e.g. LibreOffice), named as given so the sniffing by suffix and the metadata by name work.
     """
-    input_file, process_file = _per_file_call()
     with tempfile.TemporaryDirectory(prefix="ogi-mutation-") as tmp:
         path = Path(tmp) / file_name
         path.write_bytes(data)
-        return process_file(input_file(path=str(path), key=file_name, file_name=file_name))
+        return process_file(InputFile(path=str(path), key=file_name, file_name=file_name))
 
 
 def cell_id(fact) -> str:

@@ -45,6 +45,7 @@ def test_grid_finds_the_table_rows(src):
     assert sum(len(r.values) for r in rs) >= 0.8 * len(src.values), f"{src.file_name}: {len(rs)} rows"
 
 
+@pytest.mark.slow  # every mutator twice on every source
 @pytest.mark.parametrize("name", sorted(MUTATORS))
 def test_same_seed_same_mutant(name):
     for src in ONE_PER_LAYOUT:
@@ -142,6 +143,7 @@ def _numbers_of(rows: list[list[str]]) -> list[str]:
     return [t.strip() for row in rows for t in row if re.fullmatch(r"\s*[-+]?\d+(?:\.\d+)?\s*", t)]
 
 
+@pytest.mark.slow  # rewrites and re-reads each DOCX many times
 @pytest.mark.parametrize("src", DOCX, ids=lambda s: s.file_name)
 def test_docx_label_and_zero_edits_keep_the_grid_and_the_other_numbers(src):
     before = table_texts(src.data)
@@ -155,6 +157,7 @@ def test_docx_label_and_zero_edits_keep_the_grid_and_the_other_numbers(src):
         assert [n for n in _numbers_of(after) if not ZERO.match(n)] == keep, m.note
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("src", DOCX, ids=lambda s: s.file_name)
 def test_docx_run_together_merges_cells_and_keeps_the_digits(src):
     m = mutate("run_together", src, 0)

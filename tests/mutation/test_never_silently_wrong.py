@@ -52,6 +52,7 @@ def test_unmutated_sources_are_exact():
         assert v.ok and v.exact == v.cells and not v.wrong, f"{s.file_name}: {v.describe()}"
 
 
+@pytest.mark.slow  # hypothesis draws mutants of every source (the pinned minimal cases are in test_regressions)
 @pytest.mark.parametrize("name", [_param(n) for n in sorted(MUTATORS)])
 def test_mutated_report_is_exact_or_flagged(name: str):
     pool = applicable(name)
@@ -76,6 +77,7 @@ def test_mutated_report_is_exact_or_flagged(name: str):
 CLEAN = sorted(n for n in MUTATORS if n not in KNOWN_BUGS)
 
 
+@pytest.mark.slow
 @FAST
 @given(at=st.integers(0, max(0, len(SOURCES) - 1)),
        chain=st.lists(st.sampled_from(CLEAN), min_size=2, max_size=3, unique=True), seed=st.integers(0, 2**20))

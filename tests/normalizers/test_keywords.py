@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from normalizers.keywords import KeywordSettings, is_number, keywords, load_data
-from tests.conftest import FIXTURES, ROOT
+from tests.support import FIXTURES, ROOT
 
 KW = FIXTURES / "keywords"
 
@@ -52,15 +52,17 @@ def test_nothing_to_say(text: str) -> None:
     assert keywords(text) == []
 
 
+@pytest.mark.slow  # a second jieba tokenizer: its dictionary loads again
 def test_custom_data_file(tmp_path) -> None:
     data = tmp_path / "kw.yaml"
     data.write_text("words: []\nstop_words: [栏目, 实验区]\n", encoding="utf-8")
     text = (KW / "pingtan_2023_s5.txt").read_text(encoding="utf-8")
-    kws = keywords(text, settings=KeywordSettings(data_path=str(data), cache_dir=str(tmp_path)))
+    kws = keywords(text, settings=KeywordSettings(data_path=str(data)))  # jieba's cache: the default one, warm
     assert "栏目" not in kws and "实验区" not in kws
     assert kws
 
 
+@pytest.mark.slow  # a fresh interpreter loads jieba
 def test_loading_is_quiet() -> None:
     """jieba's "Building prefix dict…" must not reach stderr of a worker or the CLI."""
     code = ("import logging; logging.basicConfig(level=logging.WARNING);"
@@ -69,3 +71,21 @@ def test_loading_is_quiet() -> None:
     assert res.returncode == 0, res.stderr
     assert res.stderr == ""
     assert "政务新媒体" in res.stdout
+
+
+def test_ranking_is_jiebas_tfidf() -> None:
+    """Our TF-IDF (without importing jieba.analyse, which loads ~130 MB of POS and IDF tables per
+    worker) ranks every candidate word exactly as ``jieba.analyse.TFIDF.extract_tags`` does."""
+    import jieba.analyse
+
+    from normalizers.keywords import _extractor
+
+    ours = _extractor(KeywordSettings())
+    theirs = jieba.analyse.TFIDF()
+    theirs.tokenizer = ours.tokenizer
+    theirs.stop_words = set(theirs.stop_words) | set(load_data().stop_words)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(KW.glob("*.txt"))]
+    texts += ["The report of the year is on the portal, and it has all that we publish.",
+              "本机关2023年共收到政府信息公开申请35件，其中自然人申请30件，法人或其他组织申请5件；办理结果：予以公开20件。"]
+    for text in texts:
+        assert ours.ranked(text) == theirs.extract_tags(text, topK=None)

@@ -20,7 +20,7 @@ from ogi.codebook import _resource_name as res_name
 from ogi.schema import DATASETS, PARTITION_COLS
 from ogi.types import Fact, Report
 from publish.local import publish
-from tests.conftest import FIXTURES, ROOT
+from tests.support import FIXTURES, ROOT
 
 
 def test_committed_markdown_is_the_generated_text() -> None:
@@ -43,9 +43,25 @@ def test_every_field_id_once_with_its_labels() -> None:
     assert nd.templates == ("2021",) and nd.labels["2021"] == ("行政规范性文件", "现行有效件数")
     both = entries["requests.new_received.natural_person"]
     assert both.templates == ("2019", "2021")
-    md = codebook_markdown()
+    md, harmonized = codebook_markdown().split("## Harmonized variables")
     assert "| `active.procurement.amount` | 政府集中采购 | 采购总金额 | 2019 | decimal amount |" in md
     assert md.count("| `requests.") == sum(1 for i in ids if i.startswith("requests."))
+    assert "| `requests.other.total` | （六）其他处理（合计）：总计 |" in harmonized
+
+
+def test_every_cell_and_harmonized_variable_has_both_labels_and_its_templates() -> None:
+    rows = codebook_rows()
+    cell_rows = {r["variable"]: r for r in rows if r["kind"] == "cell"}
+    assert set(cell_rows) == {c.id for c in cells()}
+    assert all(r["label_zh"] and r["label_en"] and r["templates"] for r in cell_rows.values())
+    assert cell_rows["requests.other.total"]["templates"] == "2019"
+    assert cell_rows["requests.other.other.total"]["templates"] == "2021"
+    harm = {r["variable"]: r for r in rows if r["kind"] == "harmonized"}
+    assert harm["requests.other.total"]["templates"] == "2019 2021"
+    assert "requests.other.no_correction.total + requests.other.unpaid_fee.total + requests.other.other.total" \
+        in harm["requests.other.total"]["description"]
+    assert all(r["label_zh"] and r["label_en"] for r in harm.values())
+    assert "active.rules.in_force" not in harm and "active.licensing.decisions" in harm  # meanings must match
 
 
 @pytest.mark.parametrize("col,kind", [("change", "signed change"), ("amount", "decimal amount"),
@@ -72,7 +88,7 @@ def test_csv_beside_the_dataset(published: Path) -> None:
     write_codebook(published)
     df = pd.read_csv(published / "codebook.csv", dtype=str, keep_default_na=False)
     assert tuple(df.columns) == CSV_FIELDS
-    assert set(df["kind"]) == {"column", "rule", "cell"}
+    assert set(df["kind"]) == {"column", "rule", "cell", "harmonized"}
     row = df[df["variable"] == "active.licensing.change"].iloc[0]
     assert (row["type"], row["templates"], row["row_label_2019"], row["col_label_2019"]) == \
         ("signed change", "2019", "行政许可", "本年增/减")
@@ -118,6 +134,7 @@ def _validate(path: Path) -> dict:
     return json.loads(proc.stdout)
 
 
+@pytest.mark.slow  # frictionless reads every row
 def test_frictionless_validates_a_dataset_built_from_fixtures(tmp_path: Path) -> None:
     from pipeline.batch import RunSettings, discover, process_many
 
@@ -131,8 +148,14 @@ def test_frictionless_validates_a_dataset_built_from_fixtures(tmp_path: Path) ->
     report = _validate(tmp_path / "out")
     assert report["valid"], [e["message"] for t in report["tasks"] for e in t["errors"]][:5]
     assert len(report["tasks"]) >= 9  # four datasets in two partitions, and the codebook
+    pkg = json.loads((tmp_path / "out" / "datapackage.json").read_text(encoding="utf-8"))
+    current = (tmp_path / "out" / "current").resolve().name
+    assert pkg["version"].startswith("dev+") and current.split("-")[0] in pkg["version"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", pkg["created"])
+    assert pkg["licenses"][0]["name"] == "CC-BY-4.0" and pkg["sources"] and pkg["contributors"][0]["roles"]
 
 
+@pytest.mark.slow
 def test_frictionless_catches_a_broken_dataset(published: Path) -> None:
     """The validation can fail: a facts row whose report is missing breaks the foreign key."""
     write_codebook(published)

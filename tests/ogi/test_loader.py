@@ -7,11 +7,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ogi.loader import CELL, cell_order, duckdb_views, load, scan_polars
+from ogi.harmonize import variables as harmonized_variables
+from ogi.loader import CELL, cell_dtypes, cell_order, duckdb_views, load, scan_polars
 from ogi.types import Check, Fact, Report, Section
 from pipeline.batch import discover, process_file
 from publish.local import publish
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 
 def _report(rid: str, year: int | None, province: str | None, received: float | None) -> Report:
@@ -70,10 +71,75 @@ def test_wide_one_row_per_report(small: Path) -> None:
     assert w.loc["c", "requests.new_received.total"] == 9
     assert pd.isna(w.loc["d", "requests.new_received.total"])  # no tables: row kept, cells empty
     assert w.loc["d", "status"] == "tables_missing"
-    cells = [c for c in w.columns if c.count(".") == 2]
     order = cell_order()
-    assert cells == sorted(cells, key=order.index)  # template order, requests before appeals
-    assert w["requests.new_received.total"].dtype == "float64"
+    assert [c for c in w.columns if c in set(order)] == order  # every cell id, template order
+    assert w["requests.new_received.total"].dtype == "Int64"
+
+
+def test_wide_has_the_same_columns_for_any_selection_of_years(small: Path) -> None:
+    reports = list(load(small, tables="reports").columns)
+    want = reports + cell_order()
+    for years in ([2020], [2023], [None], [2020, 2023, None], [1990], None):
+        assert list(load(small, wide=True, years=years).columns) == want, years
+    assert list(load(small, wide=True, provinces=["福建省"]).columns) == want
+
+
+def test_wide_counts_are_integers_and_amounts_decimals(small: Path) -> None:
+    w = load(small, wide=True)
+    types = cell_dtypes()
+    assert {str(w[c].dtype) for c in cell_order()} == {"Int64", "Float64"}
+    assert all(str(w[c].dtype) == types[c] for c in cell_order())
+    assert types["active.procurement.amount"] == types["active.fees.amount_10k_yuan"] == "Float64"
+    assert types["active.licensing.change"] == types["requests.other.total"] == "Int64"
+    assert w.set_index("report_id").loc["b", "requests.new_received.total"] == 7
+
+
+def _dup_report(rid: str, name: str, n_cells: int, fmt: str, status: str = "ok") -> Report:
+    cols = ("total", "natural_person", "commercial")[:n_cells]
+    return Report(report_id=rid, file_name=name, sha256=rid * 4, format=fmt, year=2023, province="福建省",
+                  agency="平潭综合实验区管理委员会", agency_id="pingtan", template="2021", status=status,
+                  facts=[Fact("requests", "new_received", c, 3.0, "3") for c in cols])
+
+
+def test_duplicates_are_left_out_unless_asked(tmp_path: Path) -> None:
+    publish([_dup_report("page", "p.html", 3, "html"), _dup_report("dump", "p_webtext.txt", 3, "txt")], tmp_path)
+    rep = load(tmp_path, tables="reports", duplicates=True).set_index("report_id")
+    assert rep.loc["dump", "duplicate_of"] == "page" and pd.isna(rep.loc["page", "duplicate_of"])
+    for kw in ({}, {"years": [2023]}, {"provinces": ["福建省"]}):
+        d = load(tmp_path, tables=("reports", "facts"), **kw)
+        assert set(d["reports"]["report_id"]) == set(d["facts"]["report_id"]) == {"page"}, kw
+        assert load(tmp_path, wide=True, **kw)["report_id"].tolist() == ["page"]
+    both = load(tmp_path, tables="facts", duplicates=True)
+    assert set(both["report_id"]) == {"page", "dump"}
+    assert sorted(load(tmp_path, wide=True, duplicates=True)["report_id"]) == ["dump", "page"]
+
+
+def _template_report(rid: str, year: int, cells: dict[str, float]) -> Report:
+    facts = [Fact(*cid.rsplit(".", 1)[0].split(".", 1), cid.rsplit(".", 1)[1], v, str(v)) for cid, v in cells.items()]
+    return Report(report_id=rid, file_name=f"{rid}.txt", sha256=rid * 4, format="txt", year=year,
+                  template="2021" if year >= 2021 else "2019", agency=f"{rid}人民政府", status="ok", facts=facts)
+
+
+def test_harmonized_view_maps_both_templates_onto_one_variable(tmp_path: Path) -> None:
+    publish([
+        _template_report("y2019", 2019, {"requests.other.total": 4, "active.licensing.decisions": 9,
+                                         "active.rules.new_made": 2}),
+        _template_report("y2021", 2021, {"requests.other.no_correction.total": 1, "requests.other.unpaid_fee.total": 0,
+                                         "requests.other.other.total": 2, "active.licensing.decisions": 5,
+                                         "active.rules.issued": 1}),
+        _template_report("one_row", 2022, {"requests.other.total": 7}),  # a 2021 report printing （六） as one row
+        _template_report("partial", 2023, {"requests.other.no_correction.total": 1}),  # never a partial sum
+    ], tmp_path)
+    h = load(tmp_path, wide=True, harmonized=True).set_index("report_id")
+    got = h["requests.other.total"]
+    assert got["y2019"] == 4 and got["y2021"] == 3 and got["one_row"] == 7 and pd.isna(got["partial"])
+    assert str(got.dtype) == "Int64"
+    assert h.loc["y2019", "active.licensing.decisions"] == 9 and h.loc["y2021", "active.licensing.decisions"] == 5
+    cols = set(h.columns)
+    assert {"active.rules.new_made", "active.rules.issued", "requests.other.no_correction.total"}.isdisjoint(cols)
+    ids = [v.id for v in harmonized_variables()]
+    assert list(h.reset_index().columns) == list(load(tmp_path, tables="reports").columns) + ids
+    assert list(load(tmp_path, wide=True, harmonized=True, years=[2019]).columns) == list(h.reset_index().columns)
 
 
 def test_cell_order_covers_both_templates() -> None:

@@ -7,18 +7,19 @@ import os
 import shutil
 from pathlib import Path
 
+from ogi.hashing import file_sha256, report_id_for
 from ogi.types import Report
-from pipeline.batch import RunSettings, discover, process_many, report_id_for
-from pipeline.report_index import ReportIndex, sha_of
+from pipeline.batch import RunSettings, discover, process_many
+from pipeline.report_index import ReportIndex
 
 
 def test_shas_come_from_stat_until_the_file_changes(tmp_path, monkeypatch):
     f = tmp_path / "a.txt"
     f.write_bytes(b"one")
     idx = ReportIndex(tmp_path / "idx")
-    assert idx.shas([str(f)]) == {str(f): sha_of(str(f))}
+    assert idx.shas([str(f)]) == {str(f): file_sha256(str(f))}
     hashed = []
-    monkeypatch.setattr("pipeline.report_index.sha_of", lambda p: hashed.append(p) or "x" * 64)
+    monkeypatch.setattr("pipeline.report_index.file_sha256", lambda p: hashed.append(p) or "x" * 64)
     first = idx.shas([str(f)])[str(f)]
     assert first != "x" * 64 and hashed == []  # unchanged size and mtime: not read
     f.write_bytes(b"two!")
@@ -43,7 +44,7 @@ def test_unusable_index_falls_back_to_hashing(tmp_path):
     f = tmp_path / "a.txt"
     f.write_bytes(b"x")
     idx = ReportIndex(tmp_path / "idx")
-    assert idx.shas([str(f)]) == {str(f): sha_of(str(f))}
+    assert idx.shas([str(f)]) == {str(f): file_sha256(str(f))}
     idx.record([Report("r", "a", "s", "txt")])
     assert idx.entries(["s"]) == {}
 

@@ -100,6 +100,7 @@ def _grow_in_child(limit_mb: int, grow_mb: int) -> int:
     return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
 
 
+@pytest.mark.slow  # a 600 MB parent, children growing hundreds of MB
 def test_memory_limit_is_relative_to_what_the_worker_inherited():
     ballast = bytearray(600 * 2**20)  # a parent that already holds a lot (pyarrow reserves ~1 GB)
     ballast[-1] = 1

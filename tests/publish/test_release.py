@@ -19,7 +19,7 @@ from ogi.errors import OgiError
 from ogi.types import Fact, Report
 from publish import local as pub
 from publish.release import release
-from tests.conftest import FIXTURES, ROOT
+from tests.support import FIXTURES, ROOT
 
 CLI = "pipeline.cli"  # the module `ogi` runs
 
@@ -121,13 +121,67 @@ def _ogi(*args: str) -> subprocess.CompletedProcess:
                           check=False)
 
 
-def test_cli_release_and_its_one_line_user_errors(dataset: Path) -> None:
-    ok = _ogi("release", str(dataset), "--version", "1")
+def _ogi_here(capsys, *args: str) -> subprocess.CompletedProcess:
+    """The same command line's ``main`` in this process (no interpreter start)."""
+    from pipeline.cli import main
+
+    capsys.readouterr()
+    code = main(list(args))
+    got = capsys.readouterr()
+    return subprocess.CompletedProcess(list(args), code, got.out, got.err)
+
+
+def _check_release_cli(run, dataset: Path) -> None:
+    ok = run("release", str(dataset), "--version", "1")
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["path"] == str(dataset / "releases" / "1")
-    again = _ogi("release", str(dataset), "--version", "1")
+    again = run("release", str(dataset), "--version", "1")
     assert again.returncode == 2 and again.stdout == ""
     assert again.stderr.count("\n") == 1 and "already exists" in again.stderr
     check = subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=dataset / "releases" / "1",
                            capture_output=True, text=True, check=False)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_cli_release_and_its_one_line_user_errors(dataset: Path, capsys) -> None:
+    _check_release_cli(lambda *a: _ogi_here(capsys, *a), dataset)
+
+
+@pytest.mark.slow  # the same through a fresh interpreter (what a person runs)
+def test_cli_release_and_its_one_line_user_errors_in_a_process(dataset: Path) -> None:
+    _check_release_cli(_ogi, dataset)
+
+
+def test_two_releases_each_pass_sha256sum_and_load_like_the_dataset(dataset: Path) -> None:
+    from ogi.loader import load
+
+    release(dataset, "1", today=DAY)
+    pub.publish([_report("eeee", "e.txt")], dataset)
+    two = release(dataset, "2", today=DAY + dt.timedelta(days=1)).path
+    for v in ("1", "2"):
+        check = subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=dataset / "releases" / v,
+                               capture_output=True, text=True, check=False)
+        assert check.returncode == 0, check.stdout + check.stderr
+    assert "### Reports added (1)\n\n- `e.txt`" in (two / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert sorted(load(two, tables="reports")["report_id"]) == sorted(load(dataset, tables="reports")["report_id"])
+    assert list(load(two, wide=True).columns) == list(load(dataset, wide=True).columns)
+    assert len(load(dataset / "releases" / "1", tables="facts")) == 3
+    (two / "codebook.csv").write_text("tampered\n", encoding="utf-8")  # the check can fail
+    bad = subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=two, capture_output=True, text=True,
+                         check=False)
+    assert bad.returncode != 0 and "codebook.csv" in bad.stdout
+
+
+@pytest.mark.slow  # frictionless validate takes seconds
+def test_the_release_datapackage_passes_frictionless_and_says_what_to_cite(dataset: Path) -> None:
+    dest = release(dataset, "2026.1", today=DAY).path
+    exe = Path(sys.executable).with_name("frictionless")
+    done = subprocess.run([str(exe), "validate", "--json", "datapackage.json"], cwd=dest, capture_output=True,
+                          text=True, timeout=600, check=False)
+    report = json.loads(done.stdout)
+    assert report["valid"], [e["message"] for t in report["tasks"] for e in t["errors"]][:5]
+    pkg = json.loads((dest / "datapackage.json").read_text(encoding="utf-8"))
+    assert (pkg["version"], pkg["created"]) == ("2026.1", "2026-01-31T00:00:00Z")
+    assert pkg["licenses"] and pkg["sources"] and pkg["contributors"]
+    cff = yaml.safe_load((dest / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["license"] == pkg["licenses"][0]["name"]  # one licence, said the same way in both

@@ -13,7 +13,7 @@ from ogi.types import Fact, Report
 from pipeline.batch import InputFile, RunSettings, discover, process_file, process_many
 from publish import local as pub
 from publish.settle import Y_NOTE, base_status, duplicates, settle, superseded
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 
 def _report(rid: str, year: int, facts: list[Fact], **kw) -> Report:
@@ -77,6 +77,18 @@ def test_the_fuller_copy_of_an_agency_year_is_kept_and_the_other_names_it(tmp_pa
     assert duplicates(pa.Table.from_pylist([{"report_id": "x", "agency_id": None, "year": 2020},
                                             {"report_id": "y", "agency_id": None, "year": 2020}],
                                            schema=REPORTS)) == [None, None]  # unknown agency: no pairing
+
+
+def test_the_richer_format_is_kept_when_both_copies_read_alike():
+    """Regression: a page and its text dump with the same cells kept the smaller report_id, the dump."""
+    cells = [Fact("requests", "new_received", "total", 1.0, "1")]
+    rows = [_report("aaaa", 2021, cells, format="txt"), _report("bbbb", 2021, cells, format="html"),
+            _report("cccc", 2021, cells, format="png")]
+    t = pub.to_tables(rows)["reports"]
+    assert duplicates(t) == ["bbbb", None, "bbbb"]
+    worse = pub.to_tables([rows[0], _report("bbbb", 2021, cells, format="html", status="needs_review",
+                                                    error="cells could not be placed")])["reports"]
+    assert duplicates(worse) == [None, "aaaa"]  # a usable status still comes first
 
 
 def test_superseded_only_when_the_same_place_now_holds_other_bytes():

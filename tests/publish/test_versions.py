@@ -97,7 +97,7 @@ def test_year_checks_of_other_agencies_are_kept(tmp_path):
     assert y["report_id"].tolist() == ["q"]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, pytest.param(2, marks=pytest.mark.slow), pytest.param(3, marks=pytest.mark.slow)])
 def test_any_sequence_of_publishes_equals_publishing_the_end_state_at_once(tmp_path, monkeypatch, seed):
     monkeypatch.setattr(versions, "CHUNK", 8)  # small files, so rewrites, splits and merges all happen
     monkeypatch.setattr(versions, "SMALL", 4)
@@ -125,6 +125,7 @@ def test_any_sequence_of_publishes_equals_publishing_the_end_state_at_once(tmp_p
     assert all(pq.read_metadata(_current(inc) / r).num_rows == m["rows"] for r, m in manifest.items())
 
 
+@pytest.mark.slow  # dozens of publishes
 def test_small_files_of_many_small_publishes_get_merged(tmp_path, monkeypatch):
     monkeypatch.setattr(versions, "CHUNK", 8)
     monkeypatch.setattr(versions, "SMALL", 4)

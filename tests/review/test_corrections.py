@@ -8,8 +8,8 @@ import pytest
 
 from pipeline.batch import InputFile, process_file
 from review.corrections import COLUMNS, Correction, append_corrections, apply_corrections, missing_cells, read_corrections
-from tests.conftest import FIXTURES
-from tests.review.conftest import facts, reports, run
+from tests.review.support import facts, reports, run
+from tests.support import FIXTURES
 
 CELL = "requests.new_received.natural_person"
 

@@ -13,8 +13,8 @@ from extractors.ocr import in_points
 from extractors.text import lines_to_blocks
 from ogi.types import Cell, RawTable
 from review.provenance import parse_locator
-from tests.conftest import FIXTURES
-from tests.review.conftest import facts, reports
+from tests.review.support import facts, reports
+from tests.support import FIXTURES
 
 
 @pytest.mark.parametrize("path", [FIXTURES / "review" / "ok_2019_tabs.txt", FIXTURES / "text" / "gaotian_2024_layout.txt",

@@ -8,7 +8,7 @@ import pandas as pd
 
 from publish.local import read_current
 from review.quality import figures, reason_of, render_markdown
-from tests.review.conftest import reports, run
+from tests.review.support import reports, run
 
 
 def test_quality_page_counts_match_reports(built):

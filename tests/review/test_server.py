@@ -12,7 +12,7 @@ import pytest
 from review.corrections import read_corrections
 from review.pages import rule_cells
 from review.server import ReviewSettings, make_server
-from tests.review.conftest import reports
+from tests.review.support import reports
 
 
 @pytest.fixture
