@@ -109,3 +109,66 @@ def test_layout_rows_misaligned_by_label_width_are_not_recut_into_blank_cells():
     rows = [["规章", "0", "0", "0"], ["规范性文件", "5", "0", "67"]]
     out, _ = recut(rows, lines)
     assert out == rows
+
+
+def _page(*lines: tuple[float, list[tuple[float, str]]]):
+    """A page of 12 pt glyphs: each (top, [(x, text), ...]) line, texts placed at their x."""
+    from extractors.pdf_page import PageGeom
+    from extractors.pdf_layout import Glyph
+
+    glyphs = [Glyph(ch, x + 12 * k, top, x + 12 * (k + 1), top + 12, 12.0)
+              for top, parts in lines for x, text in parts for k, ch in enumerate(text)]
+    return PageGeom(1, 595, 842, tuple(glyphs), ())
+
+
+def _grid(found) -> list[list[str]]:
+    return [[c.text for c in r] for f in found for r in f.table.rows()]
+
+
+def test_borderless_label_only_line_between_numeric_rows_is_a_row_of_empty_cells():
+    """Regression (issue 11, zeros printed blank): a row printing nothing but its label had no number to
+    anchor it, so its label was dropped and the normalizer never saw the row."""
+    from extractors.pdf_borderless import borderless_tables
+
+    header = (80.0, [(90.0, "信息内容"), (300.0, "本年制发"), (400.0, "本年废止")])
+    first = (100.0, [(90.0, "规章"), (312.0, "1"), (412.0, "2")])
+    blank = (120.0, [(90.0, "行政规范性文件")])
+    last = (140.0, [(90.0, "行政许可"), (312.0, "3"), (412.0, "4")])
+    rows = _grid(borderless_tables(_page(header, first, blank, last), []))
+    assert rows[1:] == [["规章", "1", "2"], ["行政规范性文件", "", ""], ["行政许可", "3", "4"]]
+
+
+def test_borderless_label_only_lines_outside_the_numeric_rows_stay_out_of_the_table():
+    """Only lines between the first and last numeric rows are read as blank rows: a label line after the
+    last one may be a row cut by the page break, or text under the table."""
+    from extractors.pdf_borderless import borderless_tables
+
+    header = (80.0, [(90.0, "信息内容"), (300.0, "本年制发"), (400.0, "本年废止")])
+    first = (100.0, [(90.0, "规章"), (312.0, "1"), (412.0, "2")])
+    last = (120.0, [(90.0, "行政许可"), (312.0, "3"), (412.0, "4")])
+    after = (140.0, [(90.0, "行政规范性文件")])
+    rows = _grid(borderless_tables(_page(header, first, last, after), []))
+    assert not any(r and r[0] == "行政规范性文件" for r in rows)
+
+
+def test_borderless_wrapped_tail_of_a_blank_row_stays_with_its_label():
+    """'2.没有现成信息需要另行制' over '作', both printing nothing: one blank row, not two."""
+    from extractors.pdf_borderless import borderless_tables
+
+    first = (100.0, [(90.0, "1.本机关不掌握"), (312.0, "1"), (412.0, "2")])
+    blank = (120.0, [(90.0, "2.没有现成信息")])
+    tail = (133.0, [(90.0, "需要另行制作")])
+    last = (153.0, [(90.0, "3.补正后不明确"), (312.0, "3"), (412.0, "4")])
+    rows = _grid(borderless_tables(_page(first, blank, tail, last), []))
+    assert ["2.没有现成信息需要另行制作", "", ""] in rows and len(rows) == 3
+
+
+def test_borderless_blank_rows_in_the_blanked_fixture():
+    doc = extract_file(FIX / "pdf_borderless_2021_blank.pdf")
+    rows = [[c.text for c in r] for b in doc.tables for r in b.rows()]
+    assert ["二、上年结转政府信息公开申请数量"] + [""] * 7 in rows
+    assert ["（五）不予处理", "2.重复申请"] + [""] * 7 in [r[-9:] for r in rows]
+    assert ["（四）无法提供", "2.没有现成信息需要另行制作"] + [""] * 7 in [r[-9:] for r in rows]  # one row, two lines
+    # the numeric rows keep the labels they had: the blank rows around them take nothing
+    assert ["（一）予以公开", "11", "", "", "", "", "", "11"] in rows
+    assert ["（三）不予公开", "4.保护第三方合法权益", "1", "", "", "", "", "", "１"] in [r[-9:] for r in rows]
