@@ -157,8 +157,8 @@ def blank_row_label(lines: list[str], i: int, rows: list[list[str]], base: int, 
     """Whether layout line ``i``, a label alone, is a table row printing no number (zeros printed blank).
 
     Neutral evidence only: it is short text indented deeper than the narrative (``base``), and below it
-    more numeric rows follow before any sentence, long line or narrative-level heading; or, under a
-    header with no numeric row yet, the next thing is such a heading (the table's last row)."""
+    more numeric rows follow before any sentence, long line or narrative-level heading; or, in a table
+    with a header row, the next thing is such a heading (the table's last rows)."""
     line = lines[i]
     text = line.strip()
     indent = len(line) - len(line.lstrip())
@@ -172,7 +172,7 @@ def blank_row_label(lines: list[str], i: int, rows: list[list[str]], base: int, 
         if _has_number(cells):
             return True
         if cells is None and _HEADING.match(t) and len(nxt) - len(nxt.lstrip()) <= base:
-            return not any(_has_number(r) for r in rows) and any(sum(1 for c in r if c) >= 2 for r in rows)
+            return any(not _has_number(r) and sum(1 for c in r if c) >= 2 for r in rows)  # under a header
         if len(t) >= 40 or any(p in t for p in "。；;：:"):
             return False
     return False
