@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from extractors.encoding import declared_charset, decode_bytes
 from fetchers.content import KINDS, disposition_name, header_charset, mime_and_ext, sniff_kind
-from fetchers.http import Fetcher, FetchFailure, check_scheme
+from fetchers.http import Fetcher, FetchFailure, check_scheme, same_site
 from fetchers.links import (
     Link,
     Page,
@@ -25,12 +26,15 @@ from fetchers.links import (
     parse_page,
     report_links,
     report_verdict,
+    wanted_bad_link,
 )
 from fetchers.result import CrawlResult, Failure, ReportFile, Skipped
 from fetchers.robots import RobotsPolicy
 from fetchers.settings import DEFAULT_LINK_PATTERN, FetchSettings
 from fetchers.sources import Source, resolve_source
 from fetchers.store import ManifestEntry, RawStore, utc_now
+from ogi.errors import is_disk_full
+from ogi.names import bare_name
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +56,11 @@ class Fetched:
 
 
 def url_file_name(url: str) -> str | None:
-    name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-    return name or None
+    """The last part of the URL's path, decoded: a name only, never ``../`` or folders."""
+    try:
+        return bare_name(unquote(urlsplit(url).path.rsplit("/", 1)[-1]))
+    except ValueError:
+        return None
 
 
 def decode_html(f: Fetched) -> str:
@@ -70,6 +77,7 @@ class Crawler:
         self.store = store
         self.fetcher = fetcher
         self.host = (urlsplit(source.url).hostname or "").lower()
+        self.started = time.monotonic()
         self.pattern = re.compile(source.link_pattern or DEFAULT_LINK_PATTERN)
         self.robots = RobotsPolicy(self._load_robots, settings.user_agent)
         self.result = CrawlResult(source=source)
@@ -77,12 +85,16 @@ class Crawler:
 
     # -- guards and fetching -------------------------------------------------
     def on_host(self, url: str) -> bool:
-        return (urlsplit(url).hostname or "").lower() == self.host
+        """The listing's own host and port (http and https on their default ports are one site)."""
+        return same_site(url, self.source.url)
+
+    def out_of_time(self) -> bool:
+        return time.monotonic() - self.started > self.settings.crawl_deadline
 
     def _guard(self, url: str) -> None:
-        """Called for every request and redirect hop: same host, robots.txt allows."""
+        """Called for every request and redirect hop: same host and port, robots.txt allows."""
         if not self.on_host(url):
-            raise FetchFailure(f"off-host link (source host is {self.host})", reason="off-host", url=url)
+            raise FetchFailure(f"off-host link (source is {self.host} on its own port)", reason="off-host", url=url)
         rules = self.robots.rules_for(url)
         if not rules.allows(url, self.settings.user_agent):
             raise FetchFailure(f"disallowed by {rules.note}", reason="robots-disallowed", url=url)
@@ -146,7 +158,7 @@ class Crawler:
             body = self.store.body(entry.sha256) or b""
             return Fetched(url, body, entry.content_type, resp.headers.get("etag") or entry.etag,
                            resp.headers.get("last-modified") or entry.last_modified, entry.file_name, True)
-        name = disposition_name(resp.headers.get("content-disposition")) or url_file_name(resp.url)
+        name = bare_name(disposition_name(resp.headers.get("content-disposition"))) or url_file_name(resp.url)
         return Fetched(url, resp.body, resp.headers.get("content-type"), resp.headers.get("etag"),
                        resp.headers.get("last-modified"), name)
 
@@ -155,6 +167,9 @@ class Crawler:
             return self._get(url, role=role, referer=referer)
         except FetchFailure as e:
             self._fail(url, e.reason, e.args[0], referer, e.http_status)
+            return None
+        except (ValueError, UnicodeError) as e:  # a URL the fetcher's checks did not catch: this URL's reason
+            self._fail(url, "bad-url", f"malformed URL ({type(e).__name__}: {e})", referer)
             return None
 
     def _fail(self, url: str, reason: str, detail: str, referer: str | None, status: int | None = None) -> None:
@@ -187,10 +202,22 @@ class Crawler:
     def run(self) -> CrawlResult:
         candidates = self._walk_listings()
         for link, referer in candidates[: self.settings.max_articles]:
-            if is_attachment_link(link):
-                self._take_file(link.url, referer)
-            else:
-                self._visit_article(link.url, referer)
+            if self.out_of_time():
+                self._fail(link.url, "crawl-deadline", f"not fetched: the crawl of {self.source.name} passed its "
+                                                       f"{self.settings.crawl_deadline:g} s deadline", referer)
+                self._failed_candidate(link.url, referer)
+                continue
+            try:
+                if is_attachment_link(link):
+                    self._take_file(link.url, referer)
+                else:
+                    self._visit_article(link.url, referer)
+            except Exception as e:  # a bug or a response nobody foresaw: it costs this link, not the source
+                if is_disk_full(e):  # not this link's fault: the run stops (pipeline.run)
+                    raise
+                log.exception("%s: unexpected failure on %s", self.source.name, link.url)
+                self._fail(link.url, "internal", f"internal error on this link: {type(e).__name__}: {e}", referer)
+                self._failed_candidate(link.url, referer)
         if len(candidates) > self.settings.max_articles:
             log.warning("%s: %d report links, only the first %d visited", self.source.name, len(candidates),
                         self.settings.max_articles)
@@ -203,6 +230,11 @@ class Crawler:
         found: dict[str, tuple[Link, str]] = {}
         while queue and len(self.result.listing_pages) < self.settings.max_listing_pages:
             url = queue.popleft()
+            if self.out_of_time():
+                self._fail(url, "crawl-deadline", f"listing page not fetched: the crawl passed its "
+                                                  f"{self.settings.crawl_deadline:g} s deadline", None)
+                queue.clear()
+                break
             f = self._try(url, role="page", referer=None)
             if f is None:
                 continue
@@ -216,6 +248,7 @@ class Crawler:
             self._keep_page(f, None)
             self.result.listing_pages.append(url)
             page = parse_page(decode_html(f), url)
+            self._bad_links(page)
             for nxt in pagination_links(page):
                 if nxt not in seen:
                     seen.add(nxt)
@@ -264,9 +297,19 @@ class Crawler:
         page = parse_page(decode_html(f), url)
         self._classify_article(f, page, referer)
 
+    def _bad_links(self, page: Page) -> None:
+        """Malformed links that would have been fetched: each one's own failure, the page goes on."""
+        for link in page.bad_links:
+            if wanted_bad_link(link, self.pattern) and link.url not in self._tried:
+                self._tried.add(link.url)
+                self._fail(link.url, "bad-url", "malformed link: not a URL that can be fetched", page.url)
+                self._failed_candidate(link.url, page.url)
+
     def _classify_article(self, f: Fetched, page: Page, referer: str) -> None:
         verdict = report_verdict(page)
         attachments = attachment_links(page, self.pattern)
+        if verdict != "report":
+            self._bad_links(page)
         if verdict == "report":  # full report in HTML: its attachments would be copies
             self._keep_report(f, "html", referer)
             return

@@ -1,7 +1,10 @@
-"""A polite HTTP GET: one request at a time per host, delays, retries, size cap.
+"""A polite HTTP GET: one request at a time per host, delays, retries, size cap, deadline.
 
-Redirects are followed by hand so every hop passes the same guard (scheme, host,
-robots.txt) as the first URL: a portal may redirect off-site.
+Redirects are followed by hand so every hop passes the same guard (scheme, host and port,
+robots.txt) as the first URL: a portal may redirect off-site. Whatever a URL, a redirect or a
+response does (a malformed link, ``Location: http:\\host\\x.pdf``, a bad Content-Encoding, one
+byte every 10 s), it ends as a :class:`FetchFailure` of that URL with a reason, never another
+exception, and a response never takes longer than ``FetchSettings.response_deadline``.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 class FetchFailure(FetchError):
     """A URL we did not get. ``reason`` is a short code: http-404, robots-disallowed,
-    off-host, bad-scheme, too-large, gave-up, redirect-loop, network."""
+    off-host, bad-scheme, bad-url, bad-response, too-large, too-slow, gave-up, redirect-loop, network."""
 
     def __init__(self, message: str, *, reason: str, url: str, http_status: int | None = None) -> None:
         super().__init__(message, file=url)
@@ -51,16 +54,40 @@ Guard = Callable[[str], None]  # raises FetchFailure when a URL must not be requ
 
 
 def check_scheme(url: str) -> None:
-    parts = urlsplit(url)
+    """An absolute http(s) URL with a host and a valid port, or FetchFailure (bad-scheme, bad-url)."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises on a port that is not a number in 0-65535
+    except ValueError as e:
+        raise FetchFailure(f"malformed URL ({e}): {url[:300]}", reason="bad-url", url=url) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchFailure(f"only http/https URLs are fetched: {url}", reason="bad-scheme", url=url)
+        raise FetchFailure(f"only http/https URLs are fetched: {url[:300]}", reason="bad-scheme", url=url)
+    if "\\" in url or any(ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        raise FetchFailure(f"malformed URL (backslash or control character): {url[:300]}",
+                           reason="bad-url", url=url)
+
+
+def site(url: str) -> tuple[str, int]:
+    """(host, port) of a URL, the port being the scheme's default when none is written."""
+    p = urlsplit(url)
+    return (p.hostname or "").lower(), p.port or (443 if p.scheme == "https" else 80)
+
+
+def same_site(url: str, home: str) -> bool:
+    """Whether ``url`` is on ``home``'s host and port. http://h/ and https://h/ (the default ports)
+    are one site: portals move to https by a redirect; any other port is another server."""
+    try:
+        (host, port), (h0, p0) = site(url), site(home)
+    except ValueError:
+        return False
+    return host == h0 and (port == p0 or {port, p0} == {80, 443} and port in (80, 443))
 
 
 def host_key(url: str) -> str:
     """scheme://host:port, the unit of politeness and of robots.txt."""
     p = urlsplit(url)
-    port = p.port or (443 if p.scheme == "https" else 80)
-    return f"{p.scheme}://{(p.hostname or '').lower()}:{port}"
+    host, port = site(url)
+    return f"{p.scheme}://{host}:{port}"
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
@@ -145,7 +172,15 @@ class Fetcher:
             resp = self._get_once(url, headers or {})
             tries += resp.tries
             if resp.status in REDIRECT_STATUSES and resp.headers.get("location"):
-                url = urljoin(url, resp.headers["location"])
+                location = resp.headers["location"]
+                try:
+                    url = urljoin(url, location)
+                except ValueError as e:
+                    raise FetchFailure(f"redirect to a malformed URL ({e}): {location[:300]}", reason="bad-url",
+                                       url=url, http_status=resp.status) from None
+                if "\\" in location:  # browsers read http:\\host\\x as http://host/x: never follow it
+                    raise FetchFailure(f"redirect to a malformed URL (backslashes): {location[:300]}",
+                                       reason="bad-url", url=resp.url, http_status=resp.status)
                 log.debug("redirect %s -> %s", resp.url, url)
                 continue
             resp.tries = tries
@@ -158,26 +193,35 @@ class Fetcher:
         raise FetchFailure(f"more than {self.settings.max_redirects} redirects", reason="redirect-loop", url=url)
 
     def _get_once(self, url: str, headers: dict[str, str]) -> Response:
-        """One URL, retried on 5xx/429/timeouts with backoff; redirects are returned, not followed."""
+        """One URL, retried on 5xx/429/timeouts with backoff; redirects are returned, not followed.
+        A response past ``response_deadline`` is not retried: the server is too slow, not down."""
         s = self.settings
         last_problem = ""
+        timeout = httpx.Timeout(min(s.timeout, s.response_deadline))
         for attempt in range(1, s.max_tries + 1):
             self._pace(url)
             retry_after: float | None = None
+            started = self._clock()
             try:
                 self.requests += 1
-                with self.client.stream("GET", url, headers=headers) as r:
+                with self.client.stream("GET", url, headers=headers, timeout=timeout) as r:
                     if r.status_code in RETRY_STATUSES:
                         retry_after = retry_after_seconds(r.headers.get("retry-after"))
                         last_problem = f"HTTP {r.status_code}"
                         status: int | None = r.status_code
                     else:
-                        body = self._read_capped(r, url) if r.status_code == 200 else b""
+                        body = self._read_capped(r, url, started) if r.status_code == 200 else b""
                         return Response(url=url, status=r.status_code, headers=r.headers, body=body, tries=attempt)
             except httpx.TimeoutException:
+                if self._clock() - started >= s.response_deadline:
+                    raise self._too_slow(url) from None
                 last_problem, status = "timeout", None
             except httpx.TransportError as e:
                 last_problem, status = f"network error: {type(e).__name__}", None
+            except httpx.InvalidURL as e:
+                raise FetchFailure(f"malformed URL ({e}): {url[:300]}", reason="bad-url", url=url) from None
+            except httpx.HTTPError as e:  # e.g. a body that does not decode as its Content-Encoding says
+                raise FetchFailure(f"bad response ({type(e).__name__}: {e})", reason="bad-response", url=url) from None
             finally:
                 self._last[host_key(url)] = self._clock()
             if attempt == s.max_tries:
@@ -189,9 +233,14 @@ class Fetcher:
                 self._sleep(wait)
         raise AssertionError("unreachable")  # the loop always returns or raises
 
-    def _read_capped(self, r: httpx.Response, url: str) -> bytes:
-        """Stream the body, stopping as soon as it passes ``max_bytes``."""
+    def _too_slow(self, url: str) -> FetchFailure:
+        return FetchFailure(f"response took longer than the {self.settings.response_deadline:g} s deadline; "
+                            "stopped reading", reason="too-slow", url=url)
+
+    def _read_capped(self, r: httpx.Response, url: str, started: float | None = None) -> bytes:
+        """Stream the body, stopping as soon as it passes ``max_bytes`` or the response deadline."""
         limit = self.settings.max_bytes
+        deadline = (started if started is not None else self._clock()) + self.settings.response_deadline
         declared = r.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
             raise FetchFailure(f"body of {declared} bytes is over the {limit}-byte limit", reason="too-large",
@@ -199,6 +248,8 @@ class Fetcher:
         chunks: list[bytes] = []
         size = 0
         for chunk in r.iter_bytes():
+            if self._clock() > deadline:
+                raise self._too_slow(url)
             size += len(chunk)
             if size > limit:
                 raise FetchFailure(f"body passed the {limit}-byte limit; stopped reading", reason="too-large",

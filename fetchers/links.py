@@ -47,6 +47,7 @@ class Page:
     text: str = ""
     report_tables: int = 0  # <table>s that read like the template's tables
     scripts: str = ""
+    bad_links: list[Link] = field(default_factory=list)  # hrefs that are not URLs (``http://[::1/x.pdf``): url is the href
 
 
 def _squash(text: str | None) -> str:
@@ -59,16 +60,25 @@ def parse_page(html: str, url: str) -> Page:
     base = url
     base_node = tree.css_first("base[href]")
     if base_node is not None and base_node.attributes.get("href"):
-        base = urljoin(url, base_node.attributes["href"] or "")
+        try:
+            base = urljoin(url, base_node.attributes["href"] or "")
+        except ValueError:  # a malformed <base>: links resolve against the page itself
+            base = url
     links: list[Link] = []
+    bad: list[Link] = []
     for node in tree.css("a[href], link[rel][href]"):
         href = (node.attributes.get("href") or "").strip()
         if not href or href.lower().startswith(_SKIP_SCHEMES):
             continue
-        absolute, _frag = urldefrag(urljoin(base, href))
         text = _squash(node.text(deep=True)) if node.tag == "a" else ""
-        links.append(Link(absolute, text, _squash(node.attributes.get("title")),
-                          _squash(node.attributes.get("rel")).lower()))
+        title, rel = _squash(node.attributes.get("title")), _squash(node.attributes.get("rel")).lower()
+        try:
+            absolute, _frag = urldefrag(urljoin(base, href))
+            _ = urlsplit(absolute).port  # a port that is not a number raises here, not later
+        except ValueError:
+            bad.append(Link(href, text, title, rel))
+            continue
+        links.append(Link(absolute, text, title, rel))
     scripts = "\n".join(n.text(deep=True) for n in tree.css("script"))
     for n in tree.css("script, style"):
         n.decompose()
@@ -78,7 +88,7 @@ def parse_page(html: str, url: str) -> Page:
     if title is not None:
         text = _squash(title.text()) + " " + text
     n_tables = sum(1 for t in tree.css("table") if any(w in t.text(deep=True) for w in TABLE_WORDS))
-    return Page(url=url, links=links, text=text, report_tables=n_tables, scripts=scripts)
+    return Page(url=url, links=links, text=text, report_tables=n_tables, scripts=scripts, bad_links=bad)
 
 
 def _stem_ext(path: str) -> tuple[str, str] | None:
@@ -118,6 +128,12 @@ def pagination_links(page: Page) -> list[str]:
 def is_report_link(link: Link, pattern: re.Pattern[str]) -> bool:
     """Does the anchor text (or title attribute: listings cut long titles) name a report?"""
     return bool(pattern.search(link.text) or (link.title and pattern.search(link.title)))
+
+
+def wanted_bad_link(link: Link, pattern: re.Pattern[str]) -> bool:
+    """Whether a malformed link would have been fetched: it names a report or an attachment."""
+    return is_report_link(link, pattern) or link.url.lower().split("?")[0].endswith(ATTACHMENT_SUFFIXES) \
+        or (link.title or link.text).lower().endswith(ATTACHMENT_SUFFIXES)
 
 
 def is_attachment_link(link: Link) -> bool:

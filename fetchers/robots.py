@@ -87,7 +87,7 @@ class RobotsPolicy:
                 log.info("%s: %s, everything allowed", url, status)
                 return allow_all(f"robots.txt {status}")
             log.warning("%s unreadable (%s): not crawling this host", url, e)
-            return deny_all(f"robots.txt unreadable: {e.reason}")
+            return deny_all(f"robots.txt unreadable: {e.args[0]}")
         return parse_robots(decode_bytes(data), note="robots.txt")
 
     def allows(self, url: str) -> bool:

@@ -26,10 +26,27 @@ from flows.runners import (
     parse_runner,
 )
 from ogi.errors import UsageError
-from ogi.settings import FETCH_DELAY_S, MEMORY_MB, TIMEOUT_S, RunSettings, default_out
+from ogi.settings import (
+    CRAWL_DEADLINE_S,
+    FETCH_DELAY_S,
+    MEMORY_MB,
+    RESPONSE_DEADLINE_S,
+    TIMEOUT_S,
+    RunSettings,
+    default_out,
+)
 from pipeline.batch import BatchStats, InputFile, discover
 from pipeline.inputs import ALL_SOURCES, FetchStats, SourceUnreachable, fetch_source
-from pipeline.run import RunRequest, Steps, extract_settings, plan, publish_spooled, run
+from pipeline.run import (
+    RunRequest,
+    SourcesFailed,
+    Steps,
+    extract_settings,
+    plan,
+    publish_spooled,
+    run,
+    sources_failed_lines,
+)
 from pipeline.spool import DEFAULT_BATCH, BatchResult, extract_batch, spool_batch
 from publish.local import PublishStats
 from review.hook import Review
@@ -53,8 +70,10 @@ def retry_when_unreachable(task, task_run, state) -> bool:
 @task(name="fetch", task_run_name="fetch-{source.name}", retries=FETCH_RETRIES,
       retry_delay_seconds=exponential_backoff(backoff_factor=30), retry_jitter_factor=0.5,
       retry_condition_fn=retry_when_unreachable, cache_policy=NO_CACHE)
-def fetch_task(source, raw_root: str, fetch_delay: float = FETCH_DELAY_S) -> tuple[list[InputFile], FetchStats]:
-    return fetch_source(source, raw_root, FetchSettings(delay=fetch_delay))
+def fetch_task(source, raw_root: str, settings: FetchSettings | None = None) -> tuple[list[InputFile], FetchStats]:
+    """One source's crawl. A source that gives no report fails this task with the reason
+    (pipeline.inputs.SourceFailed); only an unreachable one is retried."""
+    return fetch_source(source, raw_root, settings or FetchSettings())
 
 
 @task(name="discover", cache_policy=NO_CACHE)
@@ -106,6 +125,9 @@ def summary_markdown(source: str, stats: BatchStats, pub: PublishStats, seconds:
     if stats.failed:
         lines += ["", "## Files not ok", "", "| file | reason |", "| --- | --- |"]
         lines += [f"| {k} | {v.replace('|', '/')[:300]} |" for k, v in sorted(stats.failed.items())[:200]]
+    if fetch is not None and fetch.sources_failed:
+        lines += ["", "## Sources that gave no report", "", "| source | reason |", "| --- | --- |"]
+        lines += [f"| {k} | {v.replace('|', '/')[:300]} |" for k, v in sorted(fetch.sources_failed.items())]
     if fetch is not None and fetch.failed:
         lines += ["", "## URLs not fetched", "", "| url | reason |", "| --- | --- |"]
         lines += [f"| {k} | {v.replace('|', '/')[:300]} |" for k, v in sorted(fetch.failed.items())[:200]]
@@ -117,7 +139,8 @@ def build_dataset(source: str = ALL_SOURCES, out: str = DEFAULT_OUT, years: list
                   force: bool = False, workers: int | None = None, progress: bool = False,
                   runner: str = "process", fetch_delay: float = FETCH_DELAY_S, timeout_s: float = TIMEOUT_S,
                   memory_mb: int = MEMORY_MB, corrections: str | None = None,
-                  extract: dict[str, Any] | None = None) -> dict:
+                  extract: dict[str, Any] | None = None, response_deadline: float = RESPONSE_DEADLINE_S,
+                  crawl_deadline: float = CRAWL_DEADLINE_S) -> dict:
     """Turn the reports of ``source`` (folder, listing URL, configured source name(s) or ``all``)
     into the dataset at ``out`` (folder or s3://...), extracting on ``runner`` (process | dask |
     dask://host:port). ``corrections`` (default ``<out>/corrections.csv``) is overlaid on the reports.
@@ -129,7 +152,9 @@ def build_dataset(source: str = ALL_SOURCES, out: str = DEFAULT_OUT, years: list
         raise UsageError(f"runner: {e}") from None
     planned = plan(RunRequest(source=source, out=out, years=tuple(years or ()), force=force, workers=workers,
                               fetch_delay=fetch_delay, timeout_s=timeout_s, memory_mb=memory_mb,
-                              corrections=corrections, extract=extract_settings(extract)))
+                              corrections=corrections, extract=extract_settings(extract),
+                              response_deadline=response_deadline, crawl_deadline=crawl_deadline))
+    fetch_settings = planned.request.fetch_settings()
     bar = None
     if progress:
         from tqdm import tqdm
@@ -144,17 +169,20 @@ def build_dataset(source: str = ALL_SOURCES, out: str = DEFAULT_OUT, years: list
                 files, settings, chunk=spec.chunk, out=out)
         return spool_batch(reports, stats, settings, out, skip)
 
-    steps = Steps(discover=discover_task, fetch_one=lambda src, raw_root: fetch_task(src, raw_root, fetch_delay),
+    steps = Steps(discover=discover_task, fetch_one=lambda src, raw_root: fetch_task(src, raw_root, fetch_settings),
                   extract=extract_on, publish=publish_task, batch=DEFAULT_BATCH if spec.kind == "process" else None)
     try:
         outcome = run(planned, steps)
     finally:
         if bar is not None:
             bar.close()
+    failed = sources_failed_lines(outcome.fetch)
     create_markdown_artifact(key=ARTIFACT_KEY,
                              markdown=summary_markdown(source, outcome.stats, outcome.pub,
                                                        outcome.result["seconds"], outcome.fetch, outcome.timings,
                                                        outcome.published)
                              + "\n\n" + outcome.review.markdown(),
                              description="What the last build-dataset run did")
+    if failed:  # published what came, but the run is not green: its fetch task failed too
+        raise SourcesFailed("\n".join(failed), outcome.result)
     return outcome.result

@@ -57,3 +57,24 @@ class UsageError(OgiError):
     """A person's mistake in a command or flow parameter: said in one line, before any work."""
 
     status = Status.FAILED
+
+
+class DiskFull(OgiError):
+    """The disk (or quota) filled up while the run wrote: the run stops in one line, what was
+    already extracted stays in the cache, the published dataset stays as it was."""
+
+    status = Status.FAILED
+
+
+def is_disk_full(e: BaseException) -> bool:
+    """Whether ``e`` is the file system saying there is no space (ENOSPC) or quota (EDQUOT) left."""
+    import errno
+
+    return isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def disk_full(e: OSError, doing: str) -> DiskFull:
+    """The one line a person reads when the disk filled up while ``doing``."""
+    where = f" ({e.filename})" if getattr(e, "filename", None) else ""
+    return DiskFull(f"disk full while {doing}{where}: free some space and run again; the published dataset "
+                    "is unchanged and what was extracted so far is kept in the cache")

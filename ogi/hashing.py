@@ -35,4 +35,4 @@ def report_id_for(sha256: str, key: str = "") -> str:
     all (no content hash) falls back to a hash of its key (path relative to the source, or URL)."""
     if sha256:
         return sha256[:16]
-    return hashlib.sha256(f"unread:{key}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"unread:{key}".encode("utf-8", "surrogateescape")).hexdigest()[:16]

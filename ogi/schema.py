@@ -36,6 +36,7 @@ REPORTS = pa.schema([
     ("territorial_level", pa.string()),
     ("duplicate_of", pa.string()),
     ("region_match", pa.string()),
+    ("seen_as", pa.list_(pa.string())),
 ])
 
 FACTS = pa.schema([

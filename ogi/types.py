@@ -197,6 +197,7 @@ class Report:
     fee_charged: bool | None = None
     fee_notices: int | None = None
     fee_amount_yuan: float | None = None
+    seen_as: list[str] = field(default_factory=list)  # every name these bytes had in the run (relative paths, URLs)
     facts: list[Fact] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)

@@ -22,30 +22,23 @@ from extractors.base import registered
 from normalizers.keywords import warm
 from normalizers.neighbours import Neighbours
 from normalizers.report import NORMALIZER_VERSION, metadata_from_name, normalize
-from ogi.errors import OgiError
+from ogi.errors import OgiError, disk_full, is_disk_full
 from ogi.hashing import file_sha256_or_empty, report_id_for
+from ogi.names import readable
 from ogi.settings import ExtractSettings, RunSettings
 from ogi.sniff import kind_mismatch
 from ogi.status import OK_STATUSES, READ_STATUSES, RETRY_STATUSES, Status
 from ogi.types import Check, Fact, Report, Section
+from pipeline.files import SKIP_SUFFIXES, InputFile, TooBig, discover, read_input, source_path  # noqa: F401 (re-exported)
 from pipeline.report_index import Entry, ReportIndex
 from pipeline.workers import Limits, Outcome, death_reason, run_isolated
 
 log = logging.getLogger(__name__)
 
-SKIP_SUFFIXES = frozenset({".json", ".csv", ".yaml", ".yml", ".parquet", ".py", ".db", ".sqlite", ".lock", ".log"})
 _EXC_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit)\b[^:]*:")
 MAX_FILE_BYTES = 512 * 2**20  # no report is this big; reading it whole would only exhaust memory
 OUT_OF_MEMORY = ("ran out of memory reading this file (per-worker memory limit reached): the file is "
                  "malformed or far larger than a report; raise --memory-mb (RunSettings.memory_mb) to retry it")
-
-
-@dataclass(slots=True)
-class InputFile:
-    path: str
-    key: str  # stable identity of the input: path relative to the source, or its URL
-    file_name: str
-    source_url: str | None = None
 
 
 @dataclass(slots=True)
@@ -68,46 +61,25 @@ class BatchStats:
             self.by_status[k] = self.by_status.get(k, 0) + n
 
 
-def discover(source: str | Path) -> list[InputFile]:
-    """Report files under a folder (recursively, sorted), or the one file given.
-
-    One ``os.walk`` (directory entries carry their type: no stat per file), hidden files and
-    folders skipped, symlinked folders not followed; the order is ``sorted(Path.rglob)``'s.
-    """
-    p = Path(source)
-    if p.is_file():
-        return [InputFile(path=str(p), key=p.name, file_name=p.name)]
-    if not p.is_dir():
-        raise OgiError(f"source not found: {source}")
-    found: list[tuple[list[str], str, str]] = []  # (relative parts, path, name)
-    for folder, dirs, _names in os.walk(p):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        rel = os.path.relpath(folder, p)
-        parts = [] if rel == "." else rel.split(os.sep)
-        with os.scandir(folder) as entries:
-            for e in entries:
-                if e.name.startswith(".") or Path(e.name).suffix.lower() in SKIP_SUFFIXES:
-                    continue
-                try:
-                    if not e.is_file():
-                        continue
-                except OSError:
-                    continue
-                found.append((parts + [e.name], os.path.join(folder, e.name), e.name))
-    found.sort(key=lambda t: t[0])
-    return [InputFile(path=path, key="/".join(parts), file_name=name) for parts, path, name in found]
 
 
 def one_per_content(reports: list[Report]) -> list[Report]:
     """The first report of each report_id: files with identical bytes are one report (the row keeps
-    the first file's name in discovery order); the others are logged, not published."""
+    the first file's name in discovery order, ``seen_as`` every name); the others are logged, not published."""
     kept: dict[str, Report] = {}
     for r in reports:
         if r.report_id in kept:
-            log.info("%s has the same bytes as %s: one report", r.file_name, kept[r.report_id].file_name)
+            first = kept[r.report_id]
+            log.info("%s has the same bytes as %s: one report", r.file_name, first.file_name)
+            first.seen_as = list(dict.fromkeys([*first.seen_as, *r.seen_as]))
             continue
         kept[r.report_id] = r
     return list(kept.values())
+
+
+def seen_as(inp: InputFile) -> list[str]:
+    """The names an input's bytes were found under: its key, and the other URLs that gave them."""
+    return list(dict.fromkeys([inp.key, *inp.aliases]))
 
 
 def pipeline_version(extract: ExtractSettings = ExtractSettings()) -> str:
@@ -125,22 +97,20 @@ def process_file(inp: InputFile, data: bytes | None = None,
     """One file → one Report, read as ``extract`` says. Never raises: failures become a status and a reason."""
     try:
         if data is None:
-            size = os.path.getsize(inp.path)
-            if size > MAX_FILE_BYTES:
-                return _failure(inp, f"file is {size / 2**20:.0f} MB, over the {MAX_FILE_BYTES / 2**20:.0f} MB "
-                                     "a report can be: not read", status=Status.UNREADABLE)
-            data = Path(inp.path).read_bytes()
+            data = read_input(inp.path, MAX_FILE_BYTES)
+    except TooBig as e:
+        return _failure(inp, e.strerror, status=Status.UNREADABLE)
     except (OSError, MemoryError) as e:
         why = getattr(e, "strerror", None) or "not enough memory"
         return Report(report_id=report_id_for("", inp.key), file_name=inp.file_name, sha256="", format="",
                       status=Status.UNREADABLE, error=f"cannot read file: {why}", source_url=inp.source_url,
-                      source_path=os.path.abspath(inp.path))
+                      source_path=source_path(inp))
     sha = hashlib.sha256(data).hexdigest()
     rep = Report(report_id=report_id_for(sha, inp.key), file_name=inp.file_name, sha256=sha,
                  format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
-                 source_path=os.path.abspath(inp.path))
+                 source_path=source_path(inp))
     try:
-        doc = extractors_base.extract_file(inp.path, data, settings=extract)
+        doc = extractors_base.extract_file(readable(inp.path), data, settings=extract)
         normalize(doc, rep, previous)
     except OgiError as e:
         rep.status, rep.error = e.status, _tidy_error(str(e))
@@ -229,10 +199,17 @@ class Cache:
         if not rep.sha256 or rep.status in RETRY_STATUSES:  # may succeed with more time or memory
             return False
         p = self._path(rep.sha256)
-        p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(report_to_json(rep), encoding="utf-8")
-        os.replace(tmp, p)
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(report_to_json(rep), encoding="utf-8")
+            os.replace(tmp, p)
+        except OSError as e:
+            tmp.unlink(missing_ok=True)
+            if is_disk_full(e):
+                raise disk_full(e, f"caching the report of {rep.file_name}") from None
+            log.warning("report of %s not cached (%s): it is read again next run", rep.file_name, e)
+            return False
         return True
 
 
@@ -281,7 +258,7 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
                 unreadable.append(sha)
         if rep is not None:
             rep.report_id, rep.file_name, rep.source_url = report_id_for(rep.sha256, inp.key), inp.file_name, inp.source_url
-            rep.source_path = os.path.abspath(inp.path)
+            rep.source_path = source_path(inp)
             done[i] = rep
             stats.cached += 1
             if progress:
@@ -291,19 +268,25 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
     if cache is not None:
         cache.index.forget(unreadable)
     kept: list[Report] = []
-    for i, rep in (run or _run_parallel)(todo, settings):
-        done[i] = rep
-        stats.extracted += 1
-        if cache is not None and cache.put(rep):
-            kept.append(rep)
-            if len(kept) >= 100:  # a killed run loses at most these index rows (the bodies stay)
-                cache.index.record(kept)
-                kept = []
-        if progress:
-            progress(rep)
-    if cache is not None:
-        cache.index.record(kept)
-        cache.index.close()
+    results = (run or _run_parallel)(todo, settings)
+    try:
+        for i, rep in results:
+            done[i] = rep
+            stats.extracted += 1
+            if cache is not None and cache.put(rep):
+                kept.append(rep)
+                if len(kept) >= 100:  # a killed run loses at most these index rows (the bodies stay)
+                    cache.index.record(kept)
+                    kept = []
+            if progress:
+                progress(rep)
+    finally:  # a full disk stops the batch: the workers go, what is cached stays findable
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
+        if cache is not None:
+            cache.index.record(kept)
+            cache.index.close()
     order = sorted(done)
     reports = [done[i] for i in order]
     from normalizers.previous_year import batch_values, neighbour_values, open_split, wanted_keys
@@ -325,6 +308,8 @@ def process_many(files: Iterable[InputFile], settings: RunSettings = RunSettings
             reports[j] = process_file(files[order[j]], previous=nb, extract=settings.extract)
         if not todo_nb:
             break
+    for j, r in enumerate(reports):
+        r.seen_as = seen_as(files[order[j]])
     reports = one_per_content(reports)
     if settings.years:
         reports = [r for r in reports if r.year is None or r.year in settings.years]
@@ -354,7 +339,7 @@ def _failure(inp: InputFile, error: str, status: str = Status.FAILED) -> Report:
     return metadata_from_name(Report(
         report_id=report_id_for(sha, inp.key), file_name=inp.file_name, sha256=sha,
         format=Path(inp.file_name).suffix.lower().lstrip("."), source_url=inp.source_url,
-        source_path=os.path.abspath(inp.path), status=status, error=error))
+        source_path=source_path(inp), status=status, error=error))
 
 
 def _run_parallel(todo: list[tuple[int, InputFile]], settings: RunSettings) -> Iterator[tuple[int, Report]]:

@@ -17,13 +17,15 @@ import threading
 from pathlib import Path
 
 import ogi
-from ogi.errors import OgiError, UsageError
+from ogi.errors import OgiError, UsageError, disk_full, is_disk_full
 from ogi.settings import (
+    CRAWL_DEADLINE_S,
     FETCH_DELAY_S,
     MEMORY_MB,
     OCR_MAX_PAGES,
     OCR_TIME_BUDGET_S,
     PDF_ENGINES,
+    RESPONSE_DEADLINE_S,
     TIMEOUT_S,
     default_out,
     default_source,
@@ -68,7 +70,8 @@ def _request(args: argparse.Namespace):
                       out=str(default_out()) if args.out is None else args.out,
                       years=parse_years(args.years), force=args.force, workers=args.workers,
                       fetch_delay=args.fetch_delay, timeout_s=args.timeout, memory_mb=args.memory_mb,
-                      corrections=args.corrections, extract=extract)
+                      corrections=args.corrections, extract=extract, response_deadline=args.response_deadline,
+                      crawl_deadline=args.crawl_deadline)
 
 
 def _runner(text: str | None):
@@ -81,7 +84,9 @@ def _runner(text: str | None):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pipeline.run import changed_extract, plan, run
+    """Exit 0; 2 for a person's mistake; 3 when the run published but a source gave no report
+    (robots.txt, its listing or every report link failed): one warning line per such source."""
+    from pipeline.run import SOURCES_FAILED_EXIT, SourcesFailed, changed_extract, plan, run, sources_failed_lines
 
     request = _request(args)
     spec = _runner(args.runner)
@@ -92,7 +97,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         from tqdm import tqdm
 
         with tqdm(total=None, unit="file", desc="reports", disable=not sys.stderr.isatty()) as bar:
-            result = run(planned, progress=bar.update).result
+            outcome = run(planned, progress=bar.update)
+        result, failed = outcome.result, sources_failed_lines(outcome.fetch)
     else:
         _quiet_prefect()
         check_prefect_reachable()
@@ -103,14 +109,21 @@ def cmd_run(args: argparse.Namespace) -> int:
                                    force=request.force, workers=request.workers, progress=sys.stderr.isatty(),
                                    runner=args.runner or "process", fetch_delay=request.fetch_delay,
                                    timeout_s=request.timeout_s, memory_mb=request.memory_mb,
-                                   corrections=request.corrections, extract=changed_extract(request.extract) or None)
+                                   corrections=request.corrections, extract=changed_extract(request.extract) or None,
+                                   response_deadline=request.response_deadline,
+                                   crawl_deadline=request.crawl_deadline)
+            failed = []
+        except SourcesFailed as e:
+            result, failed = e.result, str(e).splitlines()
         except RuntimeError as e:  # Prefect's own server did not come up (a loaded machine): say so in one line
             if "Prefect API" not in str(e):
                 raise
             raise UsageError(f"{e}: retry, raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, "
                              "or use --no-prefect") from None
     print(json.dumps(result, ensure_ascii=False))
-    return 0
+    for line in failed:
+        print(f"ogi: warning: {line}", file=sys.stderr)
+    return SOURCES_FAILED_EXIT if failed else 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -177,6 +190,10 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--no-prefect", action="store_true", help="run the same pipeline without Prefect")
     r.add_argument("--runner", help="process (default), dask, or dask://host:port of a Dask scheduler")
     r.add_argument("--fetch-delay", type=float, default=FETCH_DELAY_S, help="seconds between requests to one portal")
+    r.add_argument("--response-deadline", type=float, default=RESPONSE_DEADLINE_S,
+                   help=f"seconds one HTTP response may take in all (default {RESPONSE_DEADLINE_S:.0f})")
+    r.add_argument("--crawl-deadline", type=float, default=CRAWL_DEADLINE_S,
+                   help=f"seconds the crawl of one source may take (default {CRAWL_DEADLINE_S:.0f})")
     r.add_argument("--timeout", type=float, default=TIMEOUT_S, help=f"seconds one file may take (default {TIMEOUT_S:.0f})")
     r.add_argument("--memory-mb", type=int, default=MEMORY_MB,
                    help=f"memory one worker may add, in MB (default {MEMORY_MB})")
@@ -224,6 +241,11 @@ def main(argv: list[str] | None = None) -> int:
         return USAGE_EXIT
     except OgiError as e:  # the run could not finish (e.g. an upload failed): one line too
         print(f"ogi: error: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        if not is_disk_full(e):
+            raise
+        print(f"ogi: error: {disk_full(e, 'writing')}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("ogi: interrupted", file=sys.stderr)

@@ -17,6 +17,7 @@ from fetchers import FetchSettings, RawStore, crawl
 from fetchers.crawl import url_file_name
 from fetchers.sources import is_http_url, load_sources, source_for_url
 from ogi.errors import FetchError, OgiError
+from ogi.names import bare_name
 from ogi.settings import sources_file as default_sources_file
 from pipeline.batch import InputFile
 
@@ -35,8 +36,21 @@ class SourcePlan:
     sources: tuple = ()  # fetchers.sources.Source
 
 
-class SourceUnreachable(FetchError):
+class SourceFailed(FetchError):
+    """A source gave no report file: the run records it and the operator sees it (a failed task, a
+    non-zero exit). ``stats`` is what the crawl did, for the run artifact."""
+
+    def __init__(self, message: str, *, file: str | None = None, stats: FetchStats | None = None) -> None:
+        super().__init__(message, file=file)
+        self.stats = stats
+
+
+class SourceUnreachable(SourceFailed):
     """The listing could not be fetched at all for a transient reason: worth retrying later."""
+
+
+class SourceYieldedNothing(SourceFailed):
+    """robots.txt, the listing or every report link failed: the source gave no report file."""
 
 
 @dataclass(slots=True)
@@ -50,11 +64,13 @@ class FetchStats:
     skipped: int = 0
     requests: int = 0
     failed: dict[str, str] = field(default_factory=dict)  # url → reason
+    sources_failed: dict[str, str] = field(default_factory=dict)  # source url → why it gave no report
 
     def add(self, other: FetchStats) -> None:
         for k in ("sources", "listing_pages", "new", "unchanged", "skipped", "requests"):
             setattr(self, k, getattr(self, k) + getattr(other, k))
         self.failed.update(other.failed)
+        self.sources_failed.update(other.sources_failed)
 
 
 def plan_source(text: str | None, sources_file: str | Path | None = None) -> SourcePlan:
@@ -93,16 +109,19 @@ def inputs_from_crawl(result) -> list[InputFile]:
         # The file's own name, as the contract says; the sniffed bytes (and the stored
         # path's suffix) decide the extractor, so a portal's `.htm` or a suffix-less
         # download name is kept as served.
-        name = rf.file_name or url_file_name(rf.url) or path.name
-        out.append(InputFile(path=str(path), key=rf.url, file_name=name, source_url=rf.url))
+        name = bare_name(rf.file_name) or url_file_name(rf.url) or path.name  # never a path (a manifest of old)
+        out.append(InputFile(path=str(path), key=rf.url, file_name=name, source_url=rf.url,
+                             aliases=tuple(rf.also_urls)))
     return out
 
 
 def fetch_stats(result) -> FetchStats:
     s = result.summary()
-    failed = {r.url: r.reason or "failed" for r in result.by_status("failed")}
+    failed: dict[str, str] = {}  # url → "reason-code: what happened"
     for f in result.failures:
         failed.setdefault(f.url, f"{f.reason}: {f.detail}" if f.detail else f.reason)
+    for r in result.by_status("failed"):
+        failed.setdefault(r.url, r.reason or "failed")
     return FetchStats(sources=1, listing_pages=s["listing_pages"], new=s["new"], unchanged=s["unchanged"],
                       skipped=s["skipped"], requests=s["requests"], failed=failed)
 
@@ -114,7 +133,26 @@ def check_reachable(result) -> None:
     first = next((f for f in result.failures if f.url == result.source.url), None)
     if first is not None and first.reason in TRANSIENT_REASONS:
         raise SourceUnreachable(f"listing of {result.source.name} unreachable: {first.detail or first.reason}",
-                                file=result.source.url)
+                                file=result.source.url, stats=fetch_stats(result))
+
+
+def check_yield(result) -> None:
+    """Raise SourceYieldedNothing when no report file was stored because something failed: robots.txt,
+    the listing, or every report link. (A listing that links no report at all is not a failure.)"""
+    if result.stored or not result.failures:
+        return
+    name = result.source.name
+    first = next((f for f in result.failures if f.url == result.source.url), None)
+    if first is not None:
+        why = f"the listing failed: {first.detail or first.reason}"
+    else:
+        counts: dict[str, int] = {}
+        for f in result.failures:
+            counts[f.reason] = counts.get(f.reason, 0) + 1
+        why = f"all {len(result.by_status('failed'))} report links failed (" + \
+            ", ".join(f"{n} {r}" for r, n in sorted(counts.items())) + ")"
+    raise SourceYieldedNothing(f"source {name} gave no report: {why}", file=result.source.url,
+                               stats=fetch_stats(result))
 
 
 def fetch_source(source, raw_root: str | Path, settings=None) -> tuple[list[InputFile], FetchStats]:
@@ -123,4 +161,5 @@ def fetch_source(source, raw_root: str | Path, settings=None) -> tuple[list[Inpu
     with RawStore(raw_root) as store:
         result = crawl(source, settings or FetchSettings(), store)
     check_reachable(result)
+    check_yield(result)
     return inputs_from_crawl(result), fetch_stats(result)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ogi.hashing import file_sha256
+from ogi.names import from_key, path_key
 from ogi.types import Report
 
 log = logging.getLogger(__name__)
@@ -68,11 +69,11 @@ class ReportIndex:
         """Content hash of every readable path; unchanged files from the index, the rest hashed
         (and recorded). A path that cannot be read is left out."""
         known: dict[str, tuple[int, int, str]] = {}
-        if not force:
-            known = {p: (s, m, h) for p, s, m, h in self._select("SELECT path, size, mtime_ns, sha FROM files "
-                                                                 "WHERE path IN ({})", paths)}
+        if not force:  # a path that is not UTF-8 (a GBK name) is its bytes in the index
+            known = {from_key(p): (s, m, h) for p, s, m, h in self._select(
+                "SELECT path, size, mtime_ns, sha FROM files WHERE path IN ({})", [path_key(p) for p in paths])}
         out: dict[str, str] = {}
-        fresh: list[tuple[str, int, int, str]] = []
+        fresh: list[tuple[str | bytes, int, int, str]] = []
         for p in paths:
             try:
                 st = os.stat(p)
@@ -83,7 +84,7 @@ class ReportIndex:
                 out[p] = file_sha256(p)
             except OSError:
                 continue
-            fresh.append((p, st.st_size, st.st_mtime_ns, out[p]))
+            fresh.append((path_key(p), st.st_size, st.st_mtime_ns, out[p]))
         self._write("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", fresh)
         return out
 
@@ -103,7 +104,7 @@ class ReportIndex:
         """Drop outcomes whose cached body turned out unreadable (they will be extracted again)."""
         self._write("DELETE FROM outcomes WHERE sha = ?", [(s,) for s in shas])
 
-    def _select(self, sql: str, keys: list[str], chunk: int = 500) -> list[tuple]:
+    def _select(self, sql: str, keys: list, chunk: int = 500) -> list[tuple]:
         """Rows for ``keys`` (``sql`` has one ``IN ({})``), a bounded number of parameters a query."""
         if self._db is None:
             return []

@@ -20,10 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from fetchers import FetchSettings
-from ogi.errors import UsageError
+from ogi.errors import OgiError, UsageError, disk_full, is_disk_full
 from ogi.settings import (
+    CRAWL_DEADLINE_S,
     FETCH_DELAY_S,
     MEMORY_MB,
+    RESPONSE_DEADLINE_S,
     TIMEOUT_S,
     ExtractSettings,
     RunSettings,
@@ -33,7 +35,7 @@ from ogi.settings import (
     raw_root_for,
 )
 from ogi.types import Report
-from pipeline.batch import BatchStats, InputFile, discover
+from pipeline.batch import BatchStats, InputFile, discover, one_per_content
 from pipeline.inputs import (
     ALL_SOURCES,
     FetchStats,
@@ -73,6 +75,16 @@ class RunRequest:
     memory_mb: int = MEMORY_MB
     corrections: str | None = None  # corrections file overlaid on the reports (default: <out>/corrections.csv)
     extract: ExtractSettings = ExtractSettings()  # how files are read (OCR, PDF tables, DOCX limits)
+    response_deadline: float = RESPONSE_DEADLINE_S  # seconds one HTTP response may take in all
+    crawl_deadline: float = CRAWL_DEADLINE_S  # seconds one source's crawl may take
+
+    def fetch_settings(self) -> FetchSettings:
+        """The crawl's settings; a bad value raises UsageError naming the option."""
+        try:
+            return FetchSettings(delay=self.fetch_delay, response_deadline=self.response_deadline,
+                                 crawl_deadline=self.crawl_deadline)
+        except ValueError as e:
+            raise UsageError("--" + str(e).replace("_", "-")) from None
 
     def settings(self) -> RunSettings:
         """The batch settings; a bad value raises UsageError naming the option."""
@@ -157,6 +169,7 @@ def plan(request: RunRequest) -> Planned:
         raise UsageError("--source is empty: give a folder, a file, a listing URL or a configured source name")
     check_out(request.out)
     settings = request.settings()
+    request.fetch_settings()
     try:
         source_plan = plan_source(request.source)
     except UsageError:
@@ -173,14 +186,40 @@ def fetch_all(sources, raw_root: str, fetch_one: Callable) -> tuple[list[InputFi
     for src in sources:
         try:
             got, stats = fetch_one(src, raw_root)
-        except Exception as e:  # unreachable after retries (the flow retries in its task)
-            log.warning("source %s not fetched: %s", src.url, e)
-            total.sources += 1
-            total.failed[src.url] = f"source not fetched: {e}"
+        except Exception as e:  # gave nothing, or unreachable after retries (the flow retries in its task)
+            if is_disk_full(e):
+                raise disk_full(e, f"storing the files of {src.url}") from None
+            log.warning("source %s gave no report: %s", src.url, e)
+            got_stats = getattr(e, "stats", None)
+            if got_stats is not None:
+                total.add(got_stats)
+            else:
+                total.sources += 1
+            total.failed.setdefault(src.url, f"source not fetched: {e}")
+            total.sources_failed[src.url] = str(e)
             continue
         files += got
         total.add(stats)
     return files, total
+
+
+SOURCES_FAILED_EXIT = 3  # the run published what it got, but some source gave no report
+
+
+class SourcesFailed(OgiError):
+    """Raised by the flow after publishing when a source gave no report, so its run is not green;
+    ``result`` is the run's result all the same."""
+
+    def __init__(self, message: str, result: dict) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+def sources_failed_lines(fetch: FetchStats | None) -> list[str]:
+    """One line per source that gave no report, for stderr and the flow's failure."""
+    if fetch is None:
+        return []
+    return [f"{url}: {why}" for url, why in sorted(fetch.sources_failed.items())]
 
 
 def already_there(reports: list[Report], extracted: int, out: str, force: bool, review: Review) -> bool:
@@ -192,13 +231,15 @@ def publish_spooled(spools: list[str], out: str, corrections: str | None = None,
                     extracted: int = 0) -> tuple[PublishStats, Review, bool]:
     """The publish step: overlay the corrections on the spooled reports and merge them into the
     dataset when anything changed; the quality page either way. The spool files go once read."""
-    reports, review = before_publish(read_spools(spools), out, corrections)
-    published = bool(reports) and not already_there(reports, extracted, out, force, review)
-    pub = publish_to(reports, out) if published else dataset_counts(out)
-    if not published and not is_remote(out):
-        recover(out)  # what a killed run left goes even when nothing is new
-    after_publish(out, review, published)
-    drop_spools(spools)
+    try:
+        reports, review = before_publish(one_per_content(read_spools(spools)), out, corrections)
+        published = bool(reports) and not already_there(reports, extracted, out, force, review)
+        pub = publish_to(reports, out) if published else dataset_counts(out)
+        if not published and not is_remote(out):
+            recover(out)  # what a killed run left goes even when nothing is new
+        after_publish(out, review, published)
+    finally:  # the reports stay in the cache: a failed publish leaves no spool file behind
+        drop_spools(spools)
     return pub, review, published
 
 
@@ -214,7 +255,7 @@ def summary(stats: BatchStats, pub: PublishStats, published: bool, fetch: FetchS
               "reports": pub.reports, "facts": pub.facts, "published": published, "seconds": round(seconds, 2)}
     if fetch is not None:
         result.update({"fetched_new": fetch.new, "fetched_unchanged": fetch.unchanged,
-                       "fetch_failed": len(fetch.failed)})
+                       "fetch_failed": len(fetch.failed), "sources_failed": len(fetch.sources_failed)})
     return result
 
 
@@ -254,8 +295,12 @@ def extract_all(files: list[InputFile], settings: RunSettings, out: str, extract
         return RunTotals(stats=idle)
     totals = RunTotals()
     size = batch or max(1, len(files))
-    for i, part in enumerate(batches(files, size)):
-        totals.add(extract(part, settings, out, i * size, skip_published))
+    try:
+        for i, part in enumerate(batches(files, size)):
+            totals.add(extract(part, settings, out, i * size, skip_published))
+    except BaseException:  # e.g. the disk filled: the reports stay in the cache, no spool file stays behind
+        drop_spools(totals.spools)
+        raise
     return totals
 
 
@@ -265,8 +310,8 @@ def run(planned: Planned, steps: Steps | None = None,
     ``progress(n)``: n more input files are done (default steps only; a flow's steps report their own)."""
     steps = steps or Steps()
     req = planned.request
-    delay = FetchSettings(delay=req.fetch_delay)
-    fetch_one = steps.fetch_one or (lambda src, raw_root: fetch_source(src, raw_root, delay))
+    fetch_settings = req.fetch_settings()
+    fetch_one = steps.fetch_one or (lambda src, raw_root: fetch_source(src, raw_root, fetch_settings))
     extract = steps.extract or (lambda files, settings, out, _first, skip: extract_batch(
         files, settings, out, skip, progress=progress))
     t0 = time.monotonic()

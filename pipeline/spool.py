@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ogi.errors import OgiError
+from ogi.errors import OgiError, disk_full, is_disk_full
 from ogi.hashing import report_id_for
 from ogi.settings import RunSettings, is_remote
 from ogi.types import Report
@@ -78,9 +78,15 @@ def write_spool(reports: list[Report], cache_dir: str | None) -> str | None:
     d.mkdir(parents=True, exist_ok=True)
     path = d / f"{uuid.uuid4().hex}.pkl"
     tmp = path.with_suffix(".tmp")
-    with tmp.open("wb") as f:
-        pickle.dump(reports, f, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
+    try:
+        with tmp.open("wb") as f:
+            pickle.dump(reports, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        if is_disk_full(e):
+            raise disk_full(e, "handing the extracted reports to the publish step") from None
+        raise
     return str(path)
 
 

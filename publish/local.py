@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from ogi.codebook import write_codebook
+from ogi.errors import OgiError, disk_full, is_disk_full
 from ogi.schema import DATASETS, PARTITION_COLS
 from ogi.types import Report
 from publish import settle, versions
@@ -66,7 +67,8 @@ def to_tables(reports: Iterable[Report]) -> dict[str, pa.Table]:
                "fee_charged": r.fee_charged, "fee_notices": r.fee_notices, "fee_amount_yuan": r.fee_amount_yuan,
                "n_facts": len(r.facts), "n_checks_failed": failed, "reviewed": r.reviewed,
                "agency_id": r.agency_id, "territorial_level": r.territorial_level, "duplicate_of": r.duplicate_of,
-               "region_match": r.region_match}
+               "region_match": r.region_match,
+               "seen_as": list(r.seen_as) or [r.file_name]}
         for k, v in cols["reports"].items():
             v.append(row.get(k))
     # column by column: a batch of reports holds ~200 facts each
@@ -145,22 +147,61 @@ def _publish_locked(new: dict[str, pa.Table] | list[Report], out: Path) -> Publi
     if isinstance(new, list):
         new = to_tables(list({r.report_id: r for r in new}.values()))
     new = {**new, "checks": _without_year_checks(new["checks"])}
-    cur = out / "current"
-    old = cur.resolve() if cur.exists() else None
+    old = current_or_repaired(out)
     if old is not None and not versions.has_manifest(old):  # an older layout: merged in full, once
         new, old = _merge_whole(out, new, set(new["reports"]["report_id"].to_pylist())), None
     new, drop = settle.with_neighbours(old, new)  # Y checks in status, duplicates, changed files' old reports
     stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     vdir = out / ".versions" / stamp
     partial = vdir.with_name(stamp + PARTIAL)  # a crash leaves it recognisably unfinished
-    built = versions.build(old, new, partial, stamp, write=lambda t, p: _write(t, p), drop=drop)
-    os.rename(partial, vdir)
+    try:
+        built = versions.build(old, new, partial, stamp, write=lambda t, p: _write(t, p), drop=drop)
+        os.rename(partial, vdir)
+    except BaseException as e:  # the previous version stays current; nothing half-written stays behind
+        shutil.rmtree(partial, ignore_errors=True)
+        if is_disk_full(e):
+            raise disk_full(e, "writing the new dataset version") from None
+        raise
     _swap(out, vdir)
     _prune(out)
     write_codebook(out)  # codebook.csv + datapackage.json list the files of this version
     log.info("published version %s: %d reports (%d replaced)", stamp, built.rows["reports"], built.replaced)
     return PublishStats(reports=built.rows["reports"], facts=built.rows["facts"], sections=built.rows["sections"],
                         checks=built.rows["checks"], replaced=built.replaced, path=str(out))
+
+
+class DatasetBroken(OgiError):
+    """``current`` points at a version that is gone and no complete version is left to repair it from."""
+
+
+def newest_complete(out: Path) -> Path | None:
+    """The most recently written complete version (manifest written, not being written), or None."""
+    vroot = out / ".versions"
+    if not vroot.is_dir():
+        return None
+    done = [p for p in vroot.iterdir() if p.is_dir() and not p.name.endswith(PARTIAL) and versions.has_manifest(p)]
+    return max(done, key=lambda p: ((p / versions.MANIFEST).stat().st_mtime_ns, p.name), default=None)
+
+
+def current_or_repaired(out: Path) -> Path | None:
+    """The version ``current`` points at; None for a new dataset. When ``current`` points nowhere
+    (its version was deleted) it is repointed at the newest complete version, with a warning; when
+    none is left the run stops with DatasetBroken: a publish never silently starts from empty."""
+    cur = out / "current"
+    if cur.exists():
+        return cur.resolve()
+    best = newest_complete(out)
+    if not cur.is_symlink() and best is None:
+        return None  # nothing published yet
+    pointed = os.readlink(cur) if cur.is_symlink() else "nothing"
+    if best is None:
+        raise DatasetBroken(f"dataset {out}: `current` points at {pointed}, which is gone, and no complete version "
+                            "is left in .versions to repair it from: restore that version or move the dataset "
+                            "folder away; nothing was published")
+    log.warning("dataset %s: `current` pointed at %s, which is gone: repaired to the newest complete version %s",
+                out, pointed, best.name)
+    _swap(out, best)
+    return best
 
 
 def _merge_whole(out: Path, new: dict[str, pa.Table], ids: set[str]) -> dict[str, pa.Table]:

@@ -17,6 +17,8 @@ from types import ModuleType, SimpleNamespace
 import psutil
 import pytest
 
+from tests.hardening.support import Loopback
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -110,3 +112,20 @@ def cli() -> SimpleNamespace:
     """Start or run `ogi run --no-prefect` in a subprocess: ``start``, ``run`` (→ result, peak RSS),
     ``kill_when``."""
     return SimpleNamespace(start=start, run=run, kill_when=kill_when, ogi_command=ogi_command, GUARD_S=GUARD_S)
+
+
+# ---- loopback servers (tests/hardening/support.py) ------------------------------------------
+
+@pytest.fixture
+def loopback():
+    server = Loopback()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def loopback2():
+    """A second server: the same host (127.0.0.1) on another port."""
+    server = Loopback()
+    yield server
+    server.close()
