@@ -133,7 +133,7 @@ class PdfExtractor(Extractor):
     """Text PDFs: pypdfium2 for text and page triage, pdfplumber rules/glyphs for tables."""
 
     name = "pdf"
-    version = "1"
+    version = "2"  # 2: borderless label-only lines between numeric rows kept as blank rows
     kinds = ("pdf",)
 
     def __init__(self, settings: PdfSettings | None = None, extract: ExtractSettings | None = None) -> None:

@@ -25,6 +25,7 @@ from ogi.types import Cell, RawTable
 log = logging.getLogger(__name__)
 
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、")
+_ITEM = re.compile(r"^(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,11 +194,18 @@ def _split(reg: list[RunLine], anchors: list[RunLine], label_x: float, num_left:
 
 
 def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, ends_page: bool = False,
-                 ) -> FoundTable | None:
-    """One RawTable from the lines of a borderless region (``ends_page``: it may go on over the page)."""
-    anchors = [ln for ln in reg if _is_anchor(ln, st)]
-    size = median(ln.size for ln in anchors)
-    num_left = min(s.x0 for ln in anchors for s in ln.numbers())
+                 labels: dict[int, list[TextRun]] | None = None) -> FoundTable | None:
+    """One RawTable from the lines of a borderless region (``ends_page``: it may go on over the page).
+
+    A first build (``labels`` None) reads each numeric row's label; label lines between the first and
+    last numeric rows that no numeric row keeps (zeros printed blank: the row has no number to anchor
+    it, see :func:`_blank_row_candidates`) make it build again with ``labels``: the label texts of
+    every row by the id of its line, numeric rows keeping the first build's labels and each such
+    label-only line a row of empty cells, so the normalizer, which knows the template, decides."""
+    real = [ln for ln in reg if _is_anchor(ln, st)]
+    anchors = [ln for ln in reg if _is_anchor(ln, st) or labels is not None and id(ln) in labels]
+    size = median(ln.size for ln in real)
+    num_left = min(s.x0 for ln in real for s in ln.numbers())
     label_x = num_left - 0.5 * size
     mid = (min(s.x0 for ln in reg for s in ln.segs) + max(s.x1 for ln in reg for s in ln.segs)) / 2
     units, label_segs = _split(reg, anchors, label_x, num_left, mid)
@@ -217,7 +225,7 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, end
     groups = [i for i in members if item_i is not None and centres[i] < centres[item_i] - 4
               and len(members[i]) >= 2 and max(s.x1 for s in members[i]) < item_left + 2]
     groups.sort(key=lambda i: centres[i])
-    own = spanning_row_labels(anchors, [members[g] for g in groups], members.get(item_i, []), label_x)
+    own = spanning_row_labels(real, [members[g] for g in groups], members.get(item_i, []), label_x)
     for g in groups:
         members[g] = [s for s in members[g] if id(s) not in own]
     group_left = {i: min(s.x0 for s in members[i]) for i in groups if members[i]}
@@ -250,14 +258,19 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, end
         cells.extend(Cell("", row_of[r], n_label + k, 1, 1, geom.number) for k in sorted(band[blk] - ks))
     ys = [ln.cy for ln in anchors]
     row_labels = assign_labels([s for i in members if i not in groups for s in members[i]]
-                                + [s for ln in anchors for s in ln.segs if id(s) in own], ys)
+                                + [s for ln in anchors for s in ln.segs if id(s) in own], ys) \
+        if labels is None else [labels[id(ln)] for ln in anchors]
     taken: dict[int, set[int]] = {g: set() for g in groups}
     walls = [ln.cy for u in units if isinstance(u, list) for ln in u]
+    dropped: list[TextRun] = []
+    kept: dict[int, list[TextRun]] = {}
     for r, segs in enumerate(row_labels):
         # labels of rows printing no number; a row cut by the page break may show only part of its label
         cut_above = r == 0 and not any(w < ys[r] for w in walls)
-        blank = {id(s) for s in blank_row_lines(segs, ys[r], walls, cut_above, ends_page and r == len(ys) - 1)}
-        segs = [s for s in segs if id(s) not in blank]
+        blank = set() if labels is not None else \
+            {id(s) for s in blank_row_lines(segs, ys[r], walls, cut_above, ends_page and r == len(ys) - 1)}
+        dropped += [s for s in segs if id(s) in blank]
+        segs = kept[id(anchors[r])] = [s for s in segs if id(s) not in blank]
         if not segs:
             continue
         c = sum(s.cx for s in segs) / len(segs)
@@ -270,10 +283,44 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, end
         for lo, hi, blk in [] if not members[g] else group_runs(members[g], ys, block_of, taken[g]):
             cells.append(Cell(_join(blk), row_of[lo], k, row_of[hi] - row_of[lo] + 1, 1, geom.number,
                               _box(blk, geom)))
+    if labels is None:
+        found = _blank_row_candidates(reg, real, dropped, label_x)
+        if found:
+            return build_region(reg, geom, st, ends_page, {**kept, **found})
     segs_all = [s for ln in reg for s in ln.segs]
     bbox = (min(s.x0 for s in segs_all) - 1, min(s.top for s in segs_all) - 1,
             max(s.x1 for s in segs_all) + 1, max(s.bottom for s in segs_all) + 1)
     return FoundTable(RawTable(cells=_dedupe(cells), page=geom.number, source="pdfplumber-borderless"), bbox)
+
+
+def _blank_row_candidates(reg: list[RunLine], real: list[RunLine], dropped: list[TextRun], label_x: float,
+                          ) -> dict[int, list[TextRun]]:
+    """Label-only lines that are rows printing no number (zeros printed blank), by layout alone.
+
+    A line qualifies when it lies strictly between the table's first and last numeric rows, prints text only left of the numbers, every label text of it that
+    went to a numeric row was dropped as another row's (:func:`blank_row_lines`), and it opens a label:
+    a line tight under another such line and not starting an item (2. （三） 二、) is its wrapped tail
+    and stays with it."""
+    gone = {id(s) for s in dropped}
+    if not gone or len(real) < 2:
+        return {}
+    lo, hi = real[0].cy, real[-1].cy
+    out: dict[int, list[TextRun]] = {}
+    prev: RunLine | None = None  # the last line of the blank row being read
+    head: RunLine | None = None  # that row's first line
+    for ln in reg:
+        mine = [s for s in ln.segs if id(s) in gone]
+        ok = bool(mine) and lo < ln.cy < hi and all(s.x1 <= label_x for s in ln.segs) \
+            and all(s in mine or not overlaps(s, m) for s in ln.segs for m in mine)
+        if ok and prev is not None and head is not None and ln.top - prev.bottom <= 0.6 * ln.size \
+                and not _ITEM.match(mine[0].text):
+            out[id(head)] += mine  # the wrapped tail of the line above
+            prev = ln
+            continue
+        if ok:
+            out[id(ln)] = list(mine)
+        prev = head = ln if ok else None
+    return out
 
 
 def _leaf_centres(lines: list[RunLine], label_x: float, mid: float) -> list[float]:

@@ -8,6 +8,7 @@ Nothing here knows the template: label fragments stay as they are printed.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from extractors.base import Extractor, register
@@ -130,9 +131,57 @@ def _is_layout(lines: list[str]) -> bool:
     return indented >= 0.2 * max(1, sum(1 for ln in lines if ln.strip()))
 
 
+def narrative_indent(lines: list[str]) -> int:
+    """The deepest indent a line of running text starts at (`pdftotext -layout`): a heading indented no
+    deeper is at the narrative level (一、总体情况), not a row label inside a table."""
+    def indent(ln: str) -> int:
+        return len(ln) - len(ln.lstrip())
+
+    def prose(ln: str) -> bool:  # a line of running text: a sentence, or wider than a table's label cell
+        t = ln.strip()
+        return split_row(ln) is None and (len(t) >= 30 or len(t) >= 15 and "。" in t)
+
+    found = [indent(ln) for ln in lines if prose(ln)]
+    for i, ln in enumerate(lines):  # a heading over a paragraph
+        nxt = next((x for x in lines[i + 1: i + 4] if x.strip()), "")
+        if _HEADING.match(ln.strip()) and split_row(ln) is None and prose(nxt):
+            found.append(indent(ln))
+    return max((k for k, n in Counter(found).items() if n >= 2), default=0)  # one odd line proves nothing
+
+
+def _has_number(cells: list[str] | None) -> bool:
+    return bool(cells) and any(re.fullmatch(_VALUE_TOKEN, c.strip()) for c in cells or [])
+
+
+def blank_row_label(lines: list[str], i: int, rows: list[list[str]], base: int, look: int = 60) -> bool:
+    """Whether layout line ``i``, a label alone, is a table row printing no number (zeros printed blank).
+
+    Neutral evidence only: it is short text indented deeper than the narrative (``base``), and below it
+    more numeric rows follow before any sentence, long line or narrative-level heading; or, in a table
+    with a header row, the next thing is such a heading (the table's last rows)."""
+    line = lines[i]
+    text = line.strip()
+    indent = len(line) - len(line.lstrip())
+    if len(text) >= 40 or indent <= base or any(p in text for p in "。；;") or _PAGE_NO.match(line):
+        return False
+    for nxt in lines[i + 1: i + 1 + look]:
+        t = nxt.replace("\f", "").strip()
+        if not t or _PAGE_NO.match(nxt):
+            continue
+        cells = split_row(nxt.replace("\f", "").rstrip())
+        if _has_number(cells):
+            return True
+        if cells is None and _HEADING.match(t) and len(nxt) - len(nxt.lstrip()) <= base:
+            return any(not _has_number(r) and sum(1 for c in r if c) >= 2 for r in rows)  # under a header
+        if len(t) >= 40 or any(p in t for p in "。；;：:"):
+            return False
+    return False
+
+
 def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -> list[Block]:
     """Group lines into paragraphs and tables (pure; the core of this extractor)."""
     layout = _is_layout(lines)
+    base = narrative_indent(lines) if layout else 0
     blocks: list[Block] = []
     rows: list[list[str]] = []
     row_lines: list[int] = []  # 1-based line number of each row in ``rows``
@@ -201,6 +250,12 @@ def lines_to_blocks(lines: list[str], settings: TextSettings = TextSettings()) -
             pending_blank = False
             continue
         # narrative line
+        if rows and layout and blank_row_label(lines, i, rows, base):
+            rows.append([line.strip()])  # a row printing its label alone, inside the table
+            row_lines.append(i + 1)
+            src.append(line)
+            pending_blank = False
+            continue
         if rows:
             nxt = next((ln for ln in lines[i + 1 : i + 3] if ln.strip()), "")
             if pending_blank and split_row(nxt) is not None and not _HEADING.match(line) and len(line.strip()) < 40:
@@ -239,7 +294,7 @@ class TextExtractor(Extractor):
     """`.txt` and `.md` reports."""
 
     name = "text"
-    version = "3"  # 3: misaligned layout rows not re-cut; 2: cells carry their line number
+    version = "4"  # 4: layout label-only rows inside tables kept; 3: misaligned layout rows not re-cut
     kinds = ("txt", "md")
 
     def __init__(self, settings: TextSettings = TextSettings()) -> None:

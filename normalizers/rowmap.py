@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import product
@@ -65,8 +66,25 @@ def _plans(lines: Sequence[LineLike], table: str, template: str, spec: Spec, st:
         if table == "active":  # independent rows, no identities: a sure label may sit anywhere
             matches = place_unordered(lines, slots, matches, st)
         matches = fill_lost_labels(lines, slots, matches, keep)
-        out.append(_Plan(slots, blank_rows(lines, slots, matches, st), score, single))
+        found = blank_rows(lines, slots, matches, st)
+        if single:
+            found = [mt for mt in found
+                     if not (mt.blank and slots[mt.slot].id == "other" and _heads_items(lines, mt, found))]
+        out.append(_Plan(slots, found, score, single))
     return sorted(out, key=lambda p: -p.score)
+
+
+_ITEM_NO = re.compile(r"^\s*\d{1,2}\s*[.．、]")
+
+
+def _heads_items(lines: Sequence[LineLike], mt: Match, matches: list[Match], reach: int = 3) -> bool:
+    """A blank （六） read as one row beside label-only lines numbered 1./2. that no row takes: it heads
+    sub-rows printing nothing, and whether it is a row of its own no value can show."""
+    used = {i for m in matches for i in m.lines}
+    i = mt.value_line
+    near = [k for k in range(max(0, i - reach), min(len(lines), i + reach + 1))
+            if k != i and k not in used and lines[k].numbers == 0]
+    return any(_ITEM_NO.match(getattr(lines[k], "raw", "") or lines[k].label) for k in near)
 
 
 def _cells(lines: Sequence[LineLike], mt: Match, slot: Slot, keep: str) -> list[Cell] | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import logging
@@ -177,7 +178,8 @@ def codebook_rows() -> list[dict[str, str]]:
     return [{k: r.get(k, "") for k in CSV_FIELDS} for r in out]
 
 
-def codebook_csv() -> str:
+@functools.lru_cache(maxsize=1)
+def codebook_csv() -> str:  # the same text at every publish of a process (fields.csv does not change under it)
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
     w.writeheader()
@@ -332,22 +334,25 @@ def datapackage(out: str | Path, version: str | None = None, created: str | None
     meanings, labels = column_meanings(), column_labels()
     files = {name: _files(out, name) for name in DATASETS}
     reports_at: dict[str, list[str]] = {}
+    by_base: dict[tuple[str, str], str] = {}  # (partition, file name) → the reports file
     for rel in files["reports"]:
         reports_at.setdefault(_partition(rel), []).append(rel)
+        by_base.setdefault((_partition(rel), rel.rsplit("/", 1)[-1]), rel)
     resources = []
     for name, schema in DATASETS.items():
+        fields = _fields(name, schema, meanings, labels)  # one list per dataset: a large dataset has thousands of files
         for rel in files[name]:
+            year = _partition(rel)
             # pandas turns a null of an integer column into NaN: "nan" is a missing value, never a number here
-            res_schema: dict = {"fields": _fields(name, schema, meanings, labels), "missingValues": ["", "nan"]}
+            res_schema: dict = {"fields": fields, "missingValues": ["", "nan"]}
             if name in PRIMARY_KEYS:
                 res_schema["primaryKey"] = PRIMARY_KEYS[name]
-            same = [r for r in reports_at.get(_partition(rel), []) if r.rsplit("/", 1)[-1] == rel.rsplit("/", 1)[-1]]
-            target = same or (reports_at.get(_partition(rel), []) if len(reports_at.get(_partition(rel), [])) == 1
-                              else [])
+            same = by_base.get((year, rel.rsplit("/", 1)[-1]))
+            only = reports_at.get(year, [])
+            target = same or (only[0] if len(only) == 1 else None)
             if name != "reports" and target:
                 res_schema["foreignKeys"] = [{"fields": ["report_id"], "reference": {
-                    "resource": _resource_name(target[0]), "fields": ["report_id"]}}]
-            year = _partition(rel)
+                    "resource": _resource_name(target), "fields": ["report_id"]}}]
             resources.append({"name": _resource_name(rel), "type": "table", "path": rel, "format": "parquet",
                               "mediatype": "application/vnd.apache.parquet",
                               "description": f"{name}/ rows of report year {year}" if year != "unknown"
@@ -366,13 +371,21 @@ def datapackage(out: str | Path, version: str | None = None, created: str | None
             "resources": resources}
 
 
+def _package_json(pkg: dict) -> str:
+    """One resource a line: readable, and written by json's C encoder (``indent`` falls back to the
+    pure-Python one, seconds for the thousands of resources of a large dataset)."""
+    head = json.dumps({k: v for k, v in pkg.items() if k != "resources"}, ensure_ascii=False)
+    lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in pkg["resources"])
+    return head[:-1] + ', "resources": [\n' + lines + "\n]}\n"
+
+
 def write_codebook(out_dir: str | Path) -> list[Path]:
     """Write ``codebook.csv`` and ``datapackage.json`` beside the dataset at ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in (("codebook.csv", codebook_csv()),
-                       ("datapackage.json", json.dumps(datapackage(out), ensure_ascii=False, indent=2) + "\n")):
+                       ("datapackage.json", _package_json(datapackage(out)))):
         tmp = out / f".{name}.tmp"
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(out / name)

@@ -15,6 +15,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,7 @@ from pipeline.spool import (
     read_spools,
 )
 from publish.local import PublishStats, recover
-from publish.remote import already_published, dataset_counts, publish_to
+from publish.remote import already_published, dataset_counts, publish_lock, publish_to
 from review.hook import Review, after_publish, before_publish
 
 log = logging.getLogger(__name__)
@@ -230,16 +231,22 @@ def already_there(reports: list[Report], extracted: int, out: str, force: bool, 
 def publish_spooled(spools: list[str], out: str, corrections: str | None = None, force: bool = False,
                     extracted: int = 0) -> tuple[PublishStats, Review, bool]:
     """The publish step: overlay the corrections on the spooled reports and merge them into the
-    dataset when anything changed; the quality page either way. The spool files go once read."""
+    dataset when anything changed; the quality page either way. The spool files go once read.
+
+    The whole step holds the dataset's publish lock, so the "before" of the quality page is the
+    version this run merges into and two runs never interleave their pages."""
+    hold = publish_lock(out) if spools or is_remote(out) or Path(out).exists() else nullcontext()
     try:
-        reports, review = before_publish(one_per_content(read_spools(spools)), out, corrections)
-        published = bool(reports) and not already_there(reports, extracted, out, force, review)
-        pub = publish_to(reports, out) if published else dataset_counts(out)
-        if not published and not is_remote(out):
-            recover(out)  # what a killed run left goes even when nothing is new
-        after_publish(out, review, published)
+        with hold:
+            reports, review = before_publish(one_per_content(read_spools(spools)), out, corrections)
+            published = bool(reports) and not already_there(reports, extracted, out, force, review)
+            pub = publish_to(reports, out) if published else dataset_counts(out)
+            if not published and not is_remote(out):
+                recover(out)  # what a killed run left goes even when nothing is new
+            after_publish(out, review, published)
     finally:  # the reports stay in the cache: a failed publish leaves no spool file behind
         drop_spools(spools)
+    review.before = None  # the previous reports table: not handed back to the flow
     return pub, review, published
 
 

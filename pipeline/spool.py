@@ -20,6 +20,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.dataset as pads
+
 from ogi.errors import OgiError, disk_full, is_disk_full
 from ogi.hashing import report_id_for
 from ogi.settings import RunSettings, is_remote
@@ -104,36 +107,58 @@ def drop_spools(paths: list[str]) -> None:
         Path(p).unlink(missing_ok=True)
 
 
-_seen: dict[tuple[str, str], frozenset[tuple[str, str, str]]] = {}
+Held = tuple[frozenset[tuple[str, str, str]], frozenset[tuple[str, str, int]]]
+_seen: dict[tuple[str, str], Held] = {}
 
 
 def published_keys(out: str) -> frozenset[tuple[str, str, str]]:
     """(report_id, sha256, status) of every report the dataset at ``out`` holds; empty when there
     is no dataset yet or it cannot be read (then everything is published again). Read once per
     published version of a local dataset, however many batches ask."""
+    return published_state(out)[0]
+
+
+def published_state(out: str) -> Held:
+    """:func:`published_keys`, and the (agency, province or "", year) of every published report
+    (the neighbouring years an open split may settle against, pipeline.neighbours)."""
     key = None
     try:
         if not is_remote(out):
             cur = Path(out) / "current"
             if not cur.exists():
-                return frozenset()
+                return frozenset(), frozenset()
             key = (str(out), os.path.realpath(cur))
             if key in _seen:
                 return _seen[key]
-        have = read_dataset(out, "reports")
-    except (OSError, OgiError, ValueError) as e:
+        have = _published_reports(out)
+    except (OSError, OgiError, ValueError, pa.ArrowInvalid) as e:
         log.info("cannot read the published reports (%s): publishing everything", e)
-        return frozenset()
+        return frozenset(), frozenset()
     from publish.settle import (
         base_status,  # a status the publish settled (Y checks) compares as the file's own
     )
 
-    got = frozenset((rid, sha, base_status(st, err)[0])
-                    for rid, sha, st, err in zip(have["report_id"], have["sha256"], have["status"], have["error"]))
+    got = (frozenset((rid, sha, base_status(st, err)[0])
+                     for rid, sha, st, err in zip(*(have[c].to_pylist() for c in KEY_COLUMNS))),
+           frozenset((a, p or "", y) for a, p, y in zip(*(have[c].to_pylist() for c in ("agency", "province", "year")))
+                     if a and y is not None))
     if key is not None:
         _seen.clear()
         _seen[key] = got
     return got
+
+
+KEY_COLUMNS = ["report_id", "sha256", "status", "error"]
+
+
+def _published_reports(out: str) -> pa.Table:
+    """The columns of the published reports that say whether a report is held as is (not the whole table)."""
+    cols = KEY_COLUMNS + ["agency", "province", "year"]
+    if is_remote(out):
+        return pa.Table.from_pandas(read_dataset(out, "reports")[cols], preserve_index=False)
+    part = pads.partitioning(pa.schema([("year", pa.int32())]), flavor="hive")
+    return pads.dataset(str(Path(out) / "current" / "reports"), format="parquet", partitioning=part).to_table(
+        columns=cols)
 
 
 def corrections_in_play(out: str, corrections: str | None = None) -> bool:
@@ -148,10 +173,13 @@ def nothing_new(files: list[InputFile], settings: RunSettings, out: str) -> Batc
 
     Every file unchanged (index), cached, and held by the dataset as it is: the run needs no
     extract task at all, only this one pass over the index (a nightly run with nothing new).
+    A report whose digits still split is held as is too unless the run or the dataset has the
+    same agency's report of the year before or after, against which it may settle (then the
+    batch loads it, pipeline.neighbours).
     """
     if settings.force or not settings.cache_dir or not files:
         return None
-    have = published_keys(out)
+    have, neighbours = published_state(out)
     if not have:
         return None
     cache = Cache(settings.cache_dir, pipeline_version(settings.extract))
@@ -160,11 +188,14 @@ def nothing_new(files: list[InputFile], settings: RunSettings, out: str) -> Batc
         entries = cache.index.entries(shas.values())
     finally:
         cache.index.close()
+    found = [(f, shas.get(f.path)) for f in files]
+    known = [(f, sha, entries.get(sha) if sha else None) for f, sha in found]
+    if any(ent is None for _f, _sha, ent in known):
+        return None
+    run = neighbours | {k for _f, _sha, ent in known if (k := ent.key()) is not None}
     stats = BatchStats(seen=len(files), cached=len(files))
-    for f in files:
-        sha = shas.get(f.path)
-        ent = entries.get(sha) if sha else None
-        if ent is None or ent.split or (report_id_for(sha, f.key), sha, ent.status) not in have:
+    for f, sha, ent in known:
+        if ent.may_settle(run) or (report_id_for(sha, f.key), sha, ent.status) not in have:
             return None
         if not settings.years or ent.year is None or ent.year in settings.years:
             count_report(stats, f.file_name, ent.status, ent.error)

@@ -3,7 +3,8 @@
 Two runs publishing into the same ``--out`` would each merge into the version they read and the
 later swap would drop the earlier run's rows. With the lock the second run waits (saying so on
 stderr) and merges into the version the first one published. Readers take no lock: they follow
-the ``current`` link, which only ever points at a complete version.
+the ``current`` link, which only ever points at a complete version. The lock is re-entrant in one
+thread, so a run holds it around everything it writes beside the version (the quality page).
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ def dataset_lock(folder: str | Path, what: str = "") -> Iterator[None]:
     """Hold the publish lock of the dataset at ``folder``; wait (and say so) while another holds it."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(folder / LOCK_NAME, preserve_lock_file=True)
+    # one lock object per lock file in this process (re-entrant: a run's publish step holds it around
+    # the publish, which takes it again); per thread, so two threads still exclude each other
+    lock = FileLock(os.path.realpath(folder / LOCK_NAME), preserve_lock_file=True, is_singleton=True)
     name = what or str(folder)
     try:
         lock.acquire(timeout=0)

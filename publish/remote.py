@@ -20,8 +20,10 @@ upload is pruned by the next run). The plain ``facts/`` prefix is a convenience 
 the seconds between the copy and the delete a reader listing it sees old and new files
 (duplicate rows), and a reader that listed just before the delete may get a missing-file
 error and must retry. A table format (Delta Lake, Iceberg) would remove that window at the
-cost of a new dependency for every reader. Each publish downloads the current version and
-uploads a whole new one: simple and safe, fine for a dataset of a few GB.
+cost of a new dependency for every reader. Each publish downloads the current version (the
+local merge hardlinks it), but uploads only the files the new version wrote: the files it shares
+with the previous one are copied inside the store (CopyObject), and the mirror copies only files
+it does not hold yet (their names carry the stamp of the version that wrote them).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from ogi.settings import cache_dir_for, is_remote
 from ogi.types import Report
 from publish.dataset_lock import dataset_lock
 from publish.local import KEEP_VERSIONS, PublishStats, publish
+from publish.versions import read_manifest
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +85,17 @@ def publish_to(reports: list[Report], out: str, storage_options: dict | None = N
     return publish_remote(reports, out, storage_options)
 
 
+def publish_lock(out: str):
+    """The lock one publish into ``out`` holds (re-entrant): the dataset's own for a folder, a
+    local one per URL for object storage. A run holds it around its whole publish step."""
+    if is_remote(out):
+        return dataset_lock(cache_dir_for(out), what=out)
+    return dataset_lock(out)
+
+
 def publish_remote(reports: list[Report], out: str, storage_options: dict | None = None) -> PublishStats:
     """Merge into the remote dataset at ``out``: build locally, upload a new version, switch, mirror."""
-    with dataset_lock(cache_dir_for(out), what=out):  # runs on this machine wait for each other
+    with publish_lock(out):  # runs on this machine wait for each other
         return _publish_remote_locked(reports, out, storage_options)
 
 
@@ -101,10 +112,12 @@ def _publish_remote_locked(reports: list[Report], out: str, storage_options: dic
         stats = publish(reports, local)
         new = (local / "current").resolve()
         stamp = new.name
-        _upload(fs, new, f"{root}/.versions/{stamp}")
+        files = read_manifest(new)
+        _upload(fs, new, f"{root}/.versions/{stamp}", files,
+                f"{root}/.versions/{cur}" if cur is not None else None)
         fs.pipe_file(f"{root}/{POINTER}", stamp.encode("utf-8"))  # the switch
         log.info("published version %s to %s", stamp, out)
-    mirror(fs, root, stamp)
+    mirror(fs, root, stamp, files)
     prune_versions(fs, root, stamp, cur)
     stats.path = out
     return stats
@@ -114,14 +127,21 @@ def _local_files(base: Path) -> list[str]:
     return sorted(p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file())
 
 
-def _upload(fs, local: Path, remote: str) -> None:
-    """Upload every file, then check each arrived: the pointer must never name a partial version."""
-    files = _local_files(local)
-    for rel in files:
-        fs.put_file(str(local / rel), f"{remote}/{rel}")
+def _upload(fs, local: Path, remote: str, files: dict[str, dict] | None = None, previous: str | None = None) -> None:
+    """Upload the files this version wrote; copy the ones it shares with ``previous`` inside the
+    store (no bytes through this machine); then check each arrived: the pointer must never name a
+    partial version."""
+    rels = _local_files(local)
+    stamp = local.name
+    for rel in rels:
+        meta = (files or {}).get(rel)
+        if previous is not None and meta is not None and meta.get("by") != stamp:
+            fs.copy(f"{previous}/{rel}", f"{remote}/{rel}")
+        else:
+            fs.put_file(str(local / rel), f"{remote}/{rel}")
     fs.invalidate_cache()
     got = {p[len(remote) + 1:] for p in fs.find(remote)}
-    missing = [f for f in files if f not in got]
+    missing = [f for f in rels if f not in got]
     if missing:
         raise OgiError(f"upload incomplete, {len(missing)} files missing (first: {missing[0]})", file=remote)
 
@@ -131,18 +151,26 @@ def _mirror_name(rel: str, stamp: str) -> str:
     return f"{head}/v{stamp}-{base}" if head else f"v{stamp}-{base}"
 
 
-def mirror(fs, root: str, stamp: str) -> None:
-    """Make ``<root>/<dataset>/`` show version ``stamp``: copy new files first, then delete old ones."""
+def mirror(fs, root: str, stamp: str, files: dict[str, dict] | None = None) -> None:
+    """Make ``<root>/<dataset>/`` show version ``stamp``: copy the files not mirrored yet, then delete
+    the others. A mirrored name carries the stamp of the version that wrote the file (``files``:
+    the version's manifest), so a file shared by versions is copied once, not at every publish."""
     vroot = f"{root}/.versions/{stamp}"
     fs.invalidate_cache()
     for name in DATASETS:
         src = f"{vroot}/{name}"
         dst = f"{root}/{name}"
         rels = [p[len(src) + 1:] for p in fs.find(src)]
+        try:
+            have = set(fs.find(dst))
+        except FileNotFoundError:
+            have = set()
         keep = set()
         for rel in rels:
-            target = f"{dst}/{_mirror_name(rel, stamp)}"
-            fs.copy(f"{src}/{rel}", target)
+            by = ((files or {}).get(f"{name}/{rel}") or {}).get("by", stamp)
+            target = f"{dst}/{_mirror_name(rel, by)}"
+            if target not in have:
+                fs.copy(f"{src}/{rel}", target)
             keep.add(target)
         fs.invalidate_cache()
         stale = [p for p in fs.find(dst) if p not in keep]

@@ -87,11 +87,12 @@ def duplicates(reports: pa.Table) -> list[str | None]:
     return out
 
 
-def settle(reports: pa.Table, checks: pa.Table) -> pa.Table:
-    """``reports`` with duplicate_of, n_checks_failed and the Y part of status/error recomputed from ``checks``."""
+def settle(reports: pa.Table, checks: pa.Table, own_failed: dict[str, int] | None = None) -> pa.Table:
+    """``reports`` with duplicate_of, n_checks_failed and the Y part of status/error recomputed from
+    ``checks`` (plus ``own_failed``: failed checks of reports whose own rows ``checks`` leaves out)."""
     if reports.num_rows == 0:
         return reports
-    failed: dict[str, int] = {}
+    failed: dict[str, int] = dict(own_failed or {})
     y_fail: dict[str, list[str]] = {}
     if checks.num_rows:
         bad = checks.filter(pc.invert(pc.fill_null(checks["passed"], True)))
@@ -120,7 +121,7 @@ def settle(reports: pa.Table, checks: pa.Table) -> pa.Table:
 
 # ---- within an incremental publish (publish.versions) -------------------------------------------
 
-SETTLED = ("status", "error", "n_checks_failed", "duplicate_of")
+SETTLED = versions.SETTLED
 
 
 def with_neighbours(old: Path | None, new: dict[str, pa.Table]) -> tuple[dict[str, pa.Table], set[str]]:
@@ -150,18 +151,33 @@ def with_neighbours(old: Path | None, new: dict[str, pa.Table]) -> tuple[dict[st
     remain = [r for r in oldidx.filter(pc.is_in(oldidx["agency"], value_set=agencies)).to_pylist()
               if r["report_id"] not in gone and (r["agency"], r["province"]) in groups]
     affected = [r for r in remain if (r["agency"], r["province"], r["year"]) in redo]
-    extra = _load(old, affected)
-    union = {n: pa.concat_tables([new[n], extra[n]]) for n in DATASETS}
+    # settled from the index alone (it holds what settling reads); files are read only for the
+    # published reports whose settled row changes, to re-publish them
+    cols = ["report_id", "year", "status", "error", "agency_id", "n_facts", "format", "n_checks_failed", "duplicate_of"]
+    proxy = pa.Table.from_pylist([{**{c: r.get(c) for c in cols}, "error": r["base_error"]} for r in affected],
+                                 schema=pa.schema([DATASETS["reports"].field(c) for c in cols]))
     members = remain + [r for r in newidx.to_pylist() if (r["agency"], r["province"]) in groups]
-    settled = settle(union["reports"], _with_y(union["checks"], members, redo))
-    cols = ["report_id", *SETTLED]
-    before = {r["report_id"]: tuple(r[c] for c in SETTLED) for r in extra["reports"].select(cols).to_pylist()}
-    after = {r["report_id"]: tuple(r[c] for c in SETTLED) for r in settled.select(cols).to_pylist()}
+    settled = settle(pa.concat_tables([new["reports"].select(cols), proxy]), _with_y(new["checks"], members, redo),
+                     {r["report_id"]: r["own_failed"] or 0 for r in affected})
+    before = {r["report_id"]: r["settled"] for r in affected}
+    after = {r["report_id"]: versions.settled_key(*(r[c] for c in SETTLED))
+             for r in settled.select(["report_id", *SETTLED]).to_pylist()}
     keep = [rid for rid, row in after.items() if rid not in before or before[rid] != row]
+    changed = set(keep) & set(before)
+    extra = _load(old, [r for r in affected if r["report_id"] in changed])
     ids = pa.array(keep, pa.string())
-    out = {n: t.filter(pc.is_in(t["report_id"], value_set=ids)) for n, t in union.items()}
-    out["reports"] = settled.filter(pc.is_in(settled["report_id"], value_set=ids))
+    out = {n: pa.concat_tables([new[n], extra[n]]) for n in DATASETS}
+    out = {n: t.filter(pc.is_in(t["report_id"], value_set=ids)) for n, t in out.items()}
+    out["reports"] = _settled_as(out["reports"], settled)
     return out, drop
+
+
+def _settled_as(reports: pa.Table, settled: pa.Table) -> pa.Table:
+    """``reports`` with the SETTLED columns of the same report_id in ``settled``."""
+    at = pc.index_in(reports["report_id"], value_set=settled["report_id"].combine_chunks())
+    for c in SETTLED:
+        reports = reports.set_column(reports.schema.get_field_index(c), c, pc.take(settled[c], at))
+    return reports
 
 
 def _with_y(checks: pa.Table, members: list[dict], only: set[tuple] | None) -> pa.Table:
@@ -172,20 +188,19 @@ def _with_y(checks: pa.Table, members: list[dict], only: set[tuple] | None) -> p
     return pa.concat_tables(pieces)
 
 
-def _load(old: Path, rows: list[dict]) -> dict[str, pa.Table]:
-    """The published rows (every dataset, year column included) of the index rows ``rows``."""
-    out = {n: [DATASETS[n].empty_table()] for n in DATASETS}
+def _load(old: Path, rows: list[dict], names: tuple[str, ...] = tuple(DATASETS)) -> dict[str, pa.Table]:
+    """The published rows (datasets ``names``, year column included) of the index rows ``rows``."""
+    out = {n: [DATASETS[n].empty_table()] for n in names}
     by_file: dict[tuple, list[str]] = {}
     for r in rows:
         by_file.setdefault((r["year"], r["file"]), []).append(r["report_id"])
     for (year, stem), ids in by_file.items():
         want = pa.array(ids, pa.string())
-        for name in DATASETS:
+        for name in names:
             path = old / versions.relpath(name, year, stem)
             if not path.is_file():
                 continue
-            t = pq.read_table(path, schema=versions.file_schema(name))
-            t = t.filter(pc.is_in(t["report_id"], value_set=want))
+            t = pq.read_table(path, schema=versions.file_schema(name), filters=pc.field("report_id").isin(want))
             t = t.append_column("year", pa.array([year] * t.num_rows, pa.int32()))
             out[name].append(t.select(DATASETS[name].names))
     return {n: pa.concat_tables(ts) for n, ts in out.items()}

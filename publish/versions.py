@@ -3,22 +3,24 @@
 One version (``.versions/<stamp>/``) holds::
 
     <dataset>/year=YYYY/part-<stamp>-<k>.parquet  ≤ CHUNK reports' rows; never modified once written
-    checks/year=YYYY/ychecks-<stamp>.parquet      the Y1/Y2 rows of that year (they depend on neighbours)
+    checks/year=YYYY/ychecks-<stamp>-<k>.parquet  Y1/Y2 rows of ≤ CHUNK reports (they depend on neighbours)
     <dataset>/year_unknown.parquet                rows whose year is unknown (one file: the loader reads it by name)
     _manifest.json                                every file of the version: its rows and the stamp that wrote it
-    _index.parquet                                one row per report: year, file, and what Y-checks compare
+    _index.parquet                                one row per report: year, file, what Y-checks compare, its Y chunk
 
 A new version hardlinks every file of the previous one it does not change. It rewrites only the
 files that held a replaced report (a report whose year changed leaves its old partition that way),
-writes the new reports as new files, and rewrites the Y-check file of each year where a Y-check
-may change (the year of a new or replaced report and the year after, for that agency) — the
-index gives the neighbours' values without reading facts. So adding 50 reports costs about the same into 1 000 reports as into 100 000. Partitions
+writes the new reports as new files, and rewrites only the Y-check chunks whose rows change
+(:mod:`publish.ychecks`; the index gives the neighbours' values without reading facts). So adding
+50 reports costs about the same into 1 000 reports as into 100 000. Partitions
 collect small files from small publishes: once one holds more than MAX_SMALL, the smallest are
 merged (at most CHUNK reports rewritten at a time).
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import logging
 import os
@@ -29,10 +31,12 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from normalizers.checks import cross_year_checks
 from ogi.schema import DATASETS
+from publish import ychecks
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +52,16 @@ Y_KEYS = ("requests.carried_over.total", "requests.carried_forward.total", "acti
 INDEX_SCHEMA = pa.schema([("report_id", pa.string()), ("year", pa.int32()), ("file", pa.string()),
                           ("agency", pa.string()), ("province", pa.string()), ("template", pa.string())]
                          + [(k, pa.float64()) for k in Y_KEYS]
-                         + [("source", pa.string())])  # source_url, else source_path: a changed file's old report
+                         + [("source", pa.string()),  # source_url, else source_path: a changed file's old report
+                            ("yfile", pa.string()), ("ydigest", pa.int64()),  # its Y rows' chunk (publish.ychecks)
+                            # what settling a neighbour reads (publish.settle), so it reads no file: its row as
+                            # the file alone says (status, error without the Y sentence, agency_id, n_facts, format, failed
+                            # checks but Y) and a digest of its settled columns as published
+                            ("status", pa.string()), ("base_error", pa.string()), ("agency_id", pa.string()),
+                            ("n_facts", pa.int32()), ("own_failed", pa.int32()), ("settled", pa.int64()),
+                            ("format", pa.string())])
+SETTLE_COLUMNS = ("status", "base_error", "agency_id", "n_facts", "own_failed", "settled", "format")
+SETTLED = ("status", "error", "n_checks_failed", "duplicate_of")  # what settling a report may change
 Writer = Callable[[pa.Table, Path], None]
 Year = int | None
 
@@ -80,7 +93,17 @@ def read_manifest(vdir: Path) -> dict[str, dict]:
 
 
 def read_index(vdir: Path) -> pa.Table:
-    return pq.read_table(vdir / INDEX, schema=INDEX_SCHEMA)
+    """The index of a finished version (read once per publish: settle and build both use it)."""
+    return _read_index(str(vdir))
+
+
+@functools.lru_cache(maxsize=2)
+def _read_index(vdir: str) -> pa.Table:  # a version never changes once its folder has its final name
+    path = os.path.join(vdir, INDEX)
+    index = pq.read_table(path, schema=INDEX_SCHEMA)
+    if "format" not in pq.read_schema(path).names:  # the last column settling came to read
+        index = _adopt_settle(vdir, index)
+    return index
 
 
 def write_plain(table: pa.Table, path: Path) -> None:
@@ -105,9 +128,58 @@ def index_rows(tables: dict[str, pa.Table]) -> pa.Table:
     cols = {c: rep[c] for c in ("report_id", "year", "agency", "province", "template")}
     cols["source"] = pc.coalesce(rep["source_url"], rep["source_path"])
     cols["file"] = pa.nulls(len(ids), pa.string())
+    cols["yfile"], cols["ydigest"] = pa.nulls(len(ids), pa.string()), pa.nulls(len(ids), pa.int64())
+    cols.update(settle_columns(rep, tables["checks"]))
     for k in Y_KEYS:
         cols[k] = pa.array([vals.get(r, {}).get(k) for r in ids], pa.float64())
     return pa.table({f.name: cols[f.name] for f in INDEX_SCHEMA}, schema=INDEX_SCHEMA)
+
+
+def own_failed(checks: pa.Table, ids: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Per report of ``ids``: how many of its checks failed, Y rows left out (they depend on neighbours)."""
+    if checks.num_rows:
+        bad = checks.filter(pc.and_(pc.invert(pc.fill_null(checks["passed"], True)),
+                                    pc.invert(pc.starts_with(checks["rule"], "Y"))))
+        g = bad.group_by("report_id").aggregate([([], "count_all")]) if bad.num_rows else None
+    else:
+        g = None
+    if g is None:
+        return pa.array([0] * len(ids), pa.int32())
+    at = pc.index_in(ids, value_set=g["report_id"].combine_chunks())
+    return pc.cast(pc.fill_null(pc.take(g["count_all"], at), 0), pa.int32())
+
+
+def settled_key(status: str | None, error: str | None, n_checks_failed: int | None, duplicate_of: str | None) -> int:
+    """A 64-bit digest of a report's settled columns: did settling change its published row?"""
+    text = "\x1f".join("\x00" if v is None else str(v) for v in (status, error, n_checks_failed, duplicate_of))
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+
+
+def settle_columns(rep: pa.Table, checks: pa.Table) -> dict[str, pa.Array]:
+    """The index columns settling reads, for the rows of ``rep`` (reports) and their ``checks``."""
+    from publish.settle import base_status
+
+    rows = zip(*(rep[c].to_pylist() for c in SETTLED))
+    keys, base = [], []
+    for status, error, n, dup in rows:
+        keys.append(settled_key(status, error, n, dup))
+        base.append(base_status(status, error)[1] or None)
+    return {"status": rep["status"], "base_error": pa.array(base, pa.string()), "agency_id": rep["agency_id"],
+            "n_facts": rep["n_facts"], "own_failed": own_failed(checks, rep["report_id"]),
+            "settled": pa.array(keys, pa.int64()), "format": rep["format"]}
+
+
+def _adopt_settle(vdir: str, index: pa.Table) -> pa.Table:
+    """An index written before it carried what settling reads: filled in from the version's reports
+    and checks (their few columns, once; the next version's index has them)."""
+    log.info("index of %s lacks what settling reads: reading reports and checks once", vdir)
+    rep = pads.dataset(os.path.join(vdir, "reports"), format="parquet").to_table(
+        columns=["report_id", "agency_id", "n_facts", "format", *SETTLED])
+    chk = pads.dataset(os.path.join(vdir, "checks"), format="parquet").to_table(columns=["report_id", "rule", "passed"])
+    rep = rep.take(pc.index_in(index["report_id"], value_set=rep["report_id"].combine_chunks()))
+    for c, col in settle_columns(rep, chk).items():
+        index = index.set_column(index.schema.get_field_index(c), c, col)
+    return index
 
 
 def year_check_rows(members: list[dict], only: set[tuple] | None = None) -> dict[int, pa.Table]:
@@ -157,6 +229,7 @@ class _Builder:
         self.old, self.new, self.dest, self.stamp, self.write = old, new, dest, stamp, write
         self.oldman = read_manifest(old) if old is not None else {}
         self.oldidx = read_index(old) if old is not None else INDEX_SCHEMA.empty_table()
+        self.y_indexed = old is None or "yfile" in pq.read_schema(old / INDEX).names  # else adopted once
         self.newidx = index_rows(new)
         self.ids = pa.array(sorted(set(self.newidx["report_id"].to_pylist()) | set(drop)), pa.string())
         hit = pc.is_in(self.oldidx["report_id"], value_set=self.ids)
@@ -176,7 +249,7 @@ class _Builder:
         for year in sorted(parts, key=lambda y: (y is not None, y or 0)):
             self._partition(year)
         index = self._index()
-        self._year_checks(index)
+        index = _patch_y(index, ychecks.write(self, index))
         made: set[str] = set()
         for rel, meta in self.oldman.items():
             if rel not in self.dropped:
@@ -251,38 +324,6 @@ class _Builder:
                              pc.take(stems, pc.index_in(new["report_id"], value_set=ids)))
         return pa.concat_tables([kept, new])
 
-    def _year_checks(self, index: pa.Table) -> None:
-        """Recompute Y1/Y2 where they may change: an agency's reports in a year that gained, lost or
-        changed a report, and in the year after it (they compare with that year)."""
-        touched = pa.concat_tables([self.newidx, self.replaced])
-        hit = {(a, p, y) for a, p, y in zip(*(touched[c].to_pylist() for c in ("agency", "province", "year")))
-               if a and y is not None}
-        if not hit:
-            return
-        redo = hit | {(a, p, y + 1) for a, p, y in hit}
-        agencies = pa.array(sorted({a for a, _, _ in hit}), pa.string())
-        groups = {(a, p) for a, p, _ in hit}
-        members = [r for r in index.filter(pc.is_in(index["agency"], value_set=agencies)).to_pylist()
-                   if (r["agency"], r["province"]) in groups]
-        olds = [r for r in self.oldidx.filter(pc.is_in(self.oldidx["agency"], value_set=agencies))
-                .select(["report_id", "year", "agency", "province"]).to_pylist()
-                if (r["agency"], r["province"], r["year"]) in redo]
-        redone = [r for r in members if (r["agency"], r["province"], r["year"]) in redo]
-        drop = pa.array(sorted({r["report_id"] for r in redone + olds} | set(self.ids.to_pylist())), pa.string())
-        years = {r["year"] for r in redone + olds + self.replaced.select(["year"]).to_pylist()} - {None}
-        fresh = year_check_rows(members, only=redo)
-        for y in sorted(years):
-            pieces = []
-            for rel in [r for r in self.oldman if r.startswith(f"checks/year={y}/ychecks-")]:
-                self.dropped.add(rel)
-                t = pq.read_table(self.old / rel, schema=file_schema("checks"))
-                pieces.append(t.filter(pc.invert(pc.is_in(t["report_id"], value_set=drop))))
-            if y in fresh:
-                pieces.append(fresh[y])
-            t = pa.concat_tables(pieces) if pieces else None
-            if t is not None and t.num_rows:
-                self._put(f"checks/year={y}/ychecks-{self.stamp}.parquet", t)
-
     def _placeholders(self) -> None:
         """An empty dataset still reads back (one empty file); an empty one beside data is dropped."""
         for name in DATASETS:
@@ -294,6 +335,20 @@ class _Builder:
             elif others and meta is not None and meta["rows"] == 0:
                 (self.dest / unknown).unlink()
                 del self.files[unknown]
+
+
+def _patch_y(index: pa.Table, patches: dict[str, tuple[str | None, str | None]]) -> pa.Table:
+    """``index`` with the Y chunk and digest of the reports in ``patches`` replaced."""
+    if not patches:
+        return index
+    keys = pa.array(list(patches), pa.string())
+    at = pc.index_in(index["report_id"], value_set=keys)
+    hit = pc.is_valid(at)
+    for k, (name, typ) in enumerate((("yfile", pa.string()), ("ydigest", pa.int64()))):
+        vals = pa.array([v[k] for v in patches.values()], typ)
+        col = pc.if_else(hit, pc.take(vals, at), index[name])
+        index = index.set_column(index.schema.get_field_index(name), name, col)
+    return index
 
 
 def _year_is(t: pa.Table, year: Year) -> pa.ChunkedArray:

@@ -17,15 +17,17 @@ import pyarrow.dataset as ds
 from ogi.schema import DATASETS, PARTITION_COLS
 
 
-def read_rows(out: str | Path, name: str, report_id: str | None = None) -> pa.Table:
-    """Rows of dataset ``name`` (optionally of one report) from ``out/current``; empty if none."""
+def read_rows(out: str | Path, name: str, report_id: str | None = None,
+              columns: list[str] | None = None) -> pa.Table:
+    """Rows of dataset ``name`` (optionally of one report; optionally only ``columns``) from
+    ``out/current``; empty if none."""
     schema = DATASETS[name]
     p = Path(out) / "current" / name
     if not p.exists():
-        return schema.empty_table()
+        return schema.empty_table() if columns is None else schema.empty_table().select(columns)
     part = ds.partitioning(pa.schema([schema.field(c) for c in PARTITION_COLS]), flavor="hive")
     d = ds.dataset(str(p), schema=schema, format="parquet", partitioning=part)
-    return d.to_table(filter=ds.field("report_id") == report_id) if report_id else d.to_table()
+    return d.to_table(columns=columns, filter=ds.field("report_id") == report_id if report_id else None)
 
 
 def source_file(rep: dict) -> Path | None:

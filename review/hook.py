@@ -13,8 +13,7 @@ import pyarrow as pa
 
 from ogi.types import Report
 from review.corrections import OverlayStats, overlay
-from review.data import read_rows
-from review.quality import figures, previous_reports, render_markdown, write_quality
+from review.quality import figure_rows, figures, previous_reports, render_markdown, write_quality
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +48,6 @@ def after_publish(out: str, review: Review, published: bool = True) -> Review:
     if published:
         review.figures = write_quality(out, review.before, corr)
     else:
-        review.figures = figures(read_rows(out, "reports"), read_rows(out, "checks"), None, corr)
+        review.figures = figures(*figure_rows(out), None, corr)
         review.figures["changes"]["unchanged"] = True
     return review

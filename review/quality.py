@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 log = logging.getLogger(__name__)
 
@@ -40,44 +41,73 @@ def figures(reports: pa.Table, checks: pa.Table, before: pa.Table | None = None,
     """Every figure of the page, from the published ``reports`` and ``checks`` tables (pure).
 
     ``before`` is the previous version's reports table (None for a first publish); ``corrections``
-    the overlay's summary (``OverlayStats.summary()`` plus ``rows``).
+    the overlay's summary (``OverlayStats.summary()`` plus ``rows``). Counted with Arrow group-bys:
+    every publish computes them over the whole dataset, so no Python loop per row.
     """
-    rep = reports.select([c for c in ("report_id", "file_name", "province", "year", "status", "error",
-                                      "reviewed") if c in reports.column_names]).to_pylist()
-    by_status = Counter(r["status"] for r in rep)
-    statuses = [s for s in STATUSES if by_status.get(s)] + sorted(set(by_status) - set(STATUSES))
-    by_year: dict[str, Counter] = {}
-    by_prov: dict[str, Counter] = {}
-    for r in rep:
-        by_year.setdefault(_key(r["year"]), Counter())[r["status"]] += 1
-        by_prov.setdefault(_key(r["province"]), Counter())[r["status"]] += 1
-    years = sorted(by_year, key=lambda y: (y == "unknown", y))
-    cover = Counter((_key(r["province"]), _key(r["year"])) for r in rep)
-    provinces = sorted(by_prov, key=lambda p: (p == "unknown", p))
-    chk = checks.select(["rule", "passed"]).to_pylist() if checks.num_rows else []
+    n = reports.num_rows
+    status = reports["status"] if n else pa.chunked_array([], pa.string())
+    year_key = pc.if_else(pc.is_valid(reports["year"]), pc.cast(reports["year"], pa.string()), "unknown") \
+        if n else pa.chunked_array([], pa.string())
+    prov = pc.if_else(pc.fill_null(pc.not_equal(reports["province"], ""), False), reports["province"], "unknown") \
+        if n else pa.chunked_array([], pa.string())
+    t = pa.table({"status": status, "year": year_key, "province": prov})
+    by_status = _counts(t, ["status"])
+    statuses = [s for s in STATUSES if by_status.get((s,))] + sorted({k[0] for k in by_status} - set(STATUSES))
+    years = sorted({k[0] for k in _counts(t, ["year"])}, key=lambda y: (y == "unknown", y))
+    provinces = sorted({k[0] for k in _counts(t, ["province"])}, key=lambda p: (p == "unknown", p))
+    by_year: dict[str, dict[str, int]] = {y: {} for y in years}
+    for (y, st), c in _counts(t, ["year", "status"]).items():
+        by_year[y][st] = c
+    by_prov: dict[str, dict[str, int]] = {p: {} for p in provinces}
+    for (pv, st), c in _counts(t, ["province", "status"]).items():
+        by_prov[pv][st] = c
+    cover = _counts(t, ["province", "year"])
     rules: dict[str, list[int]] = {}
-    for c in chk:
-        rid = c["rule"].split()[0]
-        rules.setdefault(rid, [0, 0])[0 if c["passed"] else 1] += 1
-    reasons = Counter(reason_of(r["error"]) for r in rep if r["status"] != "ok" and r["error"])
+    if checks.num_rows:
+        for (rule, passed), c in _counts(checks.select(["rule", "passed"]), ["rule", "passed"]).items():
+            rules.setdefault(rule.split()[0], [0, 0])[0 if passed else 1] += c  # a few hundred distinct rules
+    bad = reports.filter(pc.and_(pc.fill_null(pc.not_equal(status, "ok"), True),
+                                 pc.fill_null(pc.not_equal(reports["error"], ""), False))) \
+        if n else reports
+    reasons = Counter(reason_of(e) for e in bad["error"].to_pylist()) if n else Counter()
     changes = {"first": before is None, "added": [], "removed": [], "status": []}
     if before is not None:
-        old = {r["report_id"]: r for r in before.select(["report_id", "file_name", "status"]).to_pylist()}
-        new = {r["report_id"]: r for r in rep}
-        changes["added"] = sorted(new[i]["file_name"] for i in new.keys() - old.keys())
-        changes["removed"] = sorted(old[i]["file_name"] for i in old.keys() - new.keys())
-        changes["status"] = sorted((new[i]["file_name"], old[i]["status"], new[i]["status"])
-                                   for i in new.keys() & old.keys() if new[i]["status"] != old[i]["status"])
+        changes.update(_changes(before, reports))
+    reviewed = int(pc.sum(pc.fill_null(reports["reviewed"], False)).as_py() or 0) \
+        if n and "reviewed" in reports.column_names else 0
     corr = dict(corrections or {})
     return {
         "generated": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-        "reports": len(rep), "by_status": {s: by_status[s] for s in statuses}, "statuses": statuses,
-        "by_year": {y: dict(by_year[y]) for y in years}, "by_province": {p: dict(by_prov[p]) for p in provinces},
-        "coverage": {p: {y: cover[(p, y)] for y in years if cover[(p, y)]} for p in provinces}, "years": years,
+        "reports": n, "by_status": {s: by_status[(s,)] for s in statuses}, "statuses": statuses,
+        "by_year": {y: by_year[y] for y in years}, "by_province": {p: by_prov[p] for p in provinces},
+        "coverage": {p: {y: cover[(p, y)] for y in years if cover.get((p, y))} for p in provinces}, "years": years,
         "rules": {k: {"passed": v[0], "failed": v[1]} for k, v in sorted(rules.items())},
-        "reasons": reasons.most_common(12), "reviewed": sum(1 for r in rep if r.get("reviewed")),
+        "reasons": reasons.most_common(12), "reviewed": reviewed,
         "corrections": corr, "changes": changes,
     }
+
+
+def _counts(t: pa.Table, keys: list[str]) -> dict[tuple, int]:
+    """Rows of ``t`` per distinct ``keys`` (nulls count as their own key)."""
+    if t.num_rows == 0:
+        return {}
+    g = t.group_by(keys).aggregate([([], "count_all")])
+    return dict(zip(zip(*(g[k].to_pylist() for k in keys)), g["count_all"].to_pylist()))
+
+
+def _changes(before: pa.Table, now: pa.Table) -> dict:
+    """Reports added, removed, and whose status changed, by file name (sorted)."""
+    old, new = before.select(["report_id", "file_name", "status"]), now.select(["report_id", "file_name", "status"])
+    added = new.filter(pc.invert(pc.is_in(new["report_id"], value_set=old["report_id"].combine_chunks())))
+    removed = old.filter(pc.invert(pc.is_in(old["report_id"], value_set=new["report_id"].combine_chunks())))
+    both = new.join(old.select(["report_id", "status"]).rename_columns(["report_id", "old_status"]), "report_id",
+                    join_type="inner")
+    moved = both.filter(pc.fill_null(pc.not_equal(both["status"], both["old_status"]), True)) if both.num_rows else both
+    moved = moved.filter(pc.invert(pc.and_(pc.is_null(moved["status"]), pc.is_null(moved["old_status"])))) \
+        if moved.num_rows else moved
+    return {"added": sorted(added["file_name"].to_pylist()), "removed": sorted(removed["file_name"].to_pylist()),
+            "status": sorted(zip(moved["file_name"].to_pylist(), moved["old_status"].to_pylist(),
+                                 moved["status"].to_pylist()))}
 
 
 # ---- rendering ----------------------------------------------------------------------------
@@ -200,16 +230,25 @@ def render_markdown(fig: Mapping) -> str:
 
 def write_quality(out: str | Path, before: pa.Table | None = None, corrections: Mapping | None = None) -> dict:
     """Write ``<out>/quality.html`` for the dataset just published; return its figures."""
-    from review.data import read_rows
 
     if not (Path(out) / "current").exists():
         return {}
-    fig = figures(read_rows(out, "reports"), read_rows(out, "checks"), before, corrections)
+    fig = figures(*figure_rows(out), before, corrections)
     p = Path(out) / FILE_NAME
     tmp = p.with_suffix(".html.tmp")
     tmp.write_text(render_html(fig), encoding="utf-8")
     tmp.replace(p)
     return fig
+
+
+REPORT_COLUMNS = ["report_id", "file_name", "province", "year", "status", "error", "reviewed"]
+
+
+def figure_rows(out: str | Path) -> tuple[pa.Table, pa.Table]:
+    """The columns :func:`figures` reads: reports' ids, names, places, status; checks' rule and result."""
+    from review.data import read_rows
+
+    return read_rows(out, "reports", columns=REPORT_COLUMNS), read_rows(out, "checks", columns=["rule", "passed"])
 
 
 def previous_reports(out: str | Path) -> pa.Table | None:
@@ -221,7 +260,7 @@ def previous_reports(out: str | Path) -> pa.Table | None:
     if not (Path(out) / "current").exists():
         return None
     try:
-        return read_rows(out, "reports")
+        return read_rows(out, "reports", columns=REPORT_COLUMNS)
     except (OSError, ValueError, pa.ArrowInvalid) as e:
         log.info("no previous version readable (%s)", e)
         return None

@@ -109,3 +109,111 @@ def test_layout_rows_misaligned_by_label_width_are_not_recut_into_blank_cells():
     rows = [["规章", "0", "0", "0"], ["规范性文件", "5", "0", "67"]]
     out, _ = recut(rows, lines)
     assert out == rows
+
+
+def _page(*lines: tuple[float, list[tuple[float, str]]]):
+    """A page of 12 pt glyphs: each (top, [(x, text), ...]) line, texts placed at their x."""
+    from extractors.pdf_layout import Glyph
+    from extractors.pdf_page import PageGeom
+
+    glyphs = [Glyph(ch, x + 12 * k, top, x + 12 * (k + 1), top + 12, 12.0)
+              for top, parts in lines for x, text in parts for k, ch in enumerate(text)]
+    return PageGeom(1, 595, 842, tuple(glyphs), ())
+
+
+def _grid(found) -> list[list[str]]:
+    return [[c.text for c in r] for f in found for r in f.table.rows()]
+
+
+def test_borderless_label_only_line_between_numeric_rows_is_a_row_of_empty_cells():
+    """Regression (issue 11, zeros printed blank): a row printing nothing but its label had no number to
+    anchor it, so its label was dropped and the normalizer never saw the row."""
+    from extractors.pdf_borderless import borderless_tables
+
+    header = (80.0, [(90.0, "信息内容"), (300.0, "本年制发"), (400.0, "本年废止")])
+    first = (100.0, [(90.0, "规章"), (312.0, "1"), (412.0, "2")])
+    blank = (120.0, [(90.0, "行政规范性文件")])
+    last = (140.0, [(90.0, "行政许可"), (312.0, "3"), (412.0, "4")])
+    rows = _grid(borderless_tables(_page(header, first, blank, last), []))
+    assert rows[1:] == [["规章", "1", "2"], ["行政规范性文件", "", ""], ["行政许可", "3", "4"]]
+
+
+def test_borderless_label_only_lines_outside_the_numeric_rows_stay_out_of_the_table():
+    """Only lines between the first and last numeric rows are read as blank rows: a label line after the
+    last one may be a row cut by the page break, or text under the table."""
+    from extractors.pdf_borderless import borderless_tables
+
+    header = (80.0, [(90.0, "信息内容"), (300.0, "本年制发"), (400.0, "本年废止")])
+    first = (100.0, [(90.0, "规章"), (312.0, "1"), (412.0, "2")])
+    last = (120.0, [(90.0, "行政许可"), (312.0, "3"), (412.0, "4")])
+    after = (140.0, [(90.0, "行政规范性文件")])
+    rows = _grid(borderless_tables(_page(header, first, last, after), []))
+    assert not any(r and r[0] == "行政规范性文件" for r in rows)
+
+
+def test_borderless_wrapped_tail_of_a_blank_row_stays_with_its_label():
+    """'2.没有现成信息需要另行制' over '作', both printing nothing: one blank row, not two."""
+    from extractors.pdf_borderless import borderless_tables
+
+    first = (100.0, [(90.0, "1.本机关不掌握"), (312.0, "1"), (412.0, "2")])
+    blank = (120.0, [(90.0, "2.没有现成信息")])
+    tail = (133.0, [(90.0, "需要另行制作")])
+    last = (153.0, [(90.0, "3.补正后不明确"), (312.0, "3"), (412.0, "4")])
+    rows = _grid(borderless_tables(_page(first, blank, tail, last), []))
+    assert ["2.没有现成信息需要另行制作", "", ""] in rows and len(rows) == 3
+
+
+def test_borderless_blank_rows_in_the_blanked_fixture():
+    doc = extract_file(FIX / "pdf_borderless_2021_blank.pdf")
+    rows = [[c.text for c in r] for b in doc.tables for r in b.rows()]
+    assert ["二、上年结转政府信息公开申请数量"] + [""] * 7 in rows
+    assert ["（五）不予处理", "2.重复申请"] + [""] * 7 in [r[-9:] for r in rows]
+    assert ["（四）无法提供", "2.没有现成信息需要另行制作"] + [""] * 7 in [r[-9:] for r in rows]  # one row, two lines
+    # the numeric rows keep the labels they had: the blank rows around them take nothing
+    assert ["（一）予以公开", "11", "", "", "", "", "", "11"] in rows
+    assert ["（三）不予公开", "4.保护第三方合法权益", "1", "", "", "", "", "", "１"] in [r[-9:] for r in rows]
+
+
+def _at(*parts: tuple[int, str]) -> str:
+    """Text placed at character columns, as `pdftotext -layout` prints."""
+    line = ""
+    for col, text in parts:
+        line = line.ljust(col) + text
+    return line
+
+
+_PROSE = "  本机关认真贯彻落实政府信息公开条例，持续推进决策、执行、管理、服务、结果公开。"
+
+
+def test_layout_label_only_rows_between_numeric_rows_stay_in_the_table():
+    """Regression (issue 11, zeros printed blank): a run of label-only lines that look like headings
+    ('二、上年结转…', '（一）予以公开') ended the table, so the normalizer never saw those rows."""
+    lines = [_PROSE, _PROSE, "  三、收到和处理政府信息公开申请情况",
+             _at((40, "自然人"), (50, "商业企业"), (60, "总计")),
+             _at((10, "一、本年新收政府信息公开申请数量"), (42, "1"), (62, "1")),
+             _at((10, "二、上年结转政府信息公开申请数量")),
+             _at((20, "（一）予以公开")),
+             _at((20, "（二）部分公开"), (42, "2"), (62, "2")),
+             _at((8, "四、结转下年度继续办理")),
+             "  四、政府信息公开行政复议、行政诉讼情况", _PROSE]
+    blocks = lines_to_blocks(lines)
+    rows = _rows(blocks)
+    assert ["二、上年结转政府信息公开申请数量"] in rows and ["（一）予以公开"] in rows
+    assert rows[-1] == ["四、结转下年度继续办理"]  # under the table's rows, before the next section heading
+    heads = [b.text for b in blocks if isinstance(b, Paragraph) and b.heading]
+    assert heads == ["三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]
+
+
+def test_layout_section_heading_at_the_narrative_indent_still_ends_the_table():
+    """A label-looking line at the indent of the running text is a section heading, even when another
+    table with numbers follows it."""
+    lines = [_PROSE, _PROSE, _at((10, "行政处罚"), (42, "5")), _at((10, "行政强制"), (42, "6")),
+             "  三、收到和处理政府信息公开申请情况", _at((10, "一、本年新收"), (42, "1"), (62, "1"))]
+    blocks = lines_to_blocks(lines)
+    assert any(isinstance(b, Paragraph) and b.text == "三、收到和处理政府信息公开申请情况" for b in blocks)
+    assert ["三、收到和处理政府信息公开申请情况"] not in _rows(blocks)
+
+
+def test_layout_label_line_followed_by_a_paragraph_is_narrative():
+    lines = [_PROSE, _PROSE, _at((10, "行政处罚"), (42, "5")), _at((10, "说明情况")), _PROSE]
+    assert ["说明情况"] not in _rows(lines_to_blocks(lines))

@@ -59,3 +59,25 @@ def test_summary_lists_failures():
     md = summary_markdown("src", BatchStats(seen=2, extracted=2, failed={"x.pdf": "unreadable: bad"}),
                           PublishStats(reports=2, facts=10), 1.0)
     assert "x.pdf" in md and "| 2 |" in md
+
+
+def test_no_task_hashes_its_inputs_and_none_takes_a_list_of_reports():
+    """Issue 12: Prefect hashes task inputs under the default cache policy; every task here has
+    large inputs (batches of paths, spool paths) or side effects, so none may, and the tasks the
+    flow wires hand each other paths and counts, never Reports."""
+    import inspect
+    import typing
+
+    from prefect.cache_policies import NO_CACHE
+    from prefect.tasks import Task
+
+    import flows.build
+    import flows.runners
+
+    tasks = [t for m in (flows.build, flows.runners) for t in vars(m).values() if isinstance(t, Task)]
+    assert {t.name for t in tasks} >= {"fetch", "discover", "extract-and-normalize", "publish", "extract-chunk"}
+    assert all(t.cache_policy is NO_CACHE for t in tasks), [t.name for t in tasks if t.cache_policy is not NO_CACHE]
+    for t in (flows.build.extract_task, flows.build.publish_task):
+        hints = typing.get_type_hints(t.fn)
+        assert "Report" not in str(hints), (t.name, hints)
+        assert list(inspect.signature(t.fn).parameters)[0] in ("files", "spools")

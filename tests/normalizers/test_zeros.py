@@ -64,3 +64,21 @@ def test_blank_group_heading_over_its_sub_rows_is_not_a_row_of_zeros(fixtures):
     got = map_tables(lines_to_blocks(lines), None)
     golden = json.loads((fixtures / "zeros" / "md_tsv_2021_blank.md.golden.json").read_text(encoding="utf-8"))
     assert {f"{f.table}.{f.row}.{f.col}": f.value for f in got.facts} == golden["facts"]
+
+
+@pytest.mark.parametrize("name", ["pdf_borderless_2021_blank.pdf", "layout_2021_blank.txt"])
+def test_rows_printing_their_label_alone_in_layouts_are_rows_of_zeros(fixtures, name):
+    """Regression (issue 11): the extractors dropped label-only rows (borderless PDF) or ended the table
+    at them (layout text, '二、上年结转…' looks like a heading), so the blank-row rule never saw them."""
+    got = map_tables(extract_file(fixtures / "zeros" / name).blocks, None)
+    facts = {f"{f.table}.{f.row}.{f.col}": (f.value, f.raw) for f in got.facts}
+    assert facts["requests.carried_over.total"] == (0.0, "")
+    assert facts["requests.denied.internal_affairs.total"] == (0.0, "")
+    assert len([k for k, (v, raw) in facts.items() if raw == ""]) >= 60
+
+
+def test_blank_group_heading_among_blank_numbered_sub_rows_in_layout_text_is_not_a_row(fixtures):
+    """Layout text: '（六）其他处' prints mid-way down its blank sub-rows 1./2./3.; read as （六） the whole row
+    it gave requests.other.* = 0, cells the 2021 key does not have."""
+    got = map_tables(extract_file(fixtures / "zeros" / "layout_2021_blank.txt").blocks, None)
+    assert not [f for f in got.facts if f.table == "requests" and f.row == "other"]

@@ -3,7 +3,9 @@ and no extract step at all when every file is unchanged and published as is (CLI
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 
 import pandas as pd
 
@@ -43,3 +45,63 @@ def test_batches_spool_and_a_rerun_with_nothing_new_starts_no_extract_step(tmp_p
     changed = run(planned, Steps(extract=extract, batch=2))
     assert [n for _, n in calls] == [2, 1] and changed.result["extracted"] == 1 and changed.published
     assert changed.pub.reports == 3 and changed.pub.replaced == 1  # only the changed report was spooled
+
+
+_opened: list[str] | None = None  # paths opened while a test listens (audit hooks cannot be removed)
+
+
+def _listen(event: str, args: tuple) -> None:
+    if _opened is not None and event == "open" and isinstance(args[0], str):
+        _opened.append(args[0])
+
+
+sys.addaudithook(_listen)
+
+
+def test_nightly_run_with_nothing_new_opens_no_report_file_nor_cached_body(tmp_path, fixtures):
+    """Issue 12: the no-op run decides from stat() and the SQLite index alone; a report whose digits
+    still split (pingtan) stays unread too when the run holds no previous year of its agency."""
+    global _opened
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("dashuikeng_2020.txt", "pingtan_2023_flattened.txt", "hongze_2024_plain.txt"):
+        shutil.copy(fixtures / "text" / name, src / name)
+    out = tmp_path / "ds"
+    planned = plan(RunRequest(source=str(src), out=str(out), workers=1))
+    first = run(planned)
+    assert first.result["by_status"] == {"ok": 2, "needs_review": 1} and first.published
+    _opened = []
+    try:
+        again = run(planned)
+    finally:
+        opened, _opened = _opened, None
+    assert not again.published and (again.result["seen"], again.result["cached"], again.result["extracted"]) == (3, 3, 0)
+    assert again.result["by_status"] == {"ok": 2, "needs_review": 1}
+    # folders are opened to list them (discovery by directory descriptor); files must not be
+    touched = [p for p in opened if not os.path.isdir(p)
+               and (p.startswith(str(src)) or (p.startswith(str(out / ".cache")) and p.endswith(".json")))]
+    assert touched == [], touched
+
+
+def test_a_split_report_is_loaded_again_when_its_neighbouring_year_is_there(tmp_path, fixtures):
+    """nothing_new must not skip a split report its agency's year before or after could settle."""
+    from pipeline.batch import RunSettings, discover
+    from pipeline.report_index import Entry
+    from pipeline.spool import nothing_new
+
+    split = Entry("needs_review", None, 2023, True, "平潭", "福建省")
+    assert not split.may_settle({("平潭", "福建省", 2023)}) and split.may_settle({("平潭", "福建省", 2022)})
+    assert split.may_settle({("平潭", "福建省", 2024)}) and not split.may_settle({("其他", "福建省", 2022)})
+    assert Entry("needs_review", None, 2023, True).may_settle(set()), "an index row without agency: may settle"
+    assert not Entry("ok", None, 2023, False, "平潭", "福建省").may_settle({("平潭", "福建省", 2022)})
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(fixtures / "text" / "pingtan_2023_flattened.txt", src / "p.txt")
+    out = tmp_path / "ds"
+    run(plan(RunRequest(source=str(src), out=str(out), workers=1)))
+    settings = RunSettings(workers=1, cache_dir=str(out / ".cache"))
+    assert nothing_new(discover(src), settings, str(out)) is not None
+    text = (src / "p.txt").read_text(encoding="utf-8").replace("2023", "2022")  # the same agency's year before
+    (src / "p2022.txt").write_text(text, encoding="utf-8")
+    run(plan(RunRequest(source=str(src), out=str(out), workers=1)))
+    assert nothing_new(discover(src), settings, str(out)) is None  # 2023 may settle against 2022: load both

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -72,7 +73,32 @@ def test_s3_mirror_holds_only_current_version_and_two_versions_kept(s3, fixtures
     versions = [p.rsplit("/", 1)[-1] for p in fs.ls("ogi-test/prune/ds/.versions", detail=False)]
     assert stamp in versions and len(versions) == 2
     mirrored = fs.find("ogi-test/prune/ds/facts")
-    assert mirrored and all(p.rsplit("/", 1)[-1].startswith(f"v{stamp}-") for p in mirrored)
+    manifest = json.loads(fs.cat_file(f"ogi-test/prune/ds/.versions/{stamp}/_manifest.json"))["files"]
+    want = {f"v{m['by']}-{rel.rsplit('/', 1)[-1]}" for rel, m in manifest.items() if rel.startswith("facts/")}
+    assert mirrored and {p.rsplit("/", 1)[-1] for p in mirrored} == want
+
+
+def test_s3_publish_uploads_only_the_files_the_new_version_wrote(s3, fixtures, monkeypatch):
+    """Issue 12: a publish into a remote dataset sends the changed files; shared ones are copied in the store."""
+    opts, fs = s3
+    a = _report(fixtures, "dashuikeng_2020.txt")
+    b = _report(fixtures, "gaotian_2024_layout.txt")
+    out = "s3://ogi-test/delta/ds"
+    publish_remote([a], out, opts)
+    sent: list[str] = []
+    real_put = fs.put_file
+    monkeypatch.setattr(fs, "put_file", lambda lpath, rpath, **kw: sent.append(rpath) or real_put(lpath, rpath, **kw))
+    publish_remote([b], out, opts)
+    monkeypatch.undo()
+    fs.invalidate_cache()
+    stamp = fs.cat_file(f"ogi-test/delta/ds/{POINTER}").decode()
+    manifest = json.loads(fs.cat_file(f"ogi-test/delta/ds/.versions/{stamp}/_manifest.json"))["files"]
+    wrote = {rel for rel, m in manifest.items() if m["by"] == stamp}
+    shared = set(manifest) - wrote
+    assert shared and all("year=2020" in rel for rel in shared)  # a's files: not sent again
+    assert {p.split(f"/.versions/{stamp}/", 1)[1] for p in sent} == wrote | {"_manifest.json", "_index.parquet"}
+    got = pd.read_parquet(f"{out}/facts", storage_options=opts)
+    assert len(got) == 398 and not got.duplicated(KEYS).any()
 
 
 def test_s3_crash_during_upload_keeps_previous_dataset(s3, fixtures, monkeypatch):

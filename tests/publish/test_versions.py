@@ -163,3 +163,82 @@ def test_hardlinks_survive_pruning_of_the_version_that_wrote_them(tmp_path):
         pub.publish([_report(f"n{i}", 2022)], tmp_path)
     assert len(os.listdir(tmp_path / ".versions")) == pub.KEEP_VERSIONS
     assert sorted(_read(tmp_path)["reports"]["report_id"]) == ["a", "n0", "n1", "n2", "n3"]
+
+
+def _agencies(n: int, years=range(2019, 2023)) -> list[Report]:
+    """n agencies with a report every year whose carried-over matches the year before (Y rows pass)."""
+    return [_report(f"a{a:02}y{y}", y, f"机关{a:02}", carried=(y - 1, y)) for a in range(n) for y in years]
+
+
+def test_a_publish_rewrites_only_the_y_chunks_whose_rows_change(tmp_path, monkeypatch):
+    """Issue 12: Y rows of a year are chunks; a publish touching one agency rewrites its chunk only."""
+    monkeypatch.setattr(versions, "CHUNK", 4)
+    pub.publish(_agencies(12), tmp_path)
+    before = _files(_current(tmp_path))
+    ychunks = [r for r in before if "/ychecks-" in r]
+    assert len([r for r in ychunks if "year=2021" in r]) == 3  # 12 reports' Y rows in chunks of 4
+    pub.publish([_report("a05y2023", 2023, "机关05", carried=(2022, 2023))], tmp_path)  # a new year, one agency
+    after = _files(_current(tmp_path))
+    written = {r for r, ino in after.items() if before.get(r) != ino}
+    assert set(before) <= set(after) and all(before[r] == after[r] for r in before)  # nothing old rewritten
+    assert all("year=2023" in r for r in written)
+    pub.publish([_report("a05y2020", 2020, "机关05", carried=(2019, 99))], tmp_path)  # fails Y1 of 2021 now
+    again = _files(_current(tmp_path))
+    rewritten = {r for r in after if r in again and again[r] != after[r]} | (set(after) - set(again))
+    assert {r for r in rewritten if "/ychecks-" in r} <= {r for r in ychunks if "year=2020" in r or "year=2021" in r}
+    assert len([r for r in rewritten if "/ychecks-" in r and "year=2021" in r]) == 1  # a05's chunk, not all 3
+    y1 = _read(tmp_path)["checks"].query("rule.str.startswith('Y1') and not passed")
+    assert y1["report_id"].tolist() == ["a05y2021"]
+    whole = tmp_path / "whole"
+    pub.publish(_agencies(12) + [_report("a05y2023", 2023, "机关05", carried=(2022, 2023)),
+                                 _report("a05y2020", 2020, "机关05", carried=(2019, 99))], whole)
+    for name in KEYS:
+        pd.testing.assert_frame_equal(_read(tmp_path)[name], _read(whole)[name], check_like=True, obj=name)
+
+
+def test_an_index_without_y_chunks_is_adopted_once_and_stays_exact(tmp_path, monkeypatch):
+    """A version written before the index named each report's Y chunk: read whole once, then incremental."""
+    monkeypatch.setattr(versions, "CHUNK", 4)
+    pub.publish(_agencies(6), tmp_path)
+    idx = _current(tmp_path) / versions.INDEX
+    pq.write_table(pq.read_table(idx).drop_columns(["yfile", "ydigest"]), idx)
+    versions._read_index.cache_clear()
+    pub.publish([_report("a02y2020", 2020, "机关02", carried=(2019, 77))], tmp_path)
+    assert pq.read_table(_current(tmp_path) / versions.INDEX).column("yfile").null_count == 6  # 2019s have none
+    pub.publish([_report("a03y2021", 2021, "机关03", carried=(55, 2021))], tmp_path)
+    whole = tmp_path / "whole"
+    pub.publish(_agencies(6) + [_report("a02y2020", 2020, "机关02", carried=(2019, 77)),
+                                _report("a03y2021", 2021, "机关03", carried=(55, 2021))], whole)
+    got = _read(tmp_path)["checks"]
+    assert sorted(got.query("not passed")["report_id"]) == ["a02y2021", "a03y2021"]
+    for name in KEYS:
+        pd.testing.assert_frame_equal(_read(tmp_path)[name], _read(whole)[name], check_like=True, obj=name)
+
+
+@pytest.mark.parametrize("seed", [4, 5, 6])
+def test_settling_from_the_index_equals_publishing_the_end_state_at_once(tmp_path, monkeypatch, seed):
+    """Neighbours are settled from the index (duplicates, Y checks, own failed checks), not from
+    their files: any sequence still ends where one publish of the end state does."""
+    monkeypatch.setattr(versions, "CHUNK", 6)
+    rng = random.Random(seed)
+    state: dict[str, Report] = {}
+    inc = tmp_path / "inc"
+    for step in range(10):
+        batch = []
+        for _ in range(rng.randint(1, 10)):
+            agency = rng.choice("甲乙")
+            r = _report(f"r{rng.randint(0, 30)}", rng.choice([2020, 2021, 2022]), agency, float(step),
+                        (rng.choice([None, 1, 2]), rng.choice([None, 1, 2])))
+            r.agency_id = rng.choice([None, f"id-{agency}"])  # the same agency-year twice: duplicate_of
+            r.status = rng.choice(["ok", "ok", "needs_review"])
+            r.checks.append(Check("R2 outcomes", rng.random() < 0.5, "y"))
+            r.facts = r.facts[:rng.randint(1, len(r.facts))]
+            batch.append(r)
+        pub.publish(batch, inc)
+        state.update({r.report_id: r for r in batch})
+    whole = tmp_path / "whole"
+    pub.publish(list(state.values()), whole)
+    a, b = _read(inc), _read(whole)
+    for name in KEYS:
+        pd.testing.assert_frame_equal(a[name], b[name], check_like=True, obj=name)
+    assert a["reports"]["duplicate_of"].notna().any() and (a["reports"]["n_checks_failed"] > 0).any()
