@@ -20,7 +20,7 @@ lint: setup
 
 # the edit loop: no servers, no OCR, no notebook, nothing slow (make test runs everything, as CI does)
 test-fast: setup
-	.venv/bin/python -m pytest -m "not slow and not server and not ocr and not notebook"
+	.venv/bin/python -m pytest -n auto -m "not slow and not server and not ocr and not notebook"
 
 # every throughput number side by side in one run (rates with and without Prefect, the pypdfium2
 # floor, pdfplumber/camelot, CPU per stage, worker RSS, nightly no-op run, publish vs dataset size)
