@@ -19,7 +19,6 @@ from extractors import (
     base as extractors_base,  # module attribute: tests swap extract_file
 )
 from extractors.base import registered
-from normalizers.keywords import warm
 from normalizers.neighbours import Neighbours
 from normalizers.report import NORMALIZER_VERSION, metadata_from_name, normalize
 from ogi.errors import OgiError, disk_full, is_disk_full
@@ -31,6 +30,7 @@ from ogi.status import OK_STATUSES, READ_STATUSES, RETRY_STATUSES, Status
 from ogi.types import Check, Fact, Report, Section
 from pipeline.files import SKIP_SUFFIXES, InputFile, TooBig, discover, read_input, source_path  # noqa: F401 (re-exported)
 from pipeline.report_index import Entry, ReportIndex
+from pipeline.warm import warm_for_workers
 from pipeline.workers import Limits, Outcome, death_reason, run_isolated
 
 log = logging.getLogger(__name__)
@@ -347,7 +347,7 @@ def _run_parallel(todo: list[tuple[int, InputFile]], settings: RunSettings) -> I
     if not todo:
         return
     if hasattr(os, "fork"):
-        warm()  # load jieba's dictionary once; forked workers share it
+        warm_for_workers(settings.extract)  # once here, not in every forked worker (pipeline.warm)
 
     def timed_out(inp: InputFile) -> Report:
         log.warning("time limit hit on %s", inp.file_name)
