@@ -3,7 +3,7 @@
 The flow does not wire the run itself: it hands :func:`pipeline.run.run` task-wrapped steps
 (fetch with retries, discover, extract one batch of paths on the process pool or Dask, publish
 the spooled reports with the corrections overlay and quality page), so ``ogi run --no-prefect``
-and the flow do the same thing: the batching, the spool files and the "nothing new: no extract
+and the flow do the same thing: the batching, the spool ids and the "nothing new: no extract
 task" decision live in the composition (:mod:`pipeline.run`, :mod:`pipeline.spool`). Every task
 is NO_CACHE (Prefect would hash what tasks take and return); retries belong to network I/O only
 (fetching), never to extraction.
@@ -80,7 +80,7 @@ def discover_task(source: str) -> list[InputFile]:
 @task(name="extract-and-normalize", task_run_name="extract-{first}", cache_policy=NO_CACHE)
 def extract_task(files: list[InputFile], settings: RunSettings, out: str, first: int = 0,
                  skip_published: bool = True, bar=None) -> BatchResult:
-    """One batch of paths → its counts and a spool file (:func:`pipeline.spool.extract_batch`)."""
+    """One batch of paths → its counts and a spool id (:func:`pipeline.spool.extract_batch`)."""
     return extract_batch(files, settings, out, skip_published, progress=bar.update if bar is not None else None)
 
 

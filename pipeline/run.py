@@ -3,7 +3,7 @@
 ``ogi run --no-prefect`` calls :func:`run` with the plain steps; the Prefect flow
 ``build-dataset`` (:mod:`flows.build`) calls the same :func:`run` with each step wrapped in a
 task (:class:`Steps`), so the two cannot drift: both extract in batches of paths that hand on a
-spool file and counts (:mod:`pipeline.spool`), both start no extraction at all when every file is
+spool id and counts (:mod:`pipeline.spool`), both start no extraction at all when every file is
 unchanged and published as is, both skip rewriting a dataset that already holds exactly these
 reports, both overlay the corrections inside the publish step, both record an unreachable source
 instead of stopping.
@@ -231,7 +231,7 @@ def already_there(reports: list[Report], extracted: int, out: str, force: bool, 
 def publish_spooled(spools: list[str], out: str, corrections: str | None = None, force: bool = False,
                     extracted: int = 0) -> tuple[PublishStats, Review, bool]:
     """The publish step: overlay the corrections on the spooled reports and merge them into the
-    dataset when anything changed; the quality page either way. The spool files go once read.
+    dataset when anything changed; the quality page either way. The spooled reports go once read.
 
     The whole step holds the dataset's publish lock, so the "before" of the quality page is the
     version this run merges into and two runs never interleave their pages."""
@@ -244,7 +244,7 @@ def publish_spooled(spools: list[str], out: str, corrections: str | None = None,
             if not published and not is_remote(out):
                 recover(out)  # what a killed run left goes even when nothing is new
             after_publish(out, review, published)
-    finally:  # the reports stay in the cache: a failed publish leaves no spool file behind
+    finally:  # the reports stay in the cache: a failed publish holds no spooled report
         drop_spools(spools)
     review.before = None  # the previous reports table: not handed back to the flow
     return pub, review, published
@@ -305,7 +305,7 @@ def extract_all(files: list[InputFile], settings: RunSettings, out: str, extract
     try:
         for i, part in enumerate(batches(files, size)):
             totals.add(extract(part, settings, out, i * size, skip_published))
-    except BaseException:  # e.g. the disk filled: the reports stay in the cache, no spool file stays behind
+    except BaseException:  # e.g. the disk filled: the reports stay in the cache, the spooled ones go
         drop_spools(totals.spools)
         raise
     return totals

@@ -1,4 +1,4 @@
-"""The one composition: batches of paths through the extract step, spool files handed to publish,
+"""The one composition: batches of paths through the extract step, spool ids handed to publish,
 and no extract step at all when every file is unchanged and published as is (CLI and flow alike)."""
 
 from __future__ import annotations
@@ -8,9 +8,10 @@ import shutil
 import sys
 
 import pandas as pd
+import pytest
 
 from pipeline.run import RunRequest, Steps, plan, run
-from pipeline.spool import extract_batch
+from pipeline.spool import drop_spools, extract_batch, held, read_spools, write_spool
 
 
 def test_batches_spool_and_a_rerun_with_nothing_new_starts_no_extract_step(tmp_path, fixtures):
@@ -31,7 +32,7 @@ def test_batches_spool_and_a_rerun_with_nothing_new_starts_no_extract_step(tmp_p
     assert calls == [(0, 2), (2, 1)]  # two batches of at most 2 paths
     assert (first.result["seen"], first.result["extracted"], first.result["reports"]) == (3, 3, 3)
     assert first.result["by_status"] == {"ok": 2, "unreadable": 1} and first.published
-    assert not list((out / ".cache" / "spool").glob("*")), "spool files go once published"
+    assert held() == [], "the spooled reports go once published"
     assert len(pd.read_parquet(out / "facts")) == 198 + 200
 
     calls.clear()
@@ -105,3 +106,37 @@ def test_a_split_report_is_loaded_again_when_its_neighbouring_year_is_there(tmp_
     (src / "p2022.txt").write_text(text, encoding="utf-8")
     run(plan(RunRequest(source=str(src), out=str(out), workers=1)))
     assert nothing_new(discover(src), settings, str(out)) is None  # 2023 may settle against 2022: load both
+
+
+def test_spooled_reports_reach_publish_unserialised_and_an_unknown_id_is_loud():
+    """Issue 12: a batch's reports were pickled to a spool file and read back (~2 ms/report);
+    every step runs in the run's process, so they are handed on as they are, by id."""
+    from ogi.errors import OgiError
+    from ogi.types import Report
+
+    reps = [Report(report_id=f"r{i}", file_name=f"{i}.txt", sha256="", format="txt") for i in range(3)]
+    sid = write_spool(reps)
+    try:
+        got = read_spools([sid])
+        assert [r.report_id for r in got] == ["r0", "r1", "r2"] and all(a is b for a, b in zip(got, reps))
+        with pytest.raises(OgiError, match="not held by this process"):
+            read_spools([sid, "spool:elsewhere"])  # never publish a run without one of its batches
+    finally:
+        drop_spools([sid])
+    assert sid not in held() and write_spool([]) is None
+
+
+def test_a_publish_that_fails_holds_no_spooled_report(tmp_path, fixtures, monkeypatch):
+    import pipeline.run as run_mod
+
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(fixtures / "text" / "dashuikeng_2020.txt", src / "a.txt")
+
+    def broken(reports, out):
+        raise OSError("the dataset's disk went away")
+
+    monkeypatch.setattr(run_mod, "publish_to", broken)
+    with pytest.raises(OSError, match="went away"):
+        run(plan(RunRequest(source=str(src), out=str(tmp_path / "ds"), workers=1)))
+    assert held() == []
