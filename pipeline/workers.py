@@ -158,17 +158,21 @@ def run_isolated(todo: list[tuple[int, T]], work: Callable[[T], Outcome[R]], lim
     queue = deque(todo)
     n_workers = min(limits.workers, len(todo))
     slots: list[_Slot] = []
+
+    def feed(s: _Slot) -> None:
+        if s.task is None and queue:
+            s.task, s.started = queue.popleft(), time.monotonic()
+            try:
+                s.conn.send(s.task[1])
+            except OSError:  # died between inputs: found dead below
+                pass
+
     try:
         while queue or any(s.task for s in slots):
             while len(slots) < n_workers and queue:
                 slots.append(_start(ctx, work, limits))
             for s in slots:
-                if s.task is None and queue:
-                    s.task, s.started = queue.popleft(), time.monotonic()
-                    try:
-                        s.conn.send(s.task[1])
-                    except OSError:  # died between inputs: found dead below
-                        pass
+                feed(s)
             busy = [s for s in slots if s.task]
             deadline = min((s.started for s in busy), default=time.monotonic()) + limits.timeout_s
             wait([s.conn for s in busy] + [s.proc.sentinel for s in slots],
@@ -181,6 +185,8 @@ def run_isolated(todo: list[tuple[int, T]], work: Callable[[T], Outcome[R]], lim
                         if msg[1]:  # the worker is leaving: never give it another input
                             _stop(s)
                             slots.remove(s)
+                        else:  # its next input first: it works while the caller handles this result
+                            feed(s)
                         yield i, msg[0]
                         continue
                     s.proc.join(5)  # end of pipe: the worker is gone
