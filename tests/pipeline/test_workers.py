@@ -130,3 +130,42 @@ def test_memory_error_in_the_pipeline_is_a_recorded_failure(tmp_path, fixtures, 
     assert [r.status for r in reports] == ["ok", "failed", "ok"]
     assert reports[1].error == OUT_OF_MEMORY and list(stats.failed) == ["bomb.txt"]
     assert reports[0].facts and [f.value for f in reports[0].facts] == [f.value for f in reports[2].facts]
+
+
+def _marks(item: str) -> Outcome[str]:
+    """Leaves a file named by its input: the caller can see the input was started."""
+    open(item, "w").close()
+    return Outcome(item)
+
+
+def test_a_worker_has_its_next_input_while_the_caller_handles_a_result(tmp_path):
+    """Issue 12: the next input went out only after the caller had handled (cached, counted) the
+    last result, so every worker idled through the parent's share of each file."""
+    items = [str(tmp_path / f"m{i}") for i in range(3)]
+    started_meanwhile = []
+    for i, _result in run_isolated(list(enumerate(items)), _marks, Limits(workers=1, memory_mb=0),
+                                   on_timeout=str, on_death=lambda it, code: f"died:{it}"):
+        if i + 1 < len(items):  # the worker has the next input already: it appears without our help
+            deadline = time.monotonic() + 30
+            while not os.path.exists(items[i + 1]) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            started_meanwhile.append(os.path.exists(items[i + 1]))
+    assert started_meanwhile == [True, True]
+
+
+def _freeze_count(_item: str) -> Outcome[int]:
+    import gc
+
+    return Outcome(gc.get_freeze_count())
+
+
+def test_workers_leave_the_parents_objects_to_the_parent_and_the_parent_unfrozen():
+    """gc.freeze across the fork: a worker's collections skip what it inherited (no walk over the
+    parent's heap, no copied pages); the parent's own collector is back to normal afterwards."""
+    import gc
+
+    before = gc.get_freeze_count()
+    got = dict(run_isolated([(0, "a"), (1, "b")], _freeze_count, Limits(workers=2, memory_mb=0),
+                            on_timeout=lambda it: -1, on_death=lambda it, code: -1))
+    assert got[0] > 0 and got[1] > 0
+    assert gc.get_freeze_count() == before
