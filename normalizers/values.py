@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from ogi.numbers import ZERO_TOKENS, is_blank, is_value, parse_value, to_halfwidth  # noqa: F401  (the one grammar)
 from ogi.types import Cell
 
 _LABEL_DROP = re.compile(r"[\s\u3000“”\"'‘’「」]")
+_ITEM_DOT = re.compile(r"(\d)[、.]")
 
 
+@lru_cache(maxsize=1 << 15)  # pure; template labels recur in every report and are cleaned again by each stage
 def clean_label(text: str) -> str:
     """Label text for matching: half-width, no spaces, no quotes, 1、/1．→ 1."""
     s = _LABEL_DROP.sub("", to_halfwidth(text))
-    return re.sub(r"(\d)[、.]", r"\1.", s)
+    return _ITEM_DOT.sub(r"\1.", s)
 
 
 #: the only columns whose printed numbers may have decimals (amounts); `change` may be negative
