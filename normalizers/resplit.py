@@ -165,19 +165,22 @@ def _joint(rows: Mapping[str, RowSplit], usable: list[Constraint]) -> bool:
     seen: dict[str, set[tuple[str, ...]]] = {r: set() for r in names}
     chosen: list[tuple[str, ...]] = []
     steps = [0]
+    # each split's cell values, read once: the search visits a split once per assignment of the rows above it
+    options = [[(cand, rows[r].values(cand)) for cand in rows[r].cands] for r in names]
+    seen_at = [seen[r] for r in names]
 
     def rec(d: int) -> bool:
         steps[0] += 1
         if steps[0] > MAX_JOINT_STEPS:
             return False
         if d == len(names):
-            for r, cand in zip(names, chosen):
-                seen[r].add(cand)
+            for got, cand in zip(seen_at, chosen):
+                got.add(cand)
             return True
-        row = rows[names[d]]
-        for cand in row.cands:
-            vals.update(row.values(cand))
-            if all(c.ok(vals) for c in at[d]):
+        checks = at[d]
+        for cand, values in options[d]:
+            vals.update(values)
+            if all(c.ok(vals) for c in checks):
                 chosen.append(cand)
                 rec(d + 1)
                 chosen.pop()
