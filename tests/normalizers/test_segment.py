@@ -71,12 +71,24 @@ def test_generated_texts(tfidf, text: str) -> None:
 def test_unknown_runs_are_read_by_the_hmm(tfidf) -> None:
     """A run of characters the dictionary has no word for is read by jieba.finalseg, as jieba does:
     the words it finds there are kept (they are what makes a new name a keyword)."""
-    _hmm.cache_clear()
+    tfidf.segmenter.cache_clear()
     text = TEXTS[7]
     words = list(tfidf.segmenter.words(text))
     assert words == jieba_words(tfidf.tokenizer, text)
     assert _hmm.cache_info().misses > 0
     assert "谢玥" in words and "坑塘" in words
+
+
+def test_blocks_seen_before_give_the_same_words(tfidf) -> None:
+    """A block's words are kept: a text whose blocks were seen before (its own, earlier) is answered from
+    them, still equal to jieba's cut, and a text that only shares words with it is cut afresh."""
+    tfidf.segmenter.cache_clear()
+    first = "本机关依申请公开政府信息，办理结果予以公开。"
+    second = "本年度依申请公开政府信息的办理结果予以公开"
+    assert list(tfidf.segmenter.words(first)) == jieba_words(tfidf.tokenizer, first)
+    assert list(tfidf.segmenter.words(second)) == jieba_words(tfidf.tokenizer, second)
+    assert list(tfidf.segmenter.words(first)) == jieba_words(tfidf.tokenizer, first)
+    assert tfidf.segmenter._words_of.cache_info().hits >= 2
 
 
 def test_a_fresh_tokenizer_gives_the_same_words(tfidf) -> None:
