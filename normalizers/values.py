@@ -29,6 +29,11 @@ _LEADING_ZERO = re.compile(r"^[-+]?0\d")
 _DIGIT = re.compile(r"\d")
 
 
+@lru_cache(maxsize=1 << 14)  # pure; asked of every fact, whose raw texts are mostly '0', '1', '—'
+def _leading_zero(raw: str) -> bool:
+    return _LEADING_ZERO.match(to_halfwidth(raw).strip().replace(",", "")) is not None
+
+
 def impossible_value(col: str, value: float | None, raw: str | None = None) -> str | None:
     """Why ``value`` cannot be what a ``col`` cell printed (a count with decimals, a negative count,
     digits after a leading zero: '006', '0121'), else None.
@@ -36,7 +41,7 @@ def impossible_value(col: str, value: float | None, raw: str | None = None) -> s
     Such a number is two cells run together or a misread; writing it would be silently wrong."""
     if value is None:
         return None
-    if raw is not None and _LEADING_ZERO.match(to_halfwidth(raw).strip().replace(",", "")):
+    if raw is not None and _leading_zero(raw):
         return "digits after a leading zero"
     if col not in DECIMAL_COLS and value != int(value):
         return "a count with decimals"
