@@ -23,6 +23,10 @@ from jieba import finalseg, re_han_default
 # jieba's accurate mode splits text into blocks of these characters (Chinese, ASCII letters and digits,
 # + # & . _ % -); outside them it yields only whitespace and single characters, never a word of 2+.
 _BLOCKS = re_han_default
+# _step's two markers: no word's log probability (log(freq) - log(total)) is positive
+_PREFIX = 1.0  # a prefix of dictionary words that is no word itself (jieba's FREQ value 0)
+_UNSEEN = 2.0  # not looked up yet
+MAX_STEPS = 1 << 17  # fragments kept (~15 MB); forgotten all at once past that
 
 
 @lru_cache(maxsize=1 << 14)
@@ -43,7 +47,7 @@ class Segmenter:
         tokenizer.check_initialized()
         self.freq: dict[str, int] = tokenizer.FREQ
         self.logtotal = log(tokenizer.total)
-        self._lp: dict[str, float] = {}  # word → log(freq) - log(total), as jieba's calc computes it
+        self._step: dict[str, float | None] = {}  # fragment → what the route needs of it (_look)
         # a block's words, kept: reports share much of their wording (in 48 corpus reports 40% of the
         # block text had been seen in an earlier report); bounded, and keyed on finalseg's force-split
         # set like _hmm
@@ -69,21 +73,23 @@ class Segmenter:
 
         jieba: ``route[i] = max((log(FREQ.get(s[i:x+1]) or 1) - logtotal + route[x+1][0], x) for x in DAG[i])``
         with ``DAG[i]`` the ends of dictionary words starting at ``i`` (or ``[i]``); the max of
-        (score, x) pairs keeps the longest word among equal scores, as ``>=`` over rising x does here."""
-        freq, lp, logtotal = self.freq.get, self._lp, self.logtotal
+        (score, x) pairs keeps the longest word among equal scores, as ``>=`` over rising x does here.
+        One look-up per step: ``_step`` says of a fragment at once whether the walk goes on and
+        what the word there scores (``_PREFIX``: a prefix of words only; never a real score)."""
+        step, look = self._step.get, self._look
         n = len(s)
         score = [0.0] * (n + 1)
         end = list(range(1, n + 2))
+        alone = 0.0 - self.logtotal  # a character no word starts with: log(1) - logtotal
         for i in range(n - 1, -1, -1):
             best_v = best_x = None
             j = i + 1
             frag = s[i]
-            f = freq(frag)
-            while f is not None:
-                if f:
-                    v = lp.get(frag)
-                    if v is None:
-                        v = lp[frag] = log(f) - logtotal
+            v = step(frag, _UNSEEN)
+            if v == _UNSEEN:
+                v = look(frag)
+            while v is not None:
+                if v != _PREFIX:
                     v += score[j]
                     if best_v is None or v >= best_v:
                         best_v, best_x = v, j
@@ -91,13 +97,23 @@ class Segmenter:
                     break
                 j += 1
                 frag = s[i:j]
-                f = freq(frag)
-            if best_v is None:  # no word starts here: the character alone, log(1) - logtotal
-                best_v, best_x = 0.0 - logtotal + score[i + 1], i + 1
+                v = step(frag, _UNSEEN)
+                if v == _UNSEEN:
+                    v = look(frag)
+            if best_v is None:
+                best_v, best_x = alone + score[i + 1], i + 1
             score[i], end[i] = best_v, best_x
-        if len(lp) > 200_000:  # bounded: never more than the dictionary's words, but keep memory flat
-            lp.clear()
         return end
+
+    def _look(self, frag: str) -> float | None:
+        """What ``_step`` keeps for a fragment: None (no word starts so), ``_PREFIX``, or the word's
+        ``log(freq) - logtotal`` (as jieba's calc computes it; the route adds the rest)."""
+        f = self.freq.get(frag)
+        v = None if f is None else (log(f) - self.logtotal if f else _PREFIX)
+        if len(self._step) >= MAX_STEPS:  # bounded: fragments that are no word are kept too
+            self._step.clear()
+        self._step[frag] = v
+        return v
 
     def _block(self, s: str) -> Iterator[str]:
         """jieba's ``__cut_DAG`` over one block, yielding only the words of 2+ characters."""

@@ -96,3 +96,14 @@ def test_a_fresh_tokenizer_gives_the_same_words(tfidf) -> None:
     (with its domain words) it keeps those words whole."""
     seg = Segmenter(tfidf.tokenizer)
     assert "规范性文件" in list(seg.words("今年制发规范性文件12件"))
+
+
+def test_forgetting_fragments_changes_nothing(tfidf, monkeypatch) -> None:
+    """The fragment table is bounded: cleared mid-text (a tiny bound here), the words stay jieba's."""
+    import normalizers.segment as segment
+
+    monkeypatch.setattr(segment, "MAX_STEPS", 5)
+    seg = Segmenter(tfidf.tokenizer)
+    for text in TEXTS:
+        assert list(seg.words(text)) == jieba_words(tfidf.tokenizer, text)
+    assert len(seg._step) <= 5
