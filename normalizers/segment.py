@@ -27,6 +27,7 @@ _BLOCKS = re_han_default
 _PREFIX = 1.0  # a prefix of dictionary words that is no word itself (jieba's FREQ value 0)
 _UNSEEN = 2.0  # not looked up yet
 MAX_STEPS = 1 << 17  # fragments kept (~15 MB); forgotten all at once past that
+MEMO_LEN = 64  # blocks and unknown runs longer than this are one-offs: cut, not kept
 
 
 @lru_cache(maxsize=1 << 14)
@@ -58,7 +59,7 @@ class Segmenter:
         force_split = len(finalseg.Force_Split_Words)
         for blk in _BLOCKS.split(text):
             if len(blk) > 1 and _BLOCKS.match(blk):
-                yield from self._words_of(blk, force_split)
+                yield from self._words_of(blk, force_split) if len(blk) <= MEMO_LEN else self._block(blk)
 
     def _block_words(self, blk: str, force_split: int) -> tuple[str, ...]:
         return tuple(self._block(blk))
@@ -139,6 +140,7 @@ class Segmenter:
         """A run of single characters: a dictionary word stays single characters; an unknown run goes
         to the HMM, which may find words in it."""
         if len(buf) > 1 and not freq(buf):
-            for w in _hmm(buf, len(finalseg.Force_Split_Words)):
+            words = _hmm(buf, len(finalseg.Force_Split_Words)) if len(buf) <= MEMO_LEN else finalseg.cut(buf)
+            for w in words:
                 if len(w.strip()) > 1:
                     yield w

@@ -13,9 +13,16 @@ _LABEL_DROP = re.compile(r"[\s\u3000“”\"'‘’「」]")
 _ITEM_DOT = re.compile(r"(\d)[、.]")
 
 
-@lru_cache(maxsize=1 << 15)  # pure; template labels recur in every report and are cleaned again by each stage
+MEMO_LEN = 120  # longer texts (paragraphs, a report's labels run together) are one-offs: cleaned, not kept
+
+
 def clean_label(text: str) -> str:
     """Label text for matching: half-width, no spaces, no quotes, 1、/1．→ 1."""
+    return _clean_label(text) if len(text) <= MEMO_LEN else _clean_label.__wrapped__(text)
+
+
+@lru_cache(maxsize=1 << 15)  # pure; template labels recur in every report and are cleaned again by each stage
+def _clean_label(text: str) -> str:
     s = _LABEL_DROP.sub("", to_halfwidth(text))
     return _ITEM_DOT.sub(r"\1.", s)
 
@@ -41,7 +48,7 @@ def impossible_value(col: str, value: float | None, raw: str | None = None) -> s
     Such a number is two cells run together or a misread; writing it would be silently wrong."""
     if value is None:
         return None
-    if raw is not None and _leading_zero(raw):
+    if raw is not None and (_leading_zero(raw) if len(raw) <= MEMO_LEN else _leading_zero.__wrapped__(raw)):
         return "digits after a leading zero"
     if col not in DECIMAL_COLS and value != int(value):
         return "a count with decimals"

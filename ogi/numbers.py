@@ -65,7 +65,9 @@ def to_halfwidth(s: str) -> str:
     return s.translate(_FW)
 
 
-@lru_cache(maxsize=1 << 16)  # pure, and a report's cells print the same few texts ('0', '—', '12') again and again
+MEMO_LEN = 64  # a cell text longer than this (a paragraph in a cell) is read once, not kept
+
+
 def parse_value(text: str | None) -> float | None:
     """The number a cell prints, or None when the cell is not a value.
 
@@ -74,6 +76,11 @@ def parse_value(text: str | None) -> float | None:
     """
     if text is None:
         return 0.0
+    return _parse_value(text) if len(text) <= MEMO_LEN else _parse_value.__wrapped__(text)
+
+
+@lru_cache(maxsize=1 << 16)  # pure, and a report's cells print the same few texts ('0', '—', '12') again and again
+def _parse_value(text: str) -> float | None:
     s = "".join(to_halfwidth(text).split())  # no whitespace (split() drops exactly what regex \s matches)
     if s in ZERO_TOKENS:
         return 0.0

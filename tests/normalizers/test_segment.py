@@ -107,3 +107,14 @@ def test_forgetting_fragments_changes_nothing(tfidf, monkeypatch) -> None:
     for text in TEXTS:
         assert list(seg.words(text)) == jieba_words(tfidf.tokenizer, text)
     assert len(seg._step) <= 5
+
+
+def test_long_blocks_are_cut_the_same_and_not_kept(tfidf) -> None:
+    """A block longer than MEMO_LEN (text printed without punctuation) is cut afresh each time."""
+    from normalizers.segment import MEMO_LEN
+
+    text = "本机关依申请公开政府信息办理结果予以公开谢玥琳袁珂钰" * 6
+    assert len(text) > MEMO_LEN
+    tfidf.segmenter.cache_clear()
+    assert list(tfidf.segmenter.words(text)) == jieba_words(tfidf.tokenizer, text)
+    assert tfidf.segmenter._words_of.cache_info().currsize == 0
