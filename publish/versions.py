@@ -6,7 +6,8 @@ One version (``.versions/<stamp>/``) holds::
     checks/year=YYYY/ychecks-<stamp>-<k>.parquet  Y1/Y2 rows of ≤ CHUNK reports (they depend on neighbours)
     <dataset>/year_unknown.parquet                rows whose year is unknown (one file: the loader reads it by name)
     _manifest.json                                every file of the version: its rows and the stamp that wrote it
-    _index.parquet                                one row per report: year, file, what Y-checks compare, its Y chunk
+    _index.arrow (+ _index.delta.arrow)           one row per report: year, file, what Y-checks compare, its Y chunk
+                                                  (a base shared by hardlink + the rows changed since: publish.index_store)
 
 A new version hardlinks every file of the previous one it does not change. It rewrites only the
 files that held a replaced report (a report whose year changed leaves its old partition that way),
@@ -36,12 +37,12 @@ import pyarrow.parquet as pq
 
 from normalizers.checks import cross_year_checks
 from ogi.schema import DATASETS
-from publish import ychecks
+from publish import index_store, ychecks
 
 log = logging.getLogger(__name__)
 
 MANIFEST = "_manifest.json"
-INDEX = "_index.parquet"
+INDEX = "_index.parquet"  # the index of the older layout: one Parquet file, rewritten whole
 UNKNOWN = "year_unknown"
 CHUNK = 500  # reports per file: replacing one report rewrites at most this many reports' rows
 SMALL = CHUNK // 2  # files below this get merged; merged files of SMALL..CHUNK reports stay
@@ -92,6 +93,13 @@ def read_manifest(vdir: Path) -> dict[str, dict]:
     return json.loads((vdir / MANIFEST).read_text(encoding="utf-8"))["files"]
 
 
+def read_written_by(vdir: Path) -> dict[str, dict]:
+    """Every file of version ``vdir`` the manifest knows (data files and index files), each with the
+    stamp of the version that wrote it ("by"): what a remote copy may share instead of uploading."""
+    doc = json.loads((vdir / MANIFEST).read_text(encoding="utf-8"))
+    return {**doc["files"], **doc.get("index", {})}
+
+
 def read_index(vdir: Path) -> pa.Table:
     """The index of a finished version (read once per publish: settle and build both use it)."""
     return _read_index(str(vdir))
@@ -99,6 +107,8 @@ def read_index(vdir: Path) -> pa.Table:
 
 @functools.lru_cache(maxsize=2)
 def _read_index(vdir: str) -> pa.Table:  # a version never changes once its folder has its final name
+    if index_store.has_base(Path(vdir)):
+        return index_store.read(Path(vdir), INDEX_SCHEMA)
     path = os.path.join(vdir, INDEX)
     index = pq.read_table(path, schema=INDEX_SCHEMA)
     if "format" not in pq.read_schema(path).names:  # the last column settling came to read
@@ -229,16 +239,14 @@ class _Builder:
         self.old, self.new, self.dest, self.stamp, self.write = old, new, dest, stamp, write
         self.oldman = read_manifest(old) if old is not None else {}
         self.oldidx = read_index(old) if old is not None else INDEX_SCHEMA.empty_table()
-        self.y_indexed = old is None or "yfile" in pq.read_schema(old / INDEX).names  # else adopted once
+        self.y_indexed = (old is None or index_store.has_base(old)
+                          or "yfile" in pq.read_schema(old / INDEX).names)  # else adopted once
         self.newidx = index_rows(new)
         self.ids = pa.array(sorted(set(self.newidx["report_id"].to_pylist()) | set(drop)), pa.string())
         hit = pc.is_in(self.oldidx["report_id"], value_set=self.ids)
         self.replaced = self.oldidx.filter(hit)
         self.kept = self.oldidx.filter(pc.invert(hit))
-        counts = self.kept.group_by(["year", "file"]).aggregate([("report_id", "count")])
-        self.sizes: dict[Year, dict[str, int]] = {}  # reports per file that stay, by partition
-        for y, f, n in zip(*(counts[c].to_pylist() for c in ("year", "file", "report_id_count"))):
-            self.sizes.setdefault(y, {})[f] = n
+        self.sizes = _sizes(self.oldman, self.replaced)  # reports per file that stay, by partition
         self.files: dict[str, dict] = {}
         self.dropped: set[str] = set()  # files of the old version not carried over
         self.moved: dict[str, str] = {}  # report_id → the file it is in now
@@ -249,18 +257,27 @@ class _Builder:
         for year in sorted(parts, key=lambda y: (y is not None, y or 0)):
             self._partition(year)
         index = self._index()
-        index = _patch_y(index, ychecks.write(self, index))
+        patches = ychecks.write(self, index)
+        index = _patch_y(index, patches)
         made: set[str] = set()
         for rel, meta in self.oldman.items():
             if rel not in self.dropped:
                 _link(str(self.old), str(self.dest), rel, made)
                 self.files[rel] = meta
         self._placeholders()
-        write_plain(index, self.dest / INDEX)
-        (self.dest / MANIFEST).write_text(json.dumps({"stamp": self.stamp, "files": self.files}),
-                                          encoding="utf-8")
+        changed = pa.array(sorted(set(self.ids.to_pylist()) | set(self.moved) | set(patches)), pa.string())
+        stored = index_store.write(self.dest, self.old if self.y_indexed else None, index, changed)
+        (self.dest / MANIFEST).write_text(json.dumps({"stamp": self.stamp, "files": self.files,
+                                                      "index": self._index_by(stored)}), encoding="utf-8")
         rows = {n: sum(m["rows"] for r, m in self.files.items() if r.startswith(n + "/")) for n in DATASETS}
         return Built(rows=rows, replaced=self.replaced.num_rows)
+
+    def _index_by(self, stored: str) -> dict[str, dict]:
+        """Manifest entries of the index files: the base keeps the stamp of the version that wrote it."""
+        if stored == "base":
+            return {index_store.BASE: {"by": self.stamp}}
+        was = json.loads((self.old / MANIFEST).read_text(encoding="utf-8")).get("index", {})
+        return {index_store.BASE: was.get(index_store.BASE, {"by": self.stamp}), index_store.DELTA: {"by": self.stamp}}
 
     def _victims(self, year: Year) -> set[str]:
         """Old files of a partition to rewrite: those holding replaced reports, plus small ones to merge."""
@@ -335,6 +352,20 @@ class _Builder:
             elif others and meta is not None and meta["rows"] == 0:
                 (self.dest / unknown).unlink()
                 del self.files[unknown]
+
+
+def _sizes(manifest: dict[str, dict], replaced: pa.Table) -> dict[Year, dict[str, int]]:
+    """Reports per old file that stay, by partition: a reports file holds one row per report, so the
+    manifest counts them; the replaced ones are taken off (no pass over the whole index)."""
+    sizes: dict[Year, dict[str, int]] = {}
+    for rel, meta in manifest.items():
+        parts = rel.split("/")
+        if parts[0] == "reports" and len(parts) == 3 and parts[1].startswith("year="):
+            sizes.setdefault(int(parts[1][5:]), {})[parts[2].removesuffix(".parquet")] = meta["rows"]
+    for y, f in zip(replaced["year"].to_pylist(), replaced["file"].to_pylist()):
+        if y is not None and f in sizes.get(y, {}):
+            sizes[y][f] -= 1
+    return sizes
 
 
 def _patch_y(index: pa.Table, patches: dict[str, tuple[str | None, str | None]]) -> pa.Table:

@@ -14,7 +14,7 @@ import pytest
 
 from ogi.types import Check, Fact, Report, Section
 from publish import local as pub
-from publish import versions
+from publish import index_store, versions
 
 KEYS = {"reports": ["report_id"], "facts": ["report_id", "table", "row", "col"],
         "sections": ["report_id", "section"], "checks": ["report_id", "rule"]}
@@ -51,6 +51,19 @@ def _current(out: Path) -> Path:
 def _files(vdir: Path) -> dict[str, int]:
     return {p.relative_to(vdir).as_posix(): p.stat().st_ino for p in vdir.rglob("*.parquet")
             if not p.name.startswith("_")}
+
+
+def _as_parquet_index(vdir: Path, drop: tuple[str, ...] = ()) -> None:
+    """Turn version ``vdir`` into what the previous layout wrote: one ``_index.parquet`` (less the
+    columns ``drop``), no Arrow base or delta, a manifest without index entries."""
+    index = versions.read_index(vdir)
+    for name in index_store.files(vdir):
+        (vdir / name).unlink()
+    pq.write_table(index.drop_columns(list(drop)), vdir / versions.INDEX)
+    doc = json.loads((vdir / versions.MANIFEST).read_text())
+    doc.pop("index", None)
+    (vdir / versions.MANIFEST).write_text(json.dumps(doc))
+    versions._read_index.cache_clear()
 
 
 def test_a_small_publish_shares_every_untouched_file_by_hardlink(tmp_path):
@@ -141,7 +154,8 @@ def test_a_dataset_of_the_older_layout_is_rewritten_once_and_kept(tmp_path):
     pub.publish([_report("a", 2020), _report("b", None)], tmp_path)
     vdir = _current(tmp_path)
     (vdir / versions.MANIFEST).unlink()  # what an older version of ogi left: no manifest, no index
-    (vdir / versions.INDEX).unlink()
+    for name in index_store.files(vdir):
+        (vdir / name).unlink()
     pub.publish([_report("c", 2021)], tmp_path)
     assert sorted(_read(tmp_path)["reports"]["report_id"]) == ["a", "b", "c"]
     assert versions.has_manifest(_current(tmp_path))
@@ -200,11 +214,9 @@ def test_an_index_without_y_chunks_is_adopted_once_and_stays_exact(tmp_path, mon
     """A version written before the index named each report's Y chunk: read whole once, then incremental."""
     monkeypatch.setattr(versions, "CHUNK", 4)
     pub.publish(_agencies(6), tmp_path)
-    idx = _current(tmp_path) / versions.INDEX
-    pq.write_table(pq.read_table(idx).drop_columns(["yfile", "ydigest"]), idx)
-    versions._read_index.cache_clear()
+    _as_parquet_index(_current(tmp_path), drop=("yfile", "ydigest"))
     pub.publish([_report("a02y2020", 2020, "机关02", carried=(2019, 77))], tmp_path)
-    assert pq.read_table(_current(tmp_path) / versions.INDEX).column("yfile").null_count == 6  # 2019s have none
+    assert versions.read_index(_current(tmp_path)).column("yfile").null_count == 6  # 2019s have none
     pub.publish([_report("a03y2021", 2021, "机关03", carried=(55, 2021))], tmp_path)
     whole = tmp_path / "whole"
     pub.publish(_agencies(6) + [_report("a02y2020", 2020, "机关02", carried=(2019, 77)),
