@@ -17,6 +17,7 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -293,10 +294,14 @@ def _partition(rel: str) -> str:
     return parts[1].split("=", 1)[1] if len(parts) > 2 and parts[1].startswith("year=") else "unknown"
 
 
+_SAFE = re.compile(r"[a-z0-9._-]*")
+
+
 def _resource_name(rel: str) -> str:
     """A Frictionless resource name (lower-case letters, digits, ``-._``) unique per file."""
     stem = rel.rsplit("/", 1)[-1].removesuffix(".parquet").lower()
-    safe = "".join(ch if ch.isalnum() or ch in "-._" else "-" for ch in stem)
+    # the usual name (part-<stamp>-<k>) is safe as it is: no pass per character over thousands of files
+    safe = stem if _SAFE.fullmatch(stem) else "".join(ch if ch.isalnum() or ch in "-._" else "-" for ch in stem)
     return f"{rel.split('/', 1)[0]}-{_partition(rel)}-{safe}"
 
 
@@ -371,12 +376,24 @@ def datapackage(out: str | Path, version: str | None = None, created: str | None
             "resources": resources}
 
 
+_FIELDS_MARK = "@@ogi-fields@@"  # stands for the encoded field list while a resource is encoded
+
+
 def _package_json(pkg: dict) -> str:
     """One resource a line: readable, and written by json's C encoder (``indent`` falls back to the
     pure-Python one, seconds for the thousands of resources of a large dataset)."""
     head = json.dumps({k: v for k, v in pkg.items() if k != "resources"}, ensure_ascii=False)
-    lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in pkg["resources"])
-    return head[:-1] + ', "resources": [\n' + lines + "\n]}\n"
+    encoded: dict[int, str] = {}  # a dataset's field list, shared by its thousands of resources: encoded once
+    lines: list[str] = []
+    for r in pkg["resources"]:
+        fields = r.get("schema", {}).get("fields")
+        if not fields:
+            lines.append(json.dumps(r, ensure_ascii=False))
+            continue
+        text = encoded.get(id(fields)) or encoded.setdefault(id(fields), json.dumps(fields, ensure_ascii=False))
+        line = json.dumps({**r, "schema": {**r["schema"], "fields": _FIELDS_MARK}}, ensure_ascii=False)
+        lines.append(line.replace(f'"{_FIELDS_MARK}"', text, 1))
+    return head[:-1] + ', "resources": [\n' + ",\n".join(lines) + "\n]}\n"
 
 
 def write_codebook(out_dir: str | Path) -> list[Path]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -50,23 +51,51 @@ def read(vdir: Path, schema: pa.Schema) -> pa.Table:
     return pa.concat_tables([keep.select(schema.names), live])
 
 
-def write(dest: Path, old: Path | None, index: pa.Table, changed: pa.Array) -> str:
-    """Store ``index`` as version ``dest``'s: link ``old``'s base and write a delta of the reports in
-    ``changed`` (added, replaced, moved to another file, gone) and those ``old``'s delta held; or a
-    new base when ``old`` has none or the delta grew too large. Returns "base" or "delta"."""
+@dataclass(slots=True)
+class Overlay:
+    """A new version's index without copying the old one: the old index, less the reports ``ids``,
+    plus ``rows`` (those of ``ids`` still in the dataset, as they are now)."""
+
+    old: pa.Table
+    rows: pa.Table
+    ids: pa.Array
+
+    def where(self, column: str, values: pa.Array) -> pa.Table:
+        """The rows whose ``column`` is one of ``values``."""
+        old = self.old.filter(pc.is_in(self.old[column], value_set=values))
+        old = old.filter(pc.invert(pc.is_in(old["report_id"], value_set=self.ids)))
+        return pa.concat_tables([old, self.rows.filter(pc.is_in(self.rows[column], value_set=values))])
+
+    def table(self) -> pa.Table:
+        """The whole index (a new base only)."""
+        old = self.old.filter(pc.invert(pc.is_in(self.old["report_id"], value_set=self.ids)))
+        return pa.concat_tables([old, self.rows])
+
+    def patch(self, ids: pa.Array) -> None:
+        """Bring the old rows of ``ids`` into ``rows`` (about to change)."""
+        ids = pc.filter(ids, pc.invert(pc.is_in(ids, value_set=self.ids)))
+        if len(ids):
+            self.rows = pa.concat_tables([self.rows, self.old.filter(pc.is_in(self.old["report_id"], value_set=ids))])
+            self.ids = pa.concat_arrays([self.ids, ids])
+
+
+def write(dest: Path, old: Path | None, index: Overlay) -> str:
+    """Store ``index`` as version ``dest``'s: link ``old``'s base and write a delta of the reports it
+    changed (added, replaced, moved to another file, gone) and those ``old``'s delta held; or a new
+    base when ``old`` has none or the delta grew too large. Returns "base" or "delta"."""
     if old is not None and has_base(old):
         base_rows, was = _base_info(old)
-        ids = pa.concat_arrays([was, changed.cast(pa.string())]).unique()
+        ids = pa.concat_arrays([was, index.ids.cast(pa.string())]).unique()
         if len(ids) <= max(MIN_DELTA, base_rows // COMPACT):
             _link(old / BASE, dest / BASE)
-            live = index.filter(pc.is_in(index["report_id"], value_set=ids))
+            live = index.where("report_id", ids)
             gone = pc.filter(ids, pc.invert(pc.is_in(ids, value_set=live["report_id"].combine_chunks())))
             rows = live.append_column(GONE, pa.array([False] * live.num_rows, pa.bool_()))
-            left = pa.table({f.name: pa.nulls(len(gone), f.type) for f in index.schema}, schema=index.schema)
+            left = pa.table({f.name: pa.nulls(len(gone), f.type) for f in live.schema}, schema=live.schema)
             left = left.set_column(0, "report_id", gone).append_column(GONE, pa.array([True] * len(gone), pa.bool_()))
             _write(pa.concat_tables([rows, left]), dest / DELTA)
             return "delta"
-    _write(index, dest / BASE)
+    _write(index.table(), dest / BASE)
     return "base"
 
 

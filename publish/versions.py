@@ -245,7 +245,6 @@ class _Builder:
         self.ids = pa.array(sorted(set(self.newidx["report_id"].to_pylist()) | set(drop)), pa.string())
         hit = pc.is_in(self.oldidx["report_id"], value_set=self.ids)
         self.replaced = self.oldidx.filter(hit)
-        self.kept = self.oldidx.filter(pc.invert(hit))
         self.sizes = _sizes(self.oldman, self.replaced)  # reports per file that stay, by partition
         self.files: dict[str, dict] = {}
         self.dropped: set[str] = set()  # files of the old version not carried over
@@ -258,15 +257,15 @@ class _Builder:
             self._partition(year)
         index = self._index()
         patches = ychecks.write(self, index)
-        index = _patch_y(index, patches)
+        index.patch(pa.array(list(patches), pa.string()))
+        index.rows = _patch_y(index.rows, patches)
         made: set[str] = set()
         for rel, meta in self.oldman.items():
             if rel not in self.dropped:
                 _link(str(self.old), str(self.dest), rel, made)
                 self.files[rel] = meta
         self._placeholders()
-        changed = pa.array(sorted(set(self.ids.to_pylist()) | set(self.moved) | set(patches)), pa.string())
-        stored = index_store.write(self.dest, self.old if self.y_indexed else None, index, changed)
+        stored = index_store.write(self.dest, self.old if self.y_indexed else None, index)
         (self.dest / MANIFEST).write_text(json.dumps({"stamp": self.stamp, "files": self.files,
                                                       "index": self._index_by(stored)}), encoding="utf-8")
         rows = {n: sum(m["rows"] for r, m in self.files.items() if r.startswith(n + "/")) for n in DATASETS}
@@ -329,17 +328,19 @@ class _Builder:
         self.write(table, self.dest / rel)
         self.files[rel] = {"rows": table.num_rows, "by": self.stamp}
 
-    def _index(self) -> pa.Table:
-        """The new version's index: kept reports (some now in rewritten files) and the new ones."""
+    def _index(self) -> index_store.Overlay:
+        """The new version's index: the old one with the new reports and the kept ones now in
+        rewritten files (only those rows are built: the index may hold 100 000 reports)."""
         ids = pa.array(list(self.moved), pa.string())
         stems = pa.array(list(self.moved.values()), pa.string())
-        kept, new = self.kept, self.newidx
+        moved = pc.filter(ids, pc.invert(pc.is_in(ids, value_set=self.ids)))
+        kept, new = self.oldidx.filter(pc.is_in(self.oldidx["report_id"], value_set=moved)), self.newidx
         at = pc.index_in(kept["report_id"], value_set=ids)
         files = pc.if_else(pc.is_valid(at), pc.take(stems, at), kept["file"])
         kept = kept.set_column(kept.schema.get_field_index("file"), "file", files)
         new = new.set_column(new.schema.get_field_index("file"), "file",
                              pc.take(stems, pc.index_in(new["report_id"], value_set=ids)))
-        return pa.concat_tables([kept, new])
+        return index_store.Overlay(self.oldidx, pa.concat_tables([kept, new]), pa.concat_arrays([self.ids, moved]))
 
     def _placeholders(self) -> None:
         """An empty dataset still reads back (one empty file); an empty one beside data is dropped."""

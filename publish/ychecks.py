@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 from publish import versions
 
 if TYPE_CHECKING:
+    from publish.index_store import Overlay
     from publish.versions import _Builder
 
 PREFIX = "ychecks-"
@@ -74,7 +75,7 @@ def _old_rows(b: _Builder, ids: list[str]) -> dict[str, tuple[int, str, int]]:
     return {rid: (y, f, d) for rid, y, f, d in zip(*(t[c].to_pylist() for c in ("report_id", "year", "yfile", "ydigest")))}
 
 
-def write(b: _Builder, index: pa.Table) -> dict[str, tuple[str | None, int | None]]:
+def write(b: _Builder, index: Overlay) -> dict[str, tuple[str | None, int | None]]:
     """Write the changed Y chunks of version ``b`` (index: the new version's index so far);
     return rid → (yfile, ydigest) for every report whose entry changes."""
     adopted = _adopt(b) if b.old is not None and not b.y_indexed else None
@@ -93,7 +94,7 @@ def write(b: _Builder, index: pa.Table) -> dict[str, tuple[str | None, int | Non
     agencies = pa.array(sorted({a for a, _, _ in hit}), pa.string())
     groups = {(a, p) for a, p, _ in hit}
     cols = ["report_id", "year", "agency", "province", "template", *versions.Y_KEYS]
-    members = [r for r in index.filter(pc.is_in(index["agency"], value_set=agencies)).select(cols).to_pylist()
+    members = [r for r in index.where("agency", agencies).select(cols).to_pylist()
                if (r["agency"], r["province"]) in groups]
     olds = [r["report_id"] for r in b.oldidx.filter(pc.is_in(b.oldidx["agency"], value_set=agencies))
             .select(["report_id", "year", "agency", "province"]).to_pylist()
