@@ -344,21 +344,24 @@ def datapackage(out: str | Path, version: str | None = None, created: str | None
         reports_at.setdefault(_partition(rel), []).append(rel)
         by_base.setdefault((_partition(rel), rel.rsplit("/", 1)[-1]), rel)
     resources = []
+    names: dict[str, str] = {}  # a reports file is named once per file it is the target of
     for name, schema in DATASETS.items():
         fields = _fields(name, schema, meanings, labels)  # one list per dataset: a large dataset has thousands of files
         for rel in files[name]:
             year = _partition(rel)
+            base = rel.rsplit("/", 1)[-1]
             # pandas turns a null of an integer column into NaN: "nan" is a missing value, never a number here
             res_schema: dict = {"fields": fields, "missingValues": ["", "nan"]}
             if name in PRIMARY_KEYS:
                 res_schema["primaryKey"] = PRIMARY_KEYS[name]
-            same = by_base.get((year, rel.rsplit("/", 1)[-1]))
+            same = by_base.get((year, base))
             only = reports_at.get(year, [])
             target = same or (only[0] if len(only) == 1 else None)
             if name != "reports" and target:
                 res_schema["foreignKeys"] = [{"fields": ["report_id"], "reference": {
-                    "resource": _resource_name(target), "fields": ["report_id"]}}]
-            resources.append({"name": _resource_name(rel), "type": "table", "path": rel, "format": "parquet",
+                    "resource": names.get(target) or _resource_name(target), "fields": ["report_id"]}}]
+            names[rel] = _resource_name(rel)
+            resources.append({"name": names[rel], "type": "table", "path": rel, "format": "parquet",
                               "mediatype": "application/vnd.apache.parquet",
                               "description": f"{name}/ rows of report year {year}" if year != "unknown"
                               else f"{name}/ rows whose report year is unknown",

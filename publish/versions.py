@@ -249,6 +249,7 @@ class _Builder:
         self.files: dict[str, dict] = {}
         self.dropped: set[str] = set()  # files of the old version not carried over
         self.moved: dict[str, str] = {}  # report_id → the file it is in now
+        self.small_y: dict[int, list[tuple[int, str]]] | None = None  # publish.ychecks: small Y chunks by year
 
     def run(self) -> Built:
         self.dest.mkdir(parents=True, exist_ok=True)
@@ -259,11 +260,10 @@ class _Builder:
         patches = ychecks.write(self, index)
         index.patch(pa.array(list(patches), pa.string()))
         index.rows = _patch_y(index.rows, patches)
-        made: set[str] = set()
-        for rel, meta in self.oldman.items():
-            if rel not in self.dropped:
-                _link(str(self.old), str(self.dest), rel, made)
-                self.files[rel] = meta
+        carried = [rel for rel in self.oldman if rel not in self.dropped]
+        if carried:
+            _link_all(str(self.old), str(self.dest), carried)
+        self.files.update((rel, self.oldman[rel]) for rel in carried)
         self._placeholders()
         stored = index_store.write(self.dest, self.old if self.y_indexed else None, index)
         (self.dest / MANIFEST).write_text(json.dumps({"stamp": self.stamp, "files": self.files,
@@ -387,15 +387,23 @@ def _year_is(t: pa.Table, year: Year) -> pa.ChunkedArray:
     return pc.is_null(t["year"]) if year is None else pc.fill_null(pc.equal(t["year"], year), False)
 
 
-def _link(old: str, dest: str, rel: str, made: set[str]) -> None:
-    """Share an unchanged file with the previous version; copy where hardlinks are not allowed.
-    Plain strings and a set of folders already made: a version may carry thousands of files."""
-    folder = os.path.dirname(rel)
-    if folder not in made:
-        os.makedirs(os.path.join(dest, folder), exist_ok=True)
-        made.add(folder)
-    src, dst = os.path.join(old, rel), os.path.join(dest, rel)
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
+def _link_all(old: str, dest: str, rels: list[str]) -> None:
+    """Share unchanged files with the previous version (hardlinks; copies where they are not allowed),
+    folder by folder through open folder handles: a version may carry thousands of files."""
+    by_folder: dict[str, list[str]] = {}
+    for rel in rels:
+        folder, _, name = rel.rpartition("/")
+        by_folder.setdefault(folder, []).append(name)
+    for folder, names in by_folder.items():
+        src, dst = os.path.join(old, folder), os.path.join(dest, folder)
+        os.makedirs(dst, exist_ok=True)
+        sfd, dfd = os.open(src, os.O_RDONLY), os.open(dst, os.O_RDONLY)
+        try:
+            for name in names:
+                try:
+                    os.link(name, name, src_dir_fd=sfd, dst_dir_fd=dfd)
+                except OSError:
+                    shutil.copy2(os.path.join(src, name), os.path.join(dst, name))
+        finally:
+            os.close(sfd)
+            os.close(dfd)

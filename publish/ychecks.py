@@ -157,10 +157,19 @@ def _old_digests(b: _Builder, adopted: dict | None, victims: set[tuple[int, str]
             if (y, f) in victims}
 
 
+def _small_chunks(b: _Builder) -> dict[int, list[tuple[int, str]]]:
+    """(rows, chunk) of the old version's small Y chunks, by year: one pass over its manifest per publish."""
+    if b.small_y is None:
+        b.small_y = {}
+        for rel, m in b.oldman.items():
+            if m["rows"] < SMALL_ROWS and _is_y(rel):
+                b.small_y.setdefault(_year_of(rel), []).append((m["rows"], _stem(rel)))
+    return b.small_y
+
+
 def _small(b: _Builder, year: int, victims: set[str]) -> set[str]:
     """Small Y chunks of ``year`` to merge into this publish's chunk once the year holds too many."""
-    small = sorted((m["rows"], _stem(rel)) for rel, m in b.oldman.items()
-                   if _is_y(rel) and _year_of(rel) == year and m["rows"] < SMALL_ROWS and _stem(rel) not in victims)
+    small = sorted((n, stem) for n, stem in _small_chunks(b).get(year, []) if stem not in victims)
     if len(small) + 1 <= versions.MAX_SMALL:
         return set()
     out, total = set(), 0
