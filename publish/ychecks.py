@@ -30,7 +30,10 @@ if TYPE_CHECKING:
     from publish.versions import _Builder
 
 PREFIX = "ychecks-"
-SMALL_ROWS = 1000  # a Y chunk below this many rows may be merged with others
+# A Y chunk holds at most CHUNK reports, and a report one to three Y rows: a chunk is small (to be
+# merged) below SMALL rows, so it holds fewer than SMALL reports, and a full chunk never is. (Counted
+# against 1000 rows, a full chunk of 2019-template reports, one Y1 row each, was small: a year of
+# them was merged and rewritten unchanged at every publish that touched it.)
 
 
 def digest(rows: list[tuple]) -> int:
@@ -162,7 +165,7 @@ def _small_chunks(b: _Builder) -> dict[int, list[tuple[int, str]]]:
     if b.small_y is None:
         b.small_y = {}
         for rel, m in b.oldman.items():
-            if m["rows"] < SMALL_ROWS and _is_y(rel):
+            if m["rows"] < versions.SMALL and _is_y(rel):
                 b.small_y.setdefault(_year_of(rel), []).append((m["rows"], _stem(rel)))
     return b.small_y
 
@@ -174,7 +177,7 @@ def _small(b: _Builder, year: int, victims: set[str]) -> set[str]:
         return set()
     out, total = set(), 0
     for n, stem in small:
-        if total + n > SMALL_ROWS * 4:
+        if total + n > versions.CHUNK:  # what is merged fits one chunk
             break
         out.add(stem)
         total += n

@@ -210,6 +210,24 @@ def test_a_publish_rewrites_only_the_y_chunks_whose_rows_change(tmp_path, monkey
         pd.testing.assert_frame_equal(_read(tmp_path)[name], _read(whole)[name], check_like=True, obj=name)
 
 
+def test_full_y_chunks_of_one_row_per_report_are_not_merged_again_and_again(tmp_path, monkeypatch):
+    """Issue 12: a Y chunk counted small below 1000 rows made every full chunk of 2019-template
+    reports (one Y1 row each) small, so each publish touching their year rewrote them unchanged."""
+    monkeypatch.setattr(versions, "CHUNK", 4)
+    monkeypatch.setattr(versions, "SMALL", 2)
+    monkeypatch.setattr(versions, "MAX_SMALL", 3)
+    pub.publish(_agencies(20, years=(2019, 2020)), tmp_path)  # 2020: five full chunks of 4 Y1 rows
+    before = {r: i for r, i in _files(_current(tmp_path)).items() if "/ychecks-" in r}
+    assert len(before) == 5 and all(pq.read_metadata(_current(tmp_path) / r).num_rows == 4 for r in before)
+    for k in range(3):  # new agencies' 2020 reports: their Y rows go to new chunks of 2020
+        pub.publish([_report(f"x{k}y2019", 2019, f"新{k}", carried=(1, 2)),
+                     _report(f"x{k}y2020", 2020, f"新{k}", carried=(2, 3))], tmp_path)
+        after = _files(_current(tmp_path))
+        assert all(after.get(r) == i for r, i in before.items()), k  # the full chunks stay as they are
+    y1 = _read(tmp_path)["checks"].query("rule.str.startswith('Y1')")
+    assert len(y1) == 23 and y1["passed"].all()
+
+
 def test_an_index_without_y_chunks_is_adopted_once_and_stays_exact(tmp_path, monkeypatch):
     """A version written before the index named each report's Y chunk: read whole once, then incremental."""
     monkeypatch.setattr(versions, "CHUNK", 4)
