@@ -13,8 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from ogi.types import Check, Fact, Report, Section
-from publish import local as pub
 from publish import index_store, versions
+from publish import local as pub
 
 KEYS = {"reports": ["report_id"], "facts": ["report_id", "table", "row", "col"],
         "sections": ["report_id", "section"], "checks": ["report_id", "rule"]}
