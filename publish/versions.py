@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as pads
@@ -356,21 +357,19 @@ class _Builder:
 
 
 def _split(t: pa.Table, rids: list[str], n: int) -> list[pa.Table]:
-    """``t``'s rows in ``n`` parts, part k holding the reports rids[k*CHUNK:(k+1)*CHUNK], each in
-    its order in ``t``: one pass (a filter per part read every row once per part, and replacing
-    reports scattered over a year rewrites many parts)."""
+    """``t``'s rows in ``n`` parts, part k holding the reports rids[k*CHUNK:(k+1)*CHUNK] in their
+    order in ``t``. Rows come grouped as the reports do (files are written that way), so the parts
+    are slices; otherwise rows are sorted by part first. (A filter per part read every row once per
+    part: replacing reports scattered over a year rewrites many parts of 100 000 facts rows.)"""
     if n <= 1:
         return [t]
-    key = pc.divide(pc.index_in(t["report_id"], value_set=pa.array(rids, pa.string())), CHUNK)
-    order = pc.sort_indices(key)  # stable: rows keep their order within a part
-    counts = pc.value_counts(key).to_pylist()
-    sizes = {c["values"]: c["counts"] for c in counts}
-    t = t.take(order)
-    out, at = [], 0
-    for k in range(n):
-        out.append(t.slice(at, sizes.get(k, 0)))
-        at += sizes.get(k, 0)
-    return out
+    key = pc.fill_null(pc.divide(pc.index_in(t["report_id"], value_set=pa.array(rids, pa.string())), CHUNK), n)
+    k = key.to_numpy()
+    if len(k) > 1 and (np.diff(k) < 0).any():
+        order = np.argsort(k, kind="stable")
+        t, k = t.combine_chunks().take(pa.array(order)), k[order]
+    at = np.searchsorted(k, np.arange(n + 1), side="left")
+    return [t.slice(int(at[i]), int(at[i + 1] - at[i])) for i in range(n)]
 
 
 def _sizes(manifest: dict[str, dict], replaced: pa.Table) -> dict[Year, dict[str, int]]:
