@@ -95,7 +95,9 @@ def write(dest: Path, old: Path | None, index: Overlay) -> str:
             left = left.set_column(0, "report_id", gone).append_column(GONE, pa.array([True] * len(gone), pa.bool_()))
             _write(pa.concat_tables([rows, left]), dest / DELTA)
             return "delta"
-    _write(index.table(), dest / BASE)
+    table = index.table()
+    log.debug("version %s: a new index base of %d reports", dest.name, table.num_rows)
+    _write(table, dest / BASE)
     return "base"
 
 

@@ -25,12 +25,10 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as pads
@@ -38,7 +36,7 @@ import pyarrow.parquet as pq
 
 from normalizers.checks import cross_year_checks
 from ogi.schema import DATASETS
-from publish import index_store, ychecks
+from publish import index_store, version_files, ychecks
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +244,7 @@ class _Builder:
         self.ids = pa.array(sorted(set(self.newidx["report_id"].to_pylist()) | set(drop)), pa.string())
         hit = pc.is_in(self.oldidx["report_id"], value_set=self.ids)
         self.replaced = self.oldidx.filter(hit)
-        self.sizes = _sizes(self.oldman, self.replaced)  # reports per file that stay, by partition
+        self.sizes: dict[Year, dict[str, int]] = dict(version_files.sizes(self.oldman, self.replaced))  # reports per file that stay, by partition
         self.files: dict[str, dict] = {}
         self.dropped: set[str] = set()  # files of the old version not carried over
         self.moved: dict[str, str] = {}  # report_id → the file it is in now
@@ -263,7 +261,7 @@ class _Builder:
         index.rows = _patch_y(index.rows, patches)
         carried = [rel for rel in self.oldman if rel not in self.dropped]
         if carried:
-            _link_all(str(self.old), str(self.dest), carried)
+            version_files.link_all(str(self.old), str(self.dest), carried)
         self.files.update((rel, self.oldman[rel]) for rel in carried)
         self._placeholders()
         stored = index_store.write(self.dest, self.old if self.y_indexed else None, index)
@@ -317,7 +315,7 @@ class _Builder:
             chunks = [(UNKNOWN, rids)] if rids else []
         else:
             chunks = [(f"part-{self.stamp}-{k}", rids[i:i + CHUNK]) for k, i in enumerate(range(0, len(rids), CHUNK))]
-        split = {name: _split(t, rids, len(chunks)) for name, t in tables.items()}
+        split = {name: version_files.split(t, rids, len(chunks), CHUNK) for name, t in tables.items()}
         for k, (stem, chunk) in enumerate(chunks):
             for name in tables:
                 part = split[name][k]
@@ -356,36 +354,6 @@ class _Builder:
                 del self.files[unknown]
 
 
-def _split(t: pa.Table, rids: list[str], n: int) -> list[pa.Table]:
-    """``t``'s rows in ``n`` parts, part k holding the reports rids[k*CHUNK:(k+1)*CHUNK] in their
-    order in ``t``. Rows come grouped as the reports do (files are written that way), so the parts
-    are slices; otherwise rows are sorted by part first. (A filter per part read every row once per
-    part: replacing reports scattered over a year rewrites many parts of 100 000 facts rows.)"""
-    if n <= 1:
-        return [t]
-    key = pc.fill_null(pc.divide(pc.index_in(t["report_id"], value_set=pa.array(rids, pa.string())), CHUNK), n)
-    k = key.to_numpy()
-    if len(k) > 1 and (np.diff(k) < 0).any():
-        order = np.argsort(k, kind="stable")
-        t, k = t.combine_chunks().take(pa.array(order)), k[order]
-    at = np.searchsorted(k, np.arange(n + 1), side="left")
-    return [t.slice(int(at[i]), int(at[i + 1] - at[i])) for i in range(n)]
-
-
-def _sizes(manifest: dict[str, dict], replaced: pa.Table) -> dict[Year, dict[str, int]]:
-    """Reports per old file that stay, by partition: a reports file holds one row per report, so the
-    manifest counts them; the replaced ones are taken off (no pass over the whole index)."""
-    sizes: dict[Year, dict[str, int]] = {}
-    for rel, meta in manifest.items():
-        parts = rel.split("/")
-        if parts[0] == "reports" and len(parts) == 3 and parts[1].startswith("year="):
-            sizes.setdefault(int(parts[1][5:]), {})[parts[2].removesuffix(".parquet")] = meta["rows"]
-    for y, f in zip(replaced["year"].to_pylist(), replaced["file"].to_pylist()):
-        if y is not None and f in sizes.get(y, {}):
-            sizes[y][f] -= 1
-    return sizes
-
-
 def _patch_y(index: pa.Table, patches: dict[str, tuple[str | None, str | None]]) -> pa.Table:
     """``index`` with the Y chunk and digest of the reports in ``patches`` replaced."""
     if not patches:
@@ -402,25 +370,3 @@ def _patch_y(index: pa.Table, patches: dict[str, tuple[str | None, str | None]])
 
 def _year_is(t: pa.Table, year: Year) -> pa.ChunkedArray:
     return pc.is_null(t["year"]) if year is None else pc.fill_null(pc.equal(t["year"], year), False)
-
-
-def _link_all(old: str, dest: str, rels: list[str]) -> None:
-    """Share unchanged files with the previous version (hardlinks; copies where they are not allowed),
-    folder by folder through open folder handles: a version may carry thousands of files."""
-    by_folder: dict[str, list[str]] = {}
-    for rel in rels:
-        folder, _, name = rel.rpartition("/")
-        by_folder.setdefault(folder, []).append(name)
-    for folder, names in by_folder.items():
-        src, dst = os.path.join(old, folder), os.path.join(dest, folder)
-        os.makedirs(dst, exist_ok=True)
-        sfd, dfd = os.open(src, os.O_RDONLY), os.open(dst, os.O_RDONLY)
-        try:
-            for name in names:
-                try:
-                    os.link(name, name, src_dir_fd=sfd, dst_dir_fd=dfd)
-                except OSError:
-                    shutil.copy2(os.path.join(src, name), os.path.join(dst, name))
-        finally:
-            os.close(sfd)
-            os.close(dfd)

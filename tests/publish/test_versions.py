@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from ogi.types import Check, Fact, Report, Section
-from publish import index_store, versions
+from publish import index_store, version_files, versions
 from publish import local as pub
 
 KEYS = {"reports": ["report_id"], "facts": ["report_id", "table", "row", "col"],
@@ -274,15 +274,14 @@ def test_settling_from_the_index_equals_publishing_the_end_state_at_once(tmp_pat
     assert a["reports"]["duplicate_of"].notna().any() and (a["reports"]["n_checks_failed"] > 0).any()
 
 
-def test_split_gives_each_file_its_reports_rows_in_order_grouped_or_not(monkeypatch):
+def test_split_gives_each_file_its_reports_rows_in_order_grouped_or_not():
     """Issue 12: a rewritten partition is cut into files by slicing (rows come grouped by report);
     rows that are not grouped are sorted by file first, keeping their order within a file."""
     import pyarrow as pa
 
-    monkeypatch.setattr(versions, "CHUNK", 2)
     rids = ["a", "b", "c", "d", "e"]
     grouped = pa.table({"report_id": ["a", "a", "b", "c", "d", "d", "e"], "v": [0, 1, 2, 3, 4, 5, 6]})
     mixed = pa.table({"report_id": ["e", "a", "c", "a", "x", "d", "b"], "v": [0, 1, 2, 3, 4, 5, 6]})
     for t, want in ((grouped, [[0, 1, 2], [3, 4, 5], [6]]), (mixed, [[1, 3, 6], [2, 5], [0]])):
-        parts = versions._split(t, rids, 3)
+        parts = version_files.split(t, rids, 3, chunk=2)
         assert [p["v"].to_pylist() for p in parts] == want  # "x" (no report) is in no file
