@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
