@@ -364,11 +364,18 @@ def package_text(out: str | Path, version: str | None = None, created: str | Non
         values = [res, rel, _description(name, year)] + ([target] if target is not None else [])
         line = [parts[0]]
         for v, p in zip(values, parts[1:]):
-            line += [json.dumps(v, ensure_ascii=False), p]
+            line += [_json_str(v), p]
         lines.append("".join(line))
     lines.append(json.dumps(_CODEBOOK_RESOURCE, ensure_ascii=False))
     head = json.dumps(_package_head(out, version, created), ensure_ascii=False)
     return head[:-1] + ', "resources": [\n' + ",\n".join(lines) + "\n]}\n"
+
+
+def _json_str(v: str) -> str:
+    """``json.dumps(v, ensure_ascii=False)``; a plain ASCII string (every generated name and path) needs no escaping."""
+    if v.isascii() and v.isprintable() and '"' not in v and "\\" not in v:
+        return f'"{v}"'
+    return json.dumps(v, ensure_ascii=False)
 
 
 _HOLE = "@@ogi-hole@@"  # marks a string to fill in while a dataset's resource is encoded once
