@@ -40,7 +40,7 @@ from ogi.settings import cache_dir_for, is_remote
 from ogi.types import Report
 from publish.dataset_lock import dataset_lock
 from publish.local import KEEP_VERSIONS, PublishStats, publish
-from publish.versions import read_manifest
+from publish.versions import read_manifest, read_written_by
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def _publish_remote_locked(reports: list[Report], out: str, storage_options: dic
         new = (local / "current").resolve()
         stamp = new.name
         files = read_manifest(new)
-        _upload(fs, new, f"{root}/.versions/{stamp}", files,
+        _upload(fs, new, f"{root}/.versions/{stamp}", read_written_by(new),
                 f"{root}/.versions/{cur}" if cur is not None else None)
         fs.pipe_file(f"{root}/{POINTER}", stamp.encode("utf-8"))  # the switch
         log.info("published version %s to %s", stamp, out)

@@ -6,7 +6,8 @@ One version (``.versions/<stamp>/``) holds::
     checks/year=YYYY/ychecks-<stamp>-<k>.parquet  Y1/Y2 rows of ≤ CHUNK reports (they depend on neighbours)
     <dataset>/year_unknown.parquet                rows whose year is unknown (one file: the loader reads it by name)
     _manifest.json                                every file of the version: its rows and the stamp that wrote it
-    _index.parquet                                one row per report: year, file, what Y-checks compare, its Y chunk
+    _index.arrow (+ _index.delta.arrow)           one row per report: year, file, what Y-checks compare, its Y chunk
+                                                  (a base shared by hardlink + the rows changed since: publish.index_store)
 
 A new version hardlinks every file of the previous one it does not change. It rewrites only the
 files that held a replaced report (a report whose year changed leaves its old partition that way),
@@ -24,7 +25,6 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,12 +36,12 @@ import pyarrow.parquet as pq
 
 from normalizers.checks import cross_year_checks
 from ogi.schema import DATASETS
-from publish import ychecks
+from publish import index_store, version_files, ychecks
 
 log = logging.getLogger(__name__)
 
 MANIFEST = "_manifest.json"
-INDEX = "_index.parquet"
+INDEX = "_index.parquet"  # the index of the older layout: one Parquet file, rewritten whole
 UNKNOWN = "year_unknown"
 CHUNK = 500  # reports per file: replacing one report rewrites at most this many reports' rows
 SMALL = CHUNK // 2  # files below this get merged; merged files of SMALL..CHUNK reports stay
@@ -92,6 +92,13 @@ def read_manifest(vdir: Path) -> dict[str, dict]:
     return json.loads((vdir / MANIFEST).read_text(encoding="utf-8"))["files"]
 
 
+def read_written_by(vdir: Path) -> dict[str, dict]:
+    """Every file of version ``vdir`` the manifest knows (data files and index files), each with the
+    stamp of the version that wrote it ("by"): what a remote copy may share instead of uploading."""
+    doc = json.loads((vdir / MANIFEST).read_text(encoding="utf-8"))
+    return {**doc["files"], **doc.get("index", {})}
+
+
 def read_index(vdir: Path) -> pa.Table:
     """The index of a finished version (read once per publish: settle and build both use it)."""
     return _read_index(str(vdir))
@@ -99,6 +106,8 @@ def read_index(vdir: Path) -> pa.Table:
 
 @functools.lru_cache(maxsize=2)
 def _read_index(vdir: str) -> pa.Table:  # a version never changes once its folder has its final name
+    if index_store.has_base(Path(vdir)):
+        return index_store.read(Path(vdir), INDEX_SCHEMA)
     path = os.path.join(vdir, INDEX)
     index = pq.read_table(path, schema=INDEX_SCHEMA)
     if "format" not in pq.read_schema(path).names:  # the last column settling came to read
@@ -229,19 +238,17 @@ class _Builder:
         self.old, self.new, self.dest, self.stamp, self.write = old, new, dest, stamp, write
         self.oldman = read_manifest(old) if old is not None else {}
         self.oldidx = read_index(old) if old is not None else INDEX_SCHEMA.empty_table()
-        self.y_indexed = old is None or "yfile" in pq.read_schema(old / INDEX).names  # else adopted once
+        self.y_indexed = (old is None or index_store.has_base(old)
+                          or "yfile" in pq.read_schema(old / INDEX).names)  # else adopted once
         self.newidx = index_rows(new)
         self.ids = pa.array(sorted(set(self.newidx["report_id"].to_pylist()) | set(drop)), pa.string())
         hit = pc.is_in(self.oldidx["report_id"], value_set=self.ids)
         self.replaced = self.oldidx.filter(hit)
-        self.kept = self.oldidx.filter(pc.invert(hit))
-        counts = self.kept.group_by(["year", "file"]).aggregate([("report_id", "count")])
-        self.sizes: dict[Year, dict[str, int]] = {}  # reports per file that stay, by partition
-        for y, f, n in zip(*(counts[c].to_pylist() for c in ("year", "file", "report_id_count"))):
-            self.sizes.setdefault(y, {})[f] = n
+        self.sizes: dict[Year, dict[str, int]] = dict(version_files.sizes(self.oldman, self.replaced))  # reports per file that stay, by partition
         self.files: dict[str, dict] = {}
         self.dropped: set[str] = set()  # files of the old version not carried over
         self.moved: dict[str, str] = {}  # report_id → the file it is in now
+        self.small_y: dict[int, list[tuple[int, str]]] | None = None  # publish.ychecks: small Y chunks by year
 
     def run(self) -> Built:
         self.dest.mkdir(parents=True, exist_ok=True)
@@ -249,18 +256,26 @@ class _Builder:
         for year in sorted(parts, key=lambda y: (y is not None, y or 0)):
             self._partition(year)
         index = self._index()
-        index = _patch_y(index, ychecks.write(self, index))
-        made: set[str] = set()
-        for rel, meta in self.oldman.items():
-            if rel not in self.dropped:
-                _link(str(self.old), str(self.dest), rel, made)
-                self.files[rel] = meta
+        patches = ychecks.write(self, index)
+        index.patch(pa.array(list(patches), pa.string()))
+        index.rows = _patch_y(index.rows, patches)
+        carried = [rel for rel in self.oldman if rel not in self.dropped]
+        if carried:
+            version_files.link_all(str(self.old), str(self.dest), carried)
+        self.files.update((rel, self.oldman[rel]) for rel in carried)
         self._placeholders()
-        write_plain(index, self.dest / INDEX)
-        (self.dest / MANIFEST).write_text(json.dumps({"stamp": self.stamp, "files": self.files}),
-                                          encoding="utf-8")
+        stored = index_store.write(self.dest, self.old if self.y_indexed else None, index)
+        (self.dest / MANIFEST).write_text(json.dumps({"stamp": self.stamp, "files": self.files,
+                                                      "index": self._index_by(stored)}), encoding="utf-8")
         rows = {n: sum(m["rows"] for r, m in self.files.items() if r.startswith(n + "/")) for n in DATASETS}
         return Built(rows=rows, replaced=self.replaced.num_rows)
+
+    def _index_by(self, stored: str) -> dict[str, dict]:
+        """Manifest entries of the index files: the base keeps the stamp of the version that wrote it."""
+        if stored == "base":
+            return {index_store.BASE: {"by": self.stamp}}
+        was = json.loads((self.old / MANIFEST).read_text(encoding="utf-8")).get("index", {})
+        return {index_store.BASE: was.get(index_store.BASE, {"by": self.stamp}), index_store.DELTA: {"by": self.stamp}}
 
     def _victims(self, year: Year) -> set[str]:
         """Old files of a partition to rewrite: those holding replaced reports, plus small ones to merge."""
@@ -300,10 +315,10 @@ class _Builder:
             chunks = [(UNKNOWN, rids)] if rids else []
         else:
             chunks = [(f"part-{self.stamp}-{k}", rids[i:i + CHUNK]) for k, i in enumerate(range(0, len(rids), CHUNK))]
-        for stem, chunk in chunks:
-            sel = pa.array(chunk, pa.string())
-            for name, t in tables.items():
-                part = t if len(chunks) == 1 else t.filter(pc.is_in(t["report_id"], value_set=sel))
+        split = {name: version_files.split(t, rids, len(chunks), CHUNK) for name, t in tables.items()}
+        for k, (stem, chunk) in enumerate(chunks):
+            for name in tables:
+                part = split[name][k]
                 if part.num_rows:
                     self._put(relpath(name, year, stem), part)
             self.moved.update(dict.fromkeys(chunk, stem))
@@ -312,17 +327,19 @@ class _Builder:
         self.write(table, self.dest / rel)
         self.files[rel] = {"rows": table.num_rows, "by": self.stamp}
 
-    def _index(self) -> pa.Table:
-        """The new version's index: kept reports (some now in rewritten files) and the new ones."""
+    def _index(self) -> index_store.Overlay:
+        """The new version's index: the old one with the new reports and the kept ones now in
+        rewritten files (only those rows are built: the index may hold 100 000 reports)."""
         ids = pa.array(list(self.moved), pa.string())
         stems = pa.array(list(self.moved.values()), pa.string())
-        kept, new = self.kept, self.newidx
+        moved = pc.filter(ids, pc.invert(pc.is_in(ids, value_set=self.ids)))
+        kept, new = self.oldidx.filter(pc.is_in(self.oldidx["report_id"], value_set=moved)), self.newidx
         at = pc.index_in(kept["report_id"], value_set=ids)
         files = pc.if_else(pc.is_valid(at), pc.take(stems, at), kept["file"])
         kept = kept.set_column(kept.schema.get_field_index("file"), "file", files)
         new = new.set_column(new.schema.get_field_index("file"), "file",
                              pc.take(stems, pc.index_in(new["report_id"], value_set=ids)))
-        return pa.concat_tables([kept, new])
+        return index_store.Overlay(self.oldidx, pa.concat_tables([kept, new]), pa.concat_arrays([self.ids, moved]))
 
     def _placeholders(self) -> None:
         """An empty dataset still reads back (one empty file); an empty one beside data is dropped."""
@@ -353,17 +370,3 @@ def _patch_y(index: pa.Table, patches: dict[str, tuple[str | None, str | None]])
 
 def _year_is(t: pa.Table, year: Year) -> pa.ChunkedArray:
     return pc.is_null(t["year"]) if year is None else pc.fill_null(pc.equal(t["year"], year), False)
-
-
-def _link(old: str, dest: str, rel: str, made: set[str]) -> None:
-    """Share an unchanged file with the previous version; copy where hardlinks are not allowed.
-    Plain strings and a set of folders already made: a version may carry thousands of files."""
-    folder = os.path.dirname(rel)
-    if folder not in made:
-        os.makedirs(os.path.join(dest, folder), exist_ok=True)
-        made.add(folder)
-    src, dst = os.path.join(old, rel), os.path.join(dest, rel)
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)

@@ -26,10 +26,14 @@ import pyarrow.parquet as pq
 from publish import versions
 
 if TYPE_CHECKING:
+    from publish.index_store import Overlay
     from publish.versions import _Builder
 
 PREFIX = "ychecks-"
-SMALL_ROWS = 1000  # a Y chunk below this many rows may be merged with others
+# A Y chunk holds at most CHUNK reports, and a report one to three Y rows: a chunk is small (to be
+# merged) below SMALL rows, so it holds fewer than SMALL reports, and a full chunk never is. (Counted
+# against 1000 rows, a full chunk of 2019-template reports, one Y1 row each, was small: a year of
+# them was merged and rewritten unchanged at every publish that touched it.)
 
 
 def digest(rows: list[tuple]) -> int:
@@ -74,7 +78,7 @@ def _old_rows(b: _Builder, ids: list[str]) -> dict[str, tuple[int, str, int]]:
     return {rid: (y, f, d) for rid, y, f, d in zip(*(t[c].to_pylist() for c in ("report_id", "year", "yfile", "ydigest")))}
 
 
-def write(b: _Builder, index: pa.Table) -> dict[str, tuple[str | None, int | None]]:
+def write(b: _Builder, index: Overlay) -> dict[str, tuple[str | None, int | None]]:
     """Write the changed Y chunks of version ``b`` (index: the new version's index so far);
     return rid → (yfile, ydigest) for every report whose entry changes."""
     adopted = _adopt(b) if b.old is not None and not b.y_indexed else None
@@ -93,7 +97,7 @@ def write(b: _Builder, index: pa.Table) -> dict[str, tuple[str | None, int | Non
     agencies = pa.array(sorted({a for a, _, _ in hit}), pa.string())
     groups = {(a, p) for a, p, _ in hit}
     cols = ["report_id", "year", "agency", "province", "template", *versions.Y_KEYS]
-    members = [r for r in index.filter(pc.is_in(index["agency"], value_set=agencies)).select(cols).to_pylist()
+    members = [r for r in index.where("agency", agencies).select(cols).to_pylist()
                if (r["agency"], r["province"]) in groups]
     olds = [r["report_id"] for r in b.oldidx.filter(pc.is_in(b.oldidx["agency"], value_set=agencies))
             .select(["report_id", "year", "agency", "province"]).to_pylist()
@@ -156,15 +160,24 @@ def _old_digests(b: _Builder, adopted: dict | None, victims: set[tuple[int, str]
             if (y, f) in victims}
 
 
+def _small_chunks(b: _Builder) -> dict[int, list[tuple[int, str]]]:
+    """(rows, chunk) of the old version's small Y chunks, by year: one pass over its manifest per publish."""
+    if b.small_y is None:
+        b.small_y = {}
+        for rel, m in b.oldman.items():
+            if m["rows"] < versions.SMALL and _is_y(rel):
+                b.small_y.setdefault(_year_of(rel), []).append((m["rows"], _stem(rel)))
+    return b.small_y
+
+
 def _small(b: _Builder, year: int, victims: set[str]) -> set[str]:
     """Small Y chunks of ``year`` to merge into this publish's chunk once the year holds too many."""
-    small = sorted((m["rows"], _stem(rel)) for rel, m in b.oldman.items()
-                   if _is_y(rel) and _year_of(rel) == year and m["rows"] < SMALL_ROWS and _stem(rel) not in victims)
+    small = sorted((n, stem) for n, stem in _small_chunks(b).get(year, []) if stem not in victims)
     if len(small) + 1 <= versions.MAX_SMALL:
         return set()
     out, total = set(), 0
     for n, stem in small:
-        if total + n > SMALL_ROWS * 4:
+        if total + n > versions.CHUNK:  # what is merged fits one chunk
             break
         out.add(stem)
         total += n

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from ogi.codebook import CSV_FIELDS, DOC, cells, codebook_markdown, codebook_rows, column_meanings, kind_of, write_codebook
+from ogi.codebook import CSV_FIELDS, DOC, _package_json, cells, codebook_markdown, codebook_rows, column_meanings, datapackage, kind_of, package_text, write_codebook
 from ogi.codebook import _resource_name as res_name
 from ogi.schema import DATASETS, PARTITION_COLS
 from ogi.types import Fact, Report
@@ -115,6 +115,24 @@ def test_datapackage_describes_the_files_and_their_columns(published: Path) -> N
     assert (types["value"], types["page"], types["bbox"], types["raw"]) == ("number", "integer", "any", "string")
     assert facts["foreignKeys"][0]["reference"] == {"resource": res_name(first), "fields": ["report_id"]}
     assert (published / res["codebook"]["path"]).exists()
+
+
+def test_the_fast_package_text_is_the_package_encoded_whole(tmp_path: Path) -> None:
+    """Issue 12: datapackage.json is written from per-dataset templates (a publish into 100 000 reports
+    rewrites ~1000 resources); it must say exactly what encoding :func:`datapackage` whole says:
+    resources with and without a foreign key, year_unknown, Y-check chunks, several files a year."""
+    rep = [Report(report_id=f"r{i}", file_name=f"r{i}.txt", sha256=f"{i:064x}", format="txt", year=2019 + i % 3,
+                  agency="甲" if i % 2 else "乙", facts=[Fact("requests", "carried_over", "total", 1.0, "1"),
+                                                      Fact("requests", "carried_forward", "total", 1.0, "1")])
+           for i in range(12)]
+    publish(rep + [Report(report_id="u", file_name="u.txt", sha256="f" * 64, format="txt")], tmp_path)
+    publish([Report(report_id="late", file_name="late.txt", sha256="e" * 64, format="txt", year=2020)], tmp_path)
+    whole = _package_json(datapackage(tmp_path, created="2026-01-01T00:00:00Z"))
+    assert package_text(tmp_path, created="2026-01-01T00:00:00Z") == whole
+    pkg = json.loads(whole)
+    checks = [r for r in pkg["resources"] if r["path"].startswith("checks/")]
+    assert {"foreignKeys" in r["schema"] for r in checks} == {True, False}  # both shapes were encoded
+    assert any("/ychecks-" in r["path"] for r in pkg["resources"])
 
 
 def test_labels_in_both_languages_for_every_row_of_the_codebook() -> None:

@@ -96,7 +96,8 @@ def test_s3_publish_uploads_only_the_files_the_new_version_wrote(s3, fixtures, m
     wrote = {rel for rel, m in manifest.items() if m["by"] == stamp}
     shared = set(manifest) - wrote
     assert shared and all("year=2020" in rel for rel in shared)  # a's files: not sent again
-    assert {p.split(f"/.versions/{stamp}/", 1)[1] for p in sent} == wrote | {"_manifest.json", "_index.parquet"}
+    # the index base is shared like a data file: only the delta of changed rows is sent
+    assert {p.split(f"/.versions/{stamp}/", 1)[1] for p in sent} == wrote | {"_manifest.json", "_index.delta.arrow"}
     got = pd.read_parquet(f"{out}/facts", storage_options=opts)
     assert len(got) == 398 and not got.duplicated(KEYS).any()
 

@@ -13,8 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from ogi.types import Check, Fact, Report, Section
+from publish import index_store, version_files, versions
 from publish import local as pub
-from publish import versions
 
 KEYS = {"reports": ["report_id"], "facts": ["report_id", "table", "row", "col"],
         "sections": ["report_id", "section"], "checks": ["report_id", "rule"]}
@@ -51,6 +51,19 @@ def _current(out: Path) -> Path:
 def _files(vdir: Path) -> dict[str, int]:
     return {p.relative_to(vdir).as_posix(): p.stat().st_ino for p in vdir.rglob("*.parquet")
             if not p.name.startswith("_")}
+
+
+def _as_parquet_index(vdir: Path, drop: tuple[str, ...] = ()) -> None:
+    """Turn version ``vdir`` into what the previous layout wrote: one ``_index.parquet`` (less the
+    columns ``drop``), no Arrow base or delta, a manifest without index entries."""
+    index = versions.read_index(vdir)
+    for name in index_store.files(vdir):
+        (vdir / name).unlink()
+    pq.write_table(index.drop_columns(list(drop)), vdir / versions.INDEX)
+    doc = json.loads((vdir / versions.MANIFEST).read_text())
+    doc.pop("index", None)
+    (vdir / versions.MANIFEST).write_text(json.dumps(doc))
+    versions._read_index.cache_clear()
 
 
 def test_a_small_publish_shares_every_untouched_file_by_hardlink(tmp_path):
@@ -141,7 +154,8 @@ def test_a_dataset_of_the_older_layout_is_rewritten_once_and_kept(tmp_path):
     pub.publish([_report("a", 2020), _report("b", None)], tmp_path)
     vdir = _current(tmp_path)
     (vdir / versions.MANIFEST).unlink()  # what an older version of ogi left: no manifest, no index
-    (vdir / versions.INDEX).unlink()
+    for name in index_store.files(vdir):
+        (vdir / name).unlink()
     pub.publish([_report("c", 2021)], tmp_path)
     assert sorted(_read(tmp_path)["reports"]["report_id"]) == ["a", "b", "c"]
     assert versions.has_manifest(_current(tmp_path))
@@ -196,15 +210,31 @@ def test_a_publish_rewrites_only_the_y_chunks_whose_rows_change(tmp_path, monkey
         pd.testing.assert_frame_equal(_read(tmp_path)[name], _read(whole)[name], check_like=True, obj=name)
 
 
+def test_full_y_chunks_of_one_row_per_report_are_not_merged_again_and_again(tmp_path, monkeypatch):
+    """Issue 12: a Y chunk counted small below 1000 rows made every full chunk of 2019-template
+    reports (one Y1 row each) small, so each publish touching their year rewrote them unchanged."""
+    monkeypatch.setattr(versions, "CHUNK", 4)
+    monkeypatch.setattr(versions, "SMALL", 2)
+    monkeypatch.setattr(versions, "MAX_SMALL", 3)
+    pub.publish(_agencies(20, years=(2019, 2020)), tmp_path)  # 2020: five full chunks of 4 Y1 rows
+    before = {r: i for r, i in _files(_current(tmp_path)).items() if "/ychecks-" in r}
+    assert len(before) == 5 and all(pq.read_metadata(_current(tmp_path) / r).num_rows == 4 for r in before)
+    for k in range(3):  # new agencies' 2020 reports: their Y rows go to new chunks of 2020
+        pub.publish([_report(f"x{k}y2019", 2019, f"新{k}", carried=(1, 2)),
+                     _report(f"x{k}y2020", 2020, f"新{k}", carried=(2, 3))], tmp_path)
+        after = _files(_current(tmp_path))
+        assert all(after.get(r) == i for r, i in before.items()), k  # the full chunks stay as they are
+    y1 = _read(tmp_path)["checks"].query("rule.str.startswith('Y1')")
+    assert len(y1) == 23 and y1["passed"].all()
+
+
 def test_an_index_without_y_chunks_is_adopted_once_and_stays_exact(tmp_path, monkeypatch):
     """A version written before the index named each report's Y chunk: read whole once, then incremental."""
     monkeypatch.setattr(versions, "CHUNK", 4)
     pub.publish(_agencies(6), tmp_path)
-    idx = _current(tmp_path) / versions.INDEX
-    pq.write_table(pq.read_table(idx).drop_columns(["yfile", "ydigest"]), idx)
-    versions._read_index.cache_clear()
+    _as_parquet_index(_current(tmp_path), drop=("yfile", "ydigest"))
     pub.publish([_report("a02y2020", 2020, "机关02", carried=(2019, 77))], tmp_path)
-    assert pq.read_table(_current(tmp_path) / versions.INDEX).column("yfile").null_count == 6  # 2019s have none
+    assert versions.read_index(_current(tmp_path)).column("yfile").null_count == 6  # 2019s have none
     pub.publish([_report("a03y2021", 2021, "机关03", carried=(55, 2021))], tmp_path)
     whole = tmp_path / "whole"
     pub.publish(_agencies(6) + [_report("a02y2020", 2020, "机关02", carried=(2019, 77)),
@@ -242,3 +272,16 @@ def test_settling_from_the_index_equals_publishing_the_end_state_at_once(tmp_pat
     for name in KEYS:
         pd.testing.assert_frame_equal(a[name], b[name], check_like=True, obj=name)
     assert a["reports"]["duplicate_of"].notna().any() and (a["reports"]["n_checks_failed"] > 0).any()
+
+
+def test_split_gives_each_file_its_reports_rows_in_order_grouped_or_not():
+    """Issue 12: a rewritten partition is cut into files by slicing (rows come grouped by report);
+    rows that are not grouped are sorted by file first, keeping their order within a file."""
+    import pyarrow as pa
+
+    rids = ["a", "b", "c", "d", "e"]
+    grouped = pa.table({"report_id": ["a", "a", "b", "c", "d", "d", "e"], "v": [0, 1, 2, 3, 4, 5, 6]})
+    mixed = pa.table({"report_id": ["e", "a", "c", "a", "x", "d", "b"], "v": [0, 1, 2, 3, 4, 5, 6]})
+    for t, want in ((grouped, [[0, 1, 2], [3, 4, 5], [6]]), (mixed, [[1, 3, 6], [2, 5], [0]])):
+        parts = version_files.split(t, rids, 3, chunk=2)
+        assert [p["v"].to_pylist() for p in parts] == want  # "x" (no report) is in no file
