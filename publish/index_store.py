@@ -22,6 +22,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.feather as feather
@@ -33,6 +34,7 @@ DELTA = "_index.delta.arrow"
 GONE = "gone"  # delta column: the report left the dataset (its other columns are null)
 COMPACT = 8  # rewrite the base once the delta holds more than 1/COMPACT of its rows …
 MIN_DELTA = 2000  # … and more than this many (a small dataset rewrites its small base rarely, too)
+MAX_SLICES = 256  # runs of base rows kept by reference when reading; more: one filtered copy
 
 
 def has_base(vdir: Path) -> bool:
@@ -46,9 +48,25 @@ def read(vdir: Path, schema: pa.Schema) -> pa.Table:
         return base.select(schema.names)
     delta = feather.read_table(str(vdir / DELTA), memory_map=True)
     ids = delta["report_id"].combine_chunks()
-    keep = base.filter(pc.invert(pc.is_in(base["report_id"], value_set=ids)))
+    keep = _without(base.select(schema.names), pc.is_in(base["report_id"], value_set=ids))
     live = delta.filter(pc.invert(delta[GONE])).select(schema.names)
-    return pa.concat_tables([keep.select(schema.names), live])
+    return pa.concat_tables([keep, live])
+
+
+def _without(base: pa.Table, hit: pa.ChunkedArray) -> pa.Table:
+    """``base`` less its rows where ``hit``, as zero-copy slices of the memory-mapped base when the
+    rows left out come in few runs (they do: a rewritten file's reports are contiguous). A filter
+    copies the whole base, ~20 MB at 100 000 reports, in fresh memory at every publish."""
+    at = np.flatnonzero(hit.to_numpy())
+    if not len(at):
+        return base
+    gap = np.flatnonzero(np.diff(at) > 1)
+    starts = np.concatenate([[0], at[np.concatenate([gap, [len(at) - 1]])] + 1])  # kept runs: after each hit run
+    ends = np.concatenate([at[np.concatenate([[0], gap + 1])], [base.num_rows]])  # … up to the next one
+    if len(starts) > MAX_SLICES:
+        return base.filter(pc.invert(hit))
+    return pa.concat_tables([base.slice(int(s), int(e - s)) for s, e in zip(starts, ends) if e > s]
+                            or [base.schema.empty_table()])
 
 
 @dataclass(slots=True)
@@ -95,7 +113,8 @@ def write(dest: Path, old: Path | None, index: Overlay) -> str:
             left = left.set_column(0, "report_id", gone).append_column(GONE, pa.array([True] * len(gone), pa.bool_()))
             _write(pa.concat_tables([rows, left]), dest / DELTA)
             return "delta"
-    table = index.table()
+    # grouped by file, so a file rewritten later leaves the base in one run (read: no copy)
+    table = index.table().sort_by([("year", "ascending"), ("file", "ascending")])
     log.debug("version %s: a new index base of %d reports", dest.name, table.num_rows)
     _write(table, dest / BASE)
     return "base"
