@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.pdf_borderless_labels import assign_labels, blank_row_lines, group_runs, overlaps, spanning_row_labels, stacks
-from extractors.pdf_layout import RunLine, TextRun, cluster, join_wrapped, median, nearest_index, outside, text_runs
+from extractors.pdf_layout import Glyph, RunLine, TextRun, cluster, join_wrapped, median, nearest_index, outside, text_runs
 from extractors.pdf_page import BBox, PageGeom
 from extractors.pdf_ruled import FoundTable
 from extractors.pdf_text import PAGE_NO
@@ -382,15 +382,16 @@ def _dedupe(cells: list[Cell]) -> list[Cell]:
 
 
 def borderless_tables(geom: PageGeom, taken: list[BBox], st: BorderlessSettings = BorderlessSettings(),
-                      ) -> list[FoundTable]:
-    """Tables without rules on the part of the page no ruled table covers."""
-    free = outside(geom.glyphs, taken, 1.0)
-    if not free:
+                      lines: list[list[Glyph]] | None = None) -> list[FoundTable]:
+    """Tables without rules on the part of the page no ruled table covers; ``lines``: the
+    :func:`~extractors.pdf_layout.glyph_lines` of the glyphs outside ``taken`` when grouped already."""
+    free = outside(geom.glyphs, taken, 1.0) if lines is None else []
+    if not (free or lines):
         return []
     out = []
-    lines = _fold_wrapped_numbers(text_runs(free, st.gap_ratio), st)
-    body = [ln for ln in lines if not PAGE_NO.match(" ".join(s.text for s in ln.segs))]
-    for reg in _regions(lines, st):
+    runs = _fold_wrapped_numbers(text_runs(free, st.gap_ratio, lines), st)
+    body = [ln for ln in runs if not PAGE_NO.match(" ".join(s.text for s in ln.segs))]
+    for reg in _regions(runs, st):
         found = build_region(reg, geom, st, ends_page=bool(body) and reg[-1] is body[-1])
         if found is not None:
             out.append(found)

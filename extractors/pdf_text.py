@@ -89,10 +89,12 @@ def merge_same_row(lines: Sequence[TextLine]) -> list[TextLine]:
     return out
 
 
-def glyph_text_lines(glyphs: Iterable[Glyph], page_no: int) -> list[TextLine]:
-    """Visual lines from pdfplumber glyphs (already upright, tables removed)."""
+def glyph_text_lines(glyphs: Iterable[Glyph], page_no: int, lines: list[list[Glyph]] | None = None,
+                     ) -> list[TextLine]:
+    """Visual lines from pdfplumber glyphs (already upright, tables removed); ``lines``: their
+    :func:`~extractors.pdf_layout.glyph_lines` when grouped already."""
     out = []
-    for line in glyph_lines(glyphs):
+    for line in glyph_lines(glyphs) if lines is None else lines:
         text = line_text(line).strip()
         if text:
             out.append(TextLine(text, page_no, min(g.x0 for g in line), min(g.top for g in line),
