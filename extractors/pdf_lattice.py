@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from pdfplumber.table import cells_to_tables as plumber_cells_to_tables
+
 BBox = tuple[float, float, float, float]
 Point = tuple[float, float]
 
@@ -83,7 +85,12 @@ def smallest_cells(points: dict[Point, tuple[set[int], set[int]]]) -> list[BBox]
 
 def cells_to_tables(cells: list[BBox]) -> list[list[BBox]]:
     """Cells grouped into tables by shared corners: pdfplumber's ``cells_to_tables`` (same passes,
-    same order, same result) with set tests instead of per-corner scans and list removals."""
+    same order, same result) with set tests instead of per-corner scans and list removals.
+
+    Cells from :func:`smallest_cells` are distinct (one per top-left corner); a list holding a
+    cell twice goes to pdfplumber's own, whose list removals then reorder the later passes."""
+    if len(set(cells)) != len(cells):
+        return plumber_cells_to_tables(cells)
     remaining = list(cells)
     corners: set[Point] = set()
     current: list[BBox] = []

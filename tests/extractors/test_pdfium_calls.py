@@ -35,7 +35,7 @@ def _typed_glyphs(tp, height: float) -> list[tuple]:
     return out
 
 
-@pytest.mark.parametrize("path", PDFS[:4], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
 def test_bare_glyph_boxes_equal_the_typed_bindings(path) -> None:
     pdf = pdfium.PdfDocument(str(path))
     try:
