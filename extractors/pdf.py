@@ -236,7 +236,7 @@ class PdfExtractor(Extractor):
                         doc.warnings.append(f"page {p}: PDFium geometry found no table; used pdfplumber")
                     found_by_page[p] = (geom, found, rest)
                     pp.pages[p - 1].close()  # drop pdfplumber's per-page caches
-        for p, (geom, found, rest) in found_by_page.items():
+        for p, (_, found, rest) in found_by_page.items():
             tables[p] = [(f.bbox[1], f.table) for f in found]
             lines[p] = glyph_text_lines((), p, rest)
         return tables, lines
