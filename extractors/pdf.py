@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,14 +62,22 @@ def pdf_settings(extract: ExtractSettings) -> PdfSettings:
     return PdfSettings(engine=extract.pdf_engine, find_borderless=extract.borderless_tables)
 
 
-def numeric_lines(text: str) -> int:
-    """Lines made mostly of three or more numbers (table rows as plain text)."""
-    count = 0
+def row_counts(text: str) -> tuple[int, int]:
+    """(:func:`numeric_lines`, :func:`numeric_cells`) of a page's text in one pass over its tokens."""
+    lines = cells = 0
+    match = _NUM_TOKEN.match
     for ln in text.splitlines():
         tokens = ln.split()
-        nums = sum(bool(_NUM_TOKEN.match(t)) for t in tokens)
-        count += nums >= 3 and nums > len(tokens) / 2
-    return count
+        nums = sum(1 for t in tokens if match(t))
+        if nums > len(tokens) / 2:
+            cells += nums
+            lines += nums >= 3
+    return lines, cells
+
+
+def numeric_lines(text: str) -> int:
+    """Lines made mostly of three or more numbers (table rows as plain text)."""
+    return row_counts(text)[0]
 
 
 def numeric_cells(text: str) -> int:
@@ -80,17 +87,13 @@ def numeric_cells(text: str) -> int:
     continuation page with no header words and no multi-number line still shows
     its table as a long run of lone numbers; narrative has at most a page number.
     """
-    count = 0
-    for ln in text.splitlines():
-        tokens = ln.split()
-        nums = sum(bool(_NUM_TOKEN.match(t)) for t in tokens)
-        count += nums if nums > len(tokens) / 2 else 0
-    return count
+    return row_counts(text)[1]
 
 
 def shows_rows(text: str, st: PdfSettings) -> bool:
     """The page's plain text shows table rows (numbers in rows or a run of lone cells)."""
-    return numeric_lines(text) >= st.min_numeric_lines or numeric_cells(text) >= st.min_numeric_cells
+    lines, cells = row_counts(text)
+    return lines >= st.min_numeric_lines or cells >= st.min_numeric_cells
 
 
 def looks_tabular(text: str, st: PdfSettings) -> bool:
@@ -173,7 +176,7 @@ class PdfExtractor(Extractor):
                 widths[i + 1], heights[i + 1] = page.get_size()
                 tp = page.get_textpage()
                 text = tp.get_text_range()
-                if len(re.sub(r"\s", "", text)) < st.min_text_chars and _has_images(page):
+                if sum(map(len, text.split())) < st.min_text_chars and _has_images(page):  # non-space chars
                     textless.append(i + 1)
                 elif page.get_rotation() or looks_tabular(text, st):
                     table_pages.append(i + 1)
