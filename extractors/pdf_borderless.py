@@ -20,6 +20,7 @@ from extractors.pdf_layout import Glyph, RunLine, TextRun, cluster, join_wrapped
 from extractors.pdf_page import BBox, PageGeom
 from extractors.pdf_ruled import FoundTable
 from extractors.pdf_text import PAGE_NO
+from ogi.numbers import DIGITS, ZERO_MARKS
 from ogi.types import Cell, RawTable
 
 log = logging.getLogger(__name__)
@@ -381,12 +382,33 @@ def _dedupe(cells: list[Cell]) -> list[Cell]:
     return out
 
 
+# the last character of a number or printed zero (LAYOUT_NUMBER): a digit, separator, % or zero mark
+_NUMBER_END = re.compile(rf"[{DIGITS},，.．%{ZERO_MARKS}]")
+
+
+def _ends_like_number(line: list[Glyph]) -> bool:
+    for g in reversed(line):
+        if not g.text.isspace():
+            return bool(_NUMBER_END.fullmatch(g.text.rstrip()[-1:]))
+    return False
+
+
+def may_hold_table(lines: list[list[Glyph]], st: BorderlessSettings = BorderlessSettings()) -> bool:
+    """Whether any of these glyph lines is a data row (:func:`_is_anchor`), read from the lines that
+    end like a number only: every borderless table holds one, so without one the page's text
+    (narrative, a page number) needs no further reading. Exact, not a guess."""
+    candidates = [ln for ln in lines if _ends_like_number(ln)]
+    return bool(candidates) and any(_is_anchor(r, st) for r in text_runs((), st.gap_ratio, candidates))
+
+
 def borderless_tables(geom: PageGeom, taken: list[BBox], st: BorderlessSettings = BorderlessSettings(),
                       lines: list[list[Glyph]] | None = None) -> list[FoundTable]:
     """Tables without rules on the part of the page no ruled table covers; ``lines``: the
     :func:`~extractors.pdf_layout.glyph_lines` of the glyphs outside ``taken`` when grouped already."""
     free = outside(geom.glyphs, taken, 1.0) if lines is None else []
     if not (free or lines):
+        return []
+    if lines is not None and not may_hold_table(lines, st):
         return []
     out = []
     runs = _fold_wrapped_numbers(text_runs(free, st.gap_ratio, lines), st)
