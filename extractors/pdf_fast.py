@@ -58,8 +58,8 @@ def glyphs_of(textpage: Any, height: float, move: Any, text: str | None = None) 
     out: list[Glyph] = []
     append, new = out.append, tuple.__new__  # Glyph(...) through NamedTuple's __new__ costs a Python call
     tp = P.handle(textpage.raw)
-    rect, mat = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
-    rect_ref = ctypes.byref(rect)
+    rect, mat = P.new_rect(), pdfium_c.FS_MATRIX()
+    rect_ref, read_rect = ctypes.byref(rect), P.read_rect
     is_generated, loose_box, text_object = P.IsGenerated, P.GetLooseCharBox, P.GetTextObject
     sizes: dict[int, float] = {}  # text object → printed size (0.0: unknown)
     get_size = sizes.get
@@ -81,7 +81,7 @@ def glyphs_of(textpage: Any, height: float, move: Any, text: str | None = None) 
                     per_object = False
         if not loose_box(tp, i, rect_ref):
             raise pdfium.PdfiumError("Failed to get charbox.")
-        x0, bottom, x1, top = rect.left, rect.bottom, rect.right, rect.top  # advance-width box, like pdfminer's
+        x0, top, x1, bottom = read_rect(rect)  # advance-width box, like pdfminer's (PDF space: y up)
         size = base or (top - bottom)
         if x1 - x0 > 3 * size or top - bottom > 3 * size:
             # some fonts (vertical text in WPS) get a loose box many glyphs wide: use the ink box

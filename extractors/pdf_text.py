@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 
 from extractors import pdfium_calls as P
 from extractors.pdf_layout import (
@@ -54,8 +53,8 @@ def pdfium_lines(textpage: Any, page_no: int, page_height: float, text: str | No
     out: list[TextLine] = []
     start = 0
     tp = P.handle(textpage.raw)
-    rect = pdfium_c.FS_RECTF()
-    rect_ref, loose_box = ctypes.byref(rect), P.GetLooseCharBox
+    rect = P.new_rect()
+    rect_ref, loose_box, read_rect = ctypes.byref(rect), P.GetLooseCharBox, P.read_rect
     for part in re.split(r"(\r\n|\n|\r)", text):
         if part in ("\r\n", "\n", "\r"):
             start += len(part)
@@ -65,7 +64,8 @@ def pdfium_lines(textpage: Any, page_no: int, page_height: float, text: str | No
             if not part[i - start].isspace():
                 if not loose_box(tp, i, rect_ref):
                     raise pdfium.PdfiumError("Failed to get charbox.")
-                boxes.append((rect.left, rect.bottom, rect.right, rect.top))
+                left, top, right, bottom = read_rect(rect)
+                boxes.append((left, bottom, right, top))
         start += len(part)
         if not boxes or not part.strip():
             continue

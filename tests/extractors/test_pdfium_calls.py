@@ -64,3 +64,18 @@ def test_page_objects_are_handles_that_survive_a_round_trip() -> None:
         assert rules_of(page, page.get_size()[1], objects=objs) == rules_of(page, page.get_size()[1])
     finally:
         pdf.close()
+
+
+def test_rect_buffer_reads_what_the_struct_fields_read() -> None:
+    """new_rect/read_rect (one unpack) give FS_RECTF's left, top, right, bottom, for every character."""
+    pdf = pdfium.PdfDocument(str(PDFS[0]))
+    try:
+        tp = pdf[0].get_textpage()
+        h = P.handle(tp.raw)
+        buf, rect = P.new_rect(), pdfium_c.FS_RECTF()
+        assert ctypes.sizeof(buf) == ctypes.sizeof(rect)
+        for i in range(tp.count_chars()):
+            assert P.GetLooseCharBox(h, i, ctypes.byref(buf)) == P.GetLooseCharBox(h, i, ctypes.byref(rect))
+            assert P.read_rect(buf) == (rect.left, rect.top, rect.right, rect.bottom)
+    finally:
+        pdf.close()
