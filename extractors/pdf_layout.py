@@ -163,6 +163,12 @@ def glyphs_text(glyphs: Sequence[Glyph]) -> str:
     """Text of a block (cell): lines top to bottom, wrapped parts joined without CJK spaces."""
     if len(glyphs) == 1:  # most cells: one digit (what the general path gives, without its sorting)
         return _SPACE_RUN.sub(" ", line_text(glyphs)).strip()
+    if not glyphs:
+        return ""
+    first = glyphs[0]
+    if all(g.top == first.top and g.bottom == first.bottom for g in glyphs):
+        # one line (equal centres): glyph_lines would give the glyphs in x0 order, ties in input order
+        return _SPACE_RUN.sub(" ", line_text(sorted(glyphs, key=_X0))).strip()
     out = ""
     for line in glyph_lines(glyphs):
         out = join_wrapped(out, _SPACE_RUN.sub(" ", line_text(line)).strip())

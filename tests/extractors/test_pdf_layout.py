@@ -13,10 +13,14 @@ import pytest
 from extractors.pdf_borderless import borderless_tables
 from extractors.pdf_fast import read_page_fast
 from extractors.pdf_layout import (
+    _SPACE_RUN,
     Glyph,
     centres,
     glyph_lines,
+    glyphs_text,
     inside,
+    join_wrapped,
+    line_text,
     nearest_sorted,
     nearest_sorted_many,
     outside,
@@ -86,3 +90,25 @@ def test_lines_grouped_once_read_the_same_borderless_tables_and_text(path: Path)
         assert repr([(f.bbox, f.table) for f in shared]) == repr([(f.bbox, f.table) for f in alone])  # Cell: eq=False
         assert text_runs(free) == text_runs((), lines=lines)
         assert glyph_text_lines(free, geom.number) == glyph_text_lines((), geom.number, lines)
+
+
+def _text_by_lines(glyphs: list[Glyph]) -> str:
+    """glyphs_text's general path: every line of glyph_lines, joined."""
+    out = ""
+    for line in glyph_lines(glyphs):
+        out = join_wrapped(out, _SPACE_RUN.sub(" ", line_text(line)).strip())
+    return out.strip()
+
+
+def test_cell_text_of_one_printed_line_equals_the_general_path() -> None:
+    """glyphs_text's shortcut for glyphs on one baseline (a number, a one-line label) reads what the
+    line grouping reads, Latin gaps, equal x0 and input order included."""
+    rng = random.Random(9)
+    for _ in range(500):
+        top = rng.choice((100.0, 100.5))
+        glyphs = [Glyph(rng.choice("12 ab一、"), x, top, x + rng.choice((5.0, 6.0)), top + 10, 10.0)
+                  for x in (rng.choice((0.0, 6.0, 12.0, rng.uniform(0, 80))) for _ in range(rng.randint(0, 6)))]
+        if rng.random() < 0.3 and glyphs:  # one glyph lower: the general path
+            g = glyphs[-1]
+            glyphs[-1] = g._replace(top=g.top + rng.choice((3.0, 12.0)), bottom=g.bottom + rng.choice((3.0, 12.0)))
+        assert glyphs_text(glyphs) == _text_by_lines(glyphs)
