@@ -218,13 +218,13 @@ class PdfExtractor(Extractor):
         """
         tables: dict[int, list[tuple[float, RawTable]]] = {}
         lines: dict[int, list[TextLine]] = {}
-        found_by_page: dict[int, tuple[PageGeom, list[FoundTable], list[list[Glyph]]]] = {}
+        found_by_page: dict[int, tuple[list[FoundTable], list[list[Glyph]]]] = {}  # tables, lines outside them
         retry = []
         for p in pages:
             if p in geoms:
                 found, rest = self._page_tables(geoms[p])
                 if found or p not in rows_seen:
-                    found_by_page[p] = (geoms[p], found, rest)
+                    found_by_page[p] = (found, rest)
                     continue
             retry.append(p)
         if retry:
@@ -237,9 +237,9 @@ class PdfExtractor(Extractor):
                     if p in geoms and found:
                         log.warning("%s page %d: tables found by pdfplumber only", doc.file_name, p)
                         doc.warnings.append(f"page {p}: PDFium geometry found no table; used pdfplumber")
-                    found_by_page[p] = (geom, found, rest)
+                    found_by_page[p] = (found, rest)
                     pp.pages[p - 1].close()  # drop pdfplumber's per-page caches
-        for p, (_, found, rest) in found_by_page.items():
+        for p, (found, rest) in found_by_page.items():
             tables[p] = [(f.bbox[1], f.table) for f in found]
             lines[p] = glyph_text_lines((), p, rest)
         return tables, lines
