@@ -341,13 +341,19 @@ def align(lines: Sequence[LineLike], slots: Sequence[Slot], st: AlignSettings = 
                 val = src[k] + g[0]
                 if val > cur[k + 1] + 1e-12:
                     cur[k + 1], bk[k + 1] = val, ("match", i, k, idx, g[1], g[2], at)
-        if a:
-            prev = score[a - 1]
-            for b in range(m + 1):
-                if prev[b] > cur[b] + 1e-12:
-                    cur[b], bk[b] = prev[b], ("skip_line", a - 1, b)
-                if b and cur[b - 1] > cur[b] + 1e-12:
-                    cur[b], bk[b] = cur[b - 1], ("skip_slot", a, b - 1)
+        if a:  # skip a line, then a slot (the O(lines × slots) inner loop: kept to locals)
+            prev, up = score[a - 1], a - 1
+            left = cur[0]
+            if prev[0] > left + 1e-12:
+                left = cur[0] = prev[0]
+                bk[0] = ("skip_line", up, 0)
+            for b in range(1, m + 1):
+                c, p = cur[b], prev[b]
+                if p > c + 1e-12:
+                    c, bk[b] = p, ("skip_line", up, b)
+                if left > c + 1e-12:
+                    c, bk[b] = left, ("skip_slot", a, b - 1)
+                cur[b] = left = c
         else:
             for b in range(1, m + 1):
                 if cur[b - 1] > cur[b] + 1e-12:

@@ -29,8 +29,12 @@ def _check(rule: str, lhs: float, rhs: float, what: str) -> Check:
     return Check(rule=rule, passed=ok, detail=f"{what}: {_fmt(lhs)} vs {_fmt(rhs)}")
 
 
-def _outcome_rows(v: Mapping[str, float]) -> list[str]:
-    rows = sorted({k.split(".", 1)[1].rsplit(".", 1)[0] for k in v if k.startswith("requests.")})
+def _request_rows(v: Mapping[str, float]) -> list[str]:
+    """The row ids of the request cells present ("requests.other.x.total" → "other.x"), sorted."""
+    return sorted({k[9:].rsplit(".", 1)[0] for k in v if k.startswith("requests.")})
+
+
+def _outcome_rows(rows: list[str]) -> list[str]:
     out = [r for r in rows if r.startswith(OUTCOME_PREFIXES)]
     if "other" in out:  # a single （六） row stands in for the three other.* rows
         out = [r for r in out if not r.startswith("other.")]
@@ -42,7 +46,8 @@ def report_checks(facts: Iterable[Fact]) -> list[Check]:
     v = fact_map(facts)
     out: list[Check] = []
     g = lambda row, col: v.get(f"requests.{row}.{col}")  # noqa: E731
-    outcomes = _outcome_rows(v)
+    rows = _request_rows(v)
+    outcomes = _outcome_rows(rows)
     for col in REQ_COLS:
         a, b, c, d = g("new_received", col), g("carried_over", col), g("handled_total", col), g("carried_forward", col)
         if None not in (a, b, c, d):
@@ -50,8 +55,6 @@ def report_checks(facts: Iterable[Fact]) -> list[Check]:
         parts = [g(r, col) for r in outcomes]
         if c is not None and outcomes and None not in parts:
             out.append(_check(f"R2 requests.{col}", sum(parts), c, "sum of outcome rows vs handled_total"))
-    rows = sorted({k.split(".")[1] if k.count(".") == 2 else k.split(".", 1)[1].rsplit(".", 1)[0]
-                   for k in v if k.startswith("requests.")})
     for row in rows:
         parts = [g(row, c) for c in APPLICANT_COLS]
         tot = g(row, "total")

@@ -16,9 +16,12 @@ import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from normalizers.segment import Segmenter
 
 log = logging.getLogger(__name__)
 
@@ -73,12 +76,14 @@ class TfIdf:
     idf: dict[str, float]
     median_idf: float
     stop_words: frozenset[str]
+    segmenter: Segmenter | None = None  # the tokenizer's words of 2+ characters, faster (normalizers.segment)
 
     def ranked(self, text: str) -> list[str]:
         """Every candidate word, best first (jieba's ``extract_tags(text, topK=None)``)."""
         freq: dict[str, float] = {}
         stop = self.stop_words
-        for w in self.tokenizer.cut(text):
+        words = self.segmenter.words(text) if self.segmenter else self.tokenizer.cut(text)
+        for w in words:
             if len(w.strip()) < 2 or w.lower() in stop:
                 continue
             freq[w] = freq.get(w, 0.0) + 1.0
@@ -105,6 +110,8 @@ def _extractor(settings: KeywordSettings) -> TfIdf:
         warnings.simplefilter("ignore")  # pkg_resources deprecation on new setuptools
         import jieba
 
+        from normalizers.segment import Segmenter  # imports jieba: loaded here, lazily, quietly
+
         jieba.setLogLevel(logging.WARNING)  # jieba logs "Building prefix dict…" to stderr at DEBUG
         data = load_data(settings.data_path)
         tok = jieba.Tokenizer()
@@ -115,7 +122,7 @@ def _extractor(settings: KeywordSettings) -> TfIdf:
         idf, median = load_idf(Path(jieba.__file__).parent / "analyse" / "idf.txt")
         stop = JIEBA_STOP_WORDS | data.stop_words
         log.debug("jieba loaded: %d domain words, %d stop words", len(data.words), len(stop))
-        return TfIdf(tok, idf, median, stop)
+        return TfIdf(tok, idf, median, stop, Segmenter(tok))
 
 
 def warm(settings: KeywordSettings | None = None) -> None:

@@ -165,22 +165,36 @@ def _joint(rows: Mapping[str, RowSplit], usable: list[Constraint]) -> bool:
     seen: dict[str, set[tuple[str, ...]]] = {r: set() for r in names}
     chosen: list[tuple[str, ...]] = []
     steps = [0]
+    # each split's cell values, read once: the search visits a split once per assignment of the rows above it
+    options = [[(cand, rows[r].values(cand)) for cand in rows[r].cands] for r in names]
+    seen_at = [seen[r] for r in names]
+    oks = [tuple(c.ok for c in cs) for cs in at]
+    last = len(names) - 1
+    recorded = [0]  # chosen[:recorded[0]] is in the seen sets already: a full assignment adds only what changed
 
     def rec(d: int) -> bool:
         steps[0] += 1
         if steps[0] > MAX_JOINT_STEPS:
             return False
-        if d == len(names):
-            for r, cand in zip(names, chosen):
-                seen[r].add(cand)
-            return True
-        row = rows[names[d]]
-        for cand in row.cands:
-            vals.update(row.values(cand))
-            if all(c.ok(vals) for c in at[d]):
+        checks = oks[d]
+        for cand, values in options[d]:
+            vals.update(values)
+            for ok in checks:  # all(...), without a generator per split: this loop runs ~10^5 times
+                if not ok(vals):
+                    break
+            else:
                 chosen.append(cand)
-                rec(d + 1)
+                if d < last:
+                    rec(d + 1)
+                else:  # a full assignment: it counts the step a call for it would, then its splits are possible
+                    steps[0] += 1
+                    if steps[0] <= MAX_JOINT_STEPS:
+                        for k in range(recorded[0], last + 1):
+                            seen_at[k].add(chosen[k])
+                        recorded[0] = last + 1
                 chosen.pop()
+                if recorded[0] > d:  # chosen[d] changes next
+                    recorded[0] = d
             if steps[0] > MAX_JOINT_STEPS:
                 return False
         return True

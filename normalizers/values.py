@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from ogi.numbers import ZERO_TOKENS, is_blank, is_value, parse_value, to_halfwidth  # noqa: F401  (the one grammar)
 from ogi.types import Cell
 
 _LABEL_DROP = re.compile(r"[\s\u3000“”\"'‘’「」]")
+_ITEM_DOT = re.compile(r"(\d)[、.]")
+
+
+MEMO_LEN = 120  # longer texts (paragraphs, a report's labels run together) are one-offs: cleaned, not kept
 
 
 def clean_label(text: str) -> str:
     """Label text for matching: half-width, no spaces, no quotes, 1、/1．→ 1."""
+    return _clean_label(text) if len(text) <= MEMO_LEN else _clean_label.__wrapped__(text)
+
+
+@lru_cache(maxsize=1 << 15)  # pure; template labels recur in every report and are cleaned again by each stage
+def _clean_label(text: str) -> str:
     s = _LABEL_DROP.sub("", to_halfwidth(text))
-    return re.sub(r"(\d)[、.]", r"\1.", s)
+    return _ITEM_DOT.sub(r"\1.", s)
 
 
 #: the only columns whose printed numbers may have decimals (amounts); `change` may be negative
@@ -26,6 +36,11 @@ _LEADING_ZERO = re.compile(r"^[-+]?0\d")
 _DIGIT = re.compile(r"\d")
 
 
+@lru_cache(maxsize=1 << 14)  # pure; asked of every fact, whose raw texts are mostly '0', '1', '—'
+def _leading_zero(raw: str) -> bool:
+    return _LEADING_ZERO.match(to_halfwidth(raw).strip().replace(",", "")) is not None
+
+
 def impossible_value(col: str, value: float | None, raw: str | None = None) -> str | None:
     """Why ``value`` cannot be what a ``col`` cell printed (a count with decimals, a negative count,
     digits after a leading zero: '006', '0121'), else None.
@@ -33,7 +48,7 @@ def impossible_value(col: str, value: float | None, raw: str | None = None) -> s
     Such a number is two cells run together or a misread; writing it would be silently wrong."""
     if value is None:
         return None
-    if raw is not None and _LEADING_ZERO.match(to_halfwidth(raw).strip().replace(",", "")):
+    if raw is not None and (_leading_zero(raw) if len(raw) <= MEMO_LEN else _leading_zero.__wrapped__(raw)):
         return "digits after a leading zero"
     if col not in DECIMAL_COLS and value != int(value):
         return "a count with decimals"

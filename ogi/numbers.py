@@ -11,6 +11,7 @@ reading of a printed value; nothing here ever "fixes" a number.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 DIGITS = r"\d０-９"  # half- and full-width digits (a character-class body)
 NUMBER_BODY = rf"[{DIGITS}][{DIGITS},，.．]*"  # digits with separators and decimal points as printed
@@ -58,11 +59,13 @@ _NUM = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _UNIT = re.compile(r"(?:万元|元|件|个|项|次|人次)$")
 _LEAD_NUM_NOTE = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*[（(][^）)]*[）)]$")
-_SPACE = re.compile(r"\s+")
 
 
 def to_halfwidth(s: str) -> str:
     return s.translate(_FW)
+
+
+MEMO_LEN = 64  # a cell text longer than this (a paragraph in a cell) is read once, not kept
 
 
 def parse_value(text: str | None) -> float | None:
@@ -73,7 +76,12 @@ def parse_value(text: str | None) -> float | None:
     """
     if text is None:
         return 0.0
-    s = _SPACE.sub("", to_halfwidth(text))
+    return _parse_value(text) if len(text) <= MEMO_LEN else _parse_value.__wrapped__(text)
+
+
+@lru_cache(maxsize=1 << 16)  # pure, and a report's cells print the same few texts ('0', '—', '12') again and again
+def _parse_value(text: str) -> float | None:
+    s = "".join(to_halfwidth(text).split())  # no whitespace (split() drops exactly what regex \s matches)
     if s in ZERO_TOKENS:
         return 0.0
     m = _LEAD_NUM_NOTE.match(s)
@@ -92,4 +100,4 @@ def is_value(text: str | None) -> bool:
 
 
 def is_blank(text: str | None) -> bool:
-    return text is None or not _SPACE.sub("", text)
+    return text is None or not text or text.isspace()

@@ -7,7 +7,8 @@ Extractors never know the template; normalizers never open files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 from ogi.status import Status
 
@@ -148,6 +149,14 @@ class Fact:
     locator: str | None = None  # the cell's Cell.locator
     origin: str = "extracted"  # extracted | corrected (a person's reading, review/corrections.py)
     extracted_value: float | None = None  # what extraction read when origin is corrected
+
+    def __reduce__(self) -> tuple:
+        """Pickled as the constructor's arguments: a report's facts cross from its worker process and
+        go to the spool; this pickles in about half the time of the slots' state and reads back faster."""
+        return Fact, _fact_args(self)
+
+
+_fact_args = attrgetter(*(f.name for f in fields(Fact)))  # in field order = the constructor's order
 
 
 @dataclass(slots=True)

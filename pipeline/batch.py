@@ -160,7 +160,7 @@ def report_to_json(rep: Report) -> str:
     d["sections"] = [_plain(x) for x in rep.sections]
     d["checks"] = [_plain(x) for x in rep.checks]
     d = {n: d[n] for n in _NAMES[Report]}  # asdict's key order
-    return json.dumps(d, ensure_ascii=False)
+    return json.dumps(d, ensure_ascii=False, check_circular=False)  # fresh dicts and lists: nothing to check
 
 
 def report_from_json(s: str) -> Report:

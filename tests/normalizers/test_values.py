@@ -61,3 +61,28 @@ def test_unread_blanks_names_empties_that_may_be_digits_run_together(texts, why)
 def test_digits_in_label_finds_numbers_run_into_a_label(label, tail):
     from normalizers.values import digits_in_label
     assert digits_in_label(label) == tail
+
+
+# ---- memoised readings: the same answer either way, and only short texts kept -----------------
+
+def test_long_texts_read_the_same_and_are_not_kept() -> None:
+    """Labels and cell texts are memoised (they recur across reports); a paragraph or a report's
+    labels run together are one-offs: read the same, never kept (the caches stay small)."""
+    from normalizers.values import MEMO_LEN, _clean_label
+    from ogi.numbers import MEMO_LEN as NUM_LEN
+    from ogi.numbers import _parse_value
+
+    long_label = "（三）不予公开 1．属于国家秘密 “依申请” " * 20
+    assert len(long_label) > MEMO_LEN
+    _clean_label.cache_clear()
+    assert clean_label(long_label) == "(三)不予公开1.属于国家秘密依申请" * 20
+    assert _clean_label.cache_info().currsize == 0
+    assert clean_label("1、 “政府信息” ") == "1.政府信息"
+    assert _clean_label.cache_info().currsize == 1
+
+    long_cell = "１２３" + " " * (NUM_LEN + 5)
+    _parse_value.cache_clear()
+    assert parse_value(long_cell) == 123.0
+    assert _parse_value.cache_info().currsize == 0
+    assert parse_value("１２３ ") == 123.0 and parse_value("１２３ ") == 123.0
+    assert _parse_value.cache_info().hits == 1
