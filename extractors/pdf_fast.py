@@ -47,8 +47,9 @@ def glyphs_of(textpage: Any, height: float, move: Any, text: str | None = None) 
     Bare PDFium calls (:mod:`extractors.pdfium_calls`) with reused ctypes structs: this loop
     runs once per printed character. A character's printed size depends only on its text
     object (PDFium takes the nominal size and the matrix from the object), so it is read once
-    per object (two calls per character instead of four, where objects hold several). ``move``: None for upright text;
-    ``text``: the page text when read already.
+    per object: two calls per character instead of four where objects hold several characters
+    (a page whose characters are objects of their own stops looking after a probe). ``move``:
+    None for upright text; ``text``: the page text when read already.
     """
     n = textpage.count_chars()
     if text is None:
@@ -59,8 +60,9 @@ def glyphs_of(textpage: Any, height: float, move: Any, text: str | None = None) 
     append, new = out.append, tuple.__new__  # Glyph(...) through NamedTuple's __new__ costs a Python call
     tp = P.handle(textpage.raw)
     rect, mat = P.new_rect(), pdfium_c.FS_MATRIX()
-    rect_ref, read_rect = ctypes.byref(rect), P.read_rect
+    rect_ref, read_rect, mat_ref = ctypes.byref(rect), P.read_rect, ctypes.byref(mat)
     is_generated, loose_box, text_object = P.IsGenerated, P.GetLooseCharBox, P.GetTextObject
+    font_size, char_matrix, sqrt = P.GetFontSize, P.GetCharMatrix, math.sqrt
     sizes: dict[int, float] = {}  # text object → printed size (0.0: unknown)
     get_size = sizes.get
     per_object = True  # off when most characters are objects of their own (nothing to reuse)
@@ -73,7 +75,10 @@ def glyphs_of(textpage: Any, height: float, move: Any, text: str | None = None) 
         if base is None:
             if is_generated(tp, i) == 1:  # PDFium generates only spaces and line breaks
                 continue
-            base = _char_size(tp, i, mat)
+            # printed size: the nominal size scaled by the text matrix (pdfminer's size); 0.0 unknown
+            nominal = font_size(tp, i)
+            base = nominal * sqrt(abs(mat.a * mat.d - mat.b * mat.c)) if nominal and char_matrix(tp, i, mat_ref) \
+                else 0.0
             if obj is not None:
                 sizes[obj] = base
                 misses += 1
@@ -99,15 +104,6 @@ def glyphs_of(textpage: Any, height: float, move: Any, text: str | None = None) 
 
 
 _PROBE = 64  # after this many text objects in under twice as many characters, stop reusing sizes
-
-
-def _char_size(tp: P.Handle, i: int, m: Any) -> float:
-    """Printed size of character ``i``: the nominal size scaled by its text matrix (pdfminer's
-    size); 0.0 when PDFium knows neither. ``m``: a reused FS_MATRIX."""
-    nominal = P.GetFontSize(tp, i)
-    if nominal and P.GetCharMatrix(tp, i, ctypes.byref(m)):
-        return nominal * math.sqrt(abs(m.a * m.d - m.b * m.c))
-    return 0.0
 
 
 def _color(getter: Any, obj: P.Handle, r: Any, g: Any, b: Any, a: Any) -> tuple[int, int, int, int]:
