@@ -30,6 +30,7 @@ STAGES = [
     ("borderless tables", "extractors.pdf", "borderless_tables"),
     ("text lines", "extractors.pdf", "pdfium_lines"),
     ("text lines", "extractors.pdf", "glyph_text_lines"),
+    ("text lines", "extractors.pdf", "glyph_lines"),  # the table pages' lines outside ruled tables, grouped once
     ("paragraphs", "extractors.pdf", "paragraphs"),
     ("paragraphs", "extractors.pdf", "drop_furniture"),
     ("map tables", "normalizers.report", "map_tables"),

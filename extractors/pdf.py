@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +20,7 @@ import pypdfium2.raw as pdfium_c
 from extractors.base import Extractor, register
 from extractors.pdf_borderless import BorderlessSettings, borderless_tables
 from extractors.pdf_fast import read_page_fast
-from extractors.pdf_layout import TextLine, outside
+from extractors.pdf_layout import Glyph, TextLine, centres, glyph_lines, outside_index
 from extractors.pdf_page import PageGeom, read_page
 from extractors.pdf_ruled import FoundTable, RuledSettings, ruled_tables
 from extractors.pdf_text import (
@@ -63,14 +62,22 @@ def pdf_settings(extract: ExtractSettings) -> PdfSettings:
     return PdfSettings(engine=extract.pdf_engine, find_borderless=extract.borderless_tables)
 
 
-def numeric_lines(text: str) -> int:
-    """Lines made mostly of three or more numbers (table rows as plain text)."""
-    count = 0
+def row_counts(text: str) -> tuple[int, int]:
+    """(:func:`numeric_lines`, :func:`numeric_cells`) of a page's text in one pass over its tokens."""
+    lines = cells = 0
+    match = _NUM_TOKEN.match
     for ln in text.splitlines():
         tokens = ln.split()
-        nums = sum(bool(_NUM_TOKEN.match(t)) for t in tokens)
-        count += nums >= 3 and nums > len(tokens) / 2
-    return count
+        nums = sum(1 for t in tokens if match(t))
+        if nums > len(tokens) / 2:
+            cells += nums
+            lines += nums >= 3
+    return lines, cells
+
+
+def numeric_lines(text: str) -> int:
+    """Lines made mostly of three or more numbers (table rows as plain text)."""
+    return row_counts(text)[0]
 
 
 def numeric_cells(text: str) -> int:
@@ -80,17 +87,13 @@ def numeric_cells(text: str) -> int:
     continuation page with no header words and no multi-number line still shows
     its table as a long run of lone numbers; narrative has at most a page number.
     """
-    count = 0
-    for ln in text.splitlines():
-        tokens = ln.split()
-        nums = sum(bool(_NUM_TOKEN.match(t)) for t in tokens)
-        count += nums if nums > len(tokens) / 2 else 0
-    return count
+    return row_counts(text)[1]
 
 
 def shows_rows(text: str, st: PdfSettings) -> bool:
     """The page's plain text shows table rows (numbers in rows or a run of lone cells)."""
-    return numeric_lines(text) >= st.min_numeric_lines or numeric_cells(text) >= st.min_numeric_cells
+    lines, cells = row_counts(text)
+    return lines >= st.min_numeric_lines or cells >= st.min_numeric_cells
 
 
 def looks_tabular(text: str, st: PdfSettings) -> bool:
@@ -173,7 +176,7 @@ class PdfExtractor(Extractor):
                 widths[i + 1], heights[i + 1] = page.get_size()
                 tp = page.get_textpage()
                 text = tp.get_text_range()
-                if len(re.sub(r"\s", "", text)) < st.min_text_chars and _has_images(page):
+                if sum(map(len, text.split())) < st.min_text_chars and _has_images(page):  # non-space chars
                     textless.append(i + 1)
                 elif page.get_rotation() or looks_tabular(text, st):
                     table_pages.append(i + 1)
@@ -215,13 +218,13 @@ class PdfExtractor(Extractor):
         """
         tables: dict[int, list[tuple[float, RawTable]]] = {}
         lines: dict[int, list[TextLine]] = {}
-        found_by_page: dict[int, tuple[PageGeom, list[FoundTable]]] = {}
+        found_by_page: dict[int, tuple[list[FoundTable], list[list[Glyph]]]] = {}  # tables, lines outside them
         retry = []
         for p in pages:
             if p in geoms:
-                found = self._page_tables(geoms[p])
+                found, rest = self._page_tables(geoms[p])
                 if found or p not in rows_seen:
-                    found_by_page[p] = (geoms[p], found)
+                    found_by_page[p] = (found, rest)
                     continue
             retry.append(p)
         if retry:
@@ -230,22 +233,34 @@ class PdfExtractor(Extractor):
             with pdfplumber.open(io.BytesIO(data)) as pp:
                 for p in retry:
                     geom = read_page(pp.pages[p - 1], p)
-                    found = self._page_tables(geom)
+                    found, rest = self._page_tables(geom)
                     if p in geoms and found:
                         log.warning("%s page %d: tables found by pdfplumber only", doc.file_name, p)
                         doc.warnings.append(f"page {p}: PDFium geometry found no table; used pdfplumber")
-                    found_by_page[p] = (geom, found)
+                    found_by_page[p] = (found, rest)
                     pp.pages[p - 1].close()  # drop pdfplumber's per-page caches
-        for p, (geom, found) in found_by_page.items():
+        for p, (found, rest) in found_by_page.items():
             tables[p] = [(f.bbox[1], f.table) for f in found]
-            rest = outside(geom.glyphs, [f.bbox for f in found], 1.0)
-            lines[p] = glyph_text_lines(rest, p)
+            lines[p] = glyph_text_lines((), p, rest)
         return tables, lines
 
-    def _page_tables(self, geom: PageGeom) -> list[FoundTable]:
-        found = ruled_tables(geom, self.settings.ruled)
+    def _page_tables(self, geom: PageGeom) -> tuple[list[FoundTable], list[list[Glyph]]]:
+        """The page's tables, top to bottom, and the lines of the glyphs outside them.
+
+        The glyphs outside the ruled tables are grouped into lines once: borderless tables are
+        read from those lines and, when there are none, they are the page's text lines too."""
+        glyphs = geom.glyphs
+        at = centres(glyphs)
+        found = ruled_tables(geom, self.settings.ruled, at)
+        free_idx = outside_index(at, [f.bbox for f in found], 1.0).tolist()
+        free = [glyphs[i] for i in free_idx]
+        rest = glyph_lines(free)
         if self.settings.find_borderless:
-            found += borderless_tables(geom, [f.bbox for f in found], self.settings.borderless)
+            more = borderless_tables(geom, [f.bbox for f in found], self.settings.borderless, rest)
+            if more:
+                sub = (at[0][free_idx], at[1][free_idx])
+                rest = glyph_lines([free[i] for i in outside_index(sub, [f.bbox for f in more], 1.0).tolist()])
+                found += more
         found.sort(key=lambda f: f.bbox[1])
         log.debug("page %d: %d table(s)", geom.number, len(found))
-        return found
+        return found, rest

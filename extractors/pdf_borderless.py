@@ -16,10 +16,11 @@ import re
 from dataclasses import dataclass
 
 from extractors.pdf_borderless_labels import assign_labels, blank_row_lines, group_runs, overlaps, spanning_row_labels, stacks
-from extractors.pdf_layout import RunLine, TextRun, cluster, join_wrapped, median, nearest_index, outside, text_runs
+from extractors.pdf_layout import Glyph, RunLine, TextRun, cluster, join_wrapped, median, nearest_sorted, outside, text_runs
 from extractors.pdf_page import BBox, PageGeom
 from extractors.pdf_ruled import FoundTable
 from extractors.pdf_text import PAGE_NO
+from ogi.numbers import DIGITS, ZERO_MARKS
 from ogi.types import Cell, RawTable
 
 log = logging.getLogger(__name__)
@@ -218,7 +219,9 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, end
         return None
     # label columns: item labels (the most populated x-centre) and stacked group labels left of them
     centres = cluster([s.cx for s in label_segs], 4.0)
-    members = {i: [s for s in label_segs if nearest_index(centres, s.cx) == i] for i in range(len(centres))}
+    members: dict[int, list[TextRun]] = {i: [] for i in range(len(centres))}
+    for s in label_segs:
+        members[nearest_sorted(centres, s.cx)].append(s)
     item_i = max(members, key=lambda i: len(members[i])) if members else None
     item_left = min((s.x0 for s in members.get(item_i, [])), default=label_x)
     item_right = max((s.x1 for s in members.get(item_i, [])), default=label_x)
@@ -241,7 +244,7 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, end
         if isinstance(u, list):
             row += _header_cells(u, cols, label_x, n_label, mid, row, geom, cells)
             block += 1
-            band[block] = {nearest_index(cols, x) for x in leaves[id(u)]}
+            band[block] = {nearest_sorted(cols, x) for x in leaves[id(u)]}
         else:
             row_of.append(row)
             block_of.append(block)
@@ -249,7 +252,7 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, end
             printed.append(set())
             for s in u.numbers():
                 if s.cx >= label_x:
-                    k = nearest_index(cols, s.cx)
+                    k = nearest_sorted(cols, s.cx)
                     printed[-1].add(k)
                     band[block].add(k)
                     cells.append(Cell(s.text, row - 1, n_label + k, 1, 1, geom.number, _box([s], geom)))
@@ -340,7 +343,7 @@ def _header_cells(lines: list[RunLine], cols: list[float], label_x: float, n_lab
     for li, ln in enumerate(lines):
         below = [s for lower in lines[li + 1:] for s in lower.segs if s.cx >= label_x]
         for s in ln.segs:
-            under = {nearest_index(cols, b.cx) for b in below if s.x0 - pitch / 2 <= b.cx <= s.x1 + pitch / 2}
+            under = {nearest_sorted(cols, b.cx) for b in below if s.x0 - pitch / 2 <= b.cx <= s.x1 + pitch / 2}
             inner = [k for k, c in enumerate(cols) if s.x0 < c < s.x1]
             if li == 0 and _caption(ln, mid, label_x):  # a full-width caption row (第二十条第（一）项)
                 spans.append((s, 0, n_label + len(cols)))
@@ -350,18 +353,18 @@ def _header_cells(lines: list[RunLine], cols: list[float], label_x: float, n_lab
                 ks = sorted(set(inner) | under)
                 spans.append((s, n_label + ks[0], ks[-1] - ks[0] + 1))
             else:
-                per_col.setdefault(nearest_index(cols, s.cx), []).append(s)
+                per_col.setdefault(nearest_sorted(cols, s.cx), []).append(s)
     levels = cluster([s.top for s, _, _ in spans], 2.0)
     n_rows = len(levels) + (1 if per_col or label or not spans else 0)
     for s, c0, n in spans:
-        out.append(Cell(s.text, row0 + nearest_index(levels, s.top), c0, 1, n, geom.number, _box([s], geom)))
+        out.append(Cell(s.text, row0 + nearest_sorted(levels, s.top), c0, 1, n, geom.number, _box([s], geom)))
     for k, segs in per_col.items():
-        above = [nearest_index(levels, s.top) for s, c0, n in spans
+        above = [nearest_sorted(levels, s.top) for s, c0, n in spans
                  if c0 <= n_label + k < c0 + n and s.top < min(x.top for x in segs)]
         start = min(max(above) + 1 if above else 0, n_rows - 1)
         out.append(Cell(_join(segs), row0 + start, n_label + k, n_rows - start, 1, geom.number, _box(segs, geom)))
     if label:
-        above = [nearest_index(levels, s.top) for s, c0, n in spans if c0 == 0 and s.top < min(x.top for x in label)]
+        above = [nearest_sorted(levels, s.top) for s, c0, n in spans if c0 == 0 and s.top < min(x.top for x in label)]
         start = min(max(above) + 1 if above else 0, n_rows - 1)
         out.append(Cell(_join(label), row0 + start, 0, n_rows - start, n_label, geom.number, _box(label, geom)))
     return n_rows
@@ -381,16 +384,38 @@ def _dedupe(cells: list[Cell]) -> list[Cell]:
     return out
 
 
+# the last character of a number or printed zero (LAYOUT_NUMBER): a digit, separator, % or zero mark
+_NUMBER_END = re.compile(rf"[{DIGITS},，.．%{ZERO_MARKS}]")
+
+
+def _ends_like_number(line: list[Glyph]) -> bool:
+    for g in reversed(line):
+        if not g.text.isspace():
+            return bool(_NUMBER_END.fullmatch(g.text.rstrip()[-1:]))
+    return False
+
+
+def may_hold_table(lines: list[list[Glyph]], st: BorderlessSettings = BorderlessSettings()) -> bool:
+    """Whether any of these glyph lines is a data row (:func:`_is_anchor`), read from the lines that
+    end like a number only: every borderless table holds one, so without one the page's text
+    (narrative, a page number) needs no further reading. Exact, not a guess."""
+    candidates = [ln for ln in lines if _ends_like_number(ln)]
+    return bool(candidates) and any(_is_anchor(r, st) for r in text_runs((), st.gap_ratio, candidates))
+
+
 def borderless_tables(geom: PageGeom, taken: list[BBox], st: BorderlessSettings = BorderlessSettings(),
-                      ) -> list[FoundTable]:
-    """Tables without rules on the part of the page no ruled table covers."""
-    free = outside(geom.glyphs, taken, 1.0)
-    if not free:
+                      lines: list[list[Glyph]] | None = None) -> list[FoundTable]:
+    """Tables without rules on the part of the page no ruled table covers; ``lines``: the
+    :func:`~extractors.pdf_layout.glyph_lines` of the glyphs outside ``taken`` when grouped already."""
+    free = outside(geom.glyphs, taken, 1.0) if lines is None else []
+    if not (free or lines):
+        return []
+    if lines is not None and not may_hold_table(lines, st):
         return []
     out = []
-    lines = _fold_wrapped_numbers(text_runs(free, st.gap_ratio), st)
-    body = [ln for ln in lines if not PAGE_NO.match(" ".join(s.text for s in ln.segs))]
-    for reg in _regions(lines, st):
+    runs = _fold_wrapped_numbers(text_runs(free, st.gap_ratio, lines), st)
+    body = [ln for ln in runs if not PAGE_NO.match(" ".join(s.text for s in ln.segs))]
+    for reg in _regions(runs, st):
         found = build_region(reg, geom, st, ends_page=bool(body) and reg[-1] is body[-1])
         if found is not None:
             out.append(found)

@@ -45,8 +45,11 @@ def glyphs_of(textpage: Any, height: float, move: Any, text: str | None = None) 
     """Every printed character with its box, top-down and upright.
 
     Bare PDFium calls (:mod:`extractors.pdfium_calls`) with reused ctypes structs: this loop
-    runs once per printed character. ``move``: None for upright text; ``text``: the page
-    text when read already.
+    runs once per printed character. A character's printed size depends only on its text
+    object (PDFium takes the nominal size and the matrix from the object), so it is read once
+    per object: two calls per character instead of four where objects hold several characters
+    (a page whose characters are objects of their own stops looking after a probe). ``move``:
+    None for upright text; ``text``: the page text when read already.
     """
     n = textpage.count_chars()
     if text is None:
@@ -56,19 +59,35 @@ def glyphs_of(textpage: Any, height: float, move: Any, text: str | None = None) 
     out: list[Glyph] = []
     append, new = out.append, tuple.__new__  # Glyph(...) through NamedTuple's __new__ costs a Python call
     tp = P.handle(textpage.raw)
-    mat, rect = pdfium_c.FS_MATRIX(), pdfium_c.FS_RECTF()
-    is_generated, loose_box, font_size, char_matrix = P.IsGenerated, P.GetLooseCharBox, P.GetFontSize, P.GetCharMatrix
-    sqrt = math.sqrt
-    rect_ref, mat_ref = ctypes.byref(rect), ctypes.byref(mat)
+    rect, mat = P.new_rect(), pdfium_c.FS_MATRIX()
+    rect_ref, read_rect, mat_ref = ctypes.byref(rect), P.read_rect, ctypes.byref(mat)
+    is_generated, loose_box, text_object = P.IsGenerated, P.GetLooseCharBox, P.GetTextObject
+    font_size, char_matrix, sqrt = P.GetFontSize, P.GetCharMatrix, math.sqrt
+    sizes: dict[int, float] = {}  # text object → printed size (0.0: unknown)
+    get_size = sizes.get
+    per_object = True  # off when most characters are objects of their own (nothing to reuse)
+    misses = 0
     for i, ch in enumerate(text):
-        if ch.isspace() or is_generated(tp, i) == 1:
+        if ch.isspace():
             continue
+        obj = text_object(tp, i) if per_object else None
+        base = get_size(obj) if obj is not None else None
+        if base is None:
+            if is_generated(tp, i) == 1:  # PDFium generates only spaces and line breaks
+                continue
+            # printed size: the nominal size scaled by the text matrix (pdfminer's size); 0.0 unknown
+            nominal = font_size(tp, i)
+            base = nominal * sqrt(abs(mat.a * mat.d - mat.b * mat.c)) if nominal and char_matrix(tp, i, mat_ref) \
+                else 0.0
+            if obj is not None:
+                sizes[obj] = base
+                misses += 1
+                if misses == _PROBE and i < 2 * _PROBE:
+                    per_object = False
         if not loose_box(tp, i, rect_ref):
             raise pdfium.PdfiumError("Failed to get charbox.")
-        x0, bottom, x1, top = rect.left, rect.bottom, rect.right, rect.top  # advance-width box, like pdfminer's
-        nominal = font_size(tp, i)  # printed size: nominal size scaled by the text matrix (pdfminer's size)
-        size = nominal * sqrt(abs(mat.a * mat.d - mat.b * mat.c)) if nominal and char_matrix(tp, i, mat_ref) else 0.0
-        size = size or (top - bottom)
+        x0, top, x1, bottom = read_rect(rect)  # advance-width box, like pdfminer's (PDF space: y up)
+        size = base or (top - bottom)
         if x1 - x0 > 3 * size or top - bottom > 3 * size:
             # some fonts (vertical text in WPS) get a loose box many glyphs wide: use the ink box
             tx0, tbottom, tx1, ttop = textpage.get_charbox(i)
@@ -82,6 +101,9 @@ def glyphs_of(textpage: Any, height: float, move: Any, text: str | None = None) 
             a, b, c, d = move(x0, height - top, x1, height - bottom)
             append(new(Glyph, (ch, a, b, c, d, size)))
     return out
+
+
+_PROBE = 64  # after this many text objects in under twice as many characters, stop reusing sizes
 
 
 def _color(getter: Any, obj: P.Handle, r: Any, g: Any, b: Any, a: Any) -> tuple[int, int, int, int]:

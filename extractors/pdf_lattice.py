@@ -6,12 +6,15 @@ boxes on every connection test: on a template table page that was ~40 % of the r
 time. Here each crossing point keeps the frozen sets of its rule ids, points are indexed by
 column and by row, and the search visits candidates in the same order with the same tests, so
 the cells (and their order) are exactly pdfplumber's; ``tests/extractors/test_pdf_lattice.py``
-compares the two on every corpus page.
+compares the two on every corpus page. :func:`cells_to_tables` groups the cells into tables
+like pdfplumber's, with set tests in place of its per-corner scans and list removals.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+
+from pdfplumber.table import cells_to_tables as plumber_cells_to_tables
 
 BBox = tuple[float, float, float, float]
 Point = tuple[float, float]
@@ -47,36 +50,68 @@ def smallest_cells(points: dict[Point, tuple[set[int], set[int]]]) -> list[BBox]
     corner is joined to both (pdfplumber's ``intersections_to_cells``)."""
     below: dict[float, list[float]] = defaultdict(list)  # x → ys, ascending
     right: dict[float, list[float]] = defaultdict(list)  # y → xs, ascending
+    at: dict[Point, tuple[int, int]] = {}  # point → its position in below[x] and in right[y]
     order = sorted(points)
     for x, y in order:
-        below[x].append(y)
-        right[y].append(x)
-
-    def v_joined(a: Point, b: Point) -> bool:
-        return not points[a][0].isdisjoint(points[b][0])
-
-    def h_joined(a: Point, b: Point) -> bool:
-        return not points[a][1].isdisjoint(points[b][1])
-
+        col, row = below[x], right[y]
+        at[(x, y)] = (len(col), len(row))
+        col.append(y)
+        row.append(x)
+    get = points.get
     cells: list[BBox] = []
     for x, y in order:
-        pt = (x, y)
-        col, row = below[x], right[y]
-        downs = [(x, by) for by in col[col.index(y) + 1:]]
-        rights = [(rx, y) for rx in row[row.index(x) + 1:]]
+        pt_v, pt_h = points[(x, y)]
+        ci, ri = at[(x, y)]
+        rights = right[y][ri + 1:]
         found = None
-        for b in downs:
-            if not v_joined(pt, b):
+        for by in below[x][ci + 1:]:
+            b_v, b_h = points[(x, by)]
+            if pt_v.isdisjoint(b_v):  # not joined by a vertical rule
                 continue
-            for r in rights:
-                if not h_joined(pt, r):
+            for rx in rights:
+                r_v, r_h = points[(rx, y)]
+                if pt_h.isdisjoint(r_h):  # not joined by a horizontal rule
                     continue
-                corner = (r[0], b[1])
-                if corner in points and v_joined(corner, r) and h_joined(corner, b):
-                    found = (x, y, corner[0], corner[1])
+                corner = get((rx, by))
+                if corner is not None and not corner[0].isdisjoint(r_v) and not corner[1].isdisjoint(b_h):
+                    found = (x, y, rx, by)
                     break
             if found:
                 break
         if found:
             cells.append(found)
     return cells
+
+
+def cells_to_tables(cells: list[BBox]) -> list[list[BBox]]:
+    """Cells grouped into tables by shared corners: pdfplumber's ``cells_to_tables`` (same passes,
+    same order, same result) with set tests instead of per-corner scans and list removals.
+
+    Cells from :func:`smallest_cells` are distinct (one per top-left corner); a list holding a
+    cell twice goes to pdfplumber's own, whose list removals then reorder the later passes."""
+    if len(set(cells)) != len(cells):
+        return plumber_cells_to_tables(cells)
+    remaining = list(cells)
+    corners: set[Point] = set()
+    current: list[BBox] = []
+    tables: list[list[BBox]] = []
+    while remaining:
+        before = len(current)
+        left = []
+        for cell in remaining:
+            x0, top, x1, bottom = cell
+            mine = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+            if not current or not corners.isdisjoint(mine):
+                corners.update(mine)
+                current.append(cell)
+            else:
+                left.append(cell)
+        remaining = left
+        if len(current) == before:
+            tables.append(list(current))
+            corners.clear()
+            current.clear()
+    if current:
+        tables.append(list(current))
+    ordered = sorted(tables, key=lambda t: min((c[1], c[0]) for c in t))
+    return [t for t in ordered if len(t) > 1]

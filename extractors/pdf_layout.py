@@ -116,6 +116,18 @@ def nearest_sorted(centres: Sequence[float], v: float) -> int:
     return bisect.bisect_left(centres, centres[i])  # the first of equal centres
 
 
+def nearest_sorted_many(centres: Sequence[float], values: Sequence[float]) -> list[int]:
+    """:func:`nearest_sorted` of each of ``values`` at once (numpy, the same float arithmetic)."""
+    c = np.asarray(centres, dtype=float)
+    v = np.asarray(values, dtype=float)
+    i = np.searchsorted(c, v, side="left")
+    lo = np.maximum(i - 1, 0)
+    hi = np.minimum(i, len(c) - 1)
+    pick = np.where((i == len(c)) | (np.abs(c[lo] - v) <= np.abs(c[hi] - v)), lo, hi)
+    pick = np.where(i == 0, 0, pick)
+    return np.searchsorted(c, c[pick], side="left").tolist()  # the first of equal centres
+
+
 def glyph_lines(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
     """Group glyphs into visual lines (by vertical centre), each sorted left to right."""
     # (centre, x0, input position): the order of a stable sort on (centre, x0), without a key call per glyph
@@ -151,6 +163,12 @@ def glyphs_text(glyphs: Sequence[Glyph]) -> str:
     """Text of a block (cell): lines top to bottom, wrapped parts joined without CJK spaces."""
     if len(glyphs) == 1:  # most cells: one digit (what the general path gives, without its sorting)
         return _SPACE_RUN.sub(" ", line_text(glyphs)).strip()
+    if not glyphs:
+        return ""
+    first = glyphs[0]
+    if all(g.top == first.top and g.bottom == first.bottom for g in glyphs):
+        # one line (equal centres): glyph_lines would give the glyphs in x0 order, ties in input order
+        return _SPACE_RUN.sub(" ", line_text(sorted(glyphs, key=_X0))).strip()
     out = ""
     for line in glyph_lines(glyphs):
         out = join_wrapped(out, _SPACE_RUN.sub(" ", line_text(line)).strip())
@@ -186,29 +204,34 @@ def inside(g: Glyph, box: tuple[float, float, float, float], pad: float = 0.0) -
     return box[0] - pad <= cx <= box[2] + pad and box[1] - pad <= cy <= box[3] + pad
 
 
+_X0S, _TOPS, _X1S, _BOTTOMS = (operator.itemgetter(k) for k in (1, 2, 3, 4))
+
+
 def centres(glyphs: Sequence[Glyph]) -> tuple[np.ndarray, np.ndarray]:
     """x and y centres of the glyphs as arrays (the same float arithmetic as :func:`inside`)."""
     n = len(glyphs)
-    cx = np.fromiter((g.x0 + g.x1 for g in glyphs), float, n) / 2
-    cy = np.fromiter((g.top + g.bottom for g in glyphs), float, n) / 2
+    cx = (np.fromiter(map(_X0S, glyphs), float, n) + np.fromiter(map(_X1S, glyphs), float, n)) / 2
+    cy = (np.fromiter(map(_TOPS, glyphs), float, n) + np.fromiter(map(_BOTTOMS, glyphs), float, n)) / 2
     return cx, cy
+
+
+def outside_index(at: tuple[np.ndarray, np.ndarray], boxes: Sequence[tuple[float, float, float, float]],
+                  pad: float = 0.0) -> np.ndarray:
+    """Indexes (ascending) of the centres ``at`` (:func:`centres`) that lie in none of ``boxes``."""
+    cx, cy = at
+    keep = np.ones(len(cx), dtype=bool)
+    for b in boxes:
+        keep &= ~((b[0] - pad <= cx) & (cx <= b[2] + pad) & (b[1] - pad <= cy) & (cy <= b[3] + pad))
+    return np.flatnonzero(keep)
 
 
 def outside(glyphs: Iterable[Glyph], boxes: Sequence[tuple[float, float, float, float]], pad: float = 0.0,
             ) -> list[Glyph]:
-    """The glyphs whose centre lies in none of ``boxes`` (``not any(inside(g, b, pad) …)``, in one pass)."""
-    if not boxes:
-        return list(glyphs)
-    padded = [(b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad) for b in boxes]
-    out = []
-    for g in glyphs:
-        cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
-        for x0, top, x1, bottom in padded:
-            if x0 <= cx <= x1 and top <= cy <= bottom:
-                break
-        else:
-            out.append(g)
-    return out
+    """The glyphs whose centre lies in none of ``boxes`` (``not any(inside(g, b, pad) …)``, vectorised)."""
+    gs = glyphs if isinstance(glyphs, (list, tuple)) else list(glyphs)
+    if not boxes or not gs:
+        return list(gs)
+    return [gs[i] for i in outside_index(centres(gs), boxes, pad).tolist()]
 
 
 # a number, or a printed zero: the dashes (half/full-width, em, en, minus, doubled), slashes, 无
@@ -265,10 +288,12 @@ class RunLine:
         return [s for s in self.segs if s.numeric]
 
 
-def text_runs(glyphs: Iterable[Glyph], gap_ratio: float = 0.9) -> list[RunLine]:
-    """Visual lines split into runs at gaps wider than ``gap_ratio`` × glyph size."""
+def text_runs(glyphs: Iterable[Glyph], gap_ratio: float = 0.9,
+              lines: list[list[Glyph]] | None = None) -> list[RunLine]:
+    """Visual lines split into runs at gaps wider than ``gap_ratio`` × glyph size; ``lines``: the
+    glyphs' :func:`glyph_lines` when grouped already."""
     out = []
-    for gl in glyph_lines(glyphs):
+    for gl in glyph_lines(glyphs) if lines is None else lines:
         segs = []
         for run in segments(gl, gap_ratio):
             text = line_text(run).strip()

@@ -12,10 +12,10 @@ import logging
 from dataclasses import dataclass
 
 import numpy as np
-from pdfplumber.table import cells_to_tables, merge_edges
+from pdfplumber.table import merge_edges
 
-from extractors.pdf_lattice import crossings, smallest_cells
-from extractors.pdf_layout import Glyph, Seg, centres, cluster, glyphs_text, nearest_sorted
+from extractors.pdf_lattice import cells_to_tables, crossings, smallest_cells
+from extractors.pdf_layout import Glyph, Seg, centres, cluster, glyphs_text, nearest_sorted_many
 from extractors.pdf_page import BBox, PageGeom
 from ogi.types import Cell, RawTable
 
@@ -86,14 +86,19 @@ def build_table(boxes: list[BBox], glyphs: tuple[Glyph, ...], geom: PageGeom, st
     bbox = (xs[0], ys[0], xs[-1], ys[-1])
     slots: dict[tuple[int, int], int] = {}  # grid position → index of the cell box covering it
     spans: list[tuple[int, int, int, int, BBox]] = []
-    for b in sorted(boxes, key=lambda b: (b[1], b[0])):
-        c0, c1 = nearest_sorted(xs, b[0]), nearest_sorted(xs, b[2])
-        r0, r1 = nearest_sorted(ys, b[1]), nearest_sorted(ys, b[3])
+    ordered = sorted(boxes, key=lambda b: (b[1], b[0]))
+    cs = nearest_sorted_many(xs, [v for b in ordered for v in (b[0], b[2])])
+    rs = nearest_sorted_many(ys, [v for b in ordered for v in (b[1], b[3])])
+    for k, b in enumerate(ordered):
+        c0, c1, r0, r1 = cs[2 * k], cs[2 * k + 1], rs[2 * k], rs[2 * k + 1]
         if c1 <= c0 or r1 <= r0:
             continue
-        for r in range(r0, r1):
-            for c in range(c0, c1):
-                slots.setdefault((r, c), len(spans))
+        if r1 - r0 == 1 and c1 - c0 == 1:
+            slots.setdefault((r0, c0), len(spans))
+        else:
+            for r in range(r0, r1):
+                for c in range(c0, c1):
+                    slots.setdefault((r, c), len(spans))
         spans.append((r0, c0, r1, c1, b))
     members: list[list[Glyph]] = [[] for _ in spans]
     if glyphs:  # each glyph to the cell holding its centre (bisection on the grid lines, vectorised)
@@ -108,19 +113,20 @@ def build_table(boxes: list[BBox], glyphs: tuple[Glyph, ...], geom: PageGeom, st
             if i is not None:
                 members[i].append(glyphs[gi])
     cells: list[Cell] = []
-    for (r0, c0, r1, c1, b), mine in zip(spans, members):
-        x0, top, x1, bottom = geom.to_page(b)
+    pboxes = [geom.to_page(b) for _, _, _, _, b in spans]
+    rnd = {v: round(v, 2) for v in {v for pb in pboxes for v in pb}}  # cells share edges: round each once
+    for (r0, c0, r1, c1, _), mine, (x0, top, x1, bottom) in zip(spans, members, pboxes):
         cells.append(Cell(text=glyphs_text(mine), row=r0, col=c0, rowspan=r1 - r0, colspan=c1 - c0,
-                          page=geom.number, bbox=(round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2))))
+                          page=geom.number, bbox=(rnd[x0], rnd[top], rnd[x1], rnd[bottom])))
     if not cells or not any(c.text for c in cells):
         return None
     return FoundTable(RawTable(cells=cells, page=geom.number, source="pdfplumber-ruled"), bbox)
 
 
-def ruled_tables(geom: PageGeom, st: RuledSettings = RuledSettings()) -> list[FoundTable]:
-    """Every ruled table on the page, top to bottom."""
+def ruled_tables(geom: PageGeom, st: RuledSettings = RuledSettings(),
+                 at: tuple[np.ndarray, np.ndarray] | None = None) -> list[FoundTable]:
+    """Every ruled table on the page, top to bottom; ``at``: the glyphs' centres when computed already."""
     out = []
-    at = None
     for boxes in closed_cells(geom.segs, st):
         at = at or centres(geom.glyphs)
         found = build_table(boxes, geom.glyphs, geom, st, at)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 
 from extractors import pdfium_calls as P
 from extractors.pdf_layout import (
@@ -54,8 +53,8 @@ def pdfium_lines(textpage: Any, page_no: int, page_height: float, text: str | No
     out: list[TextLine] = []
     start = 0
     tp = P.handle(textpage.raw)
-    rect = pdfium_c.FS_RECTF()
-    rect_ref, loose_box = ctypes.byref(rect), P.GetLooseCharBox
+    rect = P.new_rect()
+    rect_ref, loose_box, read_rect = ctypes.byref(rect), P.GetLooseCharBox, P.read_rect
     for part in re.split(r"(\r\n|\n|\r)", text):
         if part in ("\r\n", "\n", "\r"):
             start += len(part)
@@ -65,7 +64,8 @@ def pdfium_lines(textpage: Any, page_no: int, page_height: float, text: str | No
             if not part[i - start].isspace():
                 if not loose_box(tp, i, rect_ref):
                     raise pdfium.PdfiumError("Failed to get charbox.")
-                boxes.append((rect.left, rect.bottom, rect.right, rect.top))
+                left, top, right, bottom = read_rect(rect)
+                boxes.append((left, bottom, right, top))
         start += len(part)
         if not boxes or not part.strip():
             continue
@@ -89,10 +89,12 @@ def merge_same_row(lines: Sequence[TextLine]) -> list[TextLine]:
     return out
 
 
-def glyph_text_lines(glyphs: Iterable[Glyph], page_no: int) -> list[TextLine]:
-    """Visual lines from pdfplumber glyphs (already upright, tables removed)."""
+def glyph_text_lines(glyphs: Iterable[Glyph], page_no: int, lines: list[list[Glyph]] | None = None,
+                     ) -> list[TextLine]:
+    """Visual lines from pdfplumber glyphs (already upright, tables removed); ``lines``: their
+    :func:`~extractors.pdf_layout.glyph_lines` when grouped already."""
     out = []
-    for line in glyph_lines(glyphs):
+    for line in glyph_lines(glyphs) if lines is None else lines:
         text = line_text(line).strip()
         if text:
             out.append(TextLine(text, page_no, min(g.x0 for g in line), min(g.top for g in line),

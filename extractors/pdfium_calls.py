@@ -13,6 +13,7 @@ a :class:`Handle` (a ``c_void_p``), never as an int, and integers passed are ind
 from __future__ import annotations
 
 import ctypes
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,7 @@ GetCharBox = _bind("FPDFText_GetCharBox", ctypes.c_int)
 GetFontSize = _bind("FPDFText_GetFontSize", ctypes.c_double)
 GetCharMatrix = _bind("FPDFText_GetMatrix", ctypes.c_int)
 GetCharAngle = _bind("FPDFText_GetCharAngle", ctypes.c_float)
+GetTextObject = _bind("FPDFText_GetTextObject", ctypes.c_void_p)  # an int (None when the char has no object)
 CountObjects = _bind("FPDFPage_CountObjects", ctypes.c_int)
 GetObject = _bind("FPDFPage_GetObject", Handle)
 GetType = _bind("FPDFPageObj_GetType", ctypes.c_int)
@@ -63,6 +65,15 @@ SegmentGetClose = _bind("FPDFPathSegment_GetClose", ctypes.c_int)
 
 PATH, IMAGE, FORM = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM
 MOVETO, LINETO = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
+
+
+#: FS_RECTF's four floats (left, top, right, bottom) in one call, not four field reads
+read_rect = struct.Struct("4f").unpack_from
+
+
+def new_rect() -> Any:
+    """A buffer laid out like FS_RECTF, to pass (byref) where PDFium writes one and read with read_rect."""
+    return (ctypes.c_float * 4)()
 
 
 def handle(raw: Any) -> Handle:

@@ -12,7 +12,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from extractors.base import extract_file
-from extractors.pdf import PdfExtractor, PdfSettings, looks_tabular
+from extractors.pdf import PdfExtractor, PdfSettings, looks_tabular, numeric_cells, numeric_lines, row_counts
 from extractors.pdf_borderless import borderless_tables
 from extractors.pdf_layout import Glyph, Seg, TextLine, clean_prose, join_wrapped
 from extractors.pdf_page import PageGeom
@@ -193,6 +193,14 @@ def test_triage_counts_lone_numbers_and_fullwidth_dashes() -> None:
     assert looks_tabular(one_per_line, st)
     assert looks_tabular("规章 － － 79\n行政规范性文件 23 23 234", st)
     assert not looks_tabular("正文第一段。\n2023\n- 3 -\n共 5 件，其中 1 件。", st)
+
+
+def test_row_counts_reads_rows_and_lone_cells_in_one_pass() -> None:
+    text = "规章 0 0 0\n行政规范性文件 23 23\n－\n1\n正文 2023 年\n\n第 3 页"
+    # rows of >= 3 numbers: "规章 0 0 0" only; numbers on mostly-number lines: 3 + 2 + 1 + 1 (not 2023 or 3: one of three)
+    assert row_counts(text) == (1, 7)
+    assert (numeric_lines(text), numeric_cells(text)) == row_counts(text)
+    assert row_counts("") == (0, 0)
 
 
 def _numbers_by_label(table: RawTable) -> dict[str, list[str]]:

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from pdfplumber.table import cells_to_tables as plumber_tables
 from pdfplumber.table import edges_to_intersections, intersections_to_cells, merge_edges
 
 from extractors.pdf_fast import read_page_fast
-from extractors.pdf_lattice import crossings, smallest_cells
+from extractors.pdf_lattice import cells_to_tables, crossings, smallest_cells
 from extractors.pdf_layout import nearest_index, nearest_sorted
 from extractors.pdf_ruled import RuledSettings, _edge, open_ends
 
@@ -42,6 +43,7 @@ def test_same_cells_as_pdfplumber_on_fixture_pages(path: Path) -> None:
     for edges in _page_edges(path):
         ours, theirs = _both(edges)
         assert ours == theirs
+        assert cells_to_tables(ours) == plumber_tables(theirs)
 
 
 def _grid_edges(rng: random.Random) -> list[dict]:
@@ -70,6 +72,19 @@ def test_same_cells_as_pdfplumber_on_random_grids() -> None:
         for merged in (edges, merge_edges(edges, 3, 3, 3, 3)):
             ours, theirs = _both(merged)
             assert ours == theirs
+            assert cells_to_tables(ours) == plumber_tables(theirs)
+
+
+def test_same_tables_as_pdfplumber_from_shuffled_and_separate_cells() -> None:
+    """Cells in any order, touching only at a corner, apart, or a lone cell: the same groups."""
+    rng = random.Random(4)
+    for _ in range(300):
+        cells = []
+        for _ in range(rng.randint(0, 12)):
+            x, y = rng.randint(0, 6) * 10.0, rng.randint(0, 6) * 10.0
+            cells.append((x, y, x + rng.choice((10.0, 20.0)), y + rng.choice((10.0, 20.0))))
+        rng.shuffle(cells)
+        assert cells_to_tables(cells) == plumber_tables(cells)
 
 
 def test_nearest_sorted_agrees_with_nearest_index_including_ties() -> None:

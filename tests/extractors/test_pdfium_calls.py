@@ -35,7 +35,7 @@ def _typed_glyphs(tp, height: float) -> list[tuple]:
     return out
 
 
-@pytest.mark.parametrize("path", PDFS[:4], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
 def test_bare_glyph_boxes_equal_the_typed_bindings(path) -> None:
     pdf = pdfium.PdfDocument(str(path))
     try:
@@ -62,5 +62,20 @@ def test_page_objects_are_handles_that_survive_a_round_trip() -> None:
         assert all(isinstance(h, P.Handle) and h.value for _, h in objs)
         assert not P.GetObject(P.handle(page.raw), len(typed) + 5)  # past the end: NULL, falsy
         assert rules_of(page, page.get_size()[1], objects=objs) == rules_of(page, page.get_size()[1])
+    finally:
+        pdf.close()
+
+
+def test_rect_buffer_reads_what_the_struct_fields_read() -> None:
+    """new_rect/read_rect (one unpack) give FS_RECTF's left, top, right, bottom, for every character."""
+    pdf = pdfium.PdfDocument(str(PDFS[0]))
+    try:
+        tp = pdf[0].get_textpage()
+        h = P.handle(tp.raw)
+        buf, rect = P.new_rect(), pdfium_c.FS_RECTF()
+        assert ctypes.sizeof(buf) == ctypes.sizeof(rect)
+        for i in range(tp.count_chars()):
+            assert P.GetLooseCharBox(h, i, ctypes.byref(buf)) == P.GetLooseCharBox(h, i, ctypes.byref(rect))
+            assert P.read_rect(buf) == (rect.left, rect.top, rect.right, rect.bottom)
     finally:
         pdf.close()

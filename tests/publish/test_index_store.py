@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 from ogi.types import Report
 from publish import index_store, versions
 from publish import local as pub
-from tests.publish.test_versions import KEYS, _as_parquet_index, _current, _read, _report
+from tests.publish.support import KEYS, _as_parquet_index, _current, _read, _report
 
 
 def _index_matches_files(out: Path) -> None:
