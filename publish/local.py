@@ -26,7 +26,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from ogi.codebook import write_codebook
+from ogi.datapackage import write_codebook
 from ogi.errors import OgiError, disk_full, is_disk_full
 from ogi.schema import DATASETS, PARTITION_COLS
 from ogi.types import Report

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import yaml
 
-from ogi.codebook import codebook_csv, datapackage
+from ogi.codebook import codebook_csv
+from ogi.datapackage import datapackage
 from ogi.errors import OgiError
 from ogi.schema import DATASETS
 from publish.changelog import changelog

@@ -15,8 +15,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from ogi.codebook import CSV_FIELDS, DOC, _package_json, cells, codebook_markdown, codebook_rows, column_meanings, datapackage, kind_of, package_text, write_codebook
-from ogi.codebook import _resource_name as res_name
+from ogi.codebook import CSV_FIELDS, DOC, cells, codebook_markdown, codebook_rows, column_meanings, kind_of
+from ogi.datapackage import _package_json, datapackage, package_text, write_codebook
+from ogi.datapackage import _resource_name as res_name
 from ogi.schema import DATASETS, PARTITION_COLS
 from ogi.types import Fact, Report
 from publish.local import publish
