@@ -18,7 +18,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractors.base import Extractor, register
-from extractors.pdf_borderless import BorderlessSettings, borderless_tables
+from extractors.pdf_borderless import borderless_tables
+from extractors.pdf_borderless_regions import BorderlessSettings
 from extractors.pdf_fast import read_page_fast
 from extractors.pdf_layout import Glyph, TextLine, centres, glyph_lines, outside_index
 from extractors.pdf_page import PageGeom, read_page
