@@ -104,6 +104,14 @@ def looks_tabular(text: str, st: PdfSettings) -> bool:
     return shows_rows(text, st)
 
 
+def _carried(found_by_page: dict[int, tuple[list[FoundTable], list[list[Glyph]]]], page: int) -> tuple[float, ...]:
+    """The number columns of the table that ends the page before ``page`` when it is borderless (a
+    table continued over the break without its header keeps them); () when that page is not read yet,
+    had no table or ended with a ruled one."""
+    found = found_by_page.get(page - 1, ([], []))[0]
+    return found[-1].cols if found else ()
+
+
 def open_pdf(data: bytes, file_name: str) -> pdfium.PdfDocument:
     """Open with pypdfium2, turning its errors into ExtractionError a person can act on."""
     try:
@@ -137,7 +145,7 @@ class PdfExtractor(Extractor):
     """Text PDFs: pypdfium2 for text and page triage, pdfplumber rules/glyphs for tables."""
 
     name = "pdf"
-    version = "2"  # 2: borderless label-only lines between numeric rows kept as blank rows
+    version = "3"  # 3: borderless continuations keep the columns of the page before; 2: label-only rows
     kinds = ("pdf",)
 
     def __init__(self, settings: PdfSettings | None = None, extract: ExtractSettings | None = None) -> None:
@@ -223,7 +231,7 @@ class PdfExtractor(Extractor):
         retry = []
         for p in pages:
             if p in geoms:
-                found, rest = self._page_tables(geoms[p])
+                found, rest = self._page_tables(geoms[p], _carried(found_by_page, p))
                 if found or p not in rows_seen:
                     found_by_page[p] = (found, rest)
                     continue
@@ -234,7 +242,7 @@ class PdfExtractor(Extractor):
             with pdfplumber.open(io.BytesIO(data)) as pp:
                 for p in retry:
                     geom = read_page(pp.pages[p - 1], p)
-                    found, rest = self._page_tables(geom)
+                    found, rest = self._page_tables(geom, _carried(found_by_page, p))
                     if p in geoms and found:
                         log.warning("%s page %d: tables found by pdfplumber only", doc.file_name, p)
                         doc.warnings.append(f"page {p}: PDFium geometry found no table; used pdfplumber")
@@ -245,11 +253,12 @@ class PdfExtractor(Extractor):
             lines[p] = glyph_text_lines((), p, rest)
         return tables, lines
 
-    def _page_tables(self, geom: PageGeom) -> tuple[list[FoundTable], list[list[Glyph]]]:
+    def _page_tables(self, geom: PageGeom, inherit: tuple[float, ...] = ()) -> tuple[list[FoundTable], list[list[Glyph]]]:
         """The page's tables, top to bottom, and the lines of the glyphs outside them.
 
         The glyphs outside the ruled tables are grouped into lines once: borderless tables are
-        read from those lines and, when there are none, they are the page's text lines too."""
+        read from those lines and, when there are none, they are the page's text lines too.
+        ``inherit``: the columns a borderless table ending the page before left (:func:`_carried`)."""
         glyphs = geom.glyphs
         at = centres(glyphs)
         found = ruled_tables(geom, self.settings.ruled, at)
@@ -257,7 +266,8 @@ class PdfExtractor(Extractor):
         free = [glyphs[i] for i in free_idx]
         rest = glyph_lines(free)
         if self.settings.find_borderless:
-            more = borderless_tables(geom, [f.bbox for f in found], self.settings.borderless, rest)
+            more = borderless_tables(geom, [f.bbox for f in found], self.settings.borderless, rest,
+                                     inherit if not found else ())
             if more:
                 sub = (at[0][free_idx], at[1][free_idx])
                 rest = glyph_lines([free[i] for i in outside_index(sub, [f.bbox for f in more], 1.0).tolist()])

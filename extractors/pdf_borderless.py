@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 
+from extractors.column_anchors import fits
 from extractors.pdf_borderless_labels import assign_labels, blank_row_lines, group_runs, overlaps, spanning_row_labels
 from extractors.pdf_borderless_regions import BorderlessSettings, _fold_wrapped_numbers, _is_anchor, _regions
 from extractors.pdf_layout import Glyph, RunLine, TextRun, cluster, join_wrapped, median, nearest_sorted, outside, text_runs
@@ -89,14 +90,18 @@ def _split(reg: list[RunLine], anchors: list[RunLine], label_x: float, num_left:
 
 
 def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, ends_page: bool = False,
-                 labels: dict[int, list[TextRun]] | None = None) -> FoundTable | None:
+                 labels: dict[int, list[TextRun]] | None = None, inherit: tuple[float, ...] = ()) -> FoundTable | None:
     """One RawTable from the lines of a borderless region (``ends_page``: it may go on over the page).
 
     A first build (``labels`` None) reads each numeric row's label; label lines between the first and
     last numeric rows that no numeric row keeps (zeros printed blank: the row has no number to anchor
     it, see :func:`_blank_row_candidates`) make it build again with ``labels``: the label texts of
     every row by the id of its line, numeric rows keeping the first build's labels and each such
-    label-only line a row of empty cells, so the normalizer, which knows the template, decides."""
+    label-only line a row of empty cells, so the normalizer, which knows the template, decides.
+    ``inherit``: the number columns of the table part just before (:attr:`FoundTable.cols`); a region
+    whose first rows come with no header above them takes them when every number of those rows sits
+    surely on one (:func:`~extractors.column_anchors.fits`): a table continued over a page break keeps
+    its columns, so a row's blank cells stay in place."""
     real = [ln for ln in reg if _is_anchor(ln, st)]
     anchors = [ln for ln in reg if _is_anchor(ln, st) or labels is not None and id(ln) in labels]
     size = median(ln.size for ln in real)
@@ -104,11 +109,19 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, end
     label_x = num_left - 0.5 * size
     mid = (min(s.x0 for ln in reg for s in ln.segs) + max(s.x1 for ln in reg for s in ln.segs)) / 2
     units, label_segs = _split(reg, anchors, label_x, num_left, mid)
+    # header texts right of every row label head number columns, also left of the leftmost number (a
+    # first column of zeros printed blank prints no number to start the columns at)
+    head_x = min(label_x, max(s.x1 for ln in real for s in ln.segs if not s.numeric or s.cx < label_x)
+                 + 0.25 * size) if any(not s.numeric for ln in real for s in ln.segs) else label_x
     # numeric columns: the numbers' x-centres, plus the lowest header texts (a column of zeros printed
     # blank has no number to cluster, but its header still names it)
-    leaves = {id(u): _leaf_centres(u, label_x, mid) for u in units if isinstance(u, list)}
-    cols = cluster([s.cx for ln in anchors for s in ln.numbers()] + [x for xs in leaves.values() for x in xs],
-                   st.col_tol * size)
+    leaves = {id(u): _leaf_centres(u, label_x, mid, head_x) for u in units if isinstance(u, list)}
+    tol = st.col_tol * size
+    lead = [[s.cx for s in u.numbers() if s.cx >= label_x]
+            for u in units[:next((i for i, u in enumerate(units) if isinstance(u, list)), len(units))]]
+    inherit = inherit if lead and fits(lead, inherit, tol) else ()
+    cols = cluster([s.cx for ln in anchors for s in ln.numbers()] + [x for xs in leaves.values() for x in xs]
+                   + list(inherit), tol)
     if not cols:
         return None
     # label columns: item labels (the most populated x-centre) and stacked group labels left of them
@@ -132,11 +145,12 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, end
     row_of: list[int] = []  # grid row of each anchor
     block_of: list[int] = []  # which data block (between header bands) each anchor is in
     row, block = 0, 0
-    band: dict[int, set[int]] = {0: set()}  # per data block: the columns its header and numbers use
+    # per data block: the columns its header and numbers use (a continuation's first: the part before's)
+    band: dict[int, set[int]] = {0: {nearest_sorted(cols, x) for x in inherit}}
     printed: list[set[int]] = []  # per anchor: the columns it prints a number in
     for u in units:
         if isinstance(u, list):
-            row += _header_cells(u, cols, label_x, n_label, mid, row, geom, cells)
+            row += _header_cells(u, cols, label_x, n_label, mid, row, geom, cells, head_x)
             block += 1
             band[block] = {nearest_sorted(cols, x) for x in leaves[id(u)]}
         else:
@@ -183,11 +197,12 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, end
     if labels is None:
         found = _blank_row_candidates(reg, real, dropped, label_x)
         if found:
-            return build_region(reg, geom, st, ends_page, {**kept, **found})
+            return build_region(reg, geom, st, ends_page, {**kept, **found}, inherit)
     segs_all = [s for ln in reg for s in ln.segs]
     bbox = (min(s.x0 for s in segs_all) - 1, min(s.top for s in segs_all) - 1,
             max(s.x1 for s in segs_all) + 1, max(s.bottom for s in segs_all) + 1)
-    return FoundTable(RawTable(cells=_dedupe(cells), page=geom.number, source="pdfplumber-borderless"), bbox)
+    last = tuple(cols[k] for k in sorted(band[block]))
+    return FoundTable(RawTable(cells=_dedupe(cells), page=geom.number, source="pdfplumber-borderless"), bbox, last)
 
 
 def _blank_row_candidates(reg: list[RunLine], real: list[RunLine], dropped: list[TextRun], label_x: float,
@@ -220,28 +235,32 @@ def _blank_row_candidates(reg: list[RunLine], real: list[RunLine], dropped: list
     return out
 
 
-def _leaf_centres(lines: list[RunLine], label_x: float, mid: float) -> list[float]:
-    """x-centres of the header texts over the numbers with no header text below them: one per column."""
+def _leaf_centres(lines: list[RunLine], label_x: float, mid: float, head_x: float | None = None) -> list[float]:
+    """x-centres of the header texts over the numbers (starting right of ``head_x``, the row labels'
+    right edge) with no header text below them: one per column."""
+    head_x = label_x if head_x is None else head_x
     segs = [(i, s) for i, ln in enumerate(lines) if not _caption(ln, mid, label_x)
-            for s in ln.segs if s.x0 >= label_x and not s.numeric]
+            for s in ln.segs if s.x0 >= head_x and not s.numeric]
     return [s.cx for i, s in segs if not any(j > i and t.x0 < s.x1 and t.x1 > s.x0 for j, t in segs)]
 
 
 def _header_cells(lines: list[RunLine], cols: list[float], label_x: float, n_label: int, mid: float, row0: int,
-                  geom: PageGeom, out: list[Cell]) -> int:
-    """Header band → rows: segments over several columns span them, the rest stack per column."""
+                  geom: PageGeom, out: list[Cell], head_x: float | None = None) -> int:
+    """Header band → rows: segments over several columns span them, the rest stack per column
+    (``head_x``: where column headers may start, see :func:`_leaf_centres`)."""
+    head_x = label_x if head_x is None else head_x
     pitch = min((b - a for a, b in zip(cols, cols[1:])), default=50.0)
     spans: list[tuple[TextRun, int, int]] = []
     per_col: dict[int, list[TextRun]] = {}
     label: list[TextRun] = []
     for li, ln in enumerate(lines):
-        below = [s for lower in lines[li + 1:] for s in lower.segs if s.cx >= label_x]
+        below = [s for lower in lines[li + 1:] for s in lower.segs if s.cx >= head_x]
         for s in ln.segs:
             under = {nearest_sorted(cols, b.cx) for b in below if s.x0 - pitch / 2 <= b.cx <= s.x1 + pitch / 2}
             inner = [k for k, c in enumerate(cols) if s.x0 < c < s.x1]
             if li == 0 and _caption(ln, mid, label_x):  # a full-width caption row (第二十条第（一）项)
                 spans.append((s, 0, n_label + len(cols)))
-            elif s.x1 <= label_x:
+            elif s.x1 <= head_x:
                 label.append(s)
             elif len(inner) >= 2 or len(under) >= 2:
                 ks = sorted(set(inner) | under)
@@ -298,9 +317,10 @@ def may_hold_table(lines: list[list[Glyph]], st: BorderlessSettings = Borderless
 
 
 def borderless_tables(geom: PageGeom, taken: list[BBox], st: BorderlessSettings = BorderlessSettings(),
-                      lines: list[list[Glyph]] | None = None) -> list[FoundTable]:
+                      lines: list[list[Glyph]] | None = None, inherit: tuple[float, ...] = ()) -> list[FoundTable]:
     """Tables without rules on the part of the page no ruled table covers; ``lines``: the
-    :func:`~extractors.pdf_layout.glyph_lines` of the glyphs outside ``taken`` when grouped already."""
+    :func:`~extractors.pdf_layout.glyph_lines` of the glyphs outside ``taken`` when grouped already;
+    ``inherit``: the number columns the table part before this page ended with (see :func:`build_region`)."""
     free = outside(geom.glyphs, taken, 1.0) if lines is None else []
     if not (free or lines):
         return []
@@ -310,7 +330,8 @@ def borderless_tables(geom: PageGeom, taken: list[BBox], st: BorderlessSettings 
     runs = _fold_wrapped_numbers(text_runs(free, st.gap_ratio, lines), st)
     body = [ln for ln in runs if not PAGE_NO.match(" ".join(s.text for s in ln.segs))]
     for reg in _regions(runs, st):
-        found = build_region(reg, geom, st, ends_page=bool(body) and reg[-1] is body[-1])
+        found = build_region(reg, geom, st, ends_page=bool(body) and reg[-1] is body[-1], inherit=inherit)
         if found is not None:
             out.append(found)
+            inherit = found.cols
     return out

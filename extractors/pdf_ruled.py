@@ -73,6 +73,7 @@ def closed_cells(segs: tuple[Seg, ...], st: RuledSettings) -> list[list[BBox]]:
 class FoundTable:
     table: RawTable
     bbox: BBox  # upright coordinates (to drop its glyphs from paragraphs)
+    cols: tuple[float, ...] = ()  # borderless: x-centres of its last band's number columns (a continuation's)
 
 
 def build_table(boxes: list[BBox], glyphs: tuple[Glyph, ...], geom: PageGeom, st: RuledSettings,
