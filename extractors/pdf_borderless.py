@@ -107,12 +107,15 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, end
     size = median(ln.size for ln in real)
     num_left = min(s.x0 for ln in real for s in ln.numbers())
     label_x = num_left - 0.5 * size
-    mid = (min(s.x0 for ln in reg for s in ln.segs) + max(s.x1 for ln in reg for s in ln.segs)) / 2
+    left = min(s.x0 for ln in reg for s in ln.segs)
+    if all(s.numeric for ln in real for s in ln.segs):
+        label_x = min(label_x, left - 1)  # rows of numbers only (appeals): every column is a number column
+    mid = (left + max(s.x1 for ln in reg for s in ln.segs)) / 2
     units, label_segs = _split(reg, anchors, label_x, num_left, mid)
     # header texts right of every row label head number columns, also left of the leftmost number (a
     # first column of zeros printed blank prints no number to start the columns at)
-    head_x = min(label_x, max(s.x1 for ln in real for s in ln.segs if not s.numeric or s.cx < label_x)
-                 + 0.25 * size) if any(not s.numeric for ln in real for s in ln.segs) else label_x
+    head_x = min(label_x, max((s.x1 for ln in real for s in ln.segs if not s.numeric or s.cx < label_x),
+                              default=label_x) + 0.25 * size)
     # numeric columns: the numbers' x-centres, plus the lowest header texts (a column of zeros printed
     # blank has no number to cluster, but its header still names it)
     leaves = {id(u): _leaf_centres(u, label_x, mid, head_x) for u in units if isinstance(u, list)}
