@@ -217,3 +217,44 @@ def test_layout_section_heading_at_the_narrative_indent_still_ends_the_table():
 def test_layout_label_line_followed_by_a_paragraph_is_narrative():
     lines = [_PROSE, _PROSE, _at((10, "行政处罚"), (42, "5")), _at((10, "说明情况")), _PROSE]
     assert ["说明情况"] not in _rows(lines_to_blocks(lines))
+
+
+def test_borderless_table_continued_over_a_page_break_keeps_the_columns_of_the_page_before():
+    """Zeros printed blank: the part of a table on the next page, printed without its header, showed
+    only the columns its few numbers use (4 of 7 in the 2019 dev report), so those rows were unread."""
+    from extractors.pdf_borderless import borderless_tables
+
+    header = (80.0, [(90.0, "信息内容"), (300.0, "自然人"), (400.0, "商业企业"), (500.0, "总计")])
+    first = (100.0, [(90.0, "一、本年新收"), (312.0, "1"), (412.0, "2"), (512.0, "3")])
+    last = (120.0, [(90.0, "二、上年结转"), (312.0, "4"), (512.0, "4")])
+    page1 = borderless_tables(_page(header, first, last), [])
+    assert page1[-1].cols and len(page1[-1].cols) == 3
+    cont = (60.0, [(90.0, "（七）总计"), (312.0, "5"), (512.0, "5")]), (80.0, [(90.0, "四、结转"), (512.0, "6")])
+    assert _grid(borderless_tables(_page(*cont), [], inherit=page1[-1].cols)) == [
+        ["（七）总计", "5", "", "5"], ["四、结转", "", "", "6"]]
+    assert _grid(borderless_tables(_page(*cont), [])) == [["（七）总计", "5", "5"], ["四、结转", "", "6"]]
+    # the columns of the page before are taken only when every number sits on one of them
+    off = (60.0, [(90.0, "（七）总计"), (360.0, "5"), (512.0, "5")]), (80.0, [(90.0, "四、结转"), (412.0, "6")])
+    assert _grid(borderless_tables(_page(*off), [], inherit=page1[-1].cols)) == _grid(borderless_tables(_page(*off), []))
+
+
+def test_borderless_header_left_of_the_first_number_still_names_a_column():
+    """The first column printing no number in any row (all its zeros blank) started the table's columns at
+    the second one: the row then had one value cell too few."""
+    from extractors.pdf_borderless import borderless_tables
+
+    header = (80.0, [(90.0, "信息内容"), (300.0, "自然人"), (400.0, "商业企业"), (500.0, "总计")])
+    first = (100.0, [(90.0, "一、本年新收"), (412.0, "2"), (512.0, "2")])
+    last = (120.0, [(90.0, "二、上年结转"), (512.0, "4")])
+    rows = _grid(borderless_tables(_page(header, first, last), []))
+    assert rows[-2:] == [["一、本年新收", "", "2", "2"], ["二、上年结转", "", "", "4"]]
+
+
+def test_borderless_row_of_numbers_only_takes_every_header_text_as_a_column():
+    """Appeals print their numbers without a row label: with the first columns blank, their headers lay
+    left of the first number and were read as row labels (10 value cells of 15)."""
+    from extractors.pdf_borderless import borderless_tables
+
+    head = (80.0, [(90.0, "维持"), (150.0, "纠正"), (210.0, "总计"), (300.0, "维持"), (360.0, "纠正"), (420.0, "总计")])
+    nums = (100.0, [(306.0, "1"), (426.0, "1")])
+    assert _grid(borderless_tables(_page(head, nums), []))[-1] == ["", "", "", "1", "", "1"]
