@@ -198,7 +198,7 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, end
             cells.append(Cell(_join(blk), row_of[lo], k, row_of[hi] - row_of[lo] + 1, 1, geom.number,
                               _box(blk, geom)))
     if labels is None:
-        found = _blank_row_candidates(reg, real, dropped, label_x)
+        found = _blank_row_candidates(reg, real, dropped, label_x, walls)
         if found:
             return build_region(reg, geom, st, ends_page, {**kept, **found}, inherit)
     segs_all = [s for ln in reg for s in ln.segs]
@@ -209,26 +209,34 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, end
 
 
 def _blank_row_candidates(reg: list[RunLine], real: list[RunLine], dropped: list[TextRun], label_x: float,
-                          ) -> dict[int, list[TextRun]]:
+                          walls: list[float] = ()) -> dict[int, list[TextRun]]:
     """Label-only lines that are rows printing no number (zeros printed blank), by layout alone.
 
-    A line qualifies when it lies strictly between the table's first and last numeric rows, prints text only left of the numbers, every label text of it that
+    A line qualifies when it lies strictly between the table's first and last numeric rows, or under
+    a header line (``walls``: their y-centres) above the first numeric row or below the last (a row
+    under its header printing nothing: 规章 above 规范性文件; a sub-table 行政处罚/行政强制 printing no
+    number at all), prints text only left of the numbers, every label text of it that
     went to a numeric row was dropped as another row's (:func:`blank_row_lines`), and it opens a label:
     a line tight under another such line and not starting an item (2. （三） 二、) is its wrapped tail
     and stays with it."""
     gone = {id(s) for s in dropped}
-    if not gone or len(real) < 2:
+    if not gone or not real:
         return {}
     lo, hi = real[0].cy, real[-1].cy
+
+    def inside(y: float) -> bool:
+        return lo < y < hi or y < lo and any(w < y for w in walls) or y > hi and any(hi < w < y for w in walls)
+
+    labels = [s for ln in real for s in ln.segs if s.x1 <= label_x]  # the labels printed on number lines
     out: dict[int, list[TextRun]] = {}
     prev: RunLine | None = None  # the last line of the blank row being read
     head: RunLine | None = None  # that row's first line
     for ln in reg:
         mine = [s for s in ln.segs if id(s) in gone]
-        ok = bool(mine) and lo < ln.cy < hi and all(s.x1 <= label_x for s in ln.segs) \
+        ok = bool(mine) and inside(ln.cy) and all(s.x1 <= label_x for s in ln.segs) \
             and all(s in mine or not overlaps(s, m) for s in ln.segs for m in mine)
         if ok and prev is not None and head is not None and ln.top - prev.bottom <= 0.6 * ln.size \
-                and not _ITEM.match(mine[0].text):
+                and not _ITEM.match(mine[0].text) and _full(prev, labels):
             out[id(head)] += mine  # the wrapped tail of the line above
             prev = ln
             continue
@@ -236,6 +244,15 @@ def _blank_row_candidates(reg: list[RunLine], real: list[RunLine], dropped: list
             out[id(ln)] = list(mine)
         prev = head = ln if ok else None
     return out
+
+
+def _full(ln: RunLine, labels: list[TextRun]) -> bool:
+    """Whether a label line is about as wide as the widest label printed on a number line centred with it
+    (``labels``): text wraps only at its cell's edge, so a line much shorter (行政处罚 over 行政强制, two
+    blank rows, beside 行政规范性文件 on a number line) has no wrapped tail."""
+    seg = max(ln.segs, key=lambda s: s.x1 - s.x0)
+    w = seg.x1 - seg.x0
+    return w >= 0.9 * max((s.x1 - s.x0 for s in labels if abs(s.cx - seg.cx) <= 0.2 * (s.x1 - s.x0)), default=w)
 
 
 def _leaf_centres(lines: list[RunLine], label_x: float, mid: float, head_x: float | None = None) -> list[float]:

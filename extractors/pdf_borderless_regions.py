@@ -104,8 +104,24 @@ def _regions(lines: list[RunLine], st: BorderlessSettings) -> list[list[RunLine]
         while end < len(reg) and reg[end].top - reg[end - 1].bottom <= 1.0 * reg[end].size \
                 and len(reg[end].segs) == 1 and reg[end].segs[0].x1 < min(s.x0 for s in reg[idx[-1]].numbers()):
             end += 1  # the wrapped tail of the last row's label
-        tables.append(reg[start:end])
+        tables.append(reg[start:_sub_tables_end(reg, idx[-1], end)])
     return tables
+
+
+def _sub_tables_end(reg: list[RunLine], last: int, end: int) -> int:
+    """Where a table ends once the header bands after its last data row are counted (zeros printed blank:
+    a sub-table under its own header whose every row prints nothing, 行政处罚/行政强制 under
+    第二十条第（六）项). Lines close together after ``end`` are taken up to the last line heading the
+    numbers' columns and the label lines under it; without such a header line nothing is taken (text
+    under a table, or a row cut by the page break, is not a table row)."""
+    num_left = min(s.x0 for s in reg[last].numbers())
+    k, header = end, -1
+    while k < len(reg) and reg[k].top - reg[k - 1].bottom <= 1.0 * reg[k].size \
+            and not any(len(s.text) > 25 or "。" in s.text for s in reg[k].segs):
+        if any(s.x1 > num_left for s in reg[k].segs):
+            header = k
+        k += 1
+    return end if header < 0 else k
 
 
 def _header_start(reg: list[RunLine], first: int) -> int:
