@@ -258,3 +258,19 @@ def test_borderless_row_of_numbers_only_takes_every_header_text_as_a_column():
     head = (80.0, [(90.0, "维持"), (150.0, "纠正"), (210.0, "总计"), (300.0, "维持"), (360.0, "纠正"), (420.0, "总计")])
     nums = (100.0, [(306.0, "1"), (426.0, "1")])
     assert _grid(borderless_tables(_page(head, nums), []))[-1] == ["", "", "", "1", "", "1"]
+
+
+def test_borderless_blank_row_under_the_header_and_a_blank_sub_table_after_the_last_number_are_rows():
+    """'规章' printing nothing between the header and the first numbers, and a sub-table under its own header
+    (第二十条第（六）项: 行政处罚, 行政强制) printing no number at all, were left out of the table."""
+    from extractors.pdf_borderless import borderless_tables
+
+    header = (80.0, [(90.0, "信息内容"), (300.0, "本年制发"), (400.0, "本年废止")])
+    blank = (100.0, [(120.0, "规章")])  # labels centred in their cells, as borderless layouts print them
+    first = (120.0, [(90.0, "行政规范性文件"), (312.0, "1"), (412.0, "2")])
+    sub = (140.0, [(108.0, "信息内容"), (350.0, "本年处理决定数量")])
+    penalty, coercion = (160.0, [(108.0, "行政处罚")]), (173.0, [(108.0, "行政强制")])
+    rows = _grid(borderless_tables(_page(header, blank, first, sub, penalty, coercion), []))
+    assert ["规章", "", ""] in rows and ["行政规范性文件", "1", "2"] in rows
+    assert [r[:1] for r in rows[-2:]] == [["行政处罚"], ["行政强制"]]  # two rows, not one label 行政处罚行政强制
+    assert all(set(r[1:]) == {""} for r in rows[-2:])
