@@ -150,8 +150,8 @@ def blank_row_lines(segs: list[TextRun], y: float, walls: list[float] = (), keep
     side, so its label lines there prove nothing.
     Cells are vertically centred, so when the row prints its numbers on one of its label lines,
     its other label lines lie evenly above and below: the surplus on one side is another row's.
-    And two lines starting sibling labels (2. and 3., （一） and （二）) are two rows: only the
-    item holding the numbers' line (else the one nearest them) stays.
+    And two lines starting labels (2. and 3., （一） and （二）, also （二） and 1. when a label fills the
+    item columns) are two rows: only the item holding the numbers' line (else the one nearest them) stays.
     """
     walled = [s for s in segs if any(min(s.cy, y) < w < max(s.cy, y) for w in walls)]
     segs = [s for s in segs if not any(s is x for x in walled)]
@@ -169,7 +169,7 @@ def blank_row_lines(segs: list[TextRun], y: float, walls: list[float] = (), keep
             drop |= set(range(len(lines) - (below - above), len(lines)))
     keep = [i for i in range(len(lines)) if i not in drop]
     starts = [i for i in keep if _start_kind(lines[i]) is not None]
-    if len({_start_kind(lines[i]) for i in starts}) == 1 and len(starts) >= 2:
+    if len(starts) >= 2:
         items = [(a, next((b for b in starts if b > a), len(lines))) for a in starts]
         home = next(((a, b) for a, b in items if any(a <= i < b for i in at)), None) or min(
             items, key=lambda ab: abs((lines[ab[0]][0].cy + lines[ab[1] - 1][0].cy) / 2 - y))
