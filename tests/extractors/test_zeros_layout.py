@@ -274,3 +274,32 @@ def test_borderless_blank_row_under_the_header_and_a_blank_sub_table_after_the_l
     assert ["规章", "", ""] in rows and ["行政规范性文件", "1", "2"] in rows
     assert [r[:1] for r in rows[-2:]] == [["行政处罚"], ["行政强制"]]  # two rows, not one label 行政处罚行政强制
     assert all(set(r[1:]) == {""} for r in rows[-2:])
+
+
+def test_layout_text_aligned_by_display_width_keeps_blank_cells_in_place():
+    """Text aligned for a monospace screen gives a CJK character two columns: numbers after labels of
+    different lengths line up by display width, not by character index (as pdftotext's do)."""
+    from extractors.text_columns import display_width, uses_display_columns
+
+    def at(*parts: tuple[int, str]) -> str:  # texts placed at display columns
+        line = ""
+        for col, text in parts:
+            line += " " * (col - display_width(line)) + text
+        return line
+
+    lines = ["  二、主动公开政府信息情况",
+             at((2, "信息内容"), (20, "本年制发件数"), (34, "本年废止件数"), (48, "现行有效件数")),
+             at((2, "行政规范性文件"), (25, "13"), (53, "18")),
+             at((2, "规章"), (53, "12")),
+             "  三、收到和处理政府信息公开申请情况"]
+    assert uses_display_columns(lines[2:4]) and not uses_display_columns(["规章      1   2", "行政许可    1   2"])
+    rows = _rows(lines_to_blocks(lines))
+    assert rows[1:] == [["行政规范性文件", "13", "", "18"], ["规章", "", "", "12"]]
+
+
+def test_layout_number_between_two_columns_leaves_the_row_as_read():
+    """A number straddling two header columns is not put in either (never a guess)."""
+    from extractors.text_columns import number_tokens, place
+
+    assert place(number_tokens("  行政许可   74"), [8.5, 11.5], 1.5) is None  # 74 centres at 10: between
+    assert place(number_tokens("  行政许可   74"), [10.0, 16.0], 1.5) == ["74", ""]
