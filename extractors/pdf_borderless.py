@@ -90,7 +90,8 @@ def _split(reg: list[RunLine], anchors: list[RunLine], label_x: float, num_left:
 
 
 def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, ends_page: bool = False,
-                 labels: dict[int, list[TextRun]] | None = None, inherit: tuple[float, ...] = ()) -> FoundTable | None:
+                 labels: dict[int, list[TextRun]] | None = None, inherit: tuple[float, ...] = (),
+                 tail: bool = False) -> FoundTable | None:
     """One RawTable from the lines of a borderless region (``ends_page``: it may go on over the page).
 
     A first build (``labels`` None) reads each numeric row's label; label lines between the first and
@@ -101,7 +102,9 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, end
     ``inherit``: the number columns of the table part just before (:attr:`FoundTable.cols`); a region
     whose first rows come with no header above them takes them when every number of those rows sits
     surely on one (:func:`~extractors.column_anchors.fits`): a table continued over a page break keeps
-    its columns, so a row's blank cells stay in place."""
+    its columns, so a row's blank cells stay in place; its label lines above its first numbers are then
+    rows too (printing no number), as are, with ``tail`` (the table is known to go on over the page
+    break), the label lines after its last numbers."""
     real = [ln for ln in reg if _is_anchor(ln, st)]
     anchors = [ln for ln in reg if _is_anchor(ln, st) or labels is not None and id(ln) in labels]
     size = median(ln.size for ln in real)
@@ -198,24 +201,28 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, end
             cells.append(Cell(_join(blk), row_of[lo], k, row_of[hi] - row_of[lo] + 1, 1, geom.number,
                               _box(blk, geom)))
     if labels is None:
-        found = _blank_row_candidates(reg, real, dropped, label_x, walls)
+        found = _blank_row_candidates(reg, real, dropped, label_x, walls, bool(inherit), tail)
         if found:
-            return build_region(reg, geom, st, ends_page, {**kept, **found}, inherit)
+            return build_region(reg, geom, st, ends_page, {**kept, **found}, inherit, tail)
     segs_all = [s for ln in reg for s in ln.segs]
     bbox = (min(s.x0 for s in segs_all) - 1, min(s.top for s in segs_all) - 1,
             max(s.x1 for s in segs_all) + 1, max(s.bottom for s in segs_all) + 1)
     last = tuple(cols[k] for k in sorted(band[block]))
-    return FoundTable(RawTable(cells=_dedupe(cells), page=geom.number, source="pdfplumber-borderless"), bbox, last)
+    return FoundTable(RawTable(cells=_dedupe(cells), page=geom.number, source="pdfplumber-borderless"), bbox, last,
+                      continued=bool(inherit))
 
 
 def _blank_row_candidates(reg: list[RunLine], real: list[RunLine], dropped: list[TextRun], label_x: float,
-                          walls: list[float] = ()) -> dict[int, list[TextRun]]:
+                          walls: list[float] = (), continued: bool = False, tail: bool = False,
+                          ) -> dict[int, list[TextRun]]:
     """Label-only lines that are rows printing no number (zeros printed blank), by layout alone.
 
     A line qualifies when it lies strictly between the table's first and last numeric rows, or under
     a header line (``walls``: their y-centres) above the first numeric row or below the last (a row
     under its header printing nothing: 规章 above 规范性文件; a sub-table 行政处罚/行政强制 printing no
-    number at all), prints text only left of the numbers, every label text of it that
+    number at all), or above the first numeric row of a part continued from the page before
+    (``continued``), or below the last when the table goes on over the page break (``tail``),
+    prints text only left of the numbers, every label text of it that
     went to a numeric row was dropped as another row's (:func:`blank_row_lines`), and it opens a label:
     a line tight under another such line and not starting an item (2. （三） 二、) is its wrapped tail
     and stays with it."""
@@ -225,7 +232,8 @@ def _blank_row_candidates(reg: list[RunLine], real: list[RunLine], dropped: list
     lo, hi = real[0].cy, real[-1].cy
 
     def inside(y: float) -> bool:
-        return lo < y < hi or y < lo and any(w < y for w in walls) or y > hi and any(hi < w < y for w in walls)
+        return lo < y < hi or y < lo and (continued or any(w < y for w in walls)) \
+            or y > hi and (tail or any(hi < w < y for w in walls))
 
     labels = [s for ln in real for s in ln.segs if s.x1 <= label_x]  # the labels printed on number lines
     out: dict[int, list[TextRun]] = {}
@@ -337,10 +345,13 @@ def may_hold_table(lines: list[list[Glyph]], st: BorderlessSettings = Borderless
 
 
 def borderless_tables(geom: PageGeom, taken: list[BBox], st: BorderlessSettings = BorderlessSettings(),
-                      lines: list[list[Glyph]] | None = None, inherit: tuple[float, ...] = ()) -> list[FoundTable]:
+                      lines: list[list[Glyph]] | None = None, inherit: tuple[float, ...] = (),
+                      tail: bool = False) -> list[FoundTable]:
     """Tables without rules on the part of the page no ruled table covers; ``lines``: the
     :func:`~extractors.pdf_layout.glyph_lines` of the glyphs outside ``taken`` when grouped already;
-    ``inherit``: the number columns the table part before this page ended with (see :func:`build_region`)."""
+    ``inherit``: the number columns the table part before this page ended with (see :func:`build_region`);
+    ``tail``: the page's last table is known to go on over the page break (the next page's first table
+    took its columns), so the label lines ending the page are its rows printing no number."""
     free = outside(geom.glyphs, taken, 1.0) if lines is None else []
     if not (free or lines):
         return []
@@ -349,9 +360,11 @@ def borderless_tables(geom: PageGeom, taken: list[BBox], st: BorderlessSettings 
     out = []
     runs = _fold_wrapped_numbers(text_runs(free, st.gap_ratio, lines), st)
     body = [ln for ln in runs if not PAGE_NO.match(" ".join(s.text for s in ln.segs))]
-    for reg in _regions(runs, st):
-        found = build_region(reg, geom, st, ends_page=bool(body) and reg[-1] is body[-1], inherit=inherit)
+    for reg, opened in _regions(runs, st, tail):
+        found = build_region(reg, geom, st, ends_page=bool(body) and reg[-1] is body[-1], inherit=inherit,
+                             tail=tail and opened)
         if found is not None:
+            found.open_tail = opened and not tail
             out.append(found)
             inherit = found.cols
     return out

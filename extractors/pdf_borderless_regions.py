@@ -64,15 +64,21 @@ def _is_section_heading(ln: RunLine) -> bool:
         and not any(ch.isdigit() for ch in ln.segs[0].text)
 
 
-def _regions(lines: list[RunLine], st: BorderlessSettings) -> list[list[RunLine]]:
-    """Runs of lines that form one table: anchors plus the header/label lines around them."""
+def _regions(lines: list[RunLine], st: BorderlessSettings, tail: bool = False) -> list[tuple[list[RunLine], bool]]:
+    """Runs of lines that form one table: anchors plus the header/label lines around them, each with
+    whether label lines after it were left out up to the end of the page's text (:func:`open_tail`).
+    ``tail``: the last table goes on over the page break, so those lines are its rows: taken in."""
     out: list[list[RunLine]] = []
     cur: list[RunLine] = []
     last_anchor = -1
     for i, ln in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         wrapped = nxt is not None and _is_anchor(nxt, st) and nxt.top - ln.bottom <= 0.5 * ln.size
-        if _is_section_heading(ln) and not wrapped:  # a row label wrapped onto its numbers' line is no heading
+        # a row label wrapped onto its numbers' line is no heading, nor is a row printing its label alone
+        # right under a row whose label starts where it does (二、上年结转… under 一、本年新收… 1 1)
+        under = bool(cur) and _is_anchor(cur[-1], st) and ln.top - cur[-1].bottom <= 1.0 * ln.size \
+            and abs(ln.segs[0].x0 - cur[-1].segs[0].x0) <= 0.5 * ln.size
+        if _is_section_heading(ln) and not wrapped and not under:
             if cur:
                 out.append(cur)
             cur, last_anchor = [], -1
@@ -104,8 +110,22 @@ def _regions(lines: list[RunLine], st: BorderlessSettings) -> list[list[RunLine]
         while end < len(reg) and reg[end].top - reg[end - 1].bottom <= 1.0 * reg[end].size \
                 and len(reg[end].segs) == 1 and reg[end].segs[0].x1 < min(s.x0 for s in reg[idx[-1]].numbers()):
             end += 1  # the wrapped tail of the last row's label
-        tables.append(reg[start:_sub_tables_end(reg, idx[-1], end)])
+        wrapped_end, end = end, _sub_tables_end(reg, idx[-1], end)
+        # the label lines after the last numbers (a wrapped tail included: it may be rows printing nothing)
+        opened = reg is out[-1] and open_tail(reg, idx[-1], idx[-1] + 1 if end == wrapped_end else end)
+        if tail and opened:
+            end = max(i for i, ln in enumerate(reg) if not _page_no(ln)) + 1
+        tables.append((reg[start:end], opened))
     return tables
+
+
+def open_tail(reg: list[RunLine], last: int, end: int) -> bool:
+    """Whether the lines after a table's end (``end``) up to the end of ``reg`` are short label lines
+    left of the numbers (rows printing no number, zeros printed blank, or text: undecided here)."""
+    num_left = min(s.x0 for s in reg[last].numbers())
+    rest = [ln for ln in reg[end:] if not _page_no(ln)]
+    return bool(rest) and all(s.x1 < num_left and len(s.text) <= 25 and "。" not in s.text
+                              for ln in rest for s in ln.segs)
 
 
 def _sub_tables_end(reg: list[RunLine], last: int, end: int) -> int:
@@ -135,3 +155,7 @@ def _header_start(reg: list[RunLine], first: int) -> int:
             break
         i -= 1
     return i
+
+
+def _page_no(ln: RunLine) -> bool:
+    return bool(PAGE_NO.match(" ".join(s.text for s in ln.segs)))

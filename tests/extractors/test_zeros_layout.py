@@ -303,3 +303,35 @@ def test_layout_number_between_two_columns_leaves_the_row_as_read():
 
     assert place(number_tokens("  行政许可   74"), [8.5, 11.5], 1.5) is None  # 74 centres at 10: between
     assert place(number_tokens("  行政许可   74"), [10.0, 16.0], 1.5) == ["74", ""]
+
+
+def test_borderless_blank_rows_on_both_sides_of_a_page_break_are_rows_once_the_table_goes_on():
+    """Rows printing nothing after the last numbers of a page, and before the first numbers of the next,
+    were left out (they could be text under a table); once the next page's part takes the columns of the
+    part before, the table goes on over the break and those label lines are its rows."""
+    from extractors.pdf_borderless import borderless_tables
+
+    header = (80.0, [(90.0, "信息内容"), (300.0, "自然人"), (400.0, "总计")])
+    first = (100.0, [(90.0, "1.信访举报"), (312.0, "1"), (412.0, "1")])
+    end1, end2 = (120.0, [(90.0, "2.重复申请")]), (140.0, [(90.0, "3.要求提供")])
+    page1 = borderless_tables(_page(header, first, end1, end2), [])
+    assert page1[-1].open_tail and not any(r[0] == "2.重复申请" for r in _grid(page1))
+    lead = (60.0, [(90.0, "4.无正当理由")])
+    nums = (80.0, [(90.0, "5.要求确认"), (312.0, "2"), (412.0, "2")]), (100.0, [(90.0, "（七）总计"), (412.0, "3")])
+    page2 = borderless_tables(_page(lead, *nums), [], inherit=page1[-1].cols)
+    assert page2[0].continued and _grid(page2)[0] == ["4.无正当理由", "", ""]
+    tail = _grid(borderless_tables(_page(header, first, end1, end2), [], tail=True))
+    assert tail[-2:] == [["2.重复申请", "", ""], ["3.要求提供", "", ""]]
+
+
+def test_borderless_row_label_alone_under_a_row_is_no_section_heading():
+    """'二、上年结转政府信息公开申请数量' printing nothing reads like a section heading (二、 and long); right under
+    '一、本年新收…' and starting where it does, it is that table's row: the table must not end there."""
+    from extractors.pdf_borderless import borderless_tables
+
+    header = (80.0, [(90.0, "信息内容"), (300.0, "自然人"), (400.0, "总计")])
+    first = (100.0, [(90.0, "一、本年新收政府信息公开申请数量"), (312.0, "1"), (412.0, "1")])
+    blank = (113.0, [(90.0, "二、上年结转政府信息公开申请数量")])
+    last = (126.0, [(90.0, "（七）总计"), (312.0, "2"), (412.0, "2")])
+    rows = _grid(borderless_tables(_page(header, first, blank, last), []))
+    assert ["二、上年结转政府信息公开申请数量", "", ""] in rows and rows[-1] == ["（七）总计", "2", "2"]
