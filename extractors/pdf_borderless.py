@@ -232,7 +232,8 @@ def _blank_row_candidates(reg: list[RunLine], real: list[RunLine], dropped: list
     lo, hi = real[0].cy, real[-1].cy
 
     def inside(y: float) -> bool:
-        return lo < y < hi or y < lo and (continued or any(w < y for w in walls)) \
+        # above the first row: under the header band, not inside it (no header line between it and the row)
+        return lo < y < hi or y < lo and (continued or any(w < y for w in walls) and not any(y < w < lo for w in walls)) \
             or y > hi and (tail or any(hi < w < y for w in walls))
 
     labels = [s for ln in real for s in ln.segs if s.x1 <= label_x]  # the labels printed on number lines

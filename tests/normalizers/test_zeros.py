@@ -120,3 +120,14 @@ def test_label_only_lines_each_starting_an_item_are_not_one_wrapped_label(fixtur
     facts = _facts(fixtures, "layout_2021_blank.txt")
     assert facts["requests.unable.unclear_after_correction.total"] == (0.0, "")
     assert facts["requests.not_processed.vexatious.natural_person"] == (0.0, "")
+
+
+def test_borderless_pdf_printing_its_zeros_stays_exact(fixtures):
+    """Regression (found while building the blank-row rules): in the same borderless report printing its
+    zeros as marks, a group label beside a row's label (（四） by '1.本机关不掌握…', （五）, （六）) was split
+    off as a blank row, and a label line inside the header band read as a row: 14 cells lost."""
+    doc = extract_file(fixtures / "zeros" / "pdf_borderless_2021_marks.pdf")
+    got = map_tables(doc.blocks, None)
+    golden = json.loads((fixtures / "zeros" / "pdf_borderless_2021_marks.pdf.golden.json").read_text(encoding="utf-8"))
+    assert {f"{f.table}.{f.row}.{f.col}": f.value for f in got.facts} == golden["facts"]
+    assert got.problems == []
