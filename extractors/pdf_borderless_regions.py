@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.pdf_borderless_labels import overlaps, stacks
+from extractors.pdf_borderless_labels import _start_kind, overlaps, stacks
 from extractors.pdf_layout import RunLine, TextRun, median
 from extractors.pdf_text import PAGE_NO
 
@@ -59,6 +59,13 @@ def _fold_wrapped_numbers(lines: list[RunLine], st: BorderlessSettings) -> list[
     return [ln for i, ln in enumerate(lines) if i not in drop]
 
 
+def _under_row(cur: list[RunLine], ln: RunLine, st: BorderlessSettings) -> bool:
+    """Whether ``ln`` sits right under a data row whose label starts where it does (a row printing its
+    label alone, 二、上年结转… under 一、本年新收… 1 1, not a section heading)."""
+    return bool(cur) and ln.top - cur[-1].bottom <= 1.0 * ln.size \
+        and abs(ln.segs[0].x0 - cur[-1].segs[0].x0) <= 0.5 * ln.size and _is_anchor(cur[-1], st)
+
+
 def _is_section_heading(ln: RunLine) -> bool:
     return len(ln.segs) == 1 and bool(_SECTION.match(ln.segs[0].text)) and len(ln.segs[0].text) >= 12 \
         and not any(ch.isdigit() for ch in ln.segs[0].text)
@@ -76,9 +83,7 @@ def _regions(lines: list[RunLine], st: BorderlessSettings, tail: bool = False) -
         wrapped = nxt is not None and _is_anchor(nxt, st) and nxt.top - ln.bottom <= 0.5 * ln.size
         # a row label wrapped onto its numbers' line is no heading, nor is a row printing its label alone
         # right under a row whose label starts where it does (二、上年结转… under 一、本年新收… 1 1)
-        under = bool(cur) and _is_anchor(cur[-1], st) and ln.top - cur[-1].bottom <= 1.0 * ln.size \
-            and abs(ln.segs[0].x0 - cur[-1].segs[0].x0) <= 0.5 * ln.size
-        if _is_section_heading(ln) and not wrapped and not under:
+        if _is_section_heading(ln) and not wrapped and not _under_row(cur, ln, st):
             if cur:
                 out.append(cur)
             cur, last_anchor = [], -1
@@ -121,11 +126,13 @@ def _regions(lines: list[RunLine], st: BorderlessSettings, tail: bool = False) -
 
 def open_tail(reg: list[RunLine], last: int, end: int) -> bool:
     """Whether the lines after a table's end (``end``) up to the end of ``reg`` are short label lines
-    left of the numbers (rows printing no number, zeros printed blank, or text: undecided here)."""
+    left of the numbers, one of them starting an item (rows printing no number, zeros printed blank,
+    or text: undecided here)."""
     num_left = min(s.x0 for s in reg[last].numbers())
     rest = [ln for ln in reg[end:] if not _page_no(ln)]
     return bool(rest) and all(s.x1 < num_left and len(s.text) <= 25 and "。" not in s.text
-                              for ln in rest for s in ln.segs)
+                              for ln in rest for s in ln.segs) \
+        and any(_start_kind(ln.segs) is not None for ln in rest)  # else only the last row's wrapped label
 
 
 def _sub_tables_end(reg: list[RunLine], last: int, end: int) -> int:
