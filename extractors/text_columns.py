@@ -88,6 +88,10 @@ def place(nums: list[Token], anchors: list[float], tol: float) -> list[str] | No
     return spread_cells([t.text for t in nums], [t.centre for t in nums], anchors, tol)
 
 
+def _end(text: str, wide: bool) -> int:
+    return display_width(text) if wide else len(text)
+
+
 def uses_display_columns(lines: list[str | None], tol: float = 1.5) -> bool:
     """Whether the table's numbers line up better by display width (CJK two columns) than by character:
     fewer number columns that way. Equal counts keep character columns (`pdftotext -layout`)."""
@@ -121,6 +125,10 @@ def recut(rows: list[list[str]], lines: list[str | None], inherited: list[float]
         if not num_rows:
             return
         band_left = min(t.start for i in num_rows for t in nums[i]) - 1  # right of the band's labels
+        # header texts starting right of every row label name columns, also left of the first number (a
+        # first column of zeros printed blank prints no number to start the columns at)
+        label_end = max(_end(lines[i][: nums[i][0].index].rstrip(), wide) for i in num_rows)  # type: ignore[index]
+        band_left = min(band_left, label_end + 0.5)
         by_numbers = cluster([t.centre for i in num_rows for t in nums[i]], tol)
         leaves = leaf_centres(header, band_left, wide)
         # the header counts only when it sits over the numbers: every number column under a header text

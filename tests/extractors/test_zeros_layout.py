@@ -335,3 +335,15 @@ def test_borderless_row_label_alone_under_a_row_is_no_section_heading():
     last = (126.0, [(90.0, "（七）总计"), (312.0, "2"), (412.0, "2")])
     rows = _grid(borderless_tables(_page(header, first, blank, last), []))
     assert ["二、上年结转政府信息公开申请数量", "", ""] in rows and rows[-1] == ["（七）总计", "2", "2"]
+
+
+def test_layout_header_left_of_the_first_number_still_names_a_column():
+    """Blanked layout text: '行政规范性文件 … 9' under a three-column header printed its one number under the
+    last header; the columns started at that number, so the row had 1 value cell of 3 (left unread)."""
+    lines = ["  二、主动公开政府信息情况",
+             "        信息内容          本年制发件数           本年废止件数    现行有效件数",
+             "         规章",
+             "      行政规范性文件                                       9",
+             "  三、收到和处理政府信息公开申请情况"]
+    rows = _rows(lines_to_blocks(lines))
+    assert ["行政规范性文件", "", "", "9"] in rows
