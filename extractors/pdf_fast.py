@@ -14,13 +14,17 @@ import ctypes
 import logging
 import math
 from collections.abc import Iterator
+from itertools import repeat
 from typing import Any
+
+import numpy as np
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractors import pdfium_calls as P
-from extractors.pdf_layout import Glyph
+from extractors import pdfium_native as native
+from extractors.pdf_layout import Glyph, printed_index
 from extractors.pdf_page import BBox, PageGeom, _mover, _to_seg
 
 log = logging.getLogger(__name__)
@@ -56,6 +60,10 @@ def glyphs_of(textpage: Any, height: float, move: Any, text: str | None = None) 
         text = textpage.get_text_range()
     if len(text) != n:  # surrogate pairs shift indices: read char by char
         text = "".join(textpage.get_text_range(i, 1) or " " for i in range(n))
+    if native.LIB is not None:
+        got = _glyphs_native(textpage, height, move, text)
+        if got is not None:
+            return got
     out: list[Glyph] = []
     append, new = out.append, tuple.__new__  # Glyph(...) through NamedTuple's __new__ costs a Python call
     tp = P.handle(textpage.raw)
@@ -104,6 +112,47 @@ def glyphs_of(textpage: Any, height: float, move: Any, text: str | None = None) 
 
 
 _PROBE = 64  # after this many text objects in under twice as many characters, stop reusing sizes
+
+
+def _glyphs_native(textpage: Any, height: float, move: Any, text: str) -> list[Glyph] | None:
+    """:func:`glyphs_of` from one batched C read of every printed character, the arithmetic on numpy
+    arrays (the same float64 operations as the loop). None when the page has what only the loop
+    handles exactly: a character PDFium generated, or characters of one text object whose sizes
+    differ (the loop reads a size once per object; here every character's own is used)."""
+    idx = printed_index(text)
+    if not idx:
+        return []
+    objs, ints, nominal, mats, boxes = native.char_info(P.handle(textpage.raw), idx)
+    if ints[:, 0].any():
+        return None
+    m = mats.astype(np.float64)
+    with np.errstate(all="ignore"):
+        own = np.where((nominal != 0) & (ints[:, 1] != 0),
+                       nominal * np.sqrt(np.abs(m[:, 0] * m[:, 3] - m[:, 1] * m[:, 2])), 0.0)
+    keys = np.array([o or 0 for o in objs], dtype=np.uintp)
+    _, first, group = np.unique(keys, return_index=True, return_inverse=True)
+    if not ((own == own[first][group]) | (keys == 0)).all():
+        return None
+    if not ints[:, 2].all():
+        raise pdfium.PdfiumError("Failed to get charbox.")
+    box = boxes.astype(np.float64)  # advance-width boxes, like pdfminer's (PDF space: y up)
+    x0, top, x1, bottom = box[:, 0], box[:, 1], box[:, 2], box[:, 3]
+    size = np.where(own != 0, own, top - bottom)  # `base or (top - bottom)`
+    for k in np.flatnonzero((x1 - x0 > 3 * size) | (top - bottom > 3 * size)).tolist():
+        sz = float(size[k])  # the loop's ink-box fallback (see glyphs_of)
+        tx0, tbottom, tx1, ttop = textpage.get_charbox(idx[k])
+        cx, cy = (tx0 + tx1) / 2, (tbottom + ttop) / 2
+        x0[k], x1[k], bottom[k], top[k] = cx - sz / 2, cx + sz / 2, cy - sz / 2, cy + sz / 2
+    good = np.flatnonzero(~(top - bottom <= 0))
+    chars = [text[i] for i in idx]
+    if len(good) < len(idx):
+        chars = [chars[k] for k in good.tolist()]
+        x0, top, x1, bottom, size = x0[good], top[good], x1[good], bottom[good], size[good]
+    cols = (x0.tolist(), (height - top).tolist(), x1.tolist(), (height - bottom).tolist(), size.tolist())
+    new = tuple.__new__
+    if move is None:
+        return list(map(new, repeat(Glyph), zip(chars, *cols)))
+    return [new(Glyph, (ch, *move(a, b, c, d), s)) for ch, a, b, c, d, s in zip(chars, *cols)]
 
 
 def _color(getter: Any, obj: P.Handle, r: Any, g: Any, b: Any, a: Any) -> tuple[int, int, int, int]:

@@ -128,6 +128,17 @@ def nearest_sorted_many(centres: Sequence[float], values: Sequence[float]) -> li
     return np.searchsorted(c, c[pick], side="left").tolist()  # the first of equal centres
 
 
+_LAST_SPACE = 0x3000  # every code point that str.isspace() holds is at or below U+3000
+_IS_SPACE = np.array([chr(c).isspace() for c in range(_LAST_SPACE + 1)] + [False])
+
+
+def printed_index(text: str) -> list[int]:
+    """Indexes of the characters of ``text`` that are not whitespace (``not ch.isspace()``), without
+    a Python step per character."""
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return np.flatnonzero(~_IS_SPACE[np.minimum(cps, _LAST_SPACE + 1)]).tolist()
+
+
 def glyph_lines(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
     """Group glyphs into visual lines (by vertical centre), each sorted left to right."""
     # (centre, x0, input position): the order of a stable sort on (centre, x0), without a key call per glyph

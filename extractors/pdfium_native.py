@@ -1,0 +1,114 @@
+"""The batched PDFium reads of ``extractors/native/pdfium_batch.c``, when it is built.
+
+The PDF hot path calls PDFium a few thousand times per table page (per character: text object,
+box, size, matrix; per path segment: point, type, close). Through ctypes each call costs
+0.3–0.6 µs; the C loops make the same calls for a whole page at once. The library is built by
+``scripts/build_native.sh`` (``make native``; ``scripts/setup.sh`` runs it). When it is missing,
+stale, or ``OGI_PDFIUM_NATIVE=0`` is set, :data:`LIB` is None and callers take their Python loops,
+which give the same answers (``tests/extractors/test_pdfium_native.py`` compares the two).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from extractors import pdfium_calls as P
+
+log = logging.getLogger(__name__)
+
+VERSION = 1  # OGI_BATCH_VERSION in pdfium_batch.c
+SO_PATH = Path(__file__).with_name("native") / "_pdfium_batch.so"
+
+
+def _fn(name: str) -> int:
+    """Address of a PDFium function in the library pypdfium2 loaded."""
+    addr = ctypes.cast(getattr(P._LIB, name), ctypes.c_void_p).value
+    assert addr, name
+    return addr
+
+
+def _load() -> Any:
+    if os.environ.get("OGI_PDFIUM_NATIVE", "1") == "0" or not SO_PATH.exists():
+        return None
+    try:
+        lib = ctypes.CDLL(str(SO_PATH))
+        if lib.ogi_batch_version() != VERSION:
+            log.warning("%s is stale (rebuild: make native); using the Python loops", SO_PATH)
+            return None
+    except OSError as e:
+        log.warning("cannot load %s (%s); using the Python loops", SO_PATH, e)
+        return None
+    lib.ogi_page_objects.restype = ctypes.c_int
+    lib.ogi_path_segments.restype = ctypes.c_int
+    return lib
+
+
+LIB = _load()
+_PTR = ctypes.c_void_p
+if LIB is not None:
+    _CHAR_FNS = tuple(_PTR(_fn(n)) for n in ("FPDFText_GetTextObject", "FPDFText_IsGenerated",
+                                             "FPDFText_GetFontSize", "FPDFText_GetMatrix",
+                                             "FPDFText_GetLooseCharBox"))
+    _BOX_FN = _PTR(_fn("FPDFText_GetLooseCharBox"))
+    _OBJ_FNS = tuple(_PTR(_fn(n)) for n in ("FPDFPage_CountObjects", "FPDFPage_GetObject", "FPDFPageObj_GetType"))
+    _SEG_FNS = tuple(_PTR(_fn(n)) for n in ("FPDFPath_CountSegments", "FPDFPath_GetPathSegment",
+                                            "FPDFPathSegment_GetPoint", "FPDFPathSegment_GetType",
+                                            "FPDFPathSegment_GetClose"))
+
+
+def _ptr(a: np.ndarray) -> Any:
+    return a.ctypes.data_as(ctypes.c_void_p)
+
+
+def char_info(tp: P.Handle, idx: list[int]) -> tuple[list[int | None], np.ndarray, np.ndarray, np.ndarray,
+                                                      np.ndarray]:
+    """For the characters ``idx``: text objects (int, None: none), ints (m×3: IsGenerated, matrix
+    call result, box call result), nominal font sizes, matrices (m×6 float32), loose boxes (m×4 float32)."""
+    m = len(idx)
+    ix = np.asarray(idx, dtype=np.intc)
+    objs = np.zeros(m, dtype=np.uintp)
+    ints = np.zeros((m, 3), dtype=np.intc)
+    nominal = np.zeros(m, dtype=np.float64)
+    mats = np.zeros((m, 6), dtype=np.float32)
+    boxes = np.zeros((m, 4), dtype=np.float32)
+    LIB.ogi_char_info(tp, _ptr(ix), ctypes.c_int(m), *_CHAR_FNS,
+                      _ptr(objs), _ptr(ints), _ptr(nominal), _ptr(mats), _ptr(boxes))
+    return [o or None for o in objs.tolist()], ints, nominal, mats, boxes
+
+
+def char_boxes(tp: P.Handle, idx: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Loose boxes (m×4 float32: left, top, right, bottom) of the characters ``idx`` and each call's result."""
+    m = len(idx)
+    ix = np.asarray(idx, dtype=np.intc)
+    oks = np.zeros(m, dtype=np.intc)
+    boxes = np.zeros((m, 4), dtype=np.float32)
+    LIB.ogi_char_boxes(tp, _ptr(ix), ctypes.c_int(m), _BOX_FN, _ptr(oks), _ptr(boxes))
+    return boxes, oks
+
+
+def page_objects(page_raw: Any) -> list[tuple[int, P.Handle]]:
+    """:func:`extractors.pdfium_calls.page_objects` in one C call."""
+    h = P.handle(page_raw)
+    n = P.CountObjects(h)
+    objs = np.zeros(n, dtype=np.uintp)
+    types = np.zeros(n, dtype=np.intc)
+    w = LIB.ogi_page_objects(h, ctypes.c_int(n), *_OBJ_FNS, _ptr(objs), _ptr(types))
+    return list(zip(types[:w].tolist(), map(P.Handle, objs[:w].tolist())))
+
+
+def path_segments(obj: P.Handle) -> tuple[np.ndarray, np.ndarray] | None:
+    """Points (n×2 float32) and ints (n×3: point call result, type, close flag) of a path's segments;
+    None when a segment could not be read (the caller's Python loop then reads it as before)."""
+    n = P.CountSegments(obj)
+    points = np.zeros((max(n, 0), 2), dtype=np.float32)
+    ints = np.zeros((max(n, 0), 3), dtype=np.intc)
+    got = LIB.ogi_path_segments(obj, ctypes.c_int(max(n, 0)), *_SEG_FNS, _ptr(points), _ptr(ints))
+    if got != n or (n and not ints[:, 0].all()):
+        return None
+    return points, ints
