@@ -31,7 +31,8 @@ from extractors.pdf_text import (
     paragraphs,
     pdfium_lines,
 )
-from extractors.pdfium_calls import FORM, page_objects
+from extractors.pdfium_calls import FORM
+from extractors.pdfium_native import page_objects
 from ogi.errors import ExtractionError, NeedsOCR, OgiError
 from ogi.numbers import PDF_NUMBER_TOKEN
 from ogi.settings import PDF_ENGINES, ExtractSettings

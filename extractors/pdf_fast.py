@@ -13,7 +13,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import repeat
 from typing import Any
 
@@ -129,9 +129,8 @@ def _glyphs_native(textpage: Any, height: float, move: Any, text: str) -> list[G
     with np.errstate(all="ignore"):
         own = np.where((nominal != 0) & (ints[:, 1] != 0),
                        nominal * np.sqrt(np.abs(m[:, 0] * m[:, 3] - m[:, 1] * m[:, 2])), 0.0)
-    keys = np.array([o or 0 for o in objs], dtype=np.uintp)
-    _, first, group = np.unique(keys, return_index=True, return_inverse=True)
-    if not ((own == own[first][group]) | (keys == 0)).all():
+    _, first, group = np.unique(objs, return_index=True, return_inverse=True)
+    if not ((own == own[first][group]) | (objs == 0)).all():
         return None
     if not ints[:, 2].all():
         raise pdfium.PdfiumError("Failed to get charbox.")
@@ -171,20 +170,16 @@ def _subpaths(obj: P.Handle, m: Any) -> list[tuple[list[tuple[float, float]], bo
     ``m`` is a reused FS_MATRIX to read the object's transform into."""
     if not P.GetObjMatrix(obj, ctypes.byref(m)):
         raise pdfium.PdfiumError("Failed to get matrix of pageobject.")
-    ma, mb, mc, md, me, mf = m.a, m.b, m.c, m.d, m.e, m.f
+    return _polylines(_segments(obj, (m.a, m.b, m.c, m.d, m.e, m.f)))
+
+
+def _polylines(segs: Iterable[tuple[tuple[float, float], int, int]]) -> list[tuple[list[tuple[float, float]], bool]]:
+    """(point, type, close flag) of a path's segments → its polylines (curves dropped), each closed or not."""
     out: list[tuple[list[tuple[float, float]], bool]] = []
     cur: list[tuple[float, float]] = []
     closed = False
-    x, y = ctypes.c_float(), ctypes.c_float()
-    xr, yr = ctypes.byref(x), ctypes.byref(y)
-    get_seg, get_point, get_type, get_close = P.GetPathSegment, P.SegmentGetPoint, P.SegmentGetType, P.SegmentGetClose
     moveto, lineto = P.MOVETO, P.LINETO
-    for i in range(P.CountSegments(obj)):
-        seg = get_seg(obj, i)
-        get_point(seg, xr, yr)
-        xv, yv = x.value, y.value
-        pt = (ma * xv + mc * yv + me, mb * xv + md * yv + mf)
-        kind = get_type(seg)
+    for pt, kind, close in segs:
         if kind == moveto:
             if len(cur) > 1:
                 out.append((cur, closed))
@@ -195,11 +190,24 @@ def _subpaths(obj: P.Handle, m: Any) -> list[tuple[list[tuple[float, float]], bo
             if len(cur) > 1:
                 out.append((cur, closed))
             cur, closed = [pt], False
-        if get_close(seg):
+        if close:
             closed = True
     if len(cur) > 1:
         out.append((cur, closed))
     return out
+
+
+def _segments(obj: P.Handle, mat: tuple[float, ...]) -> Iterator[tuple[tuple[float, float], int, int]]:
+    """(point in page space, type, close flag) of each segment of a path, one PDFium call each."""
+    ma, mb, mc, md, me, mf = mat
+    x, y = ctypes.c_float(), ctypes.c_float()
+    xr, yr = ctypes.byref(x), ctypes.byref(y)
+    get_seg, get_point, get_type, get_close = P.GetPathSegment, P.SegmentGetPoint, P.SegmentGetType, P.SegmentGetClose
+    for i in range(P.CountSegments(obj)):
+        seg = get_seg(obj, i)
+        get_point(seg, xr, yr)  # on failure x, y keep the last point
+        xv, yv = x.value, y.value
+        yield (ma * xv + mc * yv + me, mb * xv + md * yv + mf), get_type(seg), get_close(seg)
 
 
 def _paths(objects: list[tuple[int, P.Handle]]) -> Iterator[P.Handle]:
@@ -212,17 +220,10 @@ def rules_of(page: Any, height: float, thin: float = 2.0,
     """Rule boxes (top-down) from stroked lines and thin filled boxes; shading is skipped.
     ``objects``: the page's (type, handle) list when read already."""
     out: list[BBox] = []
-    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    fill_ref, stroke_ref = ctypes.byref(fill_mode), ctypes.byref(stroke)
-    rgba = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
-    mat = pdfium_c.FS_MATRIX()
-    for obj in _paths(objects if objects is not None else P.page_objects(page.raw)):
-        P.GetDrawMode(obj, fill_ref, stroke_ref)
-        stroked = bool(stroke.value) and _visible(_color(P.GetStrokeColor, obj, *rgba))
-        filled = fill_mode.value != 0 and _visible(_color(P.GetFillColor, obj, *rgba))
-        if not (stroked or filled):
-            continue
-        for pts, closed in _subpaths(obj, mat):
+    paths = list(_paths(objects if objects is not None else P.page_objects(page.raw)))
+    drawn = _drawn_native(paths) if native.LIB is not None and paths else None
+    for stroked, filled, subpaths in _drawn(paths) if drawn is None else drawn:
+        for pts, closed in subpaths:
             xs, ys = [p[0] for p in pts], [p[1] for p in pts]
             w, h = max(xs) - min(xs), max(ys) - min(ys)
             if filled and (w <= thin or h <= thin):
@@ -235,6 +236,52 @@ def rules_of(page: Any, height: float, thin: float = 2.0,
                 if abs(ax - bx) < 0.5 or abs(ay - by) < 0.5:
                     out.append((min(ax, bx), height - max(ay, by), max(ax, bx), height - min(ay, by)))
     return out
+
+
+Drawn = Iterator[tuple[bool, bool, list[tuple[list[tuple[float, float]], bool]]]]
+
+
+def _drawn(paths: list[P.Handle]) -> Drawn:
+    """(stroked, filled, polylines) of each visible path, a PDFium call per value."""
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    fill_ref, stroke_ref = ctypes.byref(fill_mode), ctypes.byref(stroke)
+    rgba = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
+    mat = pdfium_c.FS_MATRIX()
+    for obj in paths:
+        P.GetDrawMode(obj, fill_ref, stroke_ref)
+        stroked = bool(stroke.value) and _visible(_color(P.GetStrokeColor, obj, *rgba))
+        filled = fill_mode.value != 0 and _visible(_color(P.GetFillColor, obj, *rgba))
+        if stroked or filled:
+            yield stroked, filled, _subpaths(obj, mat)
+
+
+def _drawn_native(paths: list[P.Handle]) -> Drawn | None:
+    """:func:`_drawn` from two C calls for the whole page (the same values), the points put in page
+    space on numpy arrays (the same float64 arithmetic)."""
+    got = native.paths(paths)
+    if got is None:
+        return None
+    ints, mats, points, seg_ints = got
+    counts = ints[:, 14]
+    ends = np.cumsum(counts).tolist()
+    m = np.repeat(mats.astype(np.float64), counts, axis=0)
+    xs, ys = points[:, 0].astype(np.float64), points[:, 1].astype(np.float64)
+    px, py = (m[:, 0] * xs + m[:, 2] * ys + m[:, 4]).tolist(), (m[:, 1] * xs + m[:, 3] * ys + m[:, 5]).tolist()
+    kinds, closes = seg_ints[:, 0].tolist(), seg_ints[:, 1].tolist()
+
+    def drawn() -> Drawn:
+        for o, end in zip(ints.tolist(), ends):
+            stroked = bool(o[2]) and _visible(tuple(o[4:8]) if o[3] else (0, 0, 0, 255))
+            filled = o[1] != 0 and _visible(tuple(o[9:13]) if o[8] else (0, 0, 0, 255))
+            if not (stroked or filled):
+                continue
+            if not o[13]:
+                raise pdfium.PdfiumError("Failed to get matrix of pageobject.")
+            start = end - o[14]
+            yield stroked, filled, _polylines(zip(zip(px[start:end], py[start:end]), kinds[start:end],
+                                                  closes[start:end]))
+
+    return drawn()
 
 
 def read_page_fast(page: Any, textpage: Any, number: int, text: str | None = None,

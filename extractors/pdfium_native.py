@@ -45,7 +45,8 @@ def _load() -> Any:
         log.warning("cannot load %s (%s); using the Python loops", SO_PATH, e)
         return None
     lib.ogi_page_objects.restype = ctypes.c_int
-    lib.ogi_path_segments.restype = ctypes.c_int
+    lib.ogi_count_segments.restype = ctypes.c_long
+    lib.ogi_paths.restype = ctypes.c_long
     return lib
 
 
@@ -57,6 +58,8 @@ if LIB is not None:
                                              "FPDFText_GetLooseCharBox"))
     _BOX_FN = _PTR(_fn("FPDFText_GetLooseCharBox"))
     _OBJ_FNS = tuple(_PTR(_fn(n)) for n in ("FPDFPage_CountObjects", "FPDFPage_GetObject", "FPDFPageObj_GetType"))
+    _PATH_FNS = tuple(_PTR(_fn(n)) for n in ("FPDFPath_GetDrawMode", "FPDFPageObj_GetStrokeColor",
+                                             "FPDFPageObj_GetFillColor", "FPDFPageObj_GetMatrix"))
     _SEG_FNS = tuple(_PTR(_fn(n)) for n in ("FPDFPath_CountSegments", "FPDFPath_GetPathSegment",
                                             "FPDFPathSegment_GetPoint", "FPDFPathSegment_GetType",
                                             "FPDFPathSegment_GetClose"))
@@ -66,9 +69,8 @@ def _ptr(a: np.ndarray) -> Any:
     return a.ctypes.data_as(ctypes.c_void_p)
 
 
-def char_info(tp: P.Handle, idx: list[int]) -> tuple[list[int | None], np.ndarray, np.ndarray, np.ndarray,
-                                                      np.ndarray]:
-    """For the characters ``idx``: text objects (int, None: none), ints (m×3: IsGenerated, matrix
+def char_info(tp: P.Handle, idx: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For the characters ``idx``: text objects (uintp, 0: none), ints (m×3: IsGenerated, matrix
     call result, box call result), nominal font sizes, matrices (m×6 float32), loose boxes (m×4 float32)."""
     m = len(idx)
     ix = np.asarray(idx, dtype=np.intc)
@@ -79,7 +81,7 @@ def char_info(tp: P.Handle, idx: list[int]) -> tuple[list[int | None], np.ndarra
     boxes = np.zeros((m, 4), dtype=np.float32)
     LIB.ogi_char_info(tp, _ptr(ix), ctypes.c_int(m), *_CHAR_FNS,
                       _ptr(objs), _ptr(ints), _ptr(nominal), _ptr(mats), _ptr(boxes))
-    return [o or None for o in objs.tolist()], ints, nominal, mats, boxes
+    return objs, ints, nominal, mats, boxes
 
 
 def char_boxes(tp: P.Handle, idx: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -93,7 +95,9 @@ def char_boxes(tp: P.Handle, idx: list[int]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def page_objects(page_raw: Any) -> list[tuple[int, P.Handle]]:
-    """:func:`extractors.pdfium_calls.page_objects` in one C call."""
+    """:func:`extractors.pdfium_calls.page_objects` in one C call (that function without the library)."""
+    if LIB is None:
+        return P.page_objects(page_raw)
     h = P.handle(page_raw)
     n = P.CountObjects(h)
     objs = np.zeros(n, dtype=np.uintp)
@@ -102,13 +106,18 @@ def page_objects(page_raw: Any) -> list[tuple[int, P.Handle]]:
     return list(zip(types[:w].tolist(), map(P.Handle, objs[:w].tolist())))
 
 
-def path_segments(obj: P.Handle) -> tuple[np.ndarray, np.ndarray] | None:
-    """Points (n×2 float32) and ints (n×3: point call result, type, close flag) of a path's segments;
-    None when a segment could not be read (the caller's Python loop then reads it as before)."""
-    n = P.CountSegments(obj)
-    points = np.zeros((max(n, 0), 2), dtype=np.float32)
-    ints = np.zeros((max(n, 0), 3), dtype=np.intc)
-    got = LIB.ogi_path_segments(obj, ctypes.c_int(max(n, 0)), *_SEG_FNS, _ptr(points), _ptr(ints))
-    if got != n or (n and not ints[:, 0].all()):
-        return None
-    return points, ints
+def paths(objs: list[P.Handle]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """What :func:`extractors.pdf_fast.rules_of` reads from the path objects ``objs``, in two C calls:
+    ints (k×15: draw mode call, fill mode, stroke, stroke colour call, r, g, b, a, fill colour call,
+    r, g, b, a, matrix call, segment count), matrices (k×6 float32), then every object's segments
+    one after another: points (n×2 float32) and ints (n×2: type, close). None if they changed."""
+    k = len(objs)
+    arr = np.array([o.value for o in objs], dtype=np.uintp)
+    total = LIB.ogi_count_segments(_ptr(arr), ctypes.c_int(k), _SEG_FNS[0])
+    ints = np.zeros((k, 15), dtype=np.intc)
+    mats = np.zeros((k, 6), dtype=np.float32)
+    points = np.zeros((total, 2), dtype=np.float32)
+    seg_ints = np.zeros((total, 2), dtype=np.intc)
+    got = LIB.ogi_paths(_ptr(arr), ctypes.c_int(k), *_PATH_FNS, *_SEG_FNS, _ptr(ints), _ptr(mats),
+                        ctypes.c_long(total), _ptr(points), _ptr(seg_ints))
+    return (ints, mats, points, seg_ints) if got == total else None

@@ -61,19 +61,61 @@ int ogi_page_objects(H page, int cap, count_of count_objects, ptr_of_index get_o
     return w;
 }
 
-/* The segments of a path object: point (2 floats), type, close flag, and the point call's
- * result, for at most cap segments; returns the segment count (-1: a segment handle was NULL). */
-int ogi_path_segments(H path, int cap, count_of count_segments, ptr_of_index get_segment,
-                      point_of get_point, int_of get_type, int_of get_close,
-                      float *points, int *ints) {
-    int n = count_segments(path);
-    for (int i = 0; i < n && i < cap; i++) {
-        H seg = get_segment(path, i);
-        if (!seg)
-            return -1;
-        ints[3 * i] = get_point(seg, points + 2 * i, points + 2 * i + 1);
-        ints[3 * i + 1] = get_type(seg);
-        ints[3 * i + 2] = get_close(seg);
+typedef int (*mode_of)(H, int *, int *);
+typedef int (*color_of)(H, unsigned *, unsigned *, unsigned *, unsigned *);
+typedef int (*matrix_of)(H, float *);
+
+/* How many segments the path objects have in all. */
+long ogi_count_segments(H *objs, int k, count_of count_segments) {
+    long total = 0;
+    for (int j = 0; j < k; j++) {
+        int n = count_segments(objs[j]);
+        if (n > 0)
+            total += n;
     }
-    return n;
+    return total;
+}
+
+/* Everything rules_of reads from k path objects, with the same calls in the same way as the
+ * Python loop (a failed call leaves what the loop's reused variables held).
+ * ints, 15 per object: draw mode, fill mode, stroke, stroke colour call result and r, g, b, a,
+ * fill colour call result and r, g, b, a, matrix call result, segment count.
+ * mats: 6 floats per object. Segments of all objects one after another (cap: room for them):
+ * point (2 floats) and ints (type, close). Returns the segments written, -1 when cap is short. */
+long ogi_paths(H *objs, int k, mode_of draw_mode, color_of stroke_color, color_of fill_color,
+               matrix_of obj_matrix, count_of count_segments, ptr_of_index get_segment,
+               point_of get_point, int_of seg_type, int_of seg_close,
+               int *ints, float *mats, long cap, float *points, int *seg_ints) {
+    int fill = 0, stroke = 0;
+    unsigned r = 0, g = 0, b = 0, a = 0;
+    long w = 0;
+    for (int j = 0; j < k; j++) {
+        H obj = objs[j];
+        int *o = ints + 15 * j;
+        o[0] = draw_mode(obj, &fill, &stroke);
+        o[1] = fill;
+        o[2] = stroke;
+        o[3] = stroke_color(obj, &r, &g, &b, &a);
+        o[4] = (int)r; o[5] = (int)g; o[6] = (int)b; o[7] = (int)a;
+        o[8] = fill_color(obj, &r, &g, &b, &a);
+        o[9] = (int)r; o[10] = (int)g; o[11] = (int)b; o[12] = (int)a;
+        o[13] = obj_matrix(obj, mats + 6 * j);
+        int n = count_segments(obj);
+        if (n < 0)
+            n = 0;  /* the loop's range() of it is empty */
+        o[14] = n;
+        float x = 0.0f, y = 0.0f;
+        for (int i = 0; i < n; i++) {
+            if (w >= cap)
+                return -1;
+            H seg = get_segment(obj, i);
+            get_point(seg, &x, &y);
+            points[2 * w] = x;
+            points[2 * w + 1] = y;
+            seg_ints[2 * w] = seg_type(seg);
+            seg_ints[2 * w + 1] = seg_close(seg);
+            w++;
+        }
+    }
+    return w;
 }
