@@ -18,7 +18,6 @@ from itertools import repeat
 from typing import Any
 
 import numpy as np
-
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -36,7 +35,10 @@ def _turn(textpage: Any, n: int) -> str:
         return ""
     step = max(1, n // 200)
     tp, angle = P.handle(textpage.raw), P.GetCharAngle
-    angles = [angle(tp, i) for i in range(0, n, step)]
+    if native.LIB is not None:
+        angles = native.char_angles(tp, list(range(0, n, step)))
+    else:
+        angles = [angle(tp, i) for i in range(0, n, step)]
     angles = [a for a in angles if a >= 0]
     quarter = [a for a in angles if abs(math.sin(a)) > 0.9]
     if len(quarter) <= len(angles) / 2:
@@ -143,7 +145,7 @@ def _glyphs_native(textpage: Any, height: float, move: Any, text: str) -> list[G
         cx, cy = (tx0 + tx1) / 2, (tbottom + ttop) / 2
         x0[k], x1[k], bottom[k], top[k] = cx - sz / 2, cx + sz / 2, cy - sz / 2, cy + sz / 2
     good = np.flatnonzero(~(top - bottom <= 0))
-    chars = [text[i] for i in idx]
+    chars = list(map(text.__getitem__, idx))
     if len(good) < len(idx):
         chars = [chars[k] for k in good.tolist()]
         x0, top, x1, bottom, size = x0[good], top[good], x1[good], bottom[good], size[good]
@@ -287,7 +289,8 @@ def _drawn_native(paths: list[P.Handle]) -> Drawn | None:
 def read_page_fast(page: Any, textpage: Any, number: int, text: str | None = None,
                    objects: list[tuple[int, P.Handle]] | None = None) -> PageGeom:
     """PageGeom of a pypdfium2 page (unrotated page space, y down, text upright); ``text`` and
-    ``objects`` (:func:`extractors.pdfium_calls.page_objects`) when the caller read them already."""
+    ``objects`` (its path objects at least: :func:`extractors.pdfium_native.page_objects`) when the caller
+    read them already."""
     w, h = _size(page)
     n = textpage.count_chars()
     turn = _turn(textpage, n)

@@ -33,16 +33,18 @@ def _fn(name: str) -> int:
     return addr
 
 
-def _load() -> Any:
-    if os.environ.get("OGI_PDFIUM_NATIVE", "1") == "0" or not SO_PATH.exists():
+def load(path: Path = SO_PATH) -> Any:
+    """The built helper library at ``path``, or None (missing, stale or unloadable: said in the log)."""
+    if not path.exists():
+        log.debug("%s not built (make native): using the Python loops", path)
         return None
     try:
-        lib = ctypes.CDLL(str(SO_PATH))
+        lib = ctypes.CDLL(str(path))
         if lib.ogi_batch_version() != VERSION:
-            log.warning("%s is stale (rebuild: make native); using the Python loops", SO_PATH)
+            log.warning("%s is stale (rebuild: make native); using the Python loops", path)
             return None
-    except OSError as e:
-        log.warning("cannot load %s (%s); using the Python loops", SO_PATH, e)
+    except (OSError, AttributeError) as e:
+        log.warning("cannot load %s (%s); using the Python loops", path, e)
         return None
     lib.ogi_page_objects.restype = ctypes.c_int
     lib.ogi_count_segments.restype = ctypes.c_long
@@ -50,19 +52,19 @@ def _load() -> Any:
     return lib
 
 
-LIB = _load()
-_PTR = ctypes.c_void_p
-if LIB is not None:
-    _CHAR_FNS = tuple(_PTR(_fn(n)) for n in ("FPDFText_GetTextObject", "FPDFText_IsGenerated",
-                                             "FPDFText_GetFontSize", "FPDFText_GetMatrix",
-                                             "FPDFText_GetLooseCharBox"))
-    _BOX_FN = _PTR(_fn("FPDFText_GetLooseCharBox"))
-    _OBJ_FNS = tuple(_PTR(_fn(n)) for n in ("FPDFPage_CountObjects", "FPDFPage_GetObject", "FPDFPageObj_GetType"))
-    _PATH_FNS = tuple(_PTR(_fn(n)) for n in ("FPDFPath_GetDrawMode", "FPDFPageObj_GetStrokeColor",
-                                             "FPDFPageObj_GetFillColor", "FPDFPageObj_GetMatrix"))
-    _SEG_FNS = tuple(_PTR(_fn(n)) for n in ("FPDFPath_CountSegments", "FPDFPath_GetPathSegment",
-                                            "FPDFPathSegment_GetPoint", "FPDFPathSegment_GetType",
-                                            "FPDFPathSegment_GetClose"))
+LIB = None if os.environ.get("OGI_PDFIUM_NATIVE", "1") == "0" else load()
+# the PDFium functions the C loops call: their addresses in the library pypdfium2 loaded
+_CHAR_FNS = tuple(ctypes.c_void_p(_fn(n)) for n in (
+    "FPDFText_GetTextObject", "FPDFText_IsGenerated", "FPDFText_GetFontSize", "FPDFText_GetMatrix",
+    "FPDFText_GetLooseCharBox"))
+_BOX_FN = ctypes.c_void_p(_fn("FPDFText_GetLooseCharBox"))
+_ANGLE_FN = ctypes.c_void_p(_fn("FPDFText_GetCharAngle"))
+_OBJ_FNS = tuple(ctypes.c_void_p(_fn(n)) for n in ("FPDFPage_CountObjects", "FPDFPage_GetObject", "FPDFPageObj_GetType"))
+_PATH_FNS = tuple(ctypes.c_void_p(_fn(n)) for n in (
+    "FPDFPath_GetDrawMode", "FPDFPageObj_GetStrokeColor", "FPDFPageObj_GetFillColor", "FPDFPageObj_GetMatrix"))
+_SEG_FNS = tuple(ctypes.c_void_p(_fn(n)) for n in (
+    "FPDFPath_CountSegments", "FPDFPath_GetPathSegment", "FPDFPathSegment_GetPoint", "FPDFPathSegment_GetType",
+    "FPDFPathSegment_GetClose"))
 
 
 def _ptr(a: np.ndarray) -> Any:
@@ -84,6 +86,15 @@ def char_info(tp: P.Handle, idx: list[int]) -> tuple[np.ndarray, np.ndarray, np.
     return objs, ints, nominal, mats, boxes
 
 
+def char_angles(tp: P.Handle, idx: list[int]) -> list[float]:
+    """FPDFText_GetCharAngle of each of the characters ``idx``."""
+    m = len(idx)
+    ix = np.asarray(idx, dtype=np.intc)
+    out = np.zeros(m, dtype=np.float32)
+    LIB.ogi_char_floats(tp, _ptr(ix), ctypes.c_int(m), _ANGLE_FN, _ptr(out))
+    return out.tolist()
+
+
 def char_boxes(tp: P.Handle, idx: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Loose boxes (m×4 float32: left, top, right, bottom) of the characters ``idx`` and each call's result."""
     m = len(idx)
@@ -94,16 +105,19 @@ def char_boxes(tp: P.Handle, idx: list[int]) -> tuple[np.ndarray, np.ndarray]:
     return boxes, oks
 
 
-def page_objects(page_raw: Any) -> list[tuple[int, P.Handle]]:
-    """:func:`extractors.pdfium_calls.page_objects` in one C call (that function without the library)."""
+def page_objects(page_raw: Any, kinds: tuple[int, ...] = (P.PATH, P.FORM)) -> list[tuple[int, P.Handle]]:
+    """(type, handle) of a page's top-level objects of the types ``kinds`` (what the PDF path reads:
+    rules from paths, Form XObjects to know their rules are not read), in order; one C call (without
+    the library, :func:`extractors.pdfium_calls.page_objects` filtered)."""
     if LIB is None:
-        return P.page_objects(page_raw)
+        return [(k, obj) for k, obj in P.page_objects(page_raw) if k in kinds]
     h = P.handle(page_raw)
-    n = P.CountObjects(h)
+    n = max(P.CountObjects(h), 0)  # -1: not a page (the loop's range() of it is empty)
     objs = np.zeros(n, dtype=np.uintp)
     types = np.zeros(n, dtype=np.intc)
     w = LIB.ogi_page_objects(h, ctypes.c_int(n), *_OBJ_FNS, _ptr(objs), _ptr(types))
-    return list(zip(types[:w].tolist(), map(P.Handle, objs[:w].tolist())))
+    keep = np.flatnonzero(np.isin(types[:w], kinds))
+    return list(zip(types[keep].tolist(), map(P.Handle, objs[keep].tolist())))
 
 
 def paths(objs: list[P.Handle]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:

@@ -39,6 +39,14 @@ void ogi_char_info(H tp, const int *idx, int m,
     }
 }
 
+typedef float (*float_of_char)(H, int);
+
+/* fn(tp, i) of each character idx[k] (FPDFText_GetCharAngle). */
+void ogi_char_floats(H tp, const int *idx, int m, float_of_char fn, float *out) {
+    for (int k = 0; k < m; k++)
+        out[k] = fn(tp, idx[k]);
+}
+
 /* Loose boxes of the characters idx (4 floats each) and each call's result. */
 void ogi_char_boxes(H tp, const int *idx, int m, write_of_char loose_box, int *oks, float *boxes) {
     for (int k = 0; k < m; k++)
