@@ -158,16 +158,30 @@ def glyph_lines(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
 def line_text(line: Sequence[Glyph], space_ratio: float = 0.3) -> str:
     """Text of one line: no spaces around CJK; a gap (or space glyph) between Latin glyphs is one space."""
     parts: list[str] = []
-    prev: Glyph | None = None
-    for g in line:
-        if g.text.isspace():  # a space glyph is layout; Latin word gaps are rebuilt below
+    append = parts.append
+    prev_text, prev_x1, first = "", 0.0, True
+    for text, x0, _, x1, _, size in line:  # a Glyph's fields, unpacked once
+        if text.isspace():  # a space glyph is layout; Latin word gaps are rebuilt below
             continue
-        if prev is not None and g.x0 - prev.x1 > space_ratio * max(g.size, 1.0) \
-                and not (is_cjk(prev.text[-1:]) or is_cjk(g.text[:1])):
-            parts.append(" ")
-        parts.append(g.text)
-        prev = g
+        if not first and x0 - prev_x1 > space_ratio * (1.0 if 1.0 > size else size) \
+                and not (_cjk(prev_text[-1:]) or _cjk(text[:1])):  # (1.0 if …): max(size, 1.0)
+            append(" ")
+        append(text)
+        prev_text, prev_x1, first = text, x1, False
     return "".join(parts)
+
+
+_CJK_SEEN: dict[str, bool] = {}
+
+
+def _cjk(ch: str) -> bool:
+    """:func:`is_cjk`, remembered per character (a line's glyphs repeat a few hundred characters)."""
+    got = _CJK_SEEN.get(ch)
+    if got is None:
+        got = is_cjk(ch)
+        if len(_CJK_SEEN) < 1 << 16:
+            _CJK_SEEN[ch] = got
+    return got
 
 
 def glyphs_text(glyphs: Sequence[Glyph]) -> str:
@@ -189,18 +203,25 @@ def glyphs_text(glyphs: Sequence[Glyph]) -> str:
 def segments(line: Sequence[Glyph], gap_ratio: float = 0.9) -> list[list[Glyph]]:
     """Split a line into runs separated by gaps wider than ``gap_ratio`` × glyph size."""
     runs: list[list[Glyph]] = []
+    run: list[Glyph] = []
+    last_x1 = 0.0
     for g in line:
-        if g.text.isspace():
+        text, x0, _, x1, _, size = g
+        if text.isspace():
             continue
-        if runs and g.x0 - runs[-1][-1].x1 <= gap_ratio * max(g.size, 1.0):
-            runs[-1].append(g)
+        if run and x0 - last_x1 <= gap_ratio * (1.0 if 1.0 > size else size):  # max(size, 1.0)
+            run.append(g)
         else:
-            runs.append([g])
+            run = [g]
+            runs.append(run)
+        last_x1 = x1
     return runs
 
 
 def median(values: Iterable[float], default: float = 0.0) -> float:
     vs = list(values)
+    if len(vs) == 1:  # what statistics.median gives, without its sorting
+        return vs[0]
     return statistics.median(vs) if vs else default
 
 
@@ -308,7 +329,10 @@ def text_runs(glyphs: Iterable[Glyph], gap_ratio: float = 0.9,
         segs = []
         for run in segments(gl, gap_ratio):
             text = line_text(run).strip()
-            if text:
+            if text and len(run) == 1:  # one glyph (a digit, a dash): its own box and size
+                g = run[0]
+                segs.append(TextRun(text, g.x0, g.top, g.x1, g.bottom, g.size))
+            elif text:
                 segs.append(TextRun(text, min(g.x0 for g in run), min(g.top for g in run), max(g.x1 for g in run),
                                  max(g.bottom for g in run), median(g.size for g in run)))
         if segs:
