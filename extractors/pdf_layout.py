@@ -333,8 +333,8 @@ def text_runs(glyphs: Iterable[Glyph], gap_ratio: float = 0.9,
                 g = run[0]
                 segs.append(TextRun(text, g.x0, g.top, g.x1, g.bottom, g.size))
             elif text:
-                segs.append(TextRun(text, min(g.x0 for g in run), min(g.top for g in run), max(g.x1 for g in run),
-                                 max(g.bottom for g in run), median(g.size for g in run)))
+                _, x0s, tops, x1s, bottoms, sizes = zip(*run)  # the glyphs' fields as columns, in run order
+                segs.append(TextRun(text, min(x0s), min(tops), max(x1s), max(bottoms), median(sizes)))
         if segs:
             out.append(RunLine(segs))
     return out

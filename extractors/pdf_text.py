@@ -131,8 +131,8 @@ def glyph_text_lines(glyphs: Iterable[Glyph], page_no: int, lines: list[list[Gly
     for line in glyph_lines(glyphs) if lines is None else lines:
         text = line_text(line).strip()
         if text:
-            out.append(TextLine(text, page_no, min(g.x0 for g in line), min(g.top for g in line),
-                                max(g.x1 for g in line), max(g.bottom for g in line), median(g.size for g in line)))
+            _, x0s, tops, x1s, bottoms, sizes = zip(*line)  # the glyphs' fields as columns, in line order
+            out.append(TextLine(text, page_no, min(x0s), min(tops), max(x1s), max(bottoms), median(sizes)))
     return out
 
 
