@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import operator
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -148,13 +147,10 @@ def _tidy_error(msg: str) -> str:
 
 _NAMES = {cls: tuple(f.name for f in fields(cls)) for cls in (Report, Fact, Section, Check)}
 _NESTED = {"facts", "sections", "checks"}
-_VALUES = {cls: operator.attrgetter(*names) for cls, names in _NAMES.items()}  # every field at once, in order
-assert all(len(names) > 1 for names in _NAMES.values())  # (attrgetter of one name gives the value, not a tuple)
 
 
 def _plain(obj: object) -> dict:
-    cls = type(obj)
-    return dict(zip(_NAMES[cls], _VALUES[cls](obj)))
+    return {n: getattr(obj, n) for n in _NAMES[type(obj)]}
 
 
 def report_to_json(rep: Report) -> str:
