@@ -252,7 +252,7 @@ class PdfExtractor(Extractor):
         The glyphs outside the ruled tables are grouped into lines once: borderless tables are
         read from those lines and, when there are none, they are the page's text lines too."""
         glyphs = geom.glyphs
-        at = centres(glyphs)
+        at = geom.centres if geom.centres is not None else centres(glyphs)
         found = ruled_tables(geom, self.settings.ruled, at)
         free_idx = outside_index(at, [f.bbox for f in found], 1.0).tolist()
         free = [glyphs[i] for i in free_idx]

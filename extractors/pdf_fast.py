@@ -62,6 +62,15 @@ def glyphs_of(textpage: Any, height: float, move: Any, text: str | None = None) 
         text = textpage.get_text_range()
     if len(text) != n:  # surrogate pairs shift indices: read char by char
         text = "".join(textpage.get_text_range(i, 1) or " " for i in range(n))
+    return _read_glyphs(textpage, height, move, text)[0]
+
+
+Centres = tuple[np.ndarray, np.ndarray]
+
+
+def _read_glyphs(textpage: Any, height: float, move: Any, text: str) -> tuple[list[Glyph], Centres | None]:
+    """:func:`glyphs_of` and, when read in one batch, the glyphs' centres (what
+    :func:`extractors.pdf_layout.centres` computes from them)."""
     if native.LIB is not None:
         got = _glyphs_native(textpage, height, move, text)
         if got is not None:
@@ -110,20 +119,20 @@ def glyphs_of(textpage: Any, height: float, move: Any, text: str | None = None) 
         else:
             a, b, c, d = move(x0, height - top, x1, height - bottom)
             append(new(Glyph, (ch, a, b, c, d, size)))
-    return out
+    return out, None
 
 
 _PROBE = 64  # after this many text objects in under twice as many characters, stop reusing sizes
 
 
-def _glyphs_native(textpage: Any, height: float, move: Any, text: str) -> list[Glyph] | None:
+def _glyphs_native(textpage: Any, height: float, move: Any, text: str) -> tuple[list[Glyph], Centres | None] | None:
     """:func:`glyphs_of` from one batched C read of every printed character, the arithmetic on numpy
     arrays (the same float64 operations as the loop). None when the page has what only the loop
     handles exactly: a character PDFium generated, or characters of one text object whose sizes
     differ (the loop reads a size once per object; here every character's own is used)."""
     idx = printed_index(text)
     if not idx:
-        return []
+        return [], None
     objs, ints, nominal, mats, boxes = native.char_info(P.handle(textpage.raw), idx)
     if ints[:, 0].any():
         return None
@@ -149,11 +158,12 @@ def _glyphs_native(textpage: Any, height: float, move: Any, text: str) -> list[G
     if len(good) < len(idx):
         chars = [chars[k] for k in good.tolist()]
         x0, top, x1, bottom, size = x0[good], top[good], x1[good], bottom[good], size[good]
-    cols = (x0.tolist(), (height - top).tolist(), x1.tolist(), (height - bottom).tolist(), size.tolist())
+    top, bottom = height - top, height - bottom  # top-down
+    cols = (x0.tolist(), top.tolist(), x1.tolist(), bottom.tolist(), size.tolist())
     new = tuple.__new__
-    if move is None:
-        return list(map(new, repeat(Glyph), zip(chars, *cols)))
-    return [new(Glyph, (ch, *move(a, b, c, d), s)) for ch, a, b, c, d, s in zip(chars, *cols)]
+    if move is None:  # centres as pdf_layout.centres computes them from these glyphs
+        return list(map(new, repeat(Glyph), zip(chars, *cols))), ((x0 + x1) / 2, (top + bottom) / 2)
+    return [new(Glyph, (ch, *move(a, b, c, d), s)) for ch, a, b, c, d, s in zip(chars, *cols)], None
 
 
 def _color(getter: Any, obj: P.Handle, r: Any, g: Any, b: Any, a: Any) -> tuple[int, int, int, int]:
@@ -295,12 +305,16 @@ def read_page_fast(page: Any, textpage: Any, number: int, text: str | None = Non
     n = textpage.count_chars()
     turn = _turn(textpage, n)
     move = _mover(turn, w, h)
-    glyphs = glyphs_of(textpage, h, move if turn else None, text)
+    if text is None:
+        text = textpage.get_text_range()
+    if len(text) != n:  # as glyphs_of reads it
+        text = "".join(textpage.get_text_range(i, 1) or " " for i in range(n))
+    glyphs, at = _read_glyphs(textpage, h, move if turn else None, text)
     segs = [s for s in (_to_seg(move(*b)) for b in rules_of(page, h, objects=objects)) if s is not None]
     if turn:
         log.debug("page %d: text runs %s; rotated upright", number, turn)
     uw, uh = (h, w) if turn else (w, h)
-    return PageGeom(number, uw, uh, tuple(glyphs), tuple(segs), turn, w, h)
+    return PageGeom(number, uw, uh, tuple(glyphs), tuple(segs), turn, w, h, at)
 
 
 def _size(page: Any) -> tuple[float, float]:

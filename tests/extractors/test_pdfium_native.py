@@ -16,7 +16,7 @@ from extractors import pdf_fast, pdf_text
 from extractors import pdfium_calls as P
 from extractors import pdfium_native as native
 from extractors.pdf import PdfExtractor
-from extractors.pdf_layout import printed_index
+from extractors.pdf_layout import centres, printed_index
 from tests.support import FIXTURES, ROOT
 
 PDFS = sorted((FIXTURES / "pdf").glob("*.pdf")) + sorted((FIXTURES / "zeros").glob("*.pdf"))
@@ -138,3 +138,15 @@ def test_a_stale_or_missing_library_is_not_used(tmp_path) -> None:
     stale.write_text("int ogi_batch_version(void) { return 999; }\n")
     assert native.load(_build(stale, tmp_path / "stale.so")) is None
     assert native.load(tmp_path / "missing.so") is None
+
+
+@pytest.mark.parametrize("path", PDFS[:4], ids=lambda p: p.name)
+def test_centres_read_with_the_glyphs_are_what_centres_computes(path, lib, monkeypatch) -> None:
+    monkeypatch.setattr(native, "LIB", lib)
+    for page, tp in _pages(path):
+        geom = pdf_fast.read_page_fast(page, tp, 1)
+        if geom.turn:
+            continue
+        assert geom.centres is not None
+        for got, want in zip(geom.centres, centres(geom.glyphs)):
+            assert np.array_equal(got, want)
