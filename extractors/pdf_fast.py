@@ -50,8 +50,9 @@ def _turn(textpage: Any, n: int) -> str:
 def glyphs_of(textpage: Any, height: float, move: Any, text: str | None = None) -> list[Glyph]:
     """Every printed character with its box, top-down and upright.
 
-    Bare PDFium calls (:mod:`extractors.pdfium_calls`) with reused ctypes structs: this loop
-    runs once per printed character. A character's printed size depends only on its text
+    Read in one C call per page when :mod:`extractors.pdfium_native` is built (:func:`_glyphs_native`),
+    else, with the same result, by the loop of :func:`_read_glyphs`: bare PDFium calls
+    (:mod:`extractors.pdfium_calls`) with reused ctypes structs, once per printed character. A character's printed size depends only on its text
     object (PDFium takes the nominal size and the matrix from the object), so it is read once
     per object: two calls per character instead of four where objects hold several characters
     (a page whose characters are objects of their own stops looking after a probe). ``move``:
