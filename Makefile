@@ -1,5 +1,5 @@
 # The two commands a newcomer types: `make run` and `make test`.
-.PHONY: setup run test test-fast lint bench bench-ocr
+.PHONY: setup run test test-fast lint bench bench-ocr native
 
 setup: .venv/.installed
 
@@ -7,10 +7,16 @@ setup: .venv/.installed
 	bash scripts/setup.sh
 	touch .venv/.installed
 
+# the PDF path's C helpers (extractors/native/); setup builds them too
+native: extractors/native/_pdfium_batch.so
+
+extractors/native/_pdfium_batch.so: extractors/native/pdfium_batch.c scripts/build_native.sh
+	bash scripts/build_native.sh
+
 run: setup
 	.venv/bin/ogi run
 
-test: setup lint
+test: setup native lint
 	.venv/bin/python -m pytest
 
 # ruff on everything, mypy on the core package (ogi/: the contract every layer builds on)
@@ -19,12 +25,12 @@ lint: setup
 	.venv/bin/mypy ogi --ignore-missing-imports
 
 # the edit loop: no servers, no OCR, no notebook, nothing slow (make test runs everything, as CI does)
-test-fast: setup
+test-fast: setup native
 	.venv/bin/python -m pytest -n auto -m "not slow and not server and not ocr and not notebook"
 
 # every throughput number side by side in one run (rates with and without Prefect, the pypdfium2
 # floor, pdfplumber/camelot, CPU per stage, worker RSS, nightly no-op run, publish vs dataset size)
-bench: setup
+bench: setup native
 	.venv/bin/python benchmarks/bench_all.py ../shared/corpus/dev ../shared/corpus/real
 
 bench-ocr: setup

@@ -31,7 +31,8 @@ from extractors.pdf_text import (
     paragraphs,
     pdfium_lines,
 )
-from extractors.pdfium_calls import FORM, page_objects
+from extractors.pdfium_calls import FORM
+from extractors.pdfium_native import page_objects
 from ogi.errors import ExtractionError, NeedsOCR, OgiError
 from ogi.numbers import PDF_NUMBER_TOKEN
 from ogi.settings import PDF_ENGINES, ExtractSettings
@@ -271,7 +272,7 @@ class PdfExtractor(Extractor):
         ``inherit``: the columns a borderless table ending the page before left (:func:`_carried`);
         ``tail``: the page's last table goes on over the break (:func:`_goes_on`)."""
         glyphs = geom.glyphs
-        at = centres(glyphs)
+        at = geom.centres if geom.centres is not None else centres(glyphs)
         found = ruled_tables(geom, self.settings.ruled, at)
         free_idx = outside_index(at, [f.bbox for f in found], 1.0).tolist()
         free = [glyphs[i] for i in free_idx]

@@ -128,6 +128,17 @@ def nearest_sorted_many(centres: Sequence[float], values: Sequence[float]) -> li
     return np.searchsorted(c, c[pick], side="left").tolist()  # the first of equal centres
 
 
+_LAST_SPACE = 0x3000  # every code point that str.isspace() holds is at or below U+3000
+_IS_SPACE = np.array([chr(c).isspace() for c in range(_LAST_SPACE + 1)] + [False])
+
+
+def printed_index(text: str) -> list[int]:
+    """Indexes of the characters of ``text`` that are not whitespace (``not ch.isspace()``), without
+    a Python step per character."""
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return np.flatnonzero(~_IS_SPACE[np.minimum(cps, _LAST_SPACE + 1)]).tolist()
+
+
 def glyph_lines(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
     """Group glyphs into visual lines (by vertical centre), each sorted left to right."""
     # (centre, x0, input position): the order of a stable sort on (centre, x0), without a key call per glyph
@@ -147,16 +158,30 @@ def glyph_lines(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
 def line_text(line: Sequence[Glyph], space_ratio: float = 0.3) -> str:
     """Text of one line: no spaces around CJK; a gap (or space glyph) between Latin glyphs is one space."""
     parts: list[str] = []
-    prev: Glyph | None = None
-    for g in line:
-        if g.text.isspace():  # a space glyph is layout; Latin word gaps are rebuilt below
+    append = parts.append
+    prev_text, prev_x1, first = "", 0.0, True
+    for text, x0, _, x1, _, size in line:  # a Glyph's fields, unpacked once
+        if text.isspace():  # a space glyph is layout; Latin word gaps are rebuilt below
             continue
-        if prev is not None and g.x0 - prev.x1 > space_ratio * max(g.size, 1.0) \
-                and not (is_cjk(prev.text[-1:]) or is_cjk(g.text[:1])):
-            parts.append(" ")
-        parts.append(g.text)
-        prev = g
+        if not first and x0 - prev_x1 > space_ratio * (1.0 if 1.0 > size else size) \
+                and not (_cjk(prev_text[-1:]) or _cjk(text[:1])):  # (1.0 if …): max(size, 1.0)
+            append(" ")
+        append(text)
+        prev_text, prev_x1, first = text, x1, False
     return "".join(parts)
+
+
+_CJK_SEEN: dict[str, bool] = {}
+
+
+def _cjk(ch: str) -> bool:
+    """:func:`is_cjk`, remembered per character (a line's glyphs repeat a few hundred characters)."""
+    got = _CJK_SEEN.get(ch)
+    if got is None:
+        got = is_cjk(ch)
+        if len(_CJK_SEEN) < 1 << 16:
+            _CJK_SEEN[ch] = got
+    return got
 
 
 def glyphs_text(glyphs: Sequence[Glyph]) -> str:
@@ -178,18 +203,25 @@ def glyphs_text(glyphs: Sequence[Glyph]) -> str:
 def segments(line: Sequence[Glyph], gap_ratio: float = 0.9) -> list[list[Glyph]]:
     """Split a line into runs separated by gaps wider than ``gap_ratio`` × glyph size."""
     runs: list[list[Glyph]] = []
+    run: list[Glyph] = []
+    last_x1 = 0.0
     for g in line:
-        if g.text.isspace():
+        text, x0, _, x1, _, size = g
+        if text.isspace():
             continue
-        if runs and g.x0 - runs[-1][-1].x1 <= gap_ratio * max(g.size, 1.0):
-            runs[-1].append(g)
+        if run and x0 - last_x1 <= gap_ratio * (1.0 if 1.0 > size else size):  # max(size, 1.0)
+            run.append(g)
         else:
-            runs.append([g])
+            run = [g]
+            runs.append(run)
+        last_x1 = x1
     return runs
 
 
 def median(values: Iterable[float], default: float = 0.0) -> float:
     vs = list(values)
+    if len(vs) == 1:  # what statistics.median gives, without its sorting
+        return vs[0]
     return statistics.median(vs) if vs else default
 
 
@@ -297,9 +329,12 @@ def text_runs(glyphs: Iterable[Glyph], gap_ratio: float = 0.9,
         segs = []
         for run in segments(gl, gap_ratio):
             text = line_text(run).strip()
-            if text:
-                segs.append(TextRun(text, min(g.x0 for g in run), min(g.top for g in run), max(g.x1 for g in run),
-                                 max(g.bottom for g in run), median(g.size for g in run)))
+            if text and len(run) == 1:  # one glyph (a digit, a dash): its own box and size
+                g = run[0]
+                segs.append(TextRun(text, g.x0, g.top, g.x1, g.bottom, g.size))
+            elif text:
+                _, x0s, tops, x1s, bottoms, sizes = zip(*run)  # the glyphs' fields as columns, in run order
+                segs.append(TextRun(text, min(x0s), min(tops), max(x1s), max(bottoms), median(sizes)))
         if segs:
             out.append(RunLine(segs))
     return out

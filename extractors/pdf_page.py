@@ -10,7 +10,7 @@ mapped back to page coordinates when reported.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from extractors.pdf_layout import Glyph, Seg, median
@@ -32,6 +32,7 @@ class PageGeom:
     turn: str = ""  # "" | "down" (text ran top→bottom) | "up"
     page_width: float = 0.0  # as pdfplumber reports it
     page_height: float = 0.0
+    centres: Any = field(default=None, compare=False, repr=False)  # the glyphs' centres when read with them
 
     def to_page(self, box: BBox) -> BBox:
         """An upright box back in pdfplumber page coordinates."""

@@ -6,17 +6,20 @@ pages (the same coordinates as the tables, so text inside a table is left out).
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pypdfium2 as pdfium
 
 from extractors import pdfium_calls as P
+from extractors import pdfium_native as native
 from extractors.pdf_layout import (
     Glyph,
     TextLine,
@@ -25,6 +28,7 @@ from extractors.pdf_layout import (
     join_wrapped,
     line_text,
     median,
+    printed_index,
 )
 from ogi.numbers import PDF_PAGE_NUMBER
 from ogi.types import Paragraph, RawTable
@@ -47,25 +51,19 @@ _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、．.]|[�
 
 def pdfium_lines(textpage: Any, page_no: int, page_height: float, text: str | None = None) -> list[TextLine]:
     """Visual lines of a pypdfium2 text page with their boxes (y flipped to top-down);
-    ``text``: the page's text when read already. Bare PDFium calls: one per character."""
+    ``text``: the page's text when read already. One box read per character: in one C call
+    (:mod:`extractors.pdfium_native`) or a bare PDFium call each."""
     if text is None:
         text = textpage.get_text_range()
+    tp = P.handle(textpage.raw)
+    boxes_of = _boxes_native(tp, text) if native.LIB is not None else _boxes_python(tp)
     out: list[TextLine] = []
     start = 0
-    tp = P.handle(textpage.raw)
-    rect = P.new_rect()
-    rect_ref, loose_box, read_rect = ctypes.byref(rect), P.GetLooseCharBox, P.read_rect
     for part in re.split(r"(\r\n|\n|\r)", text):
         if part in ("\r\n", "\n", "\r"):
             start += len(part)
             continue
-        boxes = []
-        for i in range(start, start + len(part)):
-            if not part[i - start].isspace():
-                if not loose_box(tp, i, rect_ref):
-                    raise pdfium.PdfiumError("Failed to get charbox.")
-                left, top, right, bottom = read_rect(rect)
-                boxes.append((left, bottom, right, top))
+        boxes = boxes_of(start, part)
         start += len(part)
         if not boxes or not part.strip():
             continue
@@ -74,6 +72,42 @@ def pdfium_lines(textpage: Any, page_no: int, page_height: float, text: str | No
         size = median(b[3] - b[1] for b in boxes)
         out.append(TextLine(part.strip(), page_no, left, top, right, bottom, size))
     return merge_same_row(out)
+
+
+Box = tuple[float, float, float, float]  # left, bottom, right, top (PDF space: y up)
+
+
+def _boxes_python(tp: P.Handle) -> Callable[[int, str], list[Box]]:
+    """Boxes of a line's non-space characters (``part`` starts at character ``start``), a call each."""
+    rect = P.new_rect()
+    rect_ref, loose_box, read_rect = ctypes.byref(rect), P.GetLooseCharBox, P.read_rect
+
+    def boxes_of(start: int, part: str) -> list[Box]:
+        boxes = []
+        for i in range(start, start + len(part)):
+            if not part[i - start].isspace():
+                if not loose_box(tp, i, rect_ref):
+                    raise pdfium.PdfiumError("Failed to get charbox.")
+                left, top, right, bottom = read_rect(rect)
+                boxes.append((left, bottom, right, top))
+        return boxes
+
+    return boxes_of
+
+
+def _boxes_native(tp: P.Handle, text: str) -> Callable[[int, str], list[Box]]:
+    """:func:`_boxes_python` with the page's boxes read in one C call."""
+    idx = printed_index(text)
+    boxes, oks = native.char_boxes(tp, idx) if idx else (np.zeros((0, 4), np.float32), np.ones(0))
+    if not oks.all():
+        raise pdfium.PdfiumError("Failed to get charbox.")
+    rows = boxes.astype(np.float64).tolist()
+
+    def boxes_of(start: int, part: str) -> list[Box]:
+        k0, k1 = bisect.bisect_left(idx, start), bisect.bisect_left(idx, start + len(part))
+        return [(left, bottom, right, top) for left, top, right, bottom in rows[k0:k1]]
+
+    return boxes_of
 
 
 def merge_same_row(lines: Sequence[TextLine]) -> list[TextLine]:
@@ -97,8 +131,8 @@ def glyph_text_lines(glyphs: Iterable[Glyph], page_no: int, lines: list[list[Gly
     for line in glyph_lines(glyphs) if lines is None else lines:
         text = line_text(line).strip()
         if text:
-            out.append(TextLine(text, page_no, min(g.x0 for g in line), min(g.top for g in line),
-                                max(g.x1 for g in line), max(g.bottom for g in line), median(g.size for g in line)))
+            _, x0s, tops, x1s, bottoms, sizes = zip(*line)  # the glyphs' fields as columns, in line order
+            out.append(TextLine(text, page_no, min(x0s), min(tops), max(x1s), max(bottoms), median(sizes)))
     return out
 
 

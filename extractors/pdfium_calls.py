@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import struct
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -82,11 +83,9 @@ def handle(raw: Any) -> Handle:
 
 
 def page_objects(page_raw: Any) -> list[tuple[int, Handle]]:
-    """(type, handle) of a page's top-level objects, in one pass."""
+    """(type, handle) of a page's top-level objects, in one pass (``map`` over the bare calls: no
+    Python step per object around them)."""
     h = handle(page_raw)
-    out = []
-    for i in range(CountObjects(h)):
-        obj = GetObject(h, i)
-        if obj:
-            out.append((GetType(obj), obj))
-    return out
+    n = CountObjects(h)
+    objs = [obj for obj in map(GetObject, repeat(h, n), range(n)) if obj]
+    return list(zip(map(GetType, objs), objs))

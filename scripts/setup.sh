@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
-DEB_PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk fonts-wqy-zenhei chromium)  # chromium: the review app's browser test
+DEB_PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk fonts-wqy-zenhei chromium gcc)  # chromium: the review app's browser test;
+# gcc: the optional C helpers of the PDF path (scripts/build_native.sh)
 
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
@@ -25,3 +26,5 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test]"
+# the PDF path's batched PDFium reads; without a compiler the (slower) Python loops run instead
+bash scripts/build_native.sh || echo "warning: C helpers not built (no compiler?): the PDF path runs slower" >&2

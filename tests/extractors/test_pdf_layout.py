@@ -25,6 +25,7 @@ from extractors.pdf_layout import (
     nearest_sorted_many,
     outside,
     outside_index,
+    printed_index,
     text_runs,
 )
 from extractors.pdf_page import PageGeom
@@ -112,3 +113,13 @@ def test_cell_text_of_one_printed_line_equals_the_general_path() -> None:
             g = glyphs[-1]
             glyphs[-1] = g._replace(top=g.top + rng.choice((3.0, 12.0)), bottom=g.bottom + rng.choice((3.0, 12.0)))
         assert glyphs_text(glyphs) == _text_by_lines(glyphs)
+
+
+def test_printed_index_skips_exactly_what_isspace_skips() -> None:
+    """printed_index (numpy over code points) against str.isspace on every code point, lone
+    surrogates (PDFium text can hold them) included."""
+    import sys
+
+    text = "".join(chr(c) for c in range(sys.maxunicode + 1))
+    assert printed_index(text) == [i for i, ch in enumerate(text) if not ch.isspace()]
+    assert printed_index("") == []

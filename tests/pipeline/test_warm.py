@@ -52,3 +52,12 @@ def test_the_warm_up_reads_the_smallest_bundled_text_sample():
     sample = warm_sample()
     texts = sorted(default_source().glob("*.txt"), key=lambda p: p.stat().st_size)
     assert sample is not None and sample == texts[0]
+
+
+def test_the_warmed_heap_is_frozen_out_of_the_collector():
+    """After the warm-up everything it built sits in the permanent generation: the collector's
+    passes during the run walk only the run's objects."""
+    code = "import gc\nfrom pipeline.warm import warm_for_workers\nwarm_for_workers()\nprint(gc.get_freeze_count())"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300, check=True)
+    assert int(done.stdout.strip().splitlines()[-1]) > 10_000
