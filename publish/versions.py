@@ -36,7 +36,7 @@ import pyarrow.parquet as pq
 
 from normalizers.checks import cross_year_checks
 from ogi.schema import DATASETS
-from publish import index_store, version_files, ychecks
+from publish import index_store, segments, version_files, ychecks
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,19 @@ def has_manifest(vdir: Path) -> bool:
 
 
 def read_manifest(vdir: Path) -> dict[str, dict]:
-    return json.loads((vdir / MANIFEST).read_text(encoding="utf-8"))["files"]
+    """Every data file of version ``vdir``: its rows, the stamp that wrote it ("by"), its segment ("seg",
+    :mod:`publish.segments`). Cached: a finished version never changes; callers must not modify it."""
+    return _read_manifest(str(vdir))
+
+
+@functools.lru_cache(maxsize=2)
+def _read_manifest(vdir: str) -> dict[str, dict]:
+    return json.loads(Path(vdir, MANIFEST).read_text(encoding="utf-8"))["files"]
+
+
+def file_path(vdir: Path, rel: str) -> Path:
+    """The file ``rel`` of version ``vdir``'s manifest on disk (inside its segment)."""
+    return vdir / segments.physical(rel, read_manifest(vdir).get(rel, {}))
 
 
 def read_written_by(vdir: Path) -> dict[str, dict]:
@@ -260,10 +272,12 @@ class _Builder:
         index.patch(pa.array(list(patches), pa.string()))
         index.rows = _patch_y(index.rows, patches)
         carried = [rel for rel in self.oldman if rel not in self.dropped]
-        if carried:
-            version_files.link_all(str(self.old), str(self.dest), carried)
+        plain = [rel for rel in carried if segments.part_of(rel) is None]  # year_unknown files: a few
+        if plain:
+            version_files.link_all(str(self.old), str(self.dest), plain)
         self.files.update((rel, self.oldman[rel]) for rel in carried)
         self._placeholders()
+        segments.place(self.old, self.dest, self.stamp, self.oldman, self.files, self.dropped)
         stored = index_store.write(self.dest, self.old if self.y_indexed else None, index)
         (self.dest / MANIFEST).write_text(json.dumps({"stamp": self.stamp, "files": self.files,
                                                       "index": self._index_by(stored)}), encoding="utf-8")
@@ -303,7 +317,7 @@ class _Builder:
                 if rel not in self.oldman:
                     continue
                 self.dropped.add(rel)
-                t = pq.read_table(self.old / rel, schema=file_schema(name))
+                t = pq.read_table(self.old / segments.physical(rel, self.oldman[rel]), schema=file_schema(name))
                 pieces.append(t.filter(pc.invert(pc.is_in(t["report_id"], value_set=self.ids))))
             t = self.new[name]
             if name == "checks" and t.num_rows:
