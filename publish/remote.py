@@ -139,6 +139,7 @@ def _flat_manifest(vdir: Path, to: Path) -> None:
     which the next publish puts into segments of its own)."""
     doc = json.loads((vdir / MANIFEST).read_text(encoding="utf-8"))
     doc["files"] = {rel: {k: v for k, v in meta.items() if k != "seg"} for rel, meta in doc["files"].items()}
+    doc.pop("segments", None)
     to.write_text(json.dumps(doc), encoding="utf-8")
 
 

@@ -22,6 +22,7 @@ Segments no complete version names are removed under the dataset lock (:func:`co
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 
 SEGMENTS = ".segments"
 SEG = 16  # files per segment: re-making one links at most this many
-MAX_UNDER = 8  # segments below SEG files one dataset-year may hold before the smallest are packed together
+MAX_UNDER = 4  # segments below SEG files one dataset-year may hold before the smallest are packed together
 UP = "../../../.."  # from <version>/<dataset>/year=YYYY/ back to the dataset folder
 
 
@@ -119,17 +120,27 @@ def _place_one(key: tuple[str, int], old: Path | None, dest: Path, store: Path, 
         os.symlink(f"{UP}/{SEGMENTS}/{name}/{year}/{seg}", ydir / seg)
 
 
-def referenced(vdir: Path) -> set[str]:
-    """The segments (``<dataset>/<year>/<seg>`` under ``.segments``) version ``vdir``'s manifest names."""
-    try:
-        doc = json.loads((vdir / "_manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return set()
+def named(files: dict[str, dict]) -> list[str]:
+    """The segments (``<dataset>/<year>/<seg>`` under ``.segments``) a manifest's files are in."""
     out = set()
-    for rel, meta in doc.get("files", {}).items():
+    for rel, meta in files.items():
         if meta.get("seg") is not None and (k := part_of(rel)) is not None:
             out.add(f"{k[0]}/{k[1]}/{meta['seg']}")
-    return out
+    return sorted(out)
+
+
+def referenced(vdir: Path) -> set[str]:
+    """The segments version ``vdir`` names (its manifest lists them; a finished version never changes)."""
+    return _referenced(str(vdir))
+
+
+@functools.lru_cache(maxsize=8)
+def _referenced(vdir: str) -> frozenset[str]:
+    try:
+        doc = json.loads(Path(vdir, "_manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return frozenset()
+    return frozenset(doc["segments"] if "segments" in doc else named(doc.get("files", {})))
 
 
 def collect(out: Path, gone: list[Path], kept: list[Path]) -> int:

@@ -280,7 +280,8 @@ class _Builder:
         segments.place(self.old, self.dest, self.stamp, self.oldman, self.files, self.dropped)
         stored = index_store.write(self.dest, self.old if self.y_indexed else None, index)
         (self.dest / MANIFEST).write_text(json.dumps({"stamp": self.stamp, "files": self.files,
-                                                      "index": self._index_by(stored)}), encoding="utf-8")
+                                                      "index": self._index_by(stored),
+                                                      "segments": segments.named(self.files)}), encoding="utf-8")
         rows = {n: sum(m["rows"] for r, m in self.files.items() if r.startswith(n + "/")) for n in DATASETS}
         return Built(rows=rows, replaced=self.replaced.num_rows)
 

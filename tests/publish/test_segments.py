@@ -135,6 +135,7 @@ def _to_hardlink_layout(out: Path) -> None:
         if phys != vdir / rel:
             os.link(phys, vdir / rel)
         meta.pop("seg", None)
+    doc.pop("segments", None)
     for p in list(vdir.glob("*/year=*/*")):
         if p.is_symlink():
             p.unlink()
@@ -144,6 +145,7 @@ def _to_hardlink_layout(out: Path) -> None:
             shutil.rmtree(v)
     shutil.rmtree(out / segments.SEGMENTS)
     versions._read_manifest.cache_clear()
+    segments._referenced.cache_clear()
 
 
 def test_a_dataset_of_the_hardlink_layout_moves_into_segments_at_its_next_publish(tmp_path):
