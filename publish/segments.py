@@ -55,12 +55,13 @@ def physical(rel: str, meta: dict) -> str:
 
 
 def place(old: Path | None, dest: Path, stamp: str, oldman: dict[str, dict], files: dict[str, dict],
-          dropped: set[str]) -> None:
+          dropped: set[str]) -> list[str]:
     """Put version ``dest``'s year-partition files into segments and link them in.
 
     ``files``: the new version's manifest (entries written by ``stamp`` sit as plain files under
     ``dest``; the others are ``oldman``'s, carried over); ``dropped``: ``oldman``'s files not carried.
-    Sets ``seg`` on every year-partition entry of ``files`` (new dicts: ``oldman``'s are left alone)."""
+    Sets ``seg`` on every year-partition entry of ``files`` (new dicts: ``oldman``'s are left alone);
+    returns the segments the version names (``<dataset>/<year>/<seg>``, for its manifest)."""
     store = dest.parent.parent / SEGMENTS
     segs: dict[tuple[str, int], dict[str | None, list[str]]] = {}
     for rel, meta in oldman.items():
@@ -74,15 +75,19 @@ def place(old: Path | None, dest: Path, stamp: str, oldman: dict[str, dict], fil
     for rel in dropped:
         if (k := part_of(rel)) is not None:
             gone.setdefault(k, set()).add(rel)
+    named = []
     for key in sorted(set(segs) | set(new)):
-        _place_one(key, old, dest, store, stamp, segs.get(key, {}), new.get(key, []), gone.get(key, set()),
-                   oldman, files)
+        linked = _place_one(key, old, dest, store, stamp, segs.get(key, {}), new.get(key, []), gone.get(key, set()),
+                            oldman, files)
+        named += [f"{key[0]}/{key[1]}/{seg}" for seg in linked]
+    return named
 
 
 def _place_one(key: tuple[str, int], old: Path | None, dest: Path, store: Path, stamp: str,
                segs: dict[str | None, list[str]], new: list[str], gone: set[str], oldman: dict[str, dict],
-               files: dict[str, dict]) -> None:
-    """One dataset-year: re-make the segments that lose a file, with the new files; link in every segment."""
+               files: dict[str, dict]) -> list[str]:
+    """One dataset-year: re-make the segments that lose a file, with the new files; link in every segment
+    (returned)."""
     name, year = key
     touched = {s for s, rels in segs.items() if s is None or not gone.isdisjoint(rels)}
     keep = {s: rels for s, rels in segs.items() if s not in touched}
@@ -114,10 +119,11 @@ def _place_one(key: tuple[str, int], old: Path | None, dest: Path, store: Path, 
     if not linked:
         if ydir.is_dir() and not any(ydir.iterdir()):
             ydir.rmdir()
-        return
+        return []
     ydir.mkdir(parents=True, exist_ok=True)
     for seg in linked:
         os.symlink(f"{UP}/{SEGMENTS}/{name}/{year}/{seg}", ydir / seg)
+    return linked
 
 
 def named(files: dict[str, dict]) -> list[str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import random
-from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
