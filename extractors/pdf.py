@@ -104,6 +104,21 @@ def looks_tabular(text: str, st: PdfSettings) -> bool:
     return shows_rows(text, st)
 
 
+def _carried(found_by_page: dict[int, tuple[list[FoundTable], list[list[Glyph]]]], page: int) -> tuple[float, ...]:
+    """The number columns of the table that ends the page before ``page`` when it is borderless (a
+    table continued over the break without its header keeps them); () when that page is not read yet,
+    had no table or ended with a ruled one."""
+    found = found_by_page.get(page - 1, ([], []))[0]
+    return found[-1].cols if found else ()
+
+
+def _goes_on(found_by_page: dict[int, tuple[list[FoundTable], list[list[Glyph]]]], page: int) -> bool:
+    """Whether ``page`` ends with a borderless table whose label lines ending the page were left out and
+    the next page starts with its continuation (a table taking its columns): those lines are its rows."""
+    here, there = found_by_page.get(page, ([], []))[0], found_by_page.get(page + 1, ([], []))[0]
+    return bool(here and there) and here[-1].open_tail and there[0].continued
+
+
 def open_pdf(data: bytes, file_name: str) -> pdfium.PdfDocument:
     """Open with pypdfium2, turning its errors into ExtractionError a person can act on."""
     try:
@@ -137,7 +152,7 @@ class PdfExtractor(Extractor):
     """Text PDFs: pypdfium2 for text and page triage, pdfplumber rules/glyphs for tables."""
 
     name = "pdf"
-    version = "2"  # 2: borderless label-only lines between numeric rows kept as blank rows
+    version = "3"  # 3: borderless continuations keep the columns (and blank rows) of the page before; 2: label-only rows
     kinds = ("pdf",)
 
     def __init__(self, settings: PdfSettings | None = None, extract: ExtractSettings | None = None) -> None:
@@ -223,9 +238,11 @@ class PdfExtractor(Extractor):
         retry = []
         for p in pages:
             if p in geoms:
-                found, rest = self._page_tables(geoms[p])
+                found, rest = self._page_tables(geoms[p], _carried(found_by_page, p))
                 if found or p not in rows_seen:
                     found_by_page[p] = (found, rest)
+                    if _goes_on(found_by_page, p - 1) and p - 1 in geoms:  # its table goes on here: read its tail
+                        found_by_page[p - 1] = self._page_tables(geoms[p - 1], _carried(found_by_page, p - 1), True)
                     continue
             retry.append(p)
         if retry:
@@ -234,7 +251,7 @@ class PdfExtractor(Extractor):
             with pdfplumber.open(io.BytesIO(data)) as pp:
                 for p in retry:
                     geom = read_page(pp.pages[p - 1], p)
-                    found, rest = self._page_tables(geom)
+                    found, rest = self._page_tables(geom, _carried(found_by_page, p))
                     if p in geoms and found:
                         log.warning("%s page %d: tables found by pdfplumber only", doc.file_name, p)
                         doc.warnings.append(f"page {p}: PDFium geometry found no table; used pdfplumber")
@@ -245,11 +262,14 @@ class PdfExtractor(Extractor):
             lines[p] = glyph_text_lines((), p, rest)
         return tables, lines
 
-    def _page_tables(self, geom: PageGeom) -> tuple[list[FoundTable], list[list[Glyph]]]:
+    def _page_tables(self, geom: PageGeom, inherit: tuple[float, ...] = (),
+                     tail: bool = False) -> tuple[list[FoundTable], list[list[Glyph]]]:
         """The page's tables, top to bottom, and the lines of the glyphs outside them.
 
         The glyphs outside the ruled tables are grouped into lines once: borderless tables are
-        read from those lines and, when there are none, they are the page's text lines too."""
+        read from those lines and, when there are none, they are the page's text lines too.
+        ``inherit``: the columns a borderless table ending the page before left (:func:`_carried`);
+        ``tail``: the page's last table goes on over the break (:func:`_goes_on`)."""
         glyphs = geom.glyphs
         at = centres(glyphs)
         found = ruled_tables(geom, self.settings.ruled, at)
@@ -257,7 +277,8 @@ class PdfExtractor(Extractor):
         free = [glyphs[i] for i in free_idx]
         rest = glyph_lines(free)
         if self.settings.find_borderless:
-            more = borderless_tables(geom, [f.bbox for f in found], self.settings.borderless, rest)
+            more = borderless_tables(geom, [f.bbox for f in found], self.settings.borderless, rest,
+                                     inherit if not found else (), tail)
             if more:
                 sub = (at[0][free_idx], at[1][free_idx])
                 rest = glyph_lines([free[i] for i in outside_index(sub, [f.bbox for f in more], 1.0).tolist()])

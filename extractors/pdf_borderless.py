@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 
+from extractors.column_anchors import fits
 from extractors.pdf_borderless_labels import assign_labels, blank_row_lines, group_runs, overlaps, spanning_row_labels
 from extractors.pdf_borderless_regions import BorderlessSettings, _fold_wrapped_numbers, _is_anchor, _regions
 from extractors.pdf_layout import Glyph, RunLine, TextRun, cluster, join_wrapped, median, nearest_sorted, outside, text_runs
@@ -89,26 +90,44 @@ def _split(reg: list[RunLine], anchors: list[RunLine], label_x: float, num_left:
 
 
 def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, ends_page: bool = False,
-                 labels: dict[int, list[TextRun]] | None = None) -> FoundTable | None:
+                 labels: dict[int, list[TextRun]] | None = None, inherit: tuple[float, ...] = (),
+                 tail: bool = False) -> FoundTable | None:
     """One RawTable from the lines of a borderless region (``ends_page``: it may go on over the page).
 
     A first build (``labels`` None) reads each numeric row's label; label lines between the first and
     last numeric rows that no numeric row keeps (zeros printed blank: the row has no number to anchor
     it, see :func:`_blank_row_candidates`) make it build again with ``labels``: the label texts of
     every row by the id of its line, numeric rows keeping the first build's labels and each such
-    label-only line a row of empty cells, so the normalizer, which knows the template, decides."""
+    label-only line a row of empty cells, so the normalizer, which knows the template, decides.
+    ``inherit``: the number columns of the table part just before (:attr:`FoundTable.cols`); a region
+    whose first rows come with no header above them takes them when every number of those rows sits
+    surely on one (:func:`~extractors.column_anchors.fits`): a table continued over a page break keeps
+    its columns, so a row's blank cells stay in place; its label lines above its first numbers are then
+    rows too (printing no number), as are, with ``tail`` (the table is known to go on over the page
+    break), the label lines after its last numbers."""
     real = [ln for ln in reg if _is_anchor(ln, st)]
     anchors = [ln for ln in reg if _is_anchor(ln, st) or labels is not None and id(ln) in labels]
     size = median(ln.size for ln in real)
     num_left = min(s.x0 for ln in real for s in ln.numbers())
     label_x = num_left - 0.5 * size
-    mid = (min(s.x0 for ln in reg for s in ln.segs) + max(s.x1 for ln in reg for s in ln.segs)) / 2
+    left = min(s.x0 for ln in reg for s in ln.segs)
+    if all(s.numeric for ln in real for s in ln.segs):
+        label_x = min(label_x, left - 1)  # rows of numbers only (appeals): every column is a number column
+    mid = (left + max(s.x1 for ln in reg for s in ln.segs)) / 2
     units, label_segs = _split(reg, anchors, label_x, num_left, mid)
+    # header texts right of every row label head number columns, also left of the leftmost number (a
+    # first column of zeros printed blank prints no number to start the columns at)
+    head_x = min(label_x, max((s.x1 for ln in real for s in ln.segs if not s.numeric or s.cx < label_x),
+                              default=label_x) + 0.25 * size)
     # numeric columns: the numbers' x-centres, plus the lowest header texts (a column of zeros printed
     # blank has no number to cluster, but its header still names it)
-    leaves = {id(u): _leaf_centres(u, label_x, mid) for u in units if isinstance(u, list)}
-    cols = cluster([s.cx for ln in anchors for s in ln.numbers()] + [x for xs in leaves.values() for x in xs],
-                   st.col_tol * size)
+    leaves = {id(u): _leaf_centres(u, label_x, mid, head_x) for u in units if isinstance(u, list)}
+    tol = st.col_tol * size
+    lead = [[s.cx for s in u.numbers() if s.cx >= label_x]
+            for u in units[:next((i for i, u in enumerate(units) if isinstance(u, list)), len(units))]]
+    inherit = inherit if lead and fits(lead, inherit, tol) else ()
+    cols = cluster([s.cx for ln in anchors for s in ln.numbers()] + [x for xs in leaves.values() for x in xs]
+                   + list(inherit), tol)
     if not cols:
         return None
     # label columns: item labels (the most populated x-centre) and stacked group labels left of them
@@ -132,11 +151,12 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, end
     row_of: list[int] = []  # grid row of each anchor
     block_of: list[int] = []  # which data block (between header bands) each anchor is in
     row, block = 0, 0
-    band: dict[int, set[int]] = {0: set()}  # per data block: the columns its header and numbers use
+    # per data block: the columns its header and numbers use (a continuation's first: the part before's)
+    band: dict[int, set[int]] = {0: {nearest_sorted(cols, x) for x in inherit}}
     printed: list[set[int]] = []  # per anchor: the columns it prints a number in
     for u in units:
         if isinstance(u, list):
-            row += _header_cells(u, cols, label_x, n_label, mid, row, geom, cells)
+            row += _header_cells(u, cols, label_x, n_label, mid, row, geom, cells, head_x)
             block += 1
             band[block] = {nearest_sorted(cols, x) for x in leaves[id(u)]}
         else:
@@ -181,36 +201,51 @@ def build_region(reg: list[RunLine], geom: PageGeom, st: BorderlessSettings, end
             cells.append(Cell(_join(blk), row_of[lo], k, row_of[hi] - row_of[lo] + 1, 1, geom.number,
                               _box(blk, geom)))
     if labels is None:
-        found = _blank_row_candidates(reg, real, dropped, label_x)
+        found = _blank_row_candidates(reg, real, dropped, label_x, walls, bool(inherit), tail)
         if found:
-            return build_region(reg, geom, st, ends_page, {**kept, **found})
+            return build_region(reg, geom, st, ends_page, {**kept, **found}, inherit, tail)
     segs_all = [s for ln in reg for s in ln.segs]
     bbox = (min(s.x0 for s in segs_all) - 1, min(s.top for s in segs_all) - 1,
             max(s.x1 for s in segs_all) + 1, max(s.bottom for s in segs_all) + 1)
-    return FoundTable(RawTable(cells=_dedupe(cells), page=geom.number, source="pdfplumber-borderless"), bbox)
+    last = tuple(cols[k] for k in sorted(band[block]))
+    return FoundTable(RawTable(cells=_dedupe(cells), page=geom.number, source="pdfplumber-borderless"), bbox, last,
+                      continued=bool(inherit))
 
 
 def _blank_row_candidates(reg: list[RunLine], real: list[RunLine], dropped: list[TextRun], label_x: float,
+                          walls: list[float] = (), continued: bool = False, tail: bool = False,
                           ) -> dict[int, list[TextRun]]:
     """Label-only lines that are rows printing no number (zeros printed blank), by layout alone.
 
-    A line qualifies when it lies strictly between the table's first and last numeric rows, prints text only left of the numbers, every label text of it that
+    A line qualifies when it lies strictly between the table's first and last numeric rows, or under
+    a header line (``walls``: their y-centres) above the first numeric row or below the last (a row
+    under its header printing nothing: 规章 above 规范性文件; a sub-table 行政处罚/行政强制 printing no
+    number at all), or above the first numeric row of a part continued from the page before
+    (``continued``), or below the last when the table goes on over the page break (``tail``),
+    prints text only left of the numbers, every label text of it that
     went to a numeric row was dropped as another row's (:func:`blank_row_lines`), and it opens a label:
     a line tight under another such line and not starting an item (2. （三） 二、) is its wrapped tail
     and stays with it."""
     gone = {id(s) for s in dropped}
-    if not gone or len(real) < 2:
+    if not gone or not real:
         return {}
     lo, hi = real[0].cy, real[-1].cy
+
+    def inside(y: float) -> bool:
+        # above the first row: under the header band, not inside it (no header line between it and the row)
+        return lo < y < hi or y < lo and (continued or any(w < y for w in walls) and not any(y < w < lo for w in walls)) \
+            or y > hi and (tail or any(hi < w < y for w in walls))
+
+    labels = [s for ln in real for s in ln.segs if s.x1 <= label_x]  # the labels printed on number lines
     out: dict[int, list[TextRun]] = {}
     prev: RunLine | None = None  # the last line of the blank row being read
     head: RunLine | None = None  # that row's first line
     for ln in reg:
         mine = [s for s in ln.segs if id(s) in gone]
-        ok = bool(mine) and lo < ln.cy < hi and all(s.x1 <= label_x for s in ln.segs) \
+        ok = bool(mine) and inside(ln.cy) and all(s.x1 <= label_x for s in ln.segs) \
             and all(s in mine or not overlaps(s, m) for s in ln.segs for m in mine)
         if ok and prev is not None and head is not None and ln.top - prev.bottom <= 0.6 * ln.size \
-                and not _ITEM.match(mine[0].text):
+                and not _ITEM.match(mine[0].text) and _full(prev, labels):
             out[id(head)] += mine  # the wrapped tail of the line above
             prev = ln
             continue
@@ -220,28 +255,41 @@ def _blank_row_candidates(reg: list[RunLine], real: list[RunLine], dropped: list
     return out
 
 
-def _leaf_centres(lines: list[RunLine], label_x: float, mid: float) -> list[float]:
-    """x-centres of the header texts over the numbers with no header text below them: one per column."""
+def _full(ln: RunLine, labels: list[TextRun]) -> bool:
+    """Whether a label line is about as wide as the widest label printed on a number line centred with it
+    (``labels``): text wraps only at its cell's edge, so a line much shorter (行政处罚 over 行政强制, two
+    blank rows, beside 行政规范性文件 on a number line) has no wrapped tail."""
+    seg = max(ln.segs, key=lambda s: s.x1 - s.x0)
+    w = seg.x1 - seg.x0
+    return w >= 0.9 * max((s.x1 - s.x0 for s in labels if abs(s.cx - seg.cx) <= 0.2 * (s.x1 - s.x0)), default=w)
+
+
+def _leaf_centres(lines: list[RunLine], label_x: float, mid: float, head_x: float | None = None) -> list[float]:
+    """x-centres of the header texts over the numbers (starting right of ``head_x``, the row labels'
+    right edge) with no header text below them: one per column."""
+    head_x = label_x if head_x is None else head_x
     segs = [(i, s) for i, ln in enumerate(lines) if not _caption(ln, mid, label_x)
-            for s in ln.segs if s.x0 >= label_x and not s.numeric]
+            for s in ln.segs if s.x0 >= head_x and not s.numeric]
     return [s.cx for i, s in segs if not any(j > i and t.x0 < s.x1 and t.x1 > s.x0 for j, t in segs)]
 
 
 def _header_cells(lines: list[RunLine], cols: list[float], label_x: float, n_label: int, mid: float, row0: int,
-                  geom: PageGeom, out: list[Cell]) -> int:
-    """Header band → rows: segments over several columns span them, the rest stack per column."""
+                  geom: PageGeom, out: list[Cell], head_x: float | None = None) -> int:
+    """Header band → rows: segments over several columns span them, the rest stack per column
+    (``head_x``: where column headers may start, see :func:`_leaf_centres`)."""
+    head_x = label_x if head_x is None else head_x
     pitch = min((b - a for a, b in zip(cols, cols[1:])), default=50.0)
     spans: list[tuple[TextRun, int, int]] = []
     per_col: dict[int, list[TextRun]] = {}
     label: list[TextRun] = []
     for li, ln in enumerate(lines):
-        below = [s for lower in lines[li + 1:] for s in lower.segs if s.cx >= label_x]
+        below = [s for lower in lines[li + 1:] for s in lower.segs if s.cx >= head_x]
         for s in ln.segs:
             under = {nearest_sorted(cols, b.cx) for b in below if s.x0 - pitch / 2 <= b.cx <= s.x1 + pitch / 2}
             inner = [k for k, c in enumerate(cols) if s.x0 < c < s.x1]
             if li == 0 and _caption(ln, mid, label_x):  # a full-width caption row (第二十条第（一）项)
                 spans.append((s, 0, n_label + len(cols)))
-            elif s.x1 <= label_x:
+            elif s.x1 <= head_x:
                 label.append(s)
             elif len(inner) >= 2 or len(under) >= 2:
                 ks = sorted(set(inner) | under)
@@ -298,9 +346,13 @@ def may_hold_table(lines: list[list[Glyph]], st: BorderlessSettings = Borderless
 
 
 def borderless_tables(geom: PageGeom, taken: list[BBox], st: BorderlessSettings = BorderlessSettings(),
-                      lines: list[list[Glyph]] | None = None) -> list[FoundTable]:
+                      lines: list[list[Glyph]] | None = None, inherit: tuple[float, ...] = (),
+                      tail: bool = False) -> list[FoundTable]:
     """Tables without rules on the part of the page no ruled table covers; ``lines``: the
-    :func:`~extractors.pdf_layout.glyph_lines` of the glyphs outside ``taken`` when grouped already."""
+    :func:`~extractors.pdf_layout.glyph_lines` of the glyphs outside ``taken`` when grouped already;
+    ``inherit``: the number columns the table part before this page ended with (see :func:`build_region`);
+    ``tail``: the page's last table is known to go on over the page break (the next page's first table
+    took its columns), so the label lines ending the page are its rows printing no number."""
     free = outside(geom.glyphs, taken, 1.0) if lines is None else []
     if not (free or lines):
         return []
@@ -309,8 +361,11 @@ def borderless_tables(geom: PageGeom, taken: list[BBox], st: BorderlessSettings 
     out = []
     runs = _fold_wrapped_numbers(text_runs(free, st.gap_ratio, lines), st)
     body = [ln for ln in runs if not PAGE_NO.match(" ".join(s.text for s in ln.segs))]
-    for reg in _regions(runs, st):
-        found = build_region(reg, geom, st, ends_page=bool(body) and reg[-1] is body[-1])
+    for reg, opened in _regions(runs, st, tail):
+        found = build_region(reg, geom, st, ends_page=bool(body) and reg[-1] is body[-1], inherit=inherit,
+                             tail=tail and opened)
         if found is not None:
+            found.open_tail = opened and not tail
             out.append(found)
+            inherit = found.cols
     return out

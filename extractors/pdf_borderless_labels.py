@@ -150,8 +150,9 @@ def blank_row_lines(segs: list[TextRun], y: float, walls: list[float] = (), keep
     side, so its label lines there prove nothing.
     Cells are vertically centred, so when the row prints its numbers on one of its label lines,
     its other label lines lie evenly above and below: the surplus on one side is another row's.
-    And two lines starting sibling labels (2. and 3., （一） and （二）) are two rows: only the
-    item holding the numbers' line (else the one nearest them) stays.
+    And two lines starting sibling labels (2. and 3., （一） and （二）) are two rows: only the item holding
+    the numbers' line (else the one nearest them) stays; a line starting an item as deep or deeper (1.
+    under the （二） label holding the numbers' line) after that line starts another row.
     """
     walled = [s for s in segs if any(min(s.cy, y) < w < max(s.cy, y) for w in walls)]
     segs = [s for s in segs if not any(s is x for x in walled)]
@@ -169,10 +170,21 @@ def blank_row_lines(segs: list[TextRun], y: float, walls: list[float] = (), keep
             drop |= set(range(len(lines) - (below - above), len(lines)))
     keep = [i for i in range(len(lines)) if i not in drop]
     starts = [i for i in keep if _start_kind(lines[i]) is not None]
-    if len({_start_kind(lines[i]) for i in starts}) == 1 and len(starts) >= 2:
+    kinds = {_start_kind(lines[i]) for i in starts}
+    if len(kinds) == 1 and len(starts) >= 2:
         items = [(a, next((b for b in starts if b > a), len(lines))) for a in starts]
         home = next(((a, b) for a, b in items if any(a <= i < b for i in at)), None) or min(
             items, key=lambda ab: abs((lines[ab[0]][0].cy + lines[ab[1] - 1][0].cy) / 2 - y))
         lead = [i for i in keep if i < starts[0]]  # continuation of the first item? not ours to judge
         drop |= {i for i in keep if not home[0] <= i < home[1] and i not in lead}
+    elif len(kinds) > 1 and at:
+        # a label of one level holding the numbers' line (（二）部分公开…), then a line starting an item of
+        # that level or a deeper one (二、…; 1.属于国家秘密): that line and those after it are other rows.
+        # A shallower start (a group label （六） beside the wrapped rest of a 1. label) proves nothing.
+        own = [i for i in starts if i <= at[0]]
+        if own:
+            k = _start_kind(lines[own[-1]])
+            deeper = [i for i in starts if i > at[-1] and (_start_kind(lines[i]) or 0) <= (k or 0)]
+            if deeper:
+                drop |= {i for i in keep if i >= deeper[0]}
     return walled + [s for i in sorted(drop) for s in lines[i]]

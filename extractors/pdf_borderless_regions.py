@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.pdf_borderless_labels import overlaps, stacks
+from extractors.pdf_borderless_labels import _start_kind, overlaps, stacks
 from extractors.pdf_layout import RunLine, TextRun, median
 from extractors.pdf_text import PAGE_NO
 
@@ -59,20 +59,31 @@ def _fold_wrapped_numbers(lines: list[RunLine], st: BorderlessSettings) -> list[
     return [ln for i, ln in enumerate(lines) if i not in drop]
 
 
+def _under_row(cur: list[RunLine], ln: RunLine, st: BorderlessSettings) -> bool:
+    """Whether ``ln`` sits right under a data row whose label starts where it does (a row printing its
+    label alone, 二、上年结转… under 一、本年新收… 1 1, not a section heading)."""
+    return bool(cur) and ln.top - cur[-1].bottom <= 1.0 * ln.size \
+        and abs(ln.segs[0].x0 - cur[-1].segs[0].x0) <= 0.5 * ln.size and _is_anchor(cur[-1], st)
+
+
 def _is_section_heading(ln: RunLine) -> bool:
     return len(ln.segs) == 1 and bool(_SECTION.match(ln.segs[0].text)) and len(ln.segs[0].text) >= 12 \
         and not any(ch.isdigit() for ch in ln.segs[0].text)
 
 
-def _regions(lines: list[RunLine], st: BorderlessSettings) -> list[list[RunLine]]:
-    """Runs of lines that form one table: anchors plus the header/label lines around them."""
+def _regions(lines: list[RunLine], st: BorderlessSettings, tail: bool = False) -> list[tuple[list[RunLine], bool]]:
+    """Runs of lines that form one table: anchors plus the header/label lines around them, each with
+    whether label lines after it were left out up to the end of the page's text (:func:`open_tail`).
+    ``tail``: the last table goes on over the page break, so those lines are its rows: taken in."""
     out: list[list[RunLine]] = []
     cur: list[RunLine] = []
     last_anchor = -1
     for i, ln in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         wrapped = nxt is not None and _is_anchor(nxt, st) and nxt.top - ln.bottom <= 0.5 * ln.size
-        if _is_section_heading(ln) and not wrapped:  # a row label wrapped onto its numbers' line is no heading
+        # a row label wrapped onto its numbers' line is no heading, nor is a row printing its label alone
+        # right under a row whose label starts where it does (二、上年结转… under 一、本年新收… 1 1)
+        if _is_section_heading(ln) and not wrapped and not _under_row(cur, ln, st):
             if cur:
                 out.append(cur)
             cur, last_anchor = [], -1
@@ -104,8 +115,40 @@ def _regions(lines: list[RunLine], st: BorderlessSettings) -> list[list[RunLine]
         while end < len(reg) and reg[end].top - reg[end - 1].bottom <= 1.0 * reg[end].size \
                 and len(reg[end].segs) == 1 and reg[end].segs[0].x1 < min(s.x0 for s in reg[idx[-1]].numbers()):
             end += 1  # the wrapped tail of the last row's label
-        tables.append(reg[start:end])
+        wrapped_end, end = end, _sub_tables_end(reg, idx[-1], end)
+        # the label lines after the last numbers (a wrapped tail included: it may be rows printing nothing)
+        opened = reg is out[-1] and open_tail(reg, idx[-1], idx[-1] + 1 if end == wrapped_end else end)
+        if tail and opened:
+            end = max(i for i, ln in enumerate(reg) if not _page_no(ln)) + 1
+        tables.append((reg[start:end], opened))
     return tables
+
+
+def open_tail(reg: list[RunLine], last: int, end: int) -> bool:
+    """Whether the lines after a table's end (``end``) up to the end of ``reg`` are short label lines
+    left of the numbers, one of them starting an item (rows printing no number, zeros printed blank,
+    or text: undecided here)."""
+    num_left = min(s.x0 for s in reg[last].numbers())
+    rest = [ln for ln in reg[end:] if not _page_no(ln)]
+    return bool(rest) and all(s.x1 < num_left and len(s.text) <= 25 and "。" not in s.text
+                              for ln in rest for s in ln.segs) \
+        and any(_start_kind(ln.segs) is not None for ln in rest)  # else only the last row's wrapped label
+
+
+def _sub_tables_end(reg: list[RunLine], last: int, end: int) -> int:
+    """Where a table ends once the header bands after its last data row are counted (zeros printed blank:
+    a sub-table under its own header whose every row prints nothing, 行政处罚/行政强制 under
+    第二十条第（六）项). Lines close together after ``end`` are taken up to the last line heading the
+    numbers' columns and the label lines under it; without such a header line nothing is taken (text
+    under a table, or a row cut by the page break, is not a table row)."""
+    num_left = min(s.x0 for s in reg[last].numbers())
+    k, header = end, -1
+    while k < len(reg) and reg[k].top - reg[k - 1].bottom <= 1.0 * reg[k].size \
+            and not any(len(s.text) > 25 or "。" in s.text for s in reg[k].segs):
+        if any(s.x1 > num_left for s in reg[k].segs):
+            header = k
+        k += 1
+    return end if header < 0 else k
 
 
 def _header_start(reg: list[RunLine], first: int) -> int:
@@ -119,3 +162,7 @@ def _header_start(reg: list[RunLine], first: int) -> int:
             break
         i -= 1
     return i
+
+
+def _page_no(ln: RunLine) -> bool:
+    return bool(PAGE_NO.match(" ".join(s.text for s in ln.segs)))

@@ -73,6 +73,9 @@ def closed_cells(segs: tuple[Seg, ...], st: RuledSettings) -> list[list[BBox]]:
 class FoundTable:
     table: RawTable
     bbox: BBox  # upright coordinates (to drop its glyphs from paragraphs)
+    cols: tuple[float, ...] = ()  # borderless: x-centres of its last band's number columns (a continuation's)
+    continued: bool = False  # borderless: it took the columns of the part before the page break
+    open_tail: bool = False  # borderless: label lines after its last number row end the page, left out
 
 
 def build_table(boxes: list[BBox], glyphs: tuple[Glyph, ...], geom: PageGeom, st: RuledSettings,

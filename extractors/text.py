@@ -294,7 +294,7 @@ class TextExtractor(Extractor):
     """`.txt` and `.md` reports."""
 
     name = "text"
-    version = "4"  # 4: layout label-only rows inside tables kept; 3: misaligned layout rows not re-cut
+    version = "5"  # 5: layout columns by display width when the numbers line up so, straddling numbers not placed; 4: label-only rows
     kinds = ("txt", "md")
 
     def __init__(self, settings: TextSettings = TextSettings()) -> None:

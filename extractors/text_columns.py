@@ -2,17 +2,23 @@
 
 A zero printed as an empty cell leaves only spaces in a layout dump: splitting a row on gaps
 would slide the numbers after it one column left. Every character of a layout line sits at the
-column its x position maps to (a CJK glyph takes one column like a digit), so a header text and
-the numbers under it share a centre. A table's numeric columns are the centres of its numbers
-plus those of its lowest header texts (a column whose every cell is blank is still named by its
-header); each number row is re-cut into one cell per column of its band (the rows under one
-header), empty where nothing is printed. Nothing here knows the template.
+column its x position maps to, so a header text and the numbers under it share a centre.
+`pdftotext -layout` gives a CJK glyph one column like a digit; text aligned for a monospace
+screen gives it two (its display width). Which of the two a table uses is read from the table:
+the one under which its numbers line up in fewer columns (character columns when equal).
+A table's numeric columns are the centres of its numbers plus those of its lowest header texts
+(a column whose every cell is blank is still named by its header); each number row is re-cut into
+one cell per column of its band (the rows under one header), empty where nothing is printed.
+Nothing here knows the template.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+
+from extractors.column_anchors import spread_cells
 
 _TOKEN = re.compile(r"\S+")
 _GAP = re.compile(r"(?: {2,}|\u3000+)")
@@ -21,21 +27,36 @@ _VALUE = re.compile(r"^(?:[-+]?[\d０-９][\d０-９,，.．]*|—|－|-|/|／|�
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    start: int
+    start: int  # column the token starts at (character or display column, see tokens())
     text: str
+    width: int = -1  # columns it takes (-1: one per character)
+    at: int = -1  # its index in the line's string (-1: same as start)
 
     @property
     def centre(self) -> float:
-        return self.start + len(self.text) / 2
+        return self.start + (len(self.text) if self.width < 0 else self.width) / 2
+
+    @property
+    def index(self) -> int:
+        return self.start if self.at < 0 else self.at
 
 
-def tokens(line: str) -> list[Token]:
-    return [Token(m.start(), m.group()) for m in _TOKEN.finditer(line)]
+def display_width(text: str) -> int:
+    """Columns a monospace screen gives ``text``: two for wide and full-width characters (CJK)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def number_tokens(line: str) -> list[Token]:
+def tokens(line: str, wide: bool = False) -> list[Token]:
+    """The line's tokens at their character columns, or (``wide``) at their display columns."""
+    if not wide:
+        return [Token(m.start(), m.group()) for m in _TOKEN.finditer(line)]
+    return [Token(display_width(line[: m.start()]), m.group(), display_width(m.group()), m.start())
+            for m in _TOKEN.finditer(line)]
+
+
+def number_tokens(line: str, wide: bool = False) -> list[Token]:
     """The trailing run of value tokens of a row (its numbers); a label's own digits ("1.属于…") are not."""
-    toks = tokens(line)
+    toks = tokens(line, wide)
     k = len(toks)
     while k > 0 and _VALUE.match(toks[k - 1].text):
         k -= 1
@@ -53,22 +74,31 @@ def cluster(xs: list[float], tol: float) -> list[float]:
     return [sum(g) / len(g) for g in out]
 
 
-def leaf_centres(header: list[str], left: float) -> list[float]:
+def leaf_centres(header: list[str], left: float, wide: bool = False) -> list[float]:
     """Centres of header texts right of ``left`` with no header text below them (one per column)."""
-    toks = [(i, t) for i, ln in enumerate(header) for t in tokens(ln) if t.centre >= left]
+    toks = [(i, t) for i, ln in enumerate(header) for t in tokens(ln, wide) if t.centre >= left]
     return [t.centre for i, t in toks
-            if not any(j > i and u.start < t.start + len(t.text) and u.start + len(u.text) > t.start for j, u in toks)]
+            if not any(j > i and u.start < 2 * t.centre - t.start and 2 * u.centre - u.start > t.start
+                       for j, u in toks)]
 
 
 def place(nums: list[Token], anchors: list[float], tol: float) -> list[str] | None:
-    """One cell per anchor, a number where one is printed and '' elsewhere; None when they do not fit."""
-    cells = [""] * len(anchors)
-    for t in nums:
-        k = min(range(len(anchors)), key=lambda i: abs(anchors[i] - t.centre))
-        if abs(anchors[k] - t.centre) > tol or cells[k]:
-            return None
-        cells[k] = t.text
-    return cells
+    """One cell per anchor, a number where one is printed and '' elsewhere; None when they do not fit
+    or one sits unsurely between two anchors (:func:`extractors.column_anchors.spread_cells`)."""
+    return spread_cells([t.text for t in nums], [t.centre for t in nums], anchors, tol)
+
+
+def _end(text: str, wide: bool) -> int:
+    return display_width(text) if wide else len(text)
+
+
+def uses_display_columns(lines: list[str | None], tol: float = 1.5) -> bool:
+    """Whether the table's numbers line up better by display width (CJK two columns) than by character:
+    fewer number columns that way. Equal counts keep character columns (`pdftotext -layout`)."""
+    rows = [ln for ln in lines if ln is not None]
+    narrow = cluster([t.centre for ln in rows for t in number_tokens(ln)], tol)
+    wide = cluster([t.centre for ln in rows for t in number_tokens(ln, True)], tol)
+    return len(wide) < len(narrow)
 
 
 def recut(rows: list[list[str]], lines: list[str | None], inherited: list[float] | None = None,
@@ -79,7 +109,8 @@ def recut(rows: list[list[str]], lines: list[str | None], inherited: list[float]
     the header lines above its first number row; a band without header lines (a table continued
     after a narrative line or a page break) uses ``inherited`` when its numbers fit it.
     """
-    nums = [number_tokens(ln) if ln is not None and len(r) > 1 else [] for r, ln in zip(rows, lines)]
+    wide = uses_display_columns(lines, tol)
+    nums = [number_tokens(ln, wide) if ln is not None and len(r) > 1 else [] for r, ln in zip(rows, lines)]
     if not any(nums):
         return rows, inherited
     left = min(t.start for ns in nums for t in ns) - 1
@@ -94,8 +125,12 @@ def recut(rows: list[list[str]], lines: list[str | None], inherited: list[float]
         if not num_rows:
             return
         band_left = min(t.start for i in num_rows for t in nums[i]) - 1  # right of the band's labels
+        # header texts starting right of every row label name columns, also left of the first number (a
+        # first column of zeros printed blank prints no number to start the columns at)
+        label_end = max(_end(lines[i][: nums[i][0].index].rstrip(), wide) for i in num_rows)  # type: ignore[index]
+        band_left = min(band_left, label_end + 0.5)
         by_numbers = cluster([t.centre for i in num_rows for t in nums[i]], tol)
-        leaves = leaf_centres(header, band_left)
+        leaves = leaf_centres(header, band_left, wide)
         # the header counts only when it sits over the numbers: every number column under a header text
         aligned = all(any(abs(x - c) <= tol for x in leaves) for c in by_numbers)
         own = cluster([t.centre for i in num_rows for t in nums[i]] + leaves, tol) if aligned else by_numbers
@@ -110,11 +145,11 @@ def recut(rows: list[list[str]], lines: list[str | None], inherited: list[float]
             cells = place(nums[i], own, tol)
             if cells is None or len(cells) == len(nums[i]):
                 continue  # nothing blank, or the numbers do not fit the columns: keep the row as split
-            label = lines[i][: nums[i][0].start].strip()  # type: ignore[index]
+            label = lines[i][: nums[i][0].index].strip()  # type: ignore[index]
             out[i] = [p for p in _GAP.split(label) if p] + cells
 
     for i, (_r, ln) in enumerate(zip(rows, lines)):
-        is_header = not nums[i] and ln is not None and any(t.centre >= left for t in tokens(ln))
+        is_header = not nums[i] and ln is not None and any(t.centre >= left for t in tokens(ln, wide))
         if is_header and any(nums[j] for j in band):
             close()
             band, header = [], []

@@ -9,6 +9,7 @@ neighbours; never a guess across the table.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 
 from normalizers.align import (
@@ -80,6 +81,14 @@ def fill_lost_labels(lines: Sequence[LineLike], slots: Sequence[Slot], matches: 
     return out
 
 
+_ITEM_START = re.compile(r"^\s*(?:\d{1,2}\s*[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")
+
+
+def starts_item(ln: LineLike) -> bool:
+    """Whether a line's label opens a row of its own (1. （一） 一、): no label wraps onto such a line."""
+    return bool(_ITEM_START.match(getattr(ln, "raw", "") or ln.label))
+
+
 def blank_rows(lines: Sequence[LineLike], slots: Sequence[Slot], matches: list[Match],
                st: AlignSettings = DEFAULT) -> list[Match]:
     """Rows printed as their label alone, every cell left empty (a PDF or layout text of a report
@@ -88,7 +97,8 @@ def blank_rows(lines: Sequence[LineLike], slots: Sequence[Slot], matches: list[M
 
     A label-only line qualifies when the table prints numbers in other rows and no value line is
     left over (its numbers cannot be somewhere else), it is no wrapped part of another row's
-    label (the lines next to it are not label-only, nor value lines without a label), its label
+    label (the lines next to it are not label-only unless the later one starts an item: 1. （二） 三、;
+    nor value lines without a label), its label
     reads surely as one free row (similarity >= accept, no other free row that close) and that row
     lies between the rows aligned before and after it. The caller still requires the table to
     print its zeros blank, and for requests the identities to hold."""
@@ -111,8 +121,9 @@ def blank_rows(lines: Sequence[LineLike], slots: Sequence[Slot], matches: list[M
         if not sims or sims[0][0] < st.accept or (len(sims) > 1 and sims[1][0] >= st.accept - 0.1):
             continue
         sim, j = sims[0]
+        # a line starting an item (2. （三） 四、) is no wrapped tail of the line above it
         wrapped = [lines[k].label + ln.label if k < i else ln.label + lines[k].label
-                   for k in near if is_label_only(lines[k])]
+                   for k in near if is_label_only(lines[k]) and not starts_item(ln if k < i else lines[k])]
         if any(similarity(w, slots[x], st) >= sim for w in wrapped for x in free):
             continue  # part of a label wrapped over two lines: which row it is, and whether blank, is open
         log.info("row %r prints its label only: a row of blank cells for %s", ln.label[:30], slots[j].id)

@@ -217,3 +217,133 @@ def test_layout_section_heading_at_the_narrative_indent_still_ends_the_table():
 def test_layout_label_line_followed_by_a_paragraph_is_narrative():
     lines = [_PROSE, _PROSE, _at((10, "行政处罚"), (42, "5")), _at((10, "说明情况")), _PROSE]
     assert ["说明情况"] not in _rows(lines_to_blocks(lines))
+
+
+def test_borderless_table_continued_over_a_page_break_keeps_the_columns_of_the_page_before():
+    """Zeros printed blank: the part of a table on the next page, printed without its header, showed
+    only the columns its few numbers use (4 of 7 in the 2019 dev report), so those rows were unread."""
+    from extractors.pdf_borderless import borderless_tables
+
+    header = (80.0, [(90.0, "信息内容"), (300.0, "自然人"), (400.0, "商业企业"), (500.0, "总计")])
+    first = (100.0, [(90.0, "一、本年新收"), (312.0, "1"), (412.0, "2"), (512.0, "3")])
+    last = (120.0, [(90.0, "二、上年结转"), (312.0, "4"), (512.0, "4")])
+    page1 = borderless_tables(_page(header, first, last), [])
+    assert page1[-1].cols and len(page1[-1].cols) == 3
+    cont = (60.0, [(90.0, "（七）总计"), (312.0, "5"), (512.0, "5")]), (80.0, [(90.0, "四、结转"), (512.0, "6")])
+    assert _grid(borderless_tables(_page(*cont), [], inherit=page1[-1].cols)) == [
+        ["（七）总计", "5", "", "5"], ["四、结转", "", "", "6"]]
+    assert _grid(borderless_tables(_page(*cont), [])) == [["（七）总计", "5", "5"], ["四、结转", "", "6"]]
+    # the columns of the page before are taken only when every number sits on one of them
+    off = (60.0, [(90.0, "（七）总计"), (360.0, "5"), (512.0, "5")]), (80.0, [(90.0, "四、结转"), (412.0, "6")])
+    assert _grid(borderless_tables(_page(*off), [], inherit=page1[-1].cols)) == _grid(borderless_tables(_page(*off), []))
+
+
+def test_borderless_header_left_of_the_first_number_still_names_a_column():
+    """The first column printing no number in any row (all its zeros blank) started the table's columns at
+    the second one: the row then had one value cell too few."""
+    from extractors.pdf_borderless import borderless_tables
+
+    header = (80.0, [(90.0, "信息内容"), (300.0, "自然人"), (400.0, "商业企业"), (500.0, "总计")])
+    first = (100.0, [(90.0, "一、本年新收"), (412.0, "2"), (512.0, "2")])
+    last = (120.0, [(90.0, "二、上年结转"), (512.0, "4")])
+    rows = _grid(borderless_tables(_page(header, first, last), []))
+    assert rows[-2:] == [["一、本年新收", "", "2", "2"], ["二、上年结转", "", "", "4"]]
+
+
+def test_borderless_row_of_numbers_only_takes_every_header_text_as_a_column():
+    """Appeals print their numbers without a row label: with the first columns blank, their headers lay
+    left of the first number and were read as row labels (10 value cells of 15)."""
+    from extractors.pdf_borderless import borderless_tables
+
+    head = (80.0, [(90.0, "维持"), (150.0, "纠正"), (210.0, "总计"), (300.0, "维持"), (360.0, "纠正"), (420.0, "总计")])
+    nums = (100.0, [(306.0, "1"), (426.0, "1")])
+    assert _grid(borderless_tables(_page(head, nums), []))[-1] == ["", "", "", "1", "", "1"]
+
+
+def test_borderless_blank_row_under_the_header_and_a_blank_sub_table_after_the_last_number_are_rows():
+    """'规章' printing nothing between the header and the first numbers, and a sub-table under its own header
+    (第二十条第（六）项: 行政处罚, 行政强制) printing no number at all, were left out of the table."""
+    from extractors.pdf_borderless import borderless_tables
+
+    header = (80.0, [(90.0, "信息内容"), (300.0, "本年制发"), (400.0, "本年废止")])
+    blank = (100.0, [(120.0, "规章")])  # labels centred in their cells, as borderless layouts print them
+    first = (120.0, [(90.0, "行政规范性文件"), (312.0, "1"), (412.0, "2")])
+    sub = (140.0, [(108.0, "信息内容"), (350.0, "本年处理决定数量")])
+    penalty, coercion = (160.0, [(108.0, "行政处罚")]), (173.0, [(108.0, "行政强制")])
+    rows = _grid(borderless_tables(_page(header, blank, first, sub, penalty, coercion), []))
+    assert ["规章", "", ""] in rows and ["行政规范性文件", "1", "2"] in rows
+    assert [r[:1] for r in rows[-2:]] == [["行政处罚"], ["行政强制"]]  # two rows, not one label 行政处罚行政强制
+    assert all(set(r[1:]) == {""} for r in rows[-2:])
+
+
+def test_layout_text_aligned_by_display_width_keeps_blank_cells_in_place():
+    """Text aligned for a monospace screen gives a CJK character two columns: numbers after labels of
+    different lengths line up by display width, not by character index (as pdftotext's do)."""
+    from extractors.text_columns import display_width, uses_display_columns
+
+    def at(*parts: tuple[int, str]) -> str:  # texts placed at display columns
+        line = ""
+        for col, text in parts:
+            line += " " * (col - display_width(line)) + text
+        return line
+
+    lines = ["  二、主动公开政府信息情况",
+             at((2, "信息内容"), (20, "本年制发件数"), (34, "本年废止件数"), (48, "现行有效件数")),
+             at((2, "行政规范性文件"), (25, "13"), (53, "18")),
+             at((2, "规章"), (53, "12")),
+             "  三、收到和处理政府信息公开申请情况"]
+    assert uses_display_columns(lines[2:4]) and not uses_display_columns(["规章      1   2", "行政许可    1   2"])
+    rows = _rows(lines_to_blocks(lines))
+    assert rows[1:] == [["行政规范性文件", "13", "", "18"], ["规章", "", "", "12"]]
+
+
+def test_layout_number_between_two_columns_leaves_the_row_as_read():
+    """A number straddling two header columns is not put in either (never a guess)."""
+    from extractors.text_columns import number_tokens, place
+
+    assert place(number_tokens("  行政许可   74"), [8.5, 11.5], 1.5) is None  # 74 centres at 10: between
+    assert place(number_tokens("  行政许可   74"), [10.0, 16.0], 1.5) == ["74", ""]
+
+
+def test_borderless_blank_rows_on_both_sides_of_a_page_break_are_rows_once_the_table_goes_on():
+    """Rows printing nothing after the last numbers of a page, and before the first numbers of the next,
+    were left out (they could be text under a table); once the next page's part takes the columns of the
+    part before, the table goes on over the break and those label lines are its rows."""
+    from extractors.pdf_borderless import borderless_tables
+
+    header = (80.0, [(90.0, "信息内容"), (300.0, "自然人"), (400.0, "总计")])
+    first = (100.0, [(90.0, "1.信访举报"), (312.0, "1"), (412.0, "1")])
+    end1, end2 = (120.0, [(90.0, "2.重复申请")]), (140.0, [(90.0, "3.要求提供")])
+    page1 = borderless_tables(_page(header, first, end1, end2), [])
+    assert page1[-1].open_tail and not any(r[0] == "2.重复申请" for r in _grid(page1))
+    lead = (60.0, [(90.0, "4.无正当理由")])
+    nums = (80.0, [(90.0, "5.要求确认"), (312.0, "2"), (412.0, "2")]), (100.0, [(90.0, "（七）总计"), (412.0, "3")])
+    page2 = borderless_tables(_page(lead, *nums), [], inherit=page1[-1].cols)
+    assert page2[0].continued and _grid(page2)[0] == ["4.无正当理由", "", ""]
+    tail = _grid(borderless_tables(_page(header, first, end1, end2), [], tail=True))
+    assert tail[-2:] == [["2.重复申请", "", ""], ["3.要求提供", "", ""]]
+
+
+def test_borderless_row_label_alone_under_a_row_is_no_section_heading():
+    """'二、上年结转政府信息公开申请数量' printing nothing reads like a section heading (二、 and long); right under
+    '一、本年新收…' and starting where it does, it is that table's row: the table must not end there."""
+    from extractors.pdf_borderless import borderless_tables
+
+    header = (80.0, [(90.0, "信息内容"), (300.0, "自然人"), (400.0, "总计")])
+    first = (100.0, [(90.0, "一、本年新收政府信息公开申请数量"), (312.0, "1"), (412.0, "1")])
+    blank = (113.0, [(90.0, "二、上年结转政府信息公开申请数量")])
+    last = (126.0, [(90.0, "（七）总计"), (312.0, "2"), (412.0, "2")])
+    rows = _grid(borderless_tables(_page(header, first, blank, last), []))
+    assert ["二、上年结转政府信息公开申请数量", "", ""] in rows and rows[-1] == ["（七）总计", "2", "2"]
+
+
+def test_layout_header_left_of_the_first_number_still_names_a_column():
+    """Blanked layout text: '行政规范性文件 … 9' under a three-column header printed its one number under the
+    last header; the columns started at that number, so the row had 1 value cell of 3 (left unread)."""
+    lines = ["  二、主动公开政府信息情况",
+             "        信息内容          本年制发件数           本年废止件数    现行有效件数",
+             "         规章",
+             "      行政规范性文件                                       9",
+             "  三、收到和处理政府信息公开申请情况"]
+    rows = _rows(lines_to_blocks(lines))
+    assert ["行政规范性文件", "", "", "9"] in rows

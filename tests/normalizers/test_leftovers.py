@@ -86,3 +86,18 @@ def test_blank_rows_need_numbers_elsewhere_and_no_leftover_value_line():
     leftover = [_line("规章"), _line("行政规范性文件", "5", "", "67"), _line("某某事项", "9", "9", "9")]
     _, matches = align(leftover, slots)
     assert not any(m.blank for m in blank_rows(leftover, slots, matches))
+
+
+def test_label_only_neighbours_that_each_start_an_item_are_two_blank_rows_not_one_wrapped_label():
+    """Layout text, zeros printed blank: '1.信访举报投诉类申请' over '2.重复申请' (both printing nothing) read
+    as one label wrapped over two lines, so neither became a row; a line opening an item wraps nothing."""
+    from normalizers.leftovers import blank_rows, starts_item
+
+    assert starts_item(_line("2.重复申请")) and starts_item(_line("（二）部分公开")) and starts_item(_line("四、结转"))
+    assert not starts_item(_line("形）")) and not starts_item(_line("具已获取信息"))
+    slots = build_slots(SPEC, "requests", "2021")
+    lines = [_line("1.本机关不掌握相关政府信息", "1", "", "", "", "", "", "1"), _line("1.信访举报投诉类申请"),
+             _line("2.重复申请"), _line("3.要求提供公开出版物", "2", "", "", "", "", "", "2")]
+    _, matches = align(lines, slots)
+    blank = {slots[m.slot].id for m in blank_rows(lines, slots, matches) if m.blank}
+    assert {"not_processed.petition_complaint", "not_processed.duplicate"} <= blank

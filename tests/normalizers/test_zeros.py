@@ -12,7 +12,8 @@ from extractors import extract_file
 from normalizers.template import map_tables
 
 EXACT = ["tsv_2021_blank.txt", "tsv_2019_blank.txt", "md_tsv_2021_blank.md", "md_pipe_2019_blank.md",
-         "html_2021_blank.html", "docx_2021_blank.docx", "pdf_ruled_2021_blank.pdf"]
+         "html_2021_blank.html", "docx_2021_blank.docx", "pdf_ruled_2021_blank.pdf", "pdf_borderless_2019_blank.pdf",
+         "pdf_borderless_2021_blank.pdf"]
 
 
 @pytest.mark.parametrize("name", EXACT)
@@ -37,7 +38,7 @@ def test_zeros_printed_as_empty_tsv_fields(fixtures):
     assert got["requests.carried_over.total"] == (0.0, "")
 
 
-@pytest.mark.parametrize("name", ["pdf_borderless_2021_blank.pdf", "layout_2021_blank.txt"])
+@pytest.mark.parametrize("name", ["layout_2021_blank.txt"])
 def test_zeros_printed_blank_in_layouts_never_give_a_wrong_cell(fixtures, name):
     """Borderless PDF / pdftotext -layout: a row printing no number at all stays missing (flagged), but every
     cell read equals the key, and the rows that print numbers keep their blank cells in place."""
@@ -82,3 +83,51 @@ def test_blank_group_heading_among_blank_numbered_sub_rows_in_layout_text_is_not
     it gave requests.other.* = 0, cells the 2021 key does not have."""
     got = map_tables(extract_file(fixtures / "zeros" / "layout_2021_blank.txt").blocks, None)
     assert not [f for f in got.facts if f.table == "requests" and f.row == "other"]
+
+
+def _facts(fixtures, name: str) -> dict[str, tuple[float, str]]:
+    got = map_tables(extract_file(fixtures / "zeros" / name).blocks, None)
+    return {f"{f.table}.{f.row}.{f.col}": (f.value, f.raw) for f in got.facts}
+
+
+@pytest.mark.parametrize(("name", "rows"), [
+    ("pdf_borderless_2019_blank.pdf", ["requests.unable.needs_creation", "requests.not_processed.duplicate",
+                                       "requests.handled_total", "requests.carried_forward"]),
+    ("pdf_borderless_2021_blank.pdf", ["requests.handled_total", "requests.carried_forward"])])
+def test_borderless_rows_continued_over_a_page_break_keep_their_blank_cells_in_place(fixtures, name, rows):
+    """Regression: the part of the requests table on the next page, printed without its header, took only
+    the columns its own numbers used (3-5 of 7), so every row there was unread (N value cells, 7 expected)."""
+    facts = _facts(fixtures, name)
+    key = json.loads((fixtures / "zeros" / f"{name}.golden.json").read_text(encoding="utf-8"))["facts"]
+    cols = ["natural_person", "commercial", "research", "nonprofit", "legal_services", "other_org", "total"]
+    for row in rows:
+        assert [facts[f"{row}.{c}"][0] for c in cols] == [key[f"{row}.{c}"] for c in cols]
+        assert any(facts[f"{row}.{c}"][1] == "" for c in cols)  # blank cells read in place, as zeros
+
+
+def test_borderless_appeals_with_their_first_columns_blank_are_read(fixtures):
+    """Regression: the appeals row prints numbers only; with the review columns blank, their headers lay
+    left of the first number and were taken for row labels (10 value cells of 15)."""
+    facts = _facts(fixtures, "pdf_borderless_2021_blank.pdf")
+    key = json.loads((fixtures / "zeros" / "pdf_borderless_2021_blank.pdf.golden.json").read_text(encoding="utf-8"))
+    got = {k: v for k, (v, _) in facts.items() if k.startswith("appeals.")}
+    assert len(got) == 15 and got == {k: v for k, v in key["facts"].items() if k.startswith("appeals.")}
+
+
+def test_label_only_lines_each_starting_an_item_are_not_one_wrapped_label(fixtures):
+    """Layout text: '3.补正后申请内容仍不明确' over '1.信访举报投诉类申请' (both blank) was taken for one label
+    wrapped over two lines, so neither was read as a row of zeros; a line opening an item wraps nothing."""
+    facts = _facts(fixtures, "layout_2021_blank.txt")
+    assert facts["requests.unable.unclear_after_correction.total"] == (0.0, "")
+    assert facts["requests.not_processed.vexatious.natural_person"] == (0.0, "")
+
+
+def test_borderless_pdf_printing_its_zeros_stays_exact(fixtures):
+    """Regression (found while building the blank-row rules): in the same borderless report printing its
+    zeros as marks, a group label beside a row's label (（四） by '1.本机关不掌握…', （五）, （六）) was split
+    off as a blank row, and a label line inside the header band read as a row: 14 cells lost."""
+    doc = extract_file(fixtures / "zeros" / "pdf_borderless_2021_marks.pdf")
+    got = map_tables(doc.blocks, None)
+    golden = json.loads((fixtures / "zeros" / "pdf_borderless_2021_marks.pdf.golden.json").read_text(encoding="utf-8"))
+    assert {f"{f.table}.{f.row}.{f.col}": f.value for f in got.facts} == golden["facts"]
+    assert got.problems == []
