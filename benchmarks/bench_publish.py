@@ -1,14 +1,15 @@
 """Publish time against dataset size: adding 50 reports to datasets of 1 000 … 100 000 reports.
 
 Usage:
-    .venv/bin/python benchmarks/bench_publish.py [--sizes 1000,10000,100000] [--add 50] [--dir /tmp/x [--reuse]]
+    .venv/bin/python benchmarks/bench_publish.py [--sizes 1000,10000,100000] [--add 50] [--repeat 3] [--dir /tmp/x [--reuse]]
 
 Each starting dataset is built from synthetic rows of the one schema (ogi/schema.py): ~200 facts
 per report (cell ids of fields.csv, Y-check cells included), 8 sections and 4 checks, five years,
 one agency per five reports so cross-year checks have neighbours — 20 M fact rows at 100 000.
 It is built through ``publish_tables`` in batches of 10 000 reports (not timed as "the" number).
 Then ``publish()`` of ``--add`` new Report objects, spread over every year and over existing
-agencies, is timed three times (median; each adds new reports), then once ``--add`` reports of
+agencies, is timed ``--repeat`` times per size, the sizes taking turns (median, and the best CPU;
+each adds new reports), then once ``--add`` reports of
 the latest year (a nightly run's usual batch), and once replacing ``--add``
 existing reports scattered over the dataset (the worst case: one rewritten file per report).
 Wall and CPU time (this process, all threads) are printed: on a shared machine wall time
@@ -120,34 +121,43 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--add", type=int, default=50)
+    ap.add_argument("--repeat", type=int, default=3, help="timed publishes of --add reports per size")
     ap.add_argument("--dir", help="where to build the datasets (default: a temp folder, removed after)")
     ap.add_argument("--reuse", action="store_true", help="keep --dir's datasets and time publishes into copies")
     args = ap.parse_args()
     ids = cell_ids()
     base = Path(args.dir or tempfile.mkdtemp(prefix="bench-publish-"))
-    rows = []
+    sizes = [int(s) for s in args.sizes.split(",")]
+    outs, built = {}, {}
     try:
-        for n in (int(s) for s in args.sizes.split(",")):
+        for n in sizes:
             out = base / f"ds{n}"
             if args.reuse and args.dir and (base / f"ds{n}.built").exists():
-                t_build = 0.0
+                built[n] = 0.0
             else:
                 shutil.rmtree(out, ignore_errors=True)
-                t_build = build(out, n, ids)
+                built[n] = build(out, n, ids)
                 (base / f"ds{n}.built").touch()
             if args.reuse and args.dir:  # time publishes into a copy; the built one stays for the next run
                 work = base / f"ds{n}.run"
                 shutil.rmtree(work, ignore_errors=True)
                 subprocess.run(["cp", "-al", str(out), str(work)], check=True)
                 out = work
-            step = max(1, n // args.add)
-            times, cpus = [], []
-            for rep in range(3):
+            outs[n] = out
+        # the sizes take turns, so a neighbour's load on a shared machine falls on all of them alike
+        times: dict[int, list[float]] = {n: [] for n in sizes}
+        cpus: dict[int, list[float]] = {n: [] for n in sizes}
+        facts = {}
+        for rep in range(args.repeat):
+            for n in sizes:
+                step = max(1, n // args.add)
                 new = [report(i, n, ids, f"n{rep}") for i in range(0, n, step)][:args.add]
                 t0, c0 = time.perf_counter(), time.process_time()
-                stats = publish(new, out)
-                times.append(time.perf_counter() - t0)
-                cpus.append(time.process_time() - c0)
+                facts[n] = publish(new, outs[n]).facts
+                times[n].append(time.perf_counter() - t0)
+                cpus[n].append(time.process_time() - c0)
+        for n in sizes:
+            out, step = outs[n], max(1, n // args.add)
             latest = year_of(n - 1, n)
             nightly = [report(i, n, ids, "nightly", latest) for i in range(0, n, step)][:args.add]
             t0, c0 = time.perf_counter(), time.process_time()
@@ -157,20 +167,22 @@ def main() -> None:
             t0, c0 = time.perf_counter(), time.process_time()
             publish(again, out)
             t_replace, c_replace = time.perf_counter() - t0, time.process_time() - c0
-            rows.append((n, stats.facts, t_build, statistics.median(times), statistics.median(cpus)))
-            print(f"{n:>7} reports ({stats.facts:>10,} facts, built in {t_build:5.0f} s): add {args.add}: "
-                  f"{statistics.median(times):.2f} s wall, {statistics.median(cpus):.2f} s CPU "
-                  f"(median of 3: {', '.join(f'{t:.2f}' for t in times)} s); {args.add} of the latest year: "
+            print(f"{n:>7} reports ({facts[n]:>10,} facts, built in {built[n]:5.0f} s): add {args.add}: "
+                  f"{statistics.median(times[n]):.2f} s wall, {statistics.median(cpus[n]):.2f} s CPU "
+                  f"(median of {args.repeat}: {', '.join(f'{t:.2f}' for t in times[n])} s wall, "
+                  f"{', '.join(f'{t:.2f}' for t in cpus[n])} s CPU); {args.add} of the latest year: "
                   f"{t_night:.2f} s wall, {c_night:.2f} s CPU; replace {args.add} scattered: "
                   f"{t_replace:.2f} s wall, {c_replace:.2f} s CPU", flush=True)
             shutil.rmtree(out, ignore_errors=True)
     finally:
         if not args.dir:
             shutil.rmtree(base, ignore_errors=True)
-    if len(rows) > 1:
-        first, last = rows[0], rows[-1]
-        print(f"add {args.add}: {last[3]:.2f} s at {last[0]:,} vs {first[3]:.2f} s at {first[0]:,} reports "
-              f"= {last[3] / first[3]:.2f}x wall, {last[4] / first[4]:.2f}x CPU (wall inflates on a busy machine)")
+    if len(sizes) > 1 and all(times[n] for n in sizes):
+        a, b = sizes[0], sizes[-1]
+        mw, mc = statistics.median(times[b]) / statistics.median(times[a]), statistics.median(cpus[b]) / statistics.median(cpus[a])
+        print(f"add {args.add}: {statistics.median(times[b]):.2f} s at {b:,} vs {statistics.median(times[a]):.2f} s at "
+              f"{a:,} reports = {mw:.2f}x wall, {mc:.2f}x CPU (median); best CPU {min(cpus[b]):.2f} vs "
+              f"{min(cpus[a]):.2f} s = {min(cpus[b]) / min(cpus[a]):.2f}x (wall inflates on a busy machine)")
 
 
 def _replacement(i: int, n: int, ids) -> Report:

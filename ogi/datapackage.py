@@ -1,9 +1,8 @@
 """The dataset's ``datapackage.json`` (Frictionless Data Package) and its writing beside the codebook.
 
-Split from :mod:`ogi.codebook` (which documents the variables): this module lists every Parquet
-file of a published dataset as a resource. A dataset of 100 000 reports has about a thousand
-files, so the package is encoded once per dataset shape and filled in per file (see
-``package_bytes``): publishing must cost what changed, not what the dataset holds.
+Split from :mod:`ogi.codebook` (which documents the variables): this module lists each dataset's
+year folders (and its unknown-year file) as resources, so the package costs a publish what the
+years are, not what the dataset holds.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -30,33 +28,30 @@ from ogi.codebook import (
 from ogi.schema import DATASETS, PARTITION_COLS
 
 
-def _files(out: Path, name: str) -> list[str]:
-    """Parquet files of one dataset, relative to ``out``, through its stable link."""
+def _parts(out: Path, name: str) -> list[str]:
+    """The resources of one dataset, relative to ``out``, through its stable link: each ``year=YYYY``
+    folder, then ``year_unknown.parquet``. One listing of the dataset folder: a year folder holds
+    segment links and files (:mod:`publish.segments`), which a publish must not walk."""
     root = out / name
-    if not root.exists():
+    if not root.is_dir():
         return []
-    found = []  # os.walk: a large dataset has thousands of files, and Path.rglob is slow per file
-    for folder, _dirs, names in os.walk(root, followlinks=True):
-        rel = os.path.relpath(folder, out).replace(os.sep, "/")
-        found += [f"{rel}/{n}" for n in names if n.endswith(".parquet")]
-    return sorted(found)
+    names = os.listdir(root)
+    years = sorted(n for n in names if n.startswith("year=") and (root / n).is_dir())
+    return [f"{name}/{y}" for y in years] + ([f"{name}/{UNKNOWN}"] if UNKNOWN in names else [])
+
+
+UNKNOWN = "year_unknown.parquet"
 
 
 def _partition(rel: str) -> str:
-    """The year of a file from its hive folder (``reports/year=2023/part-0.parquet`` → "2023"), or "unknown"."""
+    """The year of a resource from its hive folder (``reports/year=2023`` → "2023"), or "unknown"."""
     parts = rel.split("/")
-    return parts[1].split("=", 1)[1] if len(parts) > 2 and parts[1].startswith("year=") else "unknown"
-
-
-_SAFE = re.compile(r"[a-z0-9._-]*")
+    return parts[1].split("=", 1)[1] if len(parts) > 1 and parts[1].startswith("year=") else "unknown"
 
 
 def _resource_name(rel: str) -> str:
-    """A Frictionless resource name (lower-case letters, digits, ``-._``) unique per file."""
-    stem = rel.rsplit("/", 1)[-1].removesuffix(".parquet").lower()
-    # the usual name (part-<stamp>-<k>) is safe as it is: no pass per character over thousands of files
-    safe = stem if _SAFE.fullmatch(stem) else "".join(ch if ch.isalnum() or ch in "-._" else "-" for ch in stem)
-    return f"{rel.split('/', 1)[0]}-{_partition(rel)}-{safe}"
+    """A Frictionless resource name (lower-case letters, digits, ``-._``): ``<dataset>-<year|unknown>``."""
+    return f"{rel.split('/', 1)[0]}-{_partition(rel)}"
 
 
 def _fields(name: str, schema: pa.Schema, meanings: dict, labels: dict) -> list[dict]:
@@ -81,93 +76,45 @@ def _dev_version(out: Path) -> str:
 
 
 def datapackage(out: str | Path, version: str | None = None, created: str | None = None) -> dict:
-    """A Frictionless (v2) data package: one resource per Parquet file, then the codebook.
+    """A Frictionless (v2) data package: one resource per dataset and year, then the codebook.
 
-    A hive partition stores ``year`` in its folder name, not in the file, and Frictionless reads
-    one file per resource (a multipart path concatenates bytes, which Parquet cannot be), so each
-    file is its own resource named ``<dataset>-<year|unknown>-<file>`` with the columns it holds.
-    A facts/sections/checks file references the reports file of its partition with the same file
-    name (or the only one), so ``frictionless validate`` also checks that every row has its report.
+    A hive partition stores ``year`` in its folder name, not in the files, so each ``year=YYYY``
+    folder is one resource (``<dataset>-<year>``, the columns its files hold; Frictionless reads a
+    Parquet folder as one table through pyarrow, segments and all) and ``year_unknown.parquet``
+    another (``<dataset>-unknown``). One resource per file listed ~1000 at 100 000 reports and cost
+    every publish a 2.5 MB rewrite; a year folder's resource never changes. A facts/sections/checks
+    resource references the reports resource of its year, so ``frictionless validate`` also checks
+    that every row has its report.
     """
     out = Path(out)
     meanings, labels = column_meanings(), column_labels()
-    resources = []
     fields = {name: _fields(name, schema, meanings, labels) for name, schema in DATASETS.items()}  # shared lists
-    for name, rel, res, year, target in _file_resources(out):
-        resources.append(_file_resource(name, rel, res, year, target, fields[name]))
+    resources = [_file_resource(name, rel, res, year, target, fields[name])
+                 for name, rel, res, year, target in _file_resources(out)]
     resources.append(_CODEBOOK_RESOURCE)
     return {**_package_head(out, version, created), "resources": resources}
 
 
 def package_text(out: str | Path, version: str | None = None, created: str | None = None) -> str:
-    """``datapackage.json`` as :func:`_package_json` writes :func:`datapackage` (see :func:`package_bytes`)."""
-    return package_bytes(out, version, created).decode("utf-8")
+    """``datapackage.json`` as :func:`write_codebook` writes it."""
+    return _package_json(datapackage(out, version, created))
 
 
-def package_bytes(out: str | Path, version: str | None = None, created: str | None = None) -> bytes:
-    """``datapackage.json`` as :func:`_package_json` writes :func:`datapackage`, UTF-8, faster: a file's
-    resource differs from its dataset's others in four strings only, so each dataset's resource
-    is encoded once with marks and filled in per file, in bytes joined once (a publish into 100 000
-    reports rewrites this file: ~1000 resources of 2.4 kB each, mostly non-ASCII descriptions that
-    a str would copy and encode again)."""
-    out = Path(out)
-    meanings, labels = column_meanings(), column_labels()
-    fields = {name: _fields(name, schema, meanings, labels) for name, schema in DATASETS.items()}
-    shapes: dict[tuple[str, bool], list[bytes]] = {}
-    described: dict[tuple[str, str], bytes] = {}
-    head = json.dumps(_package_head(out, version, created), ensure_ascii=False)
-    chunks = [(head[:-1] + ', "resources": [\n').encode("utf-8")]
-    for name, rel, res, year, target in _file_resources(out):
-        parts = shapes.get((name, target is not None))
-        if parts is None:
-            masked = _file_resource(name, _HOLE, _HOLE, year, _HOLE if target is not None else None, fields[name])
-            masked["description"] = _HOLE
-            text = json.dumps(masked, ensure_ascii=False).encode("utf-8")
-            parts = shapes[(name, target is not None)] = text.split(f'"{_HOLE}"'.encode())
-        desc = described.get((name, year))
-        if desc is None:
-            desc = described[(name, year)] = _json_str(_description(name, year)).encode("utf-8")
-        chunks += [parts[0], _json_str(res).encode("utf-8"), parts[1], _json_str(rel).encode("utf-8"), parts[2],
-                   desc, parts[3]]
-        if target is not None:
-            chunks += [_json_str(target).encode("utf-8"), parts[4]]
-        chunks.append(b",\n")
-    chunks.append(json.dumps(_CODEBOOK_RESOURCE, ensure_ascii=False).encode("utf-8") + b"\n]}\n")
-    return b"".join(chunks)
-
-
-def _json_str(v: str) -> str:
-    """``json.dumps(v, ensure_ascii=False)``; a plain ASCII string (every generated name and path) needs no escaping."""
-    if v.isascii() and v.isprintable() and '"' not in v and "\\" not in v:
-        return f'"{v}"'
-    return json.dumps(v, ensure_ascii=False)
-
-
-_HOLE = "@@ogi-hole@@"  # marks a string to fill in while a dataset's resource is encoded once
 _CODEBOOK_RESOURCE = {"name": "codebook", "type": "table", "path": "codebook.csv", "format": "csv",
                       "mediatype": "text/csv", "encoding": "utf-8",
                       "schema": {"fields": [{"name": k, "type": "string"} for k in CSV_FIELDS]}}
 
 
 def _file_resources(out: Path) -> list[tuple[str, str, str, str, str | None]]:
-    """(dataset, path, resource name, year or "unknown", resource name of its reports file or None) per file."""
-    files = {name: _files(out, name) for name in DATASETS}
-    reports_at: dict[str, list[str]] = {}
-    by_base: dict[tuple[str, str], str] = {}  # (partition, file name) → the reports file
-    for rel in files["reports"]:
-        reports_at.setdefault(_partition(rel), []).append(rel)
-        by_base.setdefault((_partition(rel), rel.rsplit("/", 1)[-1]), rel)
-    names: dict[str, str] = {}  # a reports file is named once, not once per file it is the target of
+    """(dataset, path, resource name, year or "unknown", resource name of its year's reports or None) per resource."""
+    parts = {name: _parts(out, name) for name in DATASETS}
+    reports = {_partition(rel) for rel in parts["reports"]}
     found = []
     for name in DATASETS:
-        for rel in files[name]:
+        for rel in parts[name]:
             year = _partition(rel)
-            same = by_base.get((year, rel.rsplit("/", 1)[-1]))
-            only = reports_at.get(year, [])
-            target = same or (only[0] if len(only) == 1 else None)
-            names[rel] = _resource_name(rel)
-            ref = (names.get(target) or _resource_name(target)) if name != "reports" and target else None
-            found.append((name, rel, names[rel], year, ref))
+            target = f"reports-{year}" if name != "reports" and year in reports else None
+            found.append((name, rel, _resource_name(rel), year, target))
     return found
 
 
@@ -191,8 +138,8 @@ def _package_head(out: Path, version: str | None, created: str | None) -> dict:
     return {"$schema": "https://datapackage.org/profiles/2.0/datapackage.json", "name": "ogi-reports",
             "title": "政府信息公开工作年度报告 (Open Government Information annual reports)",
             "description": "Tables and narrative of China's OGI annual reports, one row per cell, section and "
-                           "identity check; see codebook.csv. Each Parquet file is one resource: the report year "
-                           "is the hive folder name year=YYYY (year_unknown.parquet: not known).",
+                           "identity check; see codebook.csv. Each dataset's year=YYYY folder is one resource (its "
+                           "Parquet files, in segment folders), year_unknown.parquet another (year not known).",
             "version": version or _dev_version(out), "created": created, **package_meta()}
 
 
@@ -222,7 +169,7 @@ def write_codebook(out_dir: str | Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in (("codebook.csv", codebook_csv().encode("utf-8")),
-                       ("datapackage.json", package_bytes(out))):
+                       ("datapackage.json", package_text(out).encode("utf-8"))):
         tmp = out / f".{name}.tmp"
         tmp.write_bytes(text)
         tmp.replace(out / name)

@@ -175,14 +175,18 @@ def wide_frame(reports: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
 # ---- the same files in other engines ---------------------------------------------------------
 
 def parquet_sources(path: str | Path, table: str) -> tuple[str, str | None]:
-    """(glob of the ``year=`` partitions, the unknown-year file or None) of one dataset."""
+    """(glob of the ``year=`` partitions' files, the unknown-year file or None) of one dataset. A year
+    folder holds segment folders of files (``year=2020/<segment>/part-….parquet``, publish.segments);
+    a dataset published before segments, or a copy flattened, holds its files directly."""
     root = Path(path) / table
     unknown = root / UNKNOWN_FILE
-    return str(root / "year=*" / "*.parquet"), (str(unknown) if unknown.exists() else None)
+    flat = any(root.glob("year=*/*.parquet"))
+    glob = root / "year=*" / ("*.parquet" if flat else "*/*.parquet")
+    return str(glob), (str(unknown) if unknown.exists() else None)
 
 
 def _has_partitions(path: str | Path, table: str) -> bool:
-    return any((Path(path) / table).glob("year=*/*.parquet"))
+    return any((Path(path) / table).glob("year=*/*.parquet")) or any((Path(path) / table).glob("year=*/*/*.parquet"))
 
 
 def duckdb_views(con: Any, path: str | Path = "data/dataset") -> list[str]:

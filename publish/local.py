@@ -30,7 +30,7 @@ from ogi.datapackage import write_codebook
 from ogi.errors import OgiError, disk_full, is_disk_full
 from ogi.schema import DATASETS, PARTITION_COLS
 from ogi.types import Report
-from publish import settle, versions
+from publish import segments, settle, versions
 from publish.dataset_lock import dataset_lock
 
 log = logging.getLogger(__name__)
@@ -158,6 +158,7 @@ def _publish_locked(new: dict[str, pa.Table] | list[Report], out: Path) -> Publi
         built = versions.build(old, new, partial, stamp, write=lambda t, p: _write(t, p), drop=drop)
         os.rename(partial, vdir)
     except BaseException as e:  # the previous version stays current; nothing half-written stays behind
+        segments.discard(out, stamp)
         shutil.rmtree(partial, ignore_errors=True)
         if is_disk_full(e):
             raise disk_full(e, "writing the new dataset version") from None
@@ -246,9 +247,17 @@ def _recover(out: Path) -> None:
     """Remove what a crash left: temporary links and half-written versions whose writer is gone."""
     for p in out.glob(".current.*"):
         p.unlink(missing_ok=True)
-    for p in (out / ".versions").glob(f"*{PARTIAL}"):
-        if not _alive(p.name.split("-")[1] if p.name.count("-") >= 2 else ""):
-            shutil.rmtree(p, ignore_errors=True)
+    dead = [p for p in (out / ".versions").glob(f"*{PARTIAL}")
+            if not _alive(p.name.split("-")[1] if p.name.count("-") >= 2 else "")]
+    if dead:  # its segments first: a crash during this cleanup leaves the partial to trigger it again
+        segments.sweep(out, _complete(out))
+    for p in dead:
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def _complete(out: Path) -> list[Path]:
+    vroot = out / ".versions"
+    return [p for p in vroot.iterdir() if p.is_dir() and not p.name.endswith(PARTIAL)] if vroot.is_dir() else []
 
 
 def _alive(pid: str) -> bool:
@@ -265,10 +274,10 @@ def _alive(pid: str) -> bool:
 
 
 def _prune(out: Path) -> None:
-    vroot = out / ".versions"
     cur = (out / "current").resolve()
-    versions = sorted((p for p in vroot.iterdir() if p.is_dir() and not p.name.endswith(PARTIAL)),
-                      key=lambda p: p.stat().st_mtime)
-    for p in versions[:-KEEP_VERSIONS]:
-        if p.resolve() != cur:
-            shutil.rmtree(p, ignore_errors=True)
+    done = sorted(_complete(out), key=lambda p: p.stat().st_mtime)
+    gone = [p for p in done[:-KEEP_VERSIONS] if p.resolve() != cur]
+    if gone:  # a version is links to segments: the segments only it named go with it
+        segments.collect(out, gone, [p for p in done if p not in gone])
+    for p in gone:
+        shutil.rmtree(p, ignore_errors=True)

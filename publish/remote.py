@@ -38,9 +38,10 @@ from ogi.errors import OgiError
 from ogi.schema import DATASETS
 from ogi.settings import cache_dir_for, is_remote
 from ogi.types import Report
+from publish import index_store, segments
 from publish.dataset_lock import dataset_lock
 from publish.local import KEEP_VERSIONS, PublishStats, publish
-from publish.versions import read_manifest, read_written_by
+from publish.versions import MANIFEST, read_manifest, read_written_by
 
 log = logging.getLogger(__name__)
 
@@ -123,25 +124,43 @@ def _publish_remote_locked(reports: list[Report], out: str, storage_options: dic
     return stats
 
 
-def _local_files(base: Path) -> list[str]:
-    return sorted(p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file())
+def _version_files(vdir: Path) -> dict[str, Path]:
+    """Every file of local version ``vdir`` by its key in the store: the manifest's own paths (the store
+    holds no segment folders, :mod:`publish.segments`: S3 has no links to share them with), the index
+    files and the manifest."""
+    out = {rel: vdir / segments.physical(rel, meta) for rel, meta in read_manifest(vdir).items()}
+    out.update({name: vdir / name for name in index_store.files(vdir)})
+    out[MANIFEST] = vdir / MANIFEST
+    return out
+
+
+def _flat_manifest(vdir: Path, to: Path) -> None:
+    """The manifest as the store holds it: files without segments (a download is a plain version,
+    which the next publish puts into segments of its own)."""
+    doc = json.loads((vdir / MANIFEST).read_text(encoding="utf-8"))
+    doc["files"] = {rel: {k: v for k, v in meta.items() if k != "seg"} for rel, meta in doc["files"].items()}
+    doc.pop("segments", None)
+    to.write_text(json.dumps(doc), encoding="utf-8")
 
 
 def _upload(fs, local: Path, remote: str, files: dict[str, dict] | None = None, previous: str | None = None) -> None:
     """Upload the files this version wrote; copy the ones it shares with ``previous`` inside the
     store (no bytes through this machine); then check each arrived: the pointer must never name a
     partial version."""
-    rels = _local_files(local)
+    paths = _version_files(local)
     stamp = local.name
-    for rel in rels:
-        meta = (files or {}).get(rel)
-        if previous is not None and meta is not None and meta.get("by") != stamp:
-            fs.copy(f"{previous}/{rel}", f"{remote}/{rel}")
-        else:
-            fs.put_file(str(local / rel), f"{remote}/{rel}")
+    with tempfile.TemporaryDirectory(prefix="ogi-manifest-") as tmp:
+        paths[MANIFEST] = Path(tmp) / MANIFEST
+        _flat_manifest(local, paths[MANIFEST])
+        for rel, path in sorted(paths.items()):
+            meta = (files or {}).get(rel)
+            if previous is not None and meta is not None and meta.get("by") != stamp:
+                fs.copy(f"{previous}/{rel}", f"{remote}/{rel}")
+            else:
+                fs.put_file(str(path), f"{remote}/{rel}")
     fs.invalidate_cache()
     got = {p[len(remote) + 1:] for p in fs.find(remote)}
-    missing = [f for f in rels if f not in got]
+    missing = [f for f in sorted(paths) if f not in got]
     if missing:
         raise OgiError(f"upload incomplete, {len(missing)} files missing (first: {missing[0]})", file=remote)
 

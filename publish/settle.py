@@ -197,7 +197,7 @@ def _load(old: Path, rows: list[dict], names: tuple[str, ...] = tuple(DATASETS))
     for (year, stem), ids in by_file.items():
         want = pa.array(ids, pa.string())
         for name in names:
-            path = old / versions.relpath(name, year, stem)
+            path = versions.file_path(old, versions.relpath(name, year, stem))
             if not path.is_file():
                 continue
             t = pq.read_table(path, schema=versions.file_schema(name), filters=pc.field("report_id").isin(want))

@@ -36,7 +36,7 @@ import pyarrow.parquet as pq
 
 from normalizers.checks import cross_year_checks
 from ogi.schema import DATASETS
-from publish import index_store, version_files, ychecks
+from publish import index_store, segments, version_files, ychecks
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,19 @@ def has_manifest(vdir: Path) -> bool:
 
 
 def read_manifest(vdir: Path) -> dict[str, dict]:
-    return json.loads((vdir / MANIFEST).read_text(encoding="utf-8"))["files"]
+    """Every data file of version ``vdir``: its rows, the stamp that wrote it ("by"), its segment ("seg",
+    :mod:`publish.segments`). Cached: a finished version never changes; callers must not modify it."""
+    return _read_manifest(str(vdir))
+
+
+@functools.lru_cache(maxsize=2)
+def _read_manifest(vdir: str) -> dict[str, dict]:
+    return json.loads(Path(vdir, MANIFEST).read_text(encoding="utf-8"))["files"]
+
+
+def file_path(vdir: Path, rel: str) -> Path:
+    """The file ``rel`` of version ``vdir``'s manifest on disk (inside its segment)."""
+    return vdir / segments.physical(rel, read_manifest(vdir).get(rel, {}))
 
 
 def read_written_by(vdir: Path) -> dict[str, dict]:
@@ -260,14 +272,16 @@ class _Builder:
         index.patch(pa.array(list(patches), pa.string()))
         index.rows = _patch_y(index.rows, patches)
         carried = [rel for rel in self.oldman if rel not in self.dropped]
-        if carried:
-            version_files.link_all(str(self.old), str(self.dest), carried)
+        plain = [rel for rel in carried if "/year=" not in rel]  # year_unknown files: a few
+        if plain:
+            version_files.link_all(str(self.old), str(self.dest), plain)
         self.files.update((rel, self.oldman[rel]) for rel in carried)
-        self._placeholders()
+        rows = self._placeholders()
+        named = segments.place(self.old, self.dest, self.stamp, self.oldman, self.files, self.dropped)
         stored = index_store.write(self.dest, self.old if self.y_indexed else None, index)
         (self.dest / MANIFEST).write_text(json.dumps({"stamp": self.stamp, "files": self.files,
-                                                      "index": self._index_by(stored)}), encoding="utf-8")
-        rows = {n: sum(m["rows"] for r, m in self.files.items() if r.startswith(n + "/")) for n in DATASETS}
+                                                      "index": self._index_by(stored), "segments": named}),
+                                          encoding="utf-8")
         return Built(rows=rows, replaced=self.replaced.num_rows)
 
     def _index_by(self, stored: str) -> dict[str, dict]:
@@ -303,7 +317,7 @@ class _Builder:
                 if rel not in self.oldman:
                     continue
                 self.dropped.add(rel)
-                t = pq.read_table(self.old / rel, schema=file_schema(name))
+                t = pq.read_table(self.old / segments.physical(rel, self.oldman[rel]), schema=file_schema(name))
                 pieces.append(t.filter(pc.invert(pc.is_in(t["report_id"], value_set=self.ids))))
             t = self.new[name]
             if name == "checks" and t.num_rows:
@@ -341,17 +355,24 @@ class _Builder:
                              pc.take(stems, pc.index_in(new["report_id"], value_set=ids)))
         return index_store.Overlay(self.oldidx, pa.concat_tables([kept, new]), pa.concat_arrays([self.ids, moved]))
 
-    def _placeholders(self) -> None:
-        """An empty dataset still reads back (one empty file); an empty one beside data is dropped."""
+    def _placeholders(self) -> dict[str, int]:
+        """An empty dataset still reads back (one empty file); an empty one beside data is dropped.
+        Returns the rows per dataset (one pass over the manifest: it lists ~1000 files at 100 000 reports)."""
+        rows, files = dict.fromkeys(DATASETS, 0), dict.fromkeys(DATASETS, 0)
+        for rel, meta in self.files.items():
+            name = rel[:rel.find("/")]
+            rows[name] += meta["rows"]
+            files[name] += 1
         for name in DATASETS:
             unknown = relpath(name, None, UNKNOWN)
-            others = [r for r in self.files if r.startswith(name + "/") and r != unknown]
             meta = self.files.get(unknown)
+            others = files[name] - (meta is not None)
             if not others and meta is None:
                 self._put(unknown, file_schema(name).empty_table())
             elif others and meta is not None and meta["rows"] == 0:
                 (self.dest / unknown).unlink()
                 del self.files[unknown]
+        return rows
 
 
 def _patch_y(index: pa.Table, patches: dict[str, tuple[str | None, str | None]]) -> pa.Table:

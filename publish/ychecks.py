@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from publish import versions
+from publish import segments, versions
 
 if TYPE_CHECKING:
     from publish.index_store import Overlay
@@ -65,7 +65,7 @@ def _adopt(b: _Builder) -> dict[str, tuple[int, str, int]]:
     """rid → (year, chunk, digest) of every Y row of an old version whose index lacks them (read once)."""
     out: dict[str, tuple[int, str, int]] = {}
     for rel in [r for r in b.oldman if _is_y(r)]:
-        t = pq.read_table(b.old / rel, schema=versions.file_schema("checks"))
+        t = pq.read_table(b.old / segments.physical(rel, b.oldman[rel]), schema=versions.file_schema("checks"))
         for rid, d in _digests(t).items():
             out[rid] = (_year_of(rel), _stem(rel), d)
     return out
@@ -122,7 +122,7 @@ def write(b: _Builder, index: Overlay) -> dict[str, tuple[str | None, int | None
             if rel not in b.oldman:
                 continue
             b.dropped.add(rel)
-            t = pq.read_table(b.old / rel, schema=versions.file_schema("checks"))
+            t = pq.read_table(b.old / segments.physical(rel, b.oldman[rel]), schema=versions.file_schema("checks"))
             pieces.append(t.filter(pc.invert(pc.is_in(t["report_id"], value_set=gone))))
         if y in fresh:
             pieces.append(fresh[y].filter(pc.is_in(fresh[y]["report_id"], value_set=gone)))

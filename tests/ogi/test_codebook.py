@@ -96,13 +96,13 @@ def test_csv_beside_the_dataset(published: Path) -> None:
     assert len(df[df["kind"] == "cell"]) == len(cells())
 
 
-def test_datapackage_describes_the_files_and_their_columns(published: Path) -> None:
+def test_datapackage_describes_the_year_folders_and_their_columns(published: Path) -> None:
     write_codebook(published)
     pkg = json.loads((published / "datapackage.json").read_text(encoding="utf-8"))
     res = {r["name"]: r for r in pkg["resources"]}
-    first, unknown = [r["path"] for r in pkg["resources"] if r["name"].startswith("reports-")]
-    assert re.fullmatch(r"reports/year=2020/part-[\w-]+\.parquet", first) and unknown == "reports/year_unknown.parquet"
-    assert list(res)[-1] == "codebook"
+    assert [r["path"] for r in pkg["resources"] if r["name"].startswith("reports-")] == \
+        ["reports/year=2020", "reports/year_unknown.parquet"]
+    assert list(res)[-1] == "codebook" and res_name("reports/year=2020") == "reports-2020"
     for r in pkg["resources"][:-1]:
         name = r["path"].split("/")[0]
         schema = DATASETS[name]
@@ -110,30 +110,32 @@ def test_datapackage_describes_the_files_and_their_columns(published: Path) -> N
         assert [f["name"] for f in fields] == [n for n in schema.names if n not in PARTITION_COLS]
         assert all(f["type"] in {"string", "integer", "number", "boolean", "any"} for f in fields)
         assert all(f["description"] and f["title"] for f in fields)
-        assert set(pq.read_schema(published / r["path"]).names) == set(schema.names) - set(PARTITION_COLS)
-    facts = next(r for r in pkg["resources"] if r["name"].startswith("facts-2020-"))["schema"]
+        # a year folder reads as one table of exactly the columns listed (its segment folders add none)
+        assert set(pq.read_table(published / r["path"]).column_names) == set(schema.names) - set(PARTITION_COLS)
+    facts = res["facts-2020"]["schema"]
     types = {f["name"]: f["type"] for f in facts["fields"]}
     assert (types["value"], types["page"], types["bbox"], types["raw"]) == ("number", "integer", "any", "string")
-    assert facts["foreignKeys"][0]["reference"] == {"resource": res_name(first), "fields": ["report_id"]}
+    assert facts["foreignKeys"][0]["reference"] == {"resource": "reports-2020", "fields": ["report_id"]}
     assert (published / res["codebook"]["path"]).exists()
 
 
-def test_the_fast_package_text_is_the_package_encoded_whole(tmp_path: Path) -> None:
-    """Issue 12: datapackage.json is written from per-dataset templates (a publish into 100 000 reports
-    rewrites ~1000 resources); it must say exactly what encoding :func:`datapackage` whole says:
-    resources with and without a foreign key, year_unknown, Y-check chunks, several files a year."""
+def test_datapackage_does_not_grow_with_the_files_a_dataset_holds(tmp_path: Path) -> None:
+    """Issue 12: one resource per Parquet file made every publish into 100 000 reports rewrite ~1000
+    resources (2.5 MB); a year folder is one resource however many files and segments it holds."""
     rep = [Report(report_id=f"r{i}", file_name=f"r{i}.txt", sha256=f"{i:064x}", format="txt", year=2019 + i % 3,
                   agency="甲" if i % 2 else "乙", facts=[Fact("requests", "carried_over", "total", 1.0, "1"),
                                                       Fact("requests", "carried_forward", "total", 1.0, "1")])
            for i in range(12)]
     publish(rep + [Report(report_id="u", file_name="u.txt", sha256="f" * 64, format="txt")], tmp_path)
-    publish([Report(report_id="late", file_name="late.txt", sha256="e" * 64, format="txt", year=2020)], tmp_path)
-    whole = _package_json(datapackage(tmp_path, created="2026-01-01T00:00:00Z"))
-    assert package_text(tmp_path, created="2026-01-01T00:00:00Z") == whole
-    pkg = json.loads(whole)
-    checks = [r for r in pkg["resources"] if r["path"].startswith("checks/")]
-    assert {"foreignKeys" in r["schema"] for r in checks} == {True, False}  # both shapes were encoded
-    assert any("/ychecks-" in r["path"] for r in pkg["resources"])
+    first = package_text(tmp_path, created="2026-01-01T00:00:00Z")
+    for k in range(3):  # more files in 2020, one publish each
+        publish([Report(report_id=f"late{k}", file_name=f"late{k}.txt", sha256=f"e{k}" * 32, format="txt",
+                        year=2020)], tmp_path)
+    assert len(list((tmp_path / "reports" / "year=2020").glob("*/*.parquet"))) == 4
+    later = json.loads(package_text(tmp_path, created="2026-01-01T00:00:00Z"))
+    assert [r["name"] for r in later["resources"]] == [r["name"] for r in json.loads(first)["resources"]]
+    assert package_text(tmp_path, created="2026-01-01T00:00:00Z") == _package_json(
+        datapackage(tmp_path, created="2026-01-01T00:00:00Z"))
 
 
 def test_labels_in_both_languages_for_every_row_of_the_codebook() -> None:
@@ -178,7 +180,7 @@ def test_frictionless_validates_a_dataset_built_from_fixtures(tmp_path: Path) ->
 def test_frictionless_catches_a_broken_dataset(published: Path) -> None:
     """The validation can fail: a facts row whose report is missing breaks the foreign key."""
     write_codebook(published)
-    f = next((published / "facts" / "year=2020").glob("part-*.parquet"))
+    f = next((published / "facts" / "year=2020").glob("*/part-*.parquet"))
     t = pq.read_table(f)
     pq.write_table(t.set_column(0, "report_id", pa.array(["zz"] * t.num_rows)), f)
     report = _validate(published)

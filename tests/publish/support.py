@@ -4,6 +4,7 @@ and a version turned back into the one-Parquet-index layout of earlier releases.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -55,3 +56,17 @@ def _as_parquet_index(vdir: Path, drop: tuple[str, ...] = ()) -> None:
     doc.pop("index", None)
     (vdir / versions.MANIFEST).write_text(json.dumps(doc))
     versions._read_index.cache_clear()
+    versions._read_manifest.cache_clear()
+
+
+def _files(vdir: Path) -> dict[str, int]:
+    """Data files of version ``vdir`` by the manifest's path (segment folder left out: publish.segments)
+    and their inode: the same inode in two versions is one file shared, not rewritten."""
+    out = {}
+    for folder, _dirs, names in os.walk(vdir, followlinks=True):
+        for n in names:
+            if n.endswith(".parquet") and not n.startswith("_"):
+                rel = Path(folder, n).relative_to(vdir).parts
+                logical = rel if len(rel) < 4 else (*rel[:2], rel[-1])
+                out["/".join(logical)] = Path(folder, n).stat().st_ino
+    return out

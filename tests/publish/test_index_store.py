@@ -26,7 +26,7 @@ def _index_matches_files(out: Path) -> None:
     held = {}
     for rel in versions.read_manifest(vdir):
         if rel.startswith("reports/"):
-            for rid in pq.read_table(vdir / rel, columns=["report_id"])["report_id"].to_pylist():
+            for rid in pq.read_table(versions.file_path(vdir, rel), columns=["report_id"])["report_id"].to_pylist():
                 held[rid] = rel.rsplit("/", 1)[-1].removesuffix(".parquet")
     assert dict(zip(index["report_id"], index["file"])) == held
 

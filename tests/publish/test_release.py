@@ -77,7 +77,7 @@ def test_datapackage_of_the_release_names_its_version_and_files(dataset: Path) -
     pkg = json.loads((dest / "datapackage.json").read_text(encoding="utf-8"))
     assert pkg["version"] == "2026.1"
     paths = [r["path"] for r in pkg["resources"]]
-    assert all((dest / p).is_file() for p in paths) and any(p.startswith("reports/year=2024/part-") for p in paths)
+    assert all((dest / p).exists() for p in paths) and "reports/year=2024" in paths
 
 
 def test_changelog_says_what_changed_since_the_previous_release(dataset: Path) -> None:

@@ -148,10 +148,10 @@ def test_a_previous_year_published_later_settles_the_published_next_year_only(tm
                   agency_id="agency-9")
     pub.publish([cur, far], tmp_path)
     assert _rows(tmp_path)["c2020"]["status"] == "ok"
-    far_file = next((tmp_path / "reports" / "year=2022").glob("*.parquet"))
+    far_file = next((tmp_path / "reports" / "year=2022").glob("*/*.parquet"))
     inode = far_file.stat().st_ino
     pub.publish([_report("p2019", 2019, [Fact("requests", "carried_forward", "total", 2.0, "2")])], tmp_path)
     row = _rows(tmp_path)["c2020"]
     assert (row["status"], row["n_checks_failed"]) == ("checks_failed", 1) and "p2019" in row["error"]
     assert len(_rows(tmp_path)) == 3 and len(pd.read_parquet(tmp_path / "facts")) == 3
-    assert next((tmp_path / "reports" / "year=2022").glob("*.parquet")).stat().st_ino == inode  # untouched: shared
+    assert next((tmp_path / "reports" / "year=2022").glob("*/*.parquet")).stat().st_ino == inode  # untouched: shared

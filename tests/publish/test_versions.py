@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import random
-from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -15,12 +14,7 @@ import pytest
 from ogi.types import Check, Report
 from publish import index_store, version_files, versions
 from publish import local as pub
-from tests.publish.support import KEYS, _as_parquet_index, _current, _read, _report  # noqa: F401
-
-
-def _files(vdir: Path) -> dict[str, int]:
-    return {p.relative_to(vdir).as_posix(): p.stat().st_ino for p in vdir.rglob("*.parquet")
-            if not p.name.startswith("_")}
+from tests.publish.support import KEYS, _as_parquet_index, _current, _files, _read, _report  # noqa: F401
 
 
 def test_a_small_publish_shares_every_untouched_file_by_hardlink(tmp_path):
@@ -90,9 +84,8 @@ def test_any_sequence_of_publishes_equals_publishing_the_end_state_at_once(tmp_p
     for name in KEYS:
         pd.testing.assert_frame_equal(a[name], b[name], check_like=True, obj=name)
     manifest = json.loads((_current(inc) / versions.MANIFEST).read_text())["files"]
-    on_disk = {p.relative_to(_current(inc)).as_posix() for p in _current(inc).rglob("*.parquet")} - {versions.INDEX}
-    assert set(manifest) == on_disk
-    assert all(pq.read_metadata(_current(inc) / r).num_rows == m["rows"] for r, m in manifest.items())
+    assert set(manifest) == set(_files(_current(inc)))
+    assert all(pq.read_metadata(versions.file_path(_current(inc), r)).num_rows == m["rows"] for r, m in manifest.items())
 
 
 @pytest.mark.slow  # dozens of publishes
@@ -102,7 +95,7 @@ def test_small_files_of_many_small_publishes_get_merged(tmp_path, monkeypatch):
     monkeypatch.setattr(versions, "MAX_SMALL", 3)
     for i in range(30):  # a nightly run adding one report to the same year, thirty times
         pub.publish([_report(f"n{i:02}", 2024)], tmp_path)
-        files = list((tmp_path / "facts" / "year=2024").glob("*.parquet"))
+        files = list((tmp_path / "facts" / "year=2024").glob("*/*.parquet"))
         assert len(files) <= 3 + (i + 1) // 4 + 1, i  # MAX_SMALL small ones + merged ones of ≥ SMALL
     assert sorted(_read(tmp_path)["facts"]["report_id"]) == [f"n{i:02}" for i in range(30)]
 
@@ -175,7 +168,7 @@ def test_full_y_chunks_of_one_row_per_report_are_not_merged_again_and_again(tmp_
     monkeypatch.setattr(versions, "MAX_SMALL", 3)
     pub.publish(_agencies(20, years=(2019, 2020)), tmp_path)  # 2020: five full chunks of 4 Y1 rows
     before = {r: i for r, i in _files(_current(tmp_path)).items() if "/ychecks-" in r}
-    assert len(before) == 5 and all(pq.read_metadata(_current(tmp_path) / r).num_rows == 4 for r in before)
+    assert len(before) == 5 and all(pq.read_metadata(versions.file_path(_current(tmp_path), r)).num_rows == 4 for r in before)
     for k in range(3):  # new agencies' 2020 reports: their Y rows go to new chunks of 2020
         pub.publish([_report(f"x{k}y2019", 2019, f"新{k}", carried=(1, 2)),
                      _report(f"x{k}y2020", 2020, f"新{k}", carried=(2, 3))], tmp_path)
