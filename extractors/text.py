@@ -173,8 +173,8 @@ def blank_row_label(lines: list[str], i: int, rows: list[list[str]], base: int, 
             return True
         if cells is None and _HEADING.match(t) and len(nxt) - len(nxt.lstrip()) <= base:
             return any(not _has_number(r) and sum(1 for c in r if c) >= 2 for r in rows)  # under a header
-        if len(t) >= 40 or any(p in t for p in "。；;：:"):
-            return False
+        if len(t) >= 40 or any(p in t for p in "。；;") or cells is None and any(p in t for p in "：:"):
+            return False  # a sentence ends the table; a header row's "（单位：万元）" does not
     return False
 
 
