@@ -82,6 +82,14 @@ def leaf_centres(header: list[str], left: float, wide: bool = False) -> list[flo
                        for j, u in toks)]
 
 
+def column_heads(line: str, wide: bool = False, most: int = 4) -> bool:
+    """Whether a line is a row of short column heads (three or more texts of at most ``most`` columns:
+    the stacked "结 结 其 尚" of a sub-table printed left of every number), not a row label: above a
+    table's first number row it names columns even where no number of that table starts further left."""
+    toks = tokens(line, wide)
+    return len(toks) >= 3 and all(_end(t.text, wide) <= most for t in toks)
+
+
 def place(nums: list[Token], anchors: list[float], tol: float) -> list[str] | None:
     """One cell per anchor, a number where one is printed and '' elsewhere; None when they do not fit
     or one sits unsurely between two anchors (:func:`extractors.column_anchors.spread_cells`)."""
@@ -148,8 +156,10 @@ def recut(rows: list[list[str]], lines: list[str | None], inherited: list[float]
             label = lines[i][: nums[i][0].index].strip()  # type: ignore[index]
             out[i] = [p for p in _GAP.split(label) if p] + cells
 
+    first = next(i for i, ns in enumerate(nums) if ns)
     for i, (_r, ln) in enumerate(zip(rows, lines)):
-        is_header = not nums[i] and ln is not None and any(t.centre >= left for t in tokens(ln, wide))
+        is_header = not nums[i] and ln is not None and (
+            any(t.centre >= left for t in tokens(ln, wide)) or i < first and column_heads(ln, wide))
         if is_header and any(nums[j] for j in band):
             close()
             band, header = [], []
