@@ -347,3 +347,41 @@ def test_layout_header_left_of_the_first_number_still_names_a_column():
              "  三、收到和处理政府信息公开申请情况"]
     rows = _rows(lines_to_blocks(lines))
     assert ["行政规范性文件", "", "", "9"] in rows
+
+
+# `pdftotext -layout` of a ruled PDF whose zeros print blank (benchmarks/blank_zeros_corpus.py), cut to the lines
+# the regressions are about: the columns shift with each line's text, so only headers over the numbers place them.
+_APPEALS = ['     四、政府信息公开行政复议、行政诉讼情况', '          行政复议                              行政诉讼', '                             未经复议直接起诉                  复议后起诉', ' 结    结    其     尚', '                         结    结  其 尚            结    结   其  尚', ' 果    果    他     未   总', '                         果    果  他 未        总   果    果   他  未    总', ' 维    纠    结     审   计', '                         维    纠  结 审        计   维    纠   结  审    计', ' 持    正    果     结', '                         持    正  果 结            持    正   果  结', '                         4    １             5   6    1   1   4   12', '']
+_ACTIVE = ['开专栏，规范设置栏目 51 个，全年更新信息 1420 条。', '  （五）强化监督保障', '  本年度无责任追究结果。主动接受社会监督，畅通意见建议渠道，', '及时回应群众关切。组织开展政务公开业务培训 2 次，参训人员 150 人', '次。', '  二、主动公开政府信息情况', '                    第二十条第（一）项', '        信息内容          本年制发件数           本年废止件数    现行有效件数', '         规章', '      行政规范性文件                                       9', '                    第二十条第（五）项', '        信息内容                          本年处理决定数量', '        行政许可                             166', '                    第二十条第（六）项', '        信息内容                          本年处理决定数量', '        行政处罚', '        行政强制', '                    第二十条第（八）项', '        信息内容                本年收费金额（单位：万元）', '      行政事业性收费', '  三、收到和处理政府信息公开申请情况']
+
+
+def test_stacked_column_heads_left_of_every_number_name_columns():
+    """Regression: the appeals header of 行政复议 (结/果/维/持 stacked, printed left of every number) was not
+    a header, so the row's numbers were spread over the 10 litigation columns only and the table was lost."""
+    rows = _rows(lines_to_blocks(_APPEALS))
+    assert rows[-1][-15:] == ["", "", "", "", "", "4", "１", "", "", "5", "6", "1", "1", "4", "12"]
+
+
+def test_column_heads_are_short_texts_not_a_row_label():
+    from extractors.text_columns import column_heads
+
+    assert column_heads(" 结    结    其     尚")
+    assert column_heads("维持   纠正    结果    审结   计")
+    assert not column_heads("        规章")  # a row printing its label alone
+    assert not column_heads("（本列数据的勾稽关系为：第一项加第二项之和，等")
+    assert not column_heads("三、本 （一）予以公开")
+
+
+def test_a_unit_in_a_header_row_does_not_end_rows_printing_their_label_alone():
+    """Regression: 行政处罚/行政强制 printed blank before a header row reading （单位：万元） were taken for
+    narrative (the colon looked like a sentence's), so active.penalty/coercion were lost."""
+    rows = _rows(lines_to_blocks(_ACTIVE))
+    assert ["行政处罚"] in rows and ["行政强制"] in rows and ["行政事业性收费"] in rows
+
+
+def test_a_sentence_with_a_colon_still_ends_a_table():
+    from extractors.text import blank_row_label
+
+    lines = ["  二、主动公开政府信息情况", "        信息内容          本年处理决定数量", "        行政许可     166",
+             "        行政处罚", "  本机关联系方式：0807-2759094", "        行政强制     3"]
+    assert not blank_row_label(lines, 3, [["信息内容", "本年处理决定数量"], ["行政许可", "166"]], 2)
