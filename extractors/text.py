@@ -294,7 +294,9 @@ class TextExtractor(Extractor):
     """`.txt` and `.md` reports."""
 
     name = "text"
-    version = "6"  # 6: stacked column heads left of the numbers, a header's （单位：万元） keeps label-only rows; 5: layout columns by display width when the numbers line up so, straddling numbers not placed; 4: label-only rows
+    # 6: stacked column heads left of the numbers, a header's （单位：万元） keeps label-only rows;
+    # 5: layout columns by display width when the numbers line up so, straddling numbers not placed; 4: label-only rows
+    version = "6"
     kinds = ("txt", "md")
 
     def __init__(self, settings: TextSettings = TextSettings()) -> None:
