@@ -4,7 +4,7 @@ Each page is rendered at 150–200 dpi (pypdfium2), tilted by at most 1°, sprin
 grayscale JPEG and wrapped in an image-only PDF page of the original size (PIL). Used to measure zeros printed
 blank on scans: blank the DOCX with :mod:`blank_zeros`, render it ruled with soffice, then
 
-    python benchmarks/blank_scans.py PDF... --out DIR [--keys SRC_KEYS] [--seed N]
+    python benchmarks/blank_scans.py PDF... --out DIR [--keys SRC_KEYS] [--seed N] [--dpi 150]
 
 writes ``DIR/<stem>_scan.pdf`` (and, with ``--keys``, the source key under that name in ``DIR/keys``).
 """
@@ -34,9 +34,9 @@ def scan_page(img: Image.Image, rng: random.Random) -> Image.Image:
     return Image.fromarray(a, "L")
 
 
-def scan_pdf(pdf: bytes, rng: random.Random) -> bytes:
-    """An image-only PDF: one JPEG per page at one dpi drawn from 150–200."""
-    dpi = rng.choice((150, 200))
+def scan_pdf(pdf: bytes, rng: random.Random, dpi: int | None = None) -> bytes:
+    """An image-only PDF: one JPEG per page at ``dpi`` (default: drawn from 150 and 200)."""
+    dpi = dpi or rng.choice((150, 200))
     doc = pdfium.PdfDocument(pdf)
     pages = []
     for page in doc:
@@ -55,12 +55,13 @@ def main() -> None:
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--keys", type=Path, help="folder of the sources' keys (<stem>.docx.json or <name>.json)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--dpi", type=int, help="one resolution for every file (default: 150 or 200 drawn per file)")
     a = ap.parse_args()
     a.out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(a.seed)
     for p in a.pdfs:
         name = f"{p.stem}_scan.pdf"
-        (a.out / name).write_bytes(scan_pdf(p.read_bytes(), rng))
+        (a.out / name).write_bytes(scan_pdf(p.read_bytes(), rng, a.dpi))
         if a.keys:
             src = next((k for k in (a.keys / f"{p.stem}.docx.json", a.keys / f"{p.name}.json") if k.exists()), None)
             if src is None:
