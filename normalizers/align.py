@@ -259,15 +259,21 @@ def _groups(lines: Sequence[LineLike], i: int, label_only: list[bool], st: Align
     n = len(lines)
     out = []
     for k in range(st.max_wrap + 1):
-        if i + k >= n or (k and not label_only[i + k - 1]):
+        if i + k >= n or (k and not label_only[i + k - 1]) or _siblings(lines, i, i + k):
             break
         out.append((i + k + 1, tuple(range(i, i + k + 1)), i + k, True))
     if not label_only[i] and core(lines[i].label):
         for k in range(1, st.max_wrap + 1):
-            if i + k >= n or not label_only[i + k]:
+            if i + k >= n or not label_only[i + k] or _siblings(lines, i, i + k):
                 break
             out.append((i + k + 1, tuple(range(i, i + k + 1)), i, False))
     return out
+
+
+def _siblings(lines: Sequence[LineLike], i: int, j: int) -> bool:
+    """Whether lines ``i``..``j`` print two numbered items (4. and 5.): two rows, never one wrapped label
+    (a row printing its label alone, zeros blank, above the next item's wrapped label)."""
+    return sum(1 for x in range(i, j + 1) if (item_key(lines[x].label) or (0, 0))[0] == 2) >= 2
 
 
 def _gains(lines: Sequence[LineLike], table: SimTable, st: AlignSettings, label_only: list[bool],

@@ -336,3 +336,16 @@ def test_regression_a_heading_shred_with_numbers_is_placed_by_order():
     rows = _rows(REQ, relabel={"granted": "公开", "partially_granted": ""})
     res = _map(rows)
     assert _got(res) == _expected() and res.problems == []
+
+
+def test_regression_a_blank_item_above_the_next_items_wrapped_label_is_not_joined_to_it():
+    """Layout text of a report printing its zeros blank: '4.无正当理由大量反复申请' prints its label alone above
+    '5.要求行政机关确认或重新' / numbers / '出具已获取信息'; joined, the printed row was left open between the
+    two rows. Two numbered items are two rows: the numbers go to 5. only."""
+    slots = build_slots(SPEC, "requests", "2021")
+    lines = [_line("一、本年新收政府信息公开申请数量"), _line("2.重复申请", 0), _line("3.要求提供公开出版物", 0),
+             _line("理4.无正当理由大量反复申请", 0), _line("5.要求行政机关确认或重新", 0), _line(""),
+             _line("出具已获取信息", 0)]
+    _, matches = align(lines, slots)
+    got = {slots[m.slot].id: m.lines for m in matches if m.sim >= 0.8}
+    assert 5 in got["not_processed.confirm_or_reissue"] and 3 not in got["not_processed.confirm_or_reissue"]
