@@ -80,10 +80,15 @@ def split_line(cells: list[Cell], page: int | None = None) -> Line:
     k = len(cells)
     while k > 0 and parse_value(cells[k - 1].text) is not None:
         k -= 1
-    if k and all(is_blank(c.text) for c in cells[k:]) and (m := _GLUED_TAIL.match(cells[k - 1].text)):
+    j = len(cells)
+    while j > 0 and is_blank(cells[j - 1].text):
+        j -= 1
+    if 0 < j and j - 1 < k and (m := _GLUED_TAIL.match(cells[j - 1].text)):
         # a row's numbers run into its label cell ("（一）予以公开0000000"): the digits are its values
-        head = dataclasses.replace(cells[k - 1], text=m.group(1))
-        cells = [*cells[:k - 1], head, dataclasses.replace(cells[k - 1], text=m.group(2))]
+        c = cells[j - 1]
+        cells = [*cells[:j - 1], dataclasses.replace(c, text=m.group(1)), dataclasses.replace(c, text=m.group(2)),
+                 *cells[j:]]
+        k = j
     raw = "\n".join(c.text for c in cells[:k])
     pg = next((c.page for c in cells if c.page is not None), page)
     return Line(label=clean_label(raw), values=list(cells[k:]), page=pg, raw=raw)
@@ -137,6 +142,8 @@ def route_lines(blocks: list[Block], spec: Spec) -> dict[str, list[Line]]:
             is_head, kind = section_kind(b.text)
             if is_head:
                 current, heading_since = kind, True
+            elif prev_kind and not heading_since and (ln := glued_paragraph(b)) is not None:
+                out[_line_kind(ln, prev_kind, spec)].append(ln)
             continue
         lines = [split_line(cells, b.page) for cells in b.rows() if cells]
         kind = classify_table(lines, spec)
@@ -151,6 +158,19 @@ def route_lines(blocks: list[Block], spec: Spec) -> dict[str, list[Line]]:
 
 
 _HITS: dict[tuple[int, str], tuple[Spec, list[str]]] = {}
+
+
+_ALL_DIGITS = re.compile(r"[0-9０-９][0-9０-９.,\-—－/无\s]*[0-9０-９]")
+
+
+def glued_paragraph(p: Paragraph) -> Line | None:
+    """A table row printed as a line of text of its own, its numbers run together after its label
+    ("规章000", or 表四's "000000000000000"): a text extractor finds no cell edge in it, so it comes
+    as a paragraph between the table's rows. Only right after a table (the caller's check)."""
+    text = p.text.strip()
+    if len(text) > 120 or not (_GLUED_TAIL.match(text) or _ALL_DIGITS.fullmatch(text)):
+        return None
+    return split_line([Cell(text, 0, 0, page=p.page)], p.page)
 
 
 def _table_hits(label: str, spec: Spec) -> list[str]:
