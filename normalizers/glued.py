@@ -149,9 +149,14 @@ def resolve_glued(glued: Sequence[GluedRow], facts: Sequence[Fact], template: st
         return res
     rows = _fixed_rows(facts, spec, template)
     mine: list[RowSplit] = []
+    lost: dict[str, str] = {}
     for g in glued:
-        rows[g.key] = _split(g)
-        mine.append(rows[g.key])
+        r = _split(g)
+        mine.append(r)
+        if why := _may_have_lost_cells(r, g.run):
+            lost[r.key] = why  # not a row of the table: its digits may not be all of its cells
+        else:
+            rows[g.key] = r
     constraints = _identities(rows, spec, template)
     for st in narrative_statements(narrative, template):
         rs = tuple(dict.fromkeys("appeals" if c.startswith("appeals.") else c.rsplit(".", 1)[0] for c in st.cells))
@@ -163,8 +168,12 @@ def resolve_glued(glued: Sequence[GluedRow], facts: Sequence[Fact], template: st
         here = [r for r in mine if r.key.split(".")[0] == table]
         if not here:
             continue
-        open_rows = []
+        open_rows, unread = [], []
         for r in here:
+            if r.key in lost:
+                res.problems.append(f"digits run together in {r.key} ('{r.digits}'): {lost[r.key]}; left unread")
+                unread.append(r)
+                continue
             got = dict(zip(r.cells, r.cands[0])) if r.forced else r.agreed()
             res.facts.extend(_fact(c, raw, pages[r.key]) for c, raw in got.items())
             if got:
@@ -176,12 +185,30 @@ def resolve_glued(glued: Sequence[GluedRow], facts: Sequence[Fact], template: st
                                 + "; ".join(_open_reason(r) for r in open_rows))
         why = sorted({w for r in here for w in r.why})
         dropped = [c.name for c in solved.unusable + solved.conflicting if any(x.startswith(table) for x in c.rows)]
-        detail = (f"{len(here) - len(open_rows)} of {len(here)} run-together row(s) split one way"
+        detail = (f"{len(here) - len(open_rows) - len(unread)} of {len(here)} run-together row(s) split one way"
                   + (f" by cell count, no leading zeros + {', '.join(why)}" if why else " by cell count, no leading zeros")
                   + (f"; not usable: {', '.join(dict.fromkeys(dropped))}" if dropped else ""))
-        res.checks.append(Check(rule=f"S:{table}", passed=not open_rows, detail=detail))
+        res.checks.append(Check(rule=f"S:{table}", passed=not (open_rows or unread), detail=detail))
     log.info("run-together rows re-split: %s", ", ".join(sorted(res.rows)))
     return res
+
+
+ROW_CHECKS = ("R3", "R4")
+
+
+def prints_zero_marks(run: Run) -> bool:
+    """The run itself prints a zero as a cell of its own: a 0 where a cell starts (at the start or
+    after a kept boundary: no count prints a leading zero) or a dash / 无 / slash."""
+    return bool(run.dashes or run.words) or run.text.startswith("0") or any(run.text[c:c + 1] == "0" for c in run.cuts)
+
+
+def _may_have_lost_cells(r: RowSplit, run: Run) -> str:
+    """Why the row's split cannot be trusted, else "": a row printing its zeros as empty cells
+    loses them when its digits run together ('5 _ 67' → '567' splits 5|6|7, wrongly), so a
+    split is trusted only where the row prints a zero mark itself or satisfies its own identity."""
+    if prints_zero_marks(run) or any(c in r.why for c in ROW_CHECKS):
+        return ""
+    return "the row prints no zero mark and has no identity of its own, so an empty cell may have vanished in the run"
 
 
 def _fact(cell: str, raw: str, page: int | None) -> Fact:
