@@ -81,11 +81,7 @@ def zeros_as_marks(facts: Sequence[Fact], glued: Sequence[GluedRow]) -> bool:
     starts a cell with 0 (no count prints a leading zero, so that 0 is a cell of its own)."""
     if any(f.raw and not is_blank(f.raw) and "." not in f.raw and f.value == 0 for f in facts):
         return True
-    for g in glued:
-        r = g.run
-        if r.dashes or r.words or r.text.startswith("0") or any(r.text[c:c + 1] == "0" for c in r.cuts):
-            return True
-    return False
+    return any(prints_zero_marks(g.run) for g in glued)
 
 
 def _fixed_rows(facts: Sequence[Fact], spec: Spec, template: str) -> dict[str, RowSplit]:
@@ -98,9 +94,19 @@ def _fixed_rows(facts: Sequence[Fact], spec: Spec, template: str) -> dict[str, R
         by.setdefault(key, {})[f"{f.table}.{f.row}.{f.col}"] = float(f.value)
     out: dict[str, RowSplit] = {}
     for key, vals in by.items():
-        cells = tuple(vals)
-        out[key] = RowSplit(key, cells, "", [tuple(repr(vals[c]) for c in cells)])
+        cells = _cell_ids(key, spec, template)
+        if cells and all(c in vals for c in cells):  # a row only partly read constrains nothing
+            out[key] = RowSplit(key, cells, "", [tuple(repr(vals[c]) for c in cells)])
     return out
+
+
+def _cell_ids(key: str, spec: Spec, template: str) -> tuple[str, ...]:
+    if key == "appeals":
+        t = spec.tables["appeals"]
+        return tuple(f"appeals.{g}.{c}" for g in t.groups for c in t.columns)
+    table, row = key.split(".", 1)
+    cols = spec.tables["requests"].columns if table == "requests" else spec.cols(template, table, row)
+    return tuple(f"{key}.{c}" for c in cols)
 
 
 def _identities(rows: Mapping[str, RowSplit], spec: Spec, template: str) -> list[Constraint]:
@@ -143,7 +149,7 @@ def resolve_glued(glued: Sequence[GluedRow], facts: Sequence[Fact], template: st
     if not glued:
         return res
     if not zeros_as_marks(facts, glued):
-        res.problems.append("digits run together in " + ", ".join(g.key for g in glued)
+        res.problems.append("digits run together in " + ", ".join(f"{g.key} ('{g.run.text}')" for g in glued)
                             + ": the tables print no zero as a mark, so empty cells may have vanished with "
                             "the run; left unread")
         return res
@@ -198,8 +204,10 @@ ROW_CHECKS = ("R3", "R4")
 
 def prints_zero_marks(run: Run) -> bool:
     """The run itself prints a zero as a cell of its own: a 0 where a cell starts (at the start or
-    after a kept boundary: no count prints a leading zero) or a dash / 无 / slash."""
-    return bool(run.dashes or run.words) or run.text.startswith("0") or any(run.text[c:c + 1] == "0" for c in run.cuts)
+    after a kept boundary: no count prints a leading zero), a 无 / slash, or a dash that is no minus sign."""
+    t = run.text
+    alone = any(d + 1 == len(t) or not t[d + 1].isdigit() or d + 1 in run.cuts for d in run.dashes)  # not a minus
+    return bool(run.words) or alone or t.startswith("0") or any(t[c:c + 1] == "0" for c in run.cuts)
 
 
 def _may_have_lost_cells(r: RowSplit, run: Run) -> str:

@@ -84,10 +84,10 @@ def split_line(cells: list[Cell], page: int | None = None) -> Line:
     while j > 0 and is_blank(cells[j - 1].text):
         j -= 1
     if 0 < j and j - 1 < k and (m := _GLUED_TAIL.match(cells[j - 1].text)):
-        # a row's numbers run into its label cell ("（一）予以公开0000000"): the digits are its values
+        # a row's numbers run into its label cell ("（一）予以公开0000000"): the digits are its values, and
+        # the empty cells after them only padding (never zeros: they would pad a row that is short)
         c = cells[j - 1]
-        cells = [*cells[:j - 1], dataclasses.replace(c, text=m.group(1)), dataclasses.replace(c, text=m.group(2)),
-                 *cells[j:]]
+        cells = [*cells[:j - 1], dataclasses.replace(c, text=m.group(1)), dataclasses.replace(c, text=m.group(2))]
         k = j
     raw = "\n".join(c.text for c in cells[:k])
     pg = next((c.page for c in cells if c.page is not None), page)
