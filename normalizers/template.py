@@ -83,7 +83,11 @@ def split_line(cells: list[Cell], page: int | None = None) -> Line:
     j = len(cells)
     while j > 0 and is_blank(cells[j - 1].text):
         j -= 1
-    if 0 < j and j - 1 < k and (m := _GLUED_TAIL.match(cells[j - 1].text)):
+    if 1 < j and j - 1 < k and _ALL_DIGITS.fullmatch(cells[j - 1].text.strip()):
+        k = j - 1  # a cell of digits run together with dashes ("191---121") is no label: the row's values
+        while k > 0 and parse_value(cells[k - 1].text) is not None:
+            k -= 1
+    elif 0 < j and j - 1 < k and (m := _GLUED_TAIL.match(cells[j - 1].text)):
         # a row's numbers run into its label cell ("（一）予以公开0000000"): the digits are its values, and
         # the empty cells after them only padding (never zeros: they would pad a row that is short)
         c = cells[j - 1]
