@@ -81,3 +81,12 @@ def test_r2_is_not_used_while_an_outcome_row_was_not_found():
     spec = load_spec()
     rows = {f"requests.{r}": RowSplit(f"requests.{r}", (), "", [()]) for r in ("granted", "handled_total")}
     assert [c.name for c in _identities(rows, spec, "2021")] == []
+
+
+def test_a_cell_of_digits_run_together_with_dashes_is_values_not_label():
+    """docx run_together mutant: '19 1 - - - 1 21' merged into one cell '191---121' was read as label text."""
+    ln = split_line(_cells("一、本年新收政府信息公开申请数量", "191---121"))
+    assert ln.label.startswith("一、本年新收") and [c.text for c in ln.values] == ["191---121"]
+    ln = split_line(_cells("5.要求行政机关确认或重新出具已获取信息", "-", "1----1"))
+    assert [c.text for c in ln.values] == ["-", "1----1"]
+    assert glued_run(ln.raw, ln.values).text == "-1----1"
