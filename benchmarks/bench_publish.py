@@ -9,7 +9,10 @@ one agency per five reports so cross-year checks have neighbours — 20 M fact r
 It is built through ``publish_tables`` in batches of 10 000 reports (not timed as "the" number).
 Then ``publish()`` of ``--add`` new Report objects, spread over every year and over existing
 agencies, is timed ``--repeat`` times per size, the sizes taking turns (median, and the best CPU;
-each adds new reports), then once ``--add`` reports of
+each adds new reports; beside it, in CPU, the quality page the run writes after publishing
+(``review.quality``: the previous version's parts before, the page after), once its figures are
+cached: the page written once first, untimed in the median, is printed as "from scratch"),
+then once ``--add`` reports of
 the latest year (a nightly run's usual batch), and once replacing ``--add``
 existing reports scattered over the dataset (the worst case: one rewritten file per report).
 Wall and CPU time (this process, all threads) are printed: on a shared machine wall time
@@ -41,6 +44,7 @@ from ogi.schema import DATASETS
 from ogi.types import Check, Fact, Report, Section
 from publish.local import publish, publish_tables
 from publish.versions import Y_KEYS
+from review.quality import previous_reports, write_quality
 
 YEARS = 5
 FACTS_PER_REPORT = 200
@@ -144,18 +148,29 @@ def main() -> None:
                 subprocess.run(["cp", "-al", str(out), str(work)], check=True)
                 out = work
             outs[n] = out
+        scratch = {}  # the page of a dataset whose previous run left no figures to reuse
+        for n in sizes:
+            c0 = time.process_time()
+            write_quality(outs[n])
+            scratch[n] = time.process_time() - c0
         # the sizes take turns, so a neighbour's load on a shared machine falls on all of them alike
         times: dict[int, list[float]] = {n: [] for n in sizes}
         cpus: dict[int, list[float]] = {n: [] for n in sizes}
+        qcpus: dict[int, list[float]] = {n: [] for n in sizes}  # the quality page a run writes after it
         facts = {}
         for rep in range(args.repeat):
             for n in sizes:
                 step = max(1, n // args.add)
                 new = [report(i, n, ids, f"n{rep}") for i in range(0, n, step)][:args.add]
+                q0 = time.process_time()
+                before = previous_reports(outs[n])  # what the page's "changes" compare with
                 t0, c0 = time.perf_counter(), time.process_time()
                 facts[n] = publish(new, outs[n]).facts
                 times[n].append(time.perf_counter() - t0)
-                cpus[n].append(time.process_time() - c0)
+                c1 = time.process_time()
+                cpus[n].append(c1 - c0)
+                write_quality(outs[n], before, {})
+                qcpus[n].append(time.process_time() - c1 + c0 - q0)
         for n in sizes:
             out, step = outs[n], max(1, n // args.add)
             latest = year_of(n - 1, n)
@@ -170,7 +185,9 @@ def main() -> None:
             print(f"{n:>7} reports ({facts[n]:>10,} facts, built in {built[n]:5.0f} s): add {args.add}: "
                   f"{statistics.median(times[n]):.2f} s wall, {statistics.median(cpus[n]):.2f} s CPU "
                   f"(median of {args.repeat}: {', '.join(f'{t:.2f}' for t in times[n])} s wall, "
-                  f"{', '.join(f'{t:.2f}' for t in cpus[n])} s CPU); {args.add} of the latest year: "
+                  f"{', '.join(f'{t:.2f}' for t in cpus[n])} s CPU); + quality page: "
+                  f"{statistics.median(qcpus[n]):.2f} s CPU ({', '.join(f'{t:.2f}' for t in qcpus[n])}; "
+                  f"{scratch[n]:.2f} s from scratch); {args.add} of the latest year: "
                   f"{t_night:.2f} s wall, {c_night:.2f} s CPU; replace {args.add} scattered: "
                   f"{t_replace:.2f} s wall, {c_replace:.2f} s CPU", flush=True)
             shutil.rmtree(out, ignore_errors=True)
@@ -183,6 +200,9 @@ def main() -> None:
         print(f"add {args.add}: {statistics.median(times[b]):.2f} s at {b:,} vs {statistics.median(times[a]):.2f} s at "
               f"{a:,} reports = {mw:.2f}x wall, {mc:.2f}x CPU (median); best CPU {min(cpus[b]):.2f} vs "
               f"{min(cpus[a]):.2f} s = {min(cpus[b]) / min(cpus[a]):.2f}x (wall inflates on a busy machine)")
+        night = {n: min(c + q for c, q in zip(cpus[n], qcpus[n])) for n in (a, b)}
+        print(f"add {args.add} + quality page (what a nightly run pays): best CPU {night[b]:.2f} s at {b:,} vs "
+              f"{night[a]:.2f} s at {a:,} = {night[b] / night[a]:.2f}x")
 
 
 def _replacement(i: int, n: int, ids) -> Report:

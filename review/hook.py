@@ -9,11 +9,10 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyarrow as pa
-
 from ogi.types import Report
 from review.corrections import OverlayStats, overlay
-from review.quality import figure_rows, figures, previous_reports, render_markdown, write_quality
+from review.quality import current_figures, previous_reports, render_markdown, write_quality
+from review.quality_parts import Before
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +22,7 @@ class Review:
     """What the overlay did and what the dataset held before this publish."""
 
     overlay: OverlayStats
-    before: pa.Table | None = None
+    before: Before | None = None  # the version merged into, as its parts (review.quality_parts)
     figures: dict = field(default_factory=dict)
 
     def summary(self) -> dict:
@@ -48,6 +47,6 @@ def after_publish(out: str, review: Review, published: bool = True) -> Review:
     if published:
         review.figures = write_quality(out, review.before, corr)
     else:
-        review.figures = figures(*figure_rows(out), None, corr)
+        review.figures = current_figures(out, None, corr)
         review.figures["changes"]["unchanged"] = True
     return review

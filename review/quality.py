@@ -17,6 +17,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from review.data import read_rows
+from review.quality_parts import CHANGE_COLUMNS, REPORT_COLUMNS, Before, Tally, changed_rows, snapshot, tally_checks, tally_reports, tally_version
+
 log = logging.getLogger(__name__)
 
 FILE_NAME = "quality.html"
@@ -41,58 +44,38 @@ def figures(reports: pa.Table, checks: pa.Table, before: pa.Table | None = None,
     """Every figure of the page, from the published ``reports`` and ``checks`` tables (pure).
 
     ``before`` is the previous version's reports table (None for a first publish); ``corrections``
-    the overlay's summary (``OverlayStats.summary()`` plus ``rows``). Counted with Arrow group-bys:
-    every publish computes them over the whole dataset, so no Python loop per row.
+    the overlay's summary (``OverlayStats.summary()`` plus ``rows``). A publish computes the same
+    figures from per-segment tallies (:func:`write_quality`); this reads the tables whole.
     """
-    n = reports.num_rows
-    status = reports["status"] if n else pa.chunked_array([], pa.string())
-    year_key = pc.if_else(pc.is_valid(reports["year"]), pc.cast(reports["year"], pa.string()), "unknown") \
-        if n else pa.chunked_array([], pa.string())
-    prov = pc.if_else(pc.fill_null(pc.not_equal(reports["province"], ""), False), reports["province"], "unknown") \
-        if n else pa.chunked_array([], pa.string())
-    t = pa.table({"status": status, "year": year_key, "province": prov})
-    by_status = _counts(t, ["status"])
-    statuses = [s for s in STATUSES if by_status.get((s,))] + sorted({k[0] for k in by_status} - set(STATUSES))
-    years = sorted({k[0] for k in _counts(t, ["year"])}, key=lambda y: (y == "unknown", y))
-    provinces = sorted({k[0] for k in _counts(t, ["province"])}, key=lambda p: (p == "unknown", p))
-    by_year: dict[str, dict[str, int]] = {y: {} for y in years}
-    for (y, st), c in _counts(t, ["year", "status"]).items():
-        by_year[y][st] = c
-    by_prov: dict[str, dict[str, int]] = {p: {} for p in provinces}
-    for (pv, st), c in _counts(t, ["province", "status"]).items():
-        by_prov[pv][st] = c
-    cover = _counts(t, ["province", "year"])
-    rules: dict[str, list[int]] = {}
-    if checks.num_rows:
-        for (rule, passed), c in _counts(checks.select(["rule", "passed"]), ["rule", "passed"]).items():
-            rules.setdefault(rule.split()[0], [0, 0])[0 if passed else 1] += c  # a few hundred distinct rules
-    bad = reports.filter(pc.and_(pc.fill_null(pc.not_equal(status, "ok"), True),
-                                 pc.fill_null(pc.not_equal(reports["error"], ""), False))) \
-        if n else reports
-    reasons = Counter(reason_of(e) for e in bad["error"].to_pylist()) if n else Counter()
-    changes = {"first": before is None, "added": [], "removed": [], "status": []}
-    if before is not None:
-        changes.update(_changes(before, reports))
-    reviewed = int(pc.sum(pc.fill_null(reports["reviewed"], False)).as_py() or 0) \
-        if n and "reviewed" in reports.column_names else 0
-    corr = dict(corrections or {})
+    changes = _changes(before, reports) if before is not None else None
+    return assemble(tally_reports(reports).add(tally_checks(checks)), changes, corrections)
+
+
+def assemble(t: Tally, changes: dict | None, corrections: Mapping | None = None) -> dict:
+    """The page's figures from a tally of the whole dataset and what changed (None: a first version)."""
+    by_status: Counter = Counter()
+    by_year: dict[str, Counter] = {}
+    by_prov: dict[str, Counter] = {}
+    cover: Counter = Counter()
+    for (y, pv, st), c in t.cube.items():
+        by_status[st] += c
+        by_year.setdefault(y, Counter())[st] += c
+        by_prov.setdefault(pv, Counter())[st] += c
+        cover[(pv, y)] += c
+    statuses = [s for s in STATUSES if by_status.get(s)] + sorted(set(by_status) - set(STATUSES))
+    years = sorted(by_year, key=lambda y: (y == "unknown", y))
+    provinces = sorted(by_prov, key=lambda p: (p == "unknown", p))
+    ch = {"first": changes is None, "added": [], "removed": [], "status": [], **(changes or {})}
     return {
         "generated": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-        "reports": n, "by_status": {s: by_status[(s,)] for s in statuses}, "statuses": statuses,
-        "by_year": {y: by_year[y] for y in years}, "by_province": {p: by_prov[p] for p in provinces},
+        "reports": sum(by_status.values()), "by_status": {s: by_status[s] for s in statuses}, "statuses": statuses,
+        "by_year": {y: dict(by_year[y]) for y in years}, "by_province": {p: dict(by_prov[p]) for p in provinces},
         "coverage": {p: {y: cover[(p, y)] for y in years if cover.get((p, y))} for p in provinces}, "years": years,
-        "rules": {k: {"passed": v[0], "failed": v[1]} for k, v in sorted(rules.items())},
-        "reasons": reasons.most_common(12), "reviewed": reviewed,
-        "corrections": corr, "changes": changes,
+        "rules": {k: {"passed": v[0], "failed": v[1]} for k, v in sorted(t.rules.items())},
+        # most common first, ties by text: the same order whatever order the parts are summed in
+        "reasons": sorted(t.reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:12], "reviewed": t.reviewed,
+        "corrections": dict(corrections or {}), "changes": ch,
     }
-
-
-def _counts(t: pa.Table, keys: list[str]) -> dict[tuple, int]:
-    """Rows of ``t`` per distinct ``keys`` (nulls count as their own key)."""
-    if t.num_rows == 0:
-        return {}
-    g = t.group_by(keys).aggregate([([], "count_all")])
-    return dict(zip(zip(*(g[k].to_pylist() for k in keys)), g["count_all"].to_pylist()))
 
 
 def _changes(before: pa.Table, now: pa.Table) -> dict:
@@ -228,12 +211,15 @@ def render_markdown(fig: Mapping) -> str:
     return "\n".join(lines)
 
 
-def write_quality(out: str | Path, before: pa.Table | None = None, corrections: Mapping | None = None) -> dict:
-    """Write ``<out>/quality.html`` for the dataset just published; return its figures."""
+def write_quality(out: str | Path, before: Before | pa.Table | None = None,
+                  corrections: Mapping | None = None) -> dict:
+    """Write ``<out>/quality.html`` for the dataset just published; return its figures.
 
+    ``before``: what :func:`previous_reports` said before the publish. Costs what the publish changed
+    (:mod:`review.quality_parts`): the figures of the segments this version shares come from the cache."""
     if not (Path(out) / "current").exists():
         return {}
-    fig = figures(*figure_rows(out), before, corrections)
+    fig = current_figures(out, before, corrections)
     p = Path(out) / FILE_NAME
     tmp = p.with_suffix(".html.tmp")
     tmp.write_text(render_html(fig), encoding="utf-8")
@@ -241,26 +227,33 @@ def write_quality(out: str | Path, before: pa.Table | None = None, corrections: 
     return fig
 
 
-REPORT_COLUMNS = ["report_id", "file_name", "province", "year", "status", "error", "reviewed"]
+def current_figures(out: str | Path, before: Before | pa.Table | None = None,
+                    corrections: Mapping | None = None) -> dict:
+    """The figures of the dataset's current version (local), from per-segment tallies; equal to
+    :func:`figures` of its tables read whole."""
+    vdir = (Path(out) / "current").resolve()
+    if isinstance(before, Before) and before.table is None:
+        changes = _changes(*changed_rows(before, vdir))
+    elif before is not None:
+        table = before.table if isinstance(before, Before) else before
+        changes = _changes(table, read_rows(out, "reports", columns=CHANGE_COLUMNS))
+    else:
+        changes = None
+    return assemble(tally_version(Path(out), vdir), changes, corrections)
 
 
 def figure_rows(out: str | Path) -> tuple[pa.Table, pa.Table]:
     """The columns :func:`figures` reads: reports' ids, names, places, status; checks' rule and result."""
-    from review.data import read_rows
-
     return read_rows(out, "reports", columns=REPORT_COLUMNS), read_rows(out, "checks", columns=["rule", "passed"])
 
 
-def previous_reports(out: str | Path) -> pa.Table | None:
-    """The published reports table before a publish (for "what changed"), None if none."""
+def previous_reports(out: str | Path) -> Before | None:
+    """The published reports before a publish (for "what changed"), None if none: the parts of the
+    current version (read after the publish, only those the new version no longer links)."""
     if "://" in str(out):
         return None
-    from review.data import read_rows
-
-    if not (Path(out) / "current").exists():
-        return None
     try:
-        return read_rows(out, "reports", columns=REPORT_COLUMNS)
-    except (OSError, ValueError, pa.ArrowInvalid) as e:
+        return snapshot(Path(out))
+    except OSError as e:
         log.info("no previous version readable (%s)", e)
         return None
