@@ -22,10 +22,12 @@ from ogi.types import Document, Report
 
 log = logging.getLogger(__name__)
 
-# 10: two numbered items never join as one wrapped label; 9: agency_renames.csv, fuzzy place names, region_match; 7: run-together digits split jointly, bounds, 无 and /
+# 11: run-together digits of a row in a printed table split with the whole report (normalizers/glued.py);
+# 10: two numbered items never join as one wrapped label; 9: agency_renames.csv, fuzzy place names, region_match;
+# 7: run-together digits split jointly, bounds, 无 and /
 # zero cells; 6: 平潭 has no city; 5: agency_id, unresolved region is not ok; 4: an OCR read cut short is a
 # timeout (never cached); 3: facts carry locator
-NORMALIZER_VERSION = "10"
+NORMALIZER_VERSION = "11"
 _REPORT_WORDS = re.compile(r"政府信息公开|政务公开|信息公开工作")
 LOW_CONFIDENCE = 0.90
 

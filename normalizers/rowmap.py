@@ -28,6 +28,7 @@ from normalizers.align import (
     similarity,
 )
 from normalizers.checks import report_checks
+from normalizers.glued import GluedRow, glued_run
 from normalizers.leftovers import blank_rows, fill_lost_labels, place_unordered
 from normalizers.spec import Spec
 from normalizers.stacked import unstack
@@ -46,6 +47,7 @@ class RowMapping:
     rows: list[str] = field(default_factory=list)  # row ids that got their cells
     problems: list[str] = field(default_factory=list)
     single_other: bool = False
+    glued: list[GluedRow] = field(default_factory=list)  # rows whose digits ran together (normalizers.glued)
 
 
 @dataclass(slots=True)
@@ -159,11 +161,13 @@ def _build(lines: Sequence[LineLike], plan: _Plan, table: str, make: MakeFact,
             blanks.append(mt)
             continue
         cells = _cells(lines, mt, s, keep)
+        why = None if cells is None else _unreadable(lines[mt.value_line], cells, marks)
+        if (cells is None or why is not None) and _glued(lines[mt.value_line], table, s.id, cols_of, res):
+            continue
         if cells is None:
             n = len(lines[mt.value_line].values)
             res.problems.append(f"{table}.{s.id}: {n} value cells printed, {s.width} expected")
             continue
-        why = _unreadable(lines[mt.value_line], cells, marks)
         if why is not None:
             res.problems.append(f"{table}.{s.id}: {why}; row left unread")
             continue
@@ -178,6 +182,18 @@ def _build(lines: Sequence[LineLike], plan: _Plan, table: str, make: MakeFact,
     if blanks:
         _blank_rows(lines, plan, blanks, res, table, make, cols_of, marks)
     return res
+
+
+def _glued(line: LineLike, table: str, rid: str, cols_of: Callable[[str], Sequence[str]], res: RowMapping) -> bool:
+    """A row whose cells cannot be read one by one but whose printed digits can be split later
+    (:mod:`normalizers.glued`): recorded, True; else False."""
+    run = glued_run(getattr(line, "raw", "") or line.label, line.values)
+    cols = list(cols_of(rid))
+    if run is None or len(run.text) < len(cols) or any(res_g.row == rid for res_g in res.glued):
+        return False
+    res.glued.append(GluedRow(table, rid, tuple(f"{table}.{rid}.{c}" for c in cols), run,
+                              getattr(line, "page", None)))
+    return True
 
 
 def _blank_rows(lines: Sequence[LineLike], plan: _Plan, blanks: list[Match], res: RowMapping, table: str,

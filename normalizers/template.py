@@ -10,6 +10,7 @@ Stages, each a small pure function:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 
 from normalizers.align import fitted
 from normalizers.flattened import parse_flattened, table_region
+from normalizers.glued import GluedRow, glued_run, resolve_glued
 from normalizers.neighbours import Neighbours
 from normalizers.rowmap import map_rows
 from normalizers.spec import Spec, TableSpec, load_spec
@@ -24,6 +26,7 @@ from normalizers.values import (
     clean_label,
     explicit_zeros,
     impossible_value,
+    is_blank,
     parse_value,
     unread_blanks,
 )
@@ -41,6 +44,8 @@ _SECTION_KIND = (
     (re.compile(r"行政复议|行政诉讼"), "appeals"),
     (re.compile(r"存在的主要问题|其他需要报告|总体情况"), None),
 )
+# label words (ending in a CJK character or closing bracket) then two or more digits, dashes or 无/ marks
+_GLUED_TAIL = re.compile(r"^(.*[\u4e00-\u9fff）)”\"])\s*([0-9０-９][0-9０-９.,\-—－/无]+)\s*$", re.S)
 _HEADING_NUM = re.compile(r"^\s*[#*\s]*[一二三四五六七八九十]+\s*[、.．]")
 
 
@@ -67,6 +72,7 @@ class Tables:
     found: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)  # how flattened tables were re-split (S:<table>)
+    glued: list[GluedRow] = field(default_factory=list)  # rows whose digits ran together, split later
 
 
 def split_line(cells: list[Cell], page: int | None = None) -> Line:
@@ -74,6 +80,19 @@ def split_line(cells: list[Cell], page: int | None = None) -> Line:
     k = len(cells)
     while k > 0 and parse_value(cells[k - 1].text) is not None:
         k -= 1
+    j = len(cells)
+    while j > 0 and is_blank(cells[j - 1].text):
+        j -= 1
+    if 1 < j and j - 1 < k and _ALL_DIGITS.fullmatch(cells[j - 1].text.strip()):
+        k = j - 1  # a cell of digits run together with dashes ("191---121") is no label: the row's values
+        while k > 0 and parse_value(cells[k - 1].text) is not None:
+            k -= 1
+    elif 0 < j and j - 1 < k and (m := _GLUED_TAIL.match(cells[j - 1].text)):
+        # a row's numbers run into its label cell ("（一）予以公开0000000"): the digits are its values, and
+        # the empty cells after them only padding (never zeros: they would pad a row that is short)
+        c = cells[j - 1]
+        cells = [*cells[:j - 1], dataclasses.replace(c, text=m.group(1)), dataclasses.replace(c, text=m.group(2))]
+        k = j
     raw = "\n".join(c.text for c in cells[:k])
     pg = next((c.page for c in cells if c.page is not None), page)
     return Line(label=clean_label(raw), values=list(cells[k:]), page=pg, raw=raw)
@@ -127,6 +146,8 @@ def route_lines(blocks: list[Block], spec: Spec) -> dict[str, list[Line]]:
             is_head, kind = section_kind(b.text)
             if is_head:
                 current, heading_since = kind, True
+            elif prev_kind and not heading_since and (ln := glued_paragraph(b)) is not None:
+                out[_line_kind(ln, prev_kind, spec)].append(ln)
             continue
         lines = [split_line(cells, b.page) for cells in b.rows() if cells]
         kind = classify_table(lines, spec)
@@ -141,6 +162,19 @@ def route_lines(blocks: list[Block], spec: Spec) -> dict[str, list[Line]]:
 
 
 _HITS: dict[tuple[int, str], tuple[Spec, list[str]]] = {}
+
+
+_ALL_DIGITS = re.compile(r"[0-9０-９][0-9０-９.,\-—－/无\s]*[0-9０-９]")
+
+
+def glued_paragraph(p: Paragraph) -> Line | None:
+    """A table row printed as a line of text of its own, its numbers run together after its label
+    ("规章000", or 表四's "000000000000000"): a text extractor finds no cell edge in it, so it comes
+    as a paragraph between the table's rows. Only right after a table (the caller's check)."""
+    text = p.text.strip()
+    if len(text) > 120 or not (_GLUED_TAIL.match(text) or _ALL_DIGITS.fullmatch(text)):
+        return None
+    return split_line([Cell(text, 0, 0, page=p.page)], p.page)
 
 
 def _table_hits(label: str, spec: Spec) -> list[str]:
@@ -177,10 +211,10 @@ def map_active(lines: list[Line], template: str, spec: Spec) -> Tables:
     res = Tables(template=template)
     got = map_rows(lines, "active", template, spec, _fact, lambda rid: spec.cols(template, "active", rid),
                    keep="first")
-    res.facts, res.problems = got.facts, got.problems
-    if got.rows:
+    res.facts, res.problems, res.glued = got.facts, got.problems, got.glued
+    if got.rows or got.glued:
         res.found.add("active")
-        missing = [r.id for r in rows if r.id not in got.rows]
+        missing = [r.id for r in rows if r.id not in got.rows + [g.row for g in got.glued]]
         if missing:
             res.problems.append("active rows not found: " + ", ".join(missing))
     return res
@@ -191,10 +225,10 @@ def map_requests(lines: list[Line], template: str, spec: Spec) -> Tables:
     t: TableSpec = spec.tables["requests"]
     res = Tables(template=template)
     got = map_rows(lines, "requests", template, spec, _fact, lambda rid: t.columns, keep="last")
-    res.facts, res.problems = got.facts, got.problems
-    if got.rows:
+    res.facts, res.problems, res.glued = got.facts, got.problems, got.glued
+    if got.rows or got.glued:
         res.found.add("requests")
-        assigned = set(got.rows)
+        assigned = set(got.rows) | {g.row for g in got.glued}
         expect = [r.id for r in t.rows_for(template) if r.id != "other" and not r.id.startswith("other.")]
         missing = [r for r in expect if r not in assigned]
         subs = [r.id for r in t.rows if r.id.startswith("other.")]
@@ -213,6 +247,11 @@ def map_appeals(lines: list[Line], spec: Spec) -> Tables:
     cells = next((c for c in (fit(ln.values, APPEALS_WIDTH) for ln in value_lines) if c is not None), None)
     if cells is None and value_lines:
         cells = fit([c for ln in value_lines for c in ln.values], APPEALS_WIDTH, keep="first")
+    if cells is None or (explicit_zeros(cells) and unread_blanks(cells) is not None):
+        if (g := _glued_appeals(value_lines, t)) is not None:
+            res.glued.append(g)
+            res.found.add("appeals")
+            return res
     if cells is None:
         if value_lines:
             n = sum(len(ln.values) for ln in value_lines)
@@ -228,6 +267,15 @@ def map_appeals(lines: list[Line], spec: Spec) -> Tables:
     res.facts.extend(_fact("appeals", g, c, cell, page) for (g, c), cell in zip(ids, cells))
     res.found.add("appeals")
     return res
+
+
+def _glued_appeals(lines: list[Line], t: TableSpec) -> GluedRow | None:
+    """表四's value lines as one run of digits, when its cells ran together."""
+    run = glued_run("", [c for ln in lines for c in ln.values])
+    ids = tuple(f"appeals.{g}.{c}" for g in t.groups for c in t.columns)
+    if run is None or len(run.text) < len(ids) or not lines:
+        return None
+    return GluedRow("appeals", "", ids, run, lines[0].page)
 
 
 def map_tables(blocks: list[Block], year: int | None, spec: Spec | None = None,
@@ -248,13 +296,21 @@ def map_tables(blocks: list[Block], year: int | None, spec: Spec | None = None,
         if any(routed.values()):
             res.problems.append("template version not recognised (neither 2019 nor 2021 labels)")
         return res
+    glued: list[GluedRow] = []
     for part in (map_active(routed["active"], template, spec), map_requests(routed["requests"], template, spec),
                  map_appeals(routed["appeals"], spec)):
         res.facts.extend(part.facts)
         res.found |= part.found
         res.problems.extend(part.problems)
+        glued += part.glued
     res.facts, bad = drop_impossible_rows(res.facts)
     res.problems.extend(bad)
+    if glued:
+        text = "\n".join(b.text for b in blocks if isinstance(b, Paragraph))
+        split = resolve_glued(glued, res.facts, template, spec, text, Neighbours.of(previous))
+        res.facts.extend(split.facts)
+        res.problems.extend(split.problems)
+        res.checks.extend(split.checks)
     return res
 
 

@@ -73,3 +73,37 @@ def test_tsv_active_row_with_its_digits_run_together_in_a_table_of_dashes():
     new_made=1010113 and two zeros, report ok (the active table has no identity to catch it)."""
     v = verdict(FIX["W020200116691822173.txt"], "规范性文件\t10\t10\t113", "规范性文件\t1010113")
     assert not v.violations and not v.ok, v.describe()
+
+
+# run_together mutants (digits of one printed row with no separator, the rest of the table in cells):
+# the row's digits are split with the whole report as evidence (normalizers/glued.py)
+
+def test_run_together_tsv_requests_row_is_split_by_the_column_identities():
+    """Was: '(一)予以公开 12 2 0 0 1 0 15' printed '122001015' left the row unread (7 cells lost).
+    R3 alone leaves 1|2|2|0|0|10|15 and others; R1/R2 over the columns, as printed, leave one."""
+    src = FIX["W020200116691822173.txt"]
+    v = verdict(src, "(一)予以公开\t12\t2\t0\t0\t1\t0\t15", "(一)予以公开\t122001015")
+    assert v.ok and v.exact == v.cells and not v.violations, v.describe()
+
+
+def test_run_together_tsv_row_joined_to_its_label_is_split():
+    """Was: '2.其他法律行政法规禁止公开1000001' (numbers run into the label cell) was no row at all."""
+    src = FIX["W020200116691822173.txt"]
+    v = verdict(src, "2.其他法律行政法规禁止公开\t1\t0\t0\t0\t0\t0\t1", "2.其他法律行政法规禁止公开1000001")
+    assert v.ok and v.exact == v.cells and not v.violations, v.describe()
+
+
+def test_run_together_tsv_appeals_line_without_tabs_is_read_by_r4():
+    """Was: 表四's values printed '200240000000000' came as a paragraph: 'tables not found: appeals'."""
+    src = FIX["W020200116691822173.txt"]
+    v = verdict(src, "2\t0\t0\t2\t4\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0", "200240000000000")
+    assert v.ok and v.exact == v.cells and not v.violations, v.describe()
+
+
+def test_run_together_tsv_row_that_printed_its_zero_blank_is_not_split():
+    """'行政强制 1 _ 26' (its zero printed blank) run together is '126', which splits only 1|2|6:
+    wrong. The row prints no zero mark and has no identity of its own, so it stays unread."""
+    src = FIX["W020200116691822173.txt"]
+    v = verdict(src, "行政强制\t1\t—\t26", "行政强制\t126")
+    assert not v.violations and not v.ok, v.describe()
+    assert "active.coercion.decisions" in v.missing, v.describe()
