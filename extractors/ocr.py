@@ -57,7 +57,7 @@ class ImageExtractor(Extractor):
     """Photographed or scanned report pages saved as images."""
 
     name = "ocr-image"
-    version = "2"  # 2: boxes in points
+    version = "3"  # 3: Japanese-only forms read as their Chinese characters (ocr_forms.csv); 2: boxes in points
     kinds = ("image",)
 
     def __init__(self, settings: OcrSettings = SETTINGS, ocr: bool = True) -> None:

@@ -19,6 +19,7 @@ from extractors.ocr_grid import TableGrid, binarize, find_tables, rotate, skew_a
 from extractors.ocr_pages import SETTINGS, OcrSettings
 from extractors.ocr_text import (
     Word,
+    chinese_forms,
     grid_to_table,
     is_numberlike,
     lines_to_paragraphs,
@@ -75,16 +76,16 @@ def recognise(engine: Any, gray: np.ndarray) -> list[Word]:
     for k, (txt, score, box) in enumerate(zip(out.txts, out.scores, out.boxes)):
         parts = [p for p in (per_line[k] if k < len(per_line) else ()) if p and str(p[0]).strip() and p[2] is not None]
         if parts:
-            words.extend(Word(str(t).strip(), float(s), _quad_bbox(b), k) for t, s, b in parts)
+            words.extend(Word(chinese_forms(str(t).strip()), float(s), _quad_bbox(b), k) for t, s, b in parts)
         elif str(txt).strip():
-            words.append(Word(str(txt).strip(), float(score), _quad_bbox(box), k))
+            words.append(Word(chinese_forms(str(txt).strip()), float(score), _quad_bbox(box), k))
     return words
 
 
 def recognise_line(engine: Any, crop: np.ndarray, bbox: tuple[float, float, float, float], line: int) -> list[Word]:
     """Recognition only, for a crop known to hold one line of text; one Word for it."""
     out = engine(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR), use_det=False, use_cls=False, use_rec=True)
-    text = "".join(out.txts or ()).strip()
+    text = chinese_forms("".join(out.txts or ()).strip())
     return [Word(text, float(min(out.scores)), bbox, line)] if text else []
 
 

@@ -5,8 +5,10 @@ Pure functions over plain data (no OCR engine, no images) so each is testable al
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -50,6 +52,21 @@ _DIGIT = re.compile(r"[0-9]")
 
 
 _DECIMAL_COMMA = re.compile(r"^([-−–]?[0-9]{4,})[,，]([0-9]{1,2})$")
+
+
+def _load_forms(path: Path = Path(__file__).with_name("ocr_forms.csv")) -> dict[int, str]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return {ord(r["japanese"]): r["chinese"] for r in csv.DictReader(f)}
+
+
+_FORMS = _load_forms()
+
+
+def chinese_forms(text: str) -> str:
+    """Japanese-only character forms the recogniser's dictionary holds (庁, 県, 総 …) as the Chinese
+    characters they were printed as: a report of a Chinese agency never prints them, so a read of one
+    is a misread (data: ``ocr_forms.csv``)."""
+    return text.translate(_FORMS)
 
 
 def decimal_comma(text: str) -> str:

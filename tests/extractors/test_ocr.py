@@ -196,7 +196,7 @@ def test_image_extractor_reads_a_png_crop(scanned):
     data = png.tobytes()
     assert sniff(data, "page.png") == "image"
     doc = extract_file("page.png", data=data)
-    assert doc.extractor == "ocr-image@2" and doc.meta["ocr"] == "rapidocr"
+    assert doc.extractor == "ocr-image@3" and doc.meta["ocr"] == "rapidocr"
     assert any("本年新收" in c.text for t in doc.tables for c in t.cells)
     # boxes are PDF points of the page the image shows (pixels × 72 / the image's dpi), as for PDFs
     import io
